@@ -1,0 +1,184 @@
+import type { Db } from './db.js';
+
+/**
+ * Schema migrations, applied in order at start. Identical SQL for PostgreSQL and PGlite.
+ * Never edit a released migration: add a new one.
+ */
+export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'exchange log, payloads, outbox, mailbox',
+    sql: `
+CREATE TABLE messages (
+  id                 uuid PRIMARY KEY,
+  sender_message_id  text NOT NULL,
+  correlation_id     text NOT NULL,
+  channel            text NOT NULL,
+  standard           text NOT NULL,
+  message_type       text NOT NULL,
+  version            text,
+  sender             text NOT NULL,
+  receiver           text,
+  route_id           text,
+  status             text NOT NULL,
+  error              jsonb,
+  received_at        timestamptz NOT NULL,
+  updated_at         timestamptz NOT NULL,
+  UNIQUE (sender, sender_message_id)
+);
+CREATE INDEX messages_receiver_idx ON messages (receiver, received_at);
+CREATE INDEX messages_sender_idx ON messages (sender, received_at);
+CREATE INDEX messages_correlation_idx ON messages (correlation_id);
+CREATE INDEX messages_type_idx ON messages (standard, message_type, received_at);
+CREATE INDEX messages_status_idx ON messages (status, received_at);
+
+-- Citizens are only ever indexed by keyed hash (HMAC), never by plain BSN.
+CREATE TABLE message_subjects (
+  message_id    uuid NOT NULL REFERENCES messages(id),
+  subject_hash  text NOT NULL,
+  PRIMARY KEY (message_id, subject_hash)
+);
+CREATE INDEX message_subjects_hash_idx ON message_subjects (subject_hash);
+
+-- Payloads encrypted at rest (AES-256-GCM). A purge nulls the ciphertext and keeps digest + tombstone.
+CREATE TABLE payloads (
+  id              bigserial PRIMARY KEY,
+  message_id      uuid NOT NULL REFERENCES messages(id),
+  kind            text NOT NULL,
+  destination_id  text,
+  content_type    text NOT NULL,
+  size            integer NOT NULL,
+  digest          text NOT NULL,
+  key_id          text NOT NULL,
+  iv              bytea,
+  auth_tag        bytea,
+  ciphertext      bytea,
+  created_at      timestamptz NOT NULL,
+  purged_at       timestamptz
+);
+CREATE INDEX payloads_message_idx ON payloads (message_id);
+
+-- The exchange log: append-only, each event chained to the previous one by hash.
+CREATE TABLE exchange_events (
+  seq             bigint PRIMARY KEY,
+  id              uuid NOT NULL UNIQUE,
+  message_id      uuid,
+  correlation_id  text,
+  event_type      text NOT NULL,
+  channel         text,
+  standard        text,
+  message_type    text,
+  sender          text,
+  receiver        text,
+  occurred_at     timestamptz NOT NULL,
+  detail          jsonb NOT NULL,
+  prev_hash       text NOT NULL,
+  hash            text NOT NULL
+);
+CREATE INDEX exchange_events_message_idx ON exchange_events (message_id, seq);
+CREATE INDEX exchange_events_time_idx ON exchange_events (occurred_at);
+
+-- One row that serialises appends to the chain (SELECT ... FOR UPDATE).
+CREATE TABLE log_head (
+  id    integer PRIMARY KEY CHECK (id = 1),
+  seq   bigint NOT NULL,
+  hash  text NOT NULL
+);
+INSERT INTO log_head (id, seq, hash) VALUES (1, 0, '${'0'.repeat(64)}');
+
+CREATE FUNCTION exchange_events_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'exchange_events is append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER exchange_events_no_update BEFORE UPDATE OR DELETE ON exchange_events
+  FOR EACH ROW EXECUTE FUNCTION exchange_events_append_only();
+
+-- The outbox: one row per (message, destination), committed together with the log event.
+CREATE TABLE deliveries (
+  id               uuid PRIMARY KEY,
+  seq              bigserial UNIQUE,
+  message_id       uuid NOT NULL REFERENCES messages(id),
+  route_id         text NOT NULL,
+  destination_id   text NOT NULL,
+  payload_id       bigint NOT NULL REFERENCES payloads(id),
+  status           text NOT NULL,
+  attempts         integer NOT NULL DEFAULT 0,
+  max_attempts     integer NOT NULL,
+  backoff_ms       integer NOT NULL,
+  ordering_key     text,
+  next_attempt_at  timestamptz NOT NULL,
+  lease_until      timestamptz,
+  last_error       text,
+  created_at       timestamptz NOT NULL,
+  updated_at       timestamptz NOT NULL,
+  delivered_at     timestamptz,
+  UNIQUE (message_id, destination_id)
+);
+CREATE INDEX deliveries_due_idx ON deliveries (status, next_attempt_at);
+CREATE INDEX deliveries_ordering_idx ON deliveries (ordering_key, seq);
+
+CREATE TABLE delivery_attempts (
+  id           bigserial PRIMARY KEY,
+  delivery_id  uuid NOT NULL REFERENCES deliveries(id),
+  attempt      integer NOT NULL,
+  started_at   timestamptz NOT NULL,
+  duration_ms  integer NOT NULL,
+  outcome      text NOT NULL,
+  status_code  integer,
+  error        text
+);
+CREATE INDEX delivery_attempts_delivery_idx ON delivery_attempts (delivery_id, attempt);
+
+-- Pick-up mailbox: what a party reads and acknowledges.
+CREATE TABLE mailbox (
+  id               uuid PRIMARY KEY,
+  party_id         text NOT NULL,
+  message_id       uuid NOT NULL REFERENCES messages(id),
+  delivery_id      uuid NOT NULL UNIQUE REFERENCES deliveries(id),
+  payload_id       bigint NOT NULL REFERENCES payloads(id),
+  message_type     text NOT NULL,
+  sender           text NOT NULL,
+  available_at     timestamptz NOT NULL,
+  acknowledged_at  timestamptz
+);
+CREATE INDEX mailbox_party_idx ON mailbox (party_id, acknowledged_at, available_at);
+`,
+  },
+];
+
+export async function migrate(db: Db): Promise<void> {
+  await db.transaction(async (tx) => {
+    // Several gateway processes may start at once against one PostgreSQL.
+    await tx.query('SELECT pg_advisory_xact_lock(727274)');
+    await tx.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)',
+    );
+    const done = await tx.query<{ version: number }>('SELECT version FROM schema_migrations');
+    const applied = new Set(done.rows.map((r) => Number(r.version)));
+    for (const m of MIGRATIONS) {
+      if (applied.has(m.version)) continue;
+      await execMulti(tx, m.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [m.version, m.name]);
+    }
+  });
+}
+
+/** Parameterless multi-statement SQL; split on statement ends outside $$ blocks. */
+async function execMulti(tx: { query(sql: string): Promise<unknown> }, sql: string): Promise<void> {
+  const statements: string[] = [];
+  let current = '';
+  let inDollar = false;
+  for (const line of sql.split('\n')) {
+    if (line.trim().startsWith('--') && !inDollar) continue;
+    const dollars = (line.match(/\$\$/g) ?? []).length;
+    if (dollars % 2 === 1) inDollar = !inDollar;
+    current += line + '\n';
+    if (!inDollar && line.trimEnd().endsWith(';')) {
+      statements.push(current.trim());
+      current = '';
+    }
+  }
+  if (current.trim()) statements.push(current.trim());
+  for (const s of statements) await tx.query(s);
+}

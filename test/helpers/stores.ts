@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Db } from '../../src/store/db.js';
+import { openStore } from '../../src/store/open.js';
+
+/** The real local PostgreSQL; CI starts it. Override with TEST_DATABASE_URL. */
+export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A connection string for a brand-new schema, so test suites never see each other's rows. */
+export async function freshPostgresUrl(): Promise<string> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: TEST_PG_URL });
+  await client.connect();
+  await client.query(`CREATE SCHEMA ${schema}`);
+  await client.end();
+  const url = new URL(TEST_PG_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+export interface StoreCase {
+  name: 'pglite' | 'postgres';
+  open(): Promise<Db>;
+}
+
+/** Both store drivers, for `describe.each`: every suite runs against embedded PGlite and real PostgreSQL. */
+export const STORE_CASES: StoreCase[] = [
+  { name: 'pglite', open: () => openStore({}) },
+  { name: 'postgres', open: async () => openStore({ databaseUrl: await freshPostgresUrl() }) },
+];
