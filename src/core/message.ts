@@ -11,7 +11,28 @@ export interface InboundMessage {
   contentType: string; // of `raw`
   raw: Buffer; // exactly the bytes received
   body: unknown; // parsed body (JSON object or parsed XML tree)
-  subjects: string[]; // BSNs found in the message (never logged in plain text)
+}
+
+/** A problem with a message, in words safe to return and log: never a value from the message. */
+export interface Problem {
+  /** Where: a JSON pointer, XPath or field name. */
+  location: string;
+  message: string;
+  /** The standard's own code where it has one (retourcode, StUF foutcode). */
+  code?: string;
+}
+
+/** What a standard says about a message: is it a known type, what is wrong, who is it about. */
+export interface Inspection {
+  known: boolean;
+  problems: Problem[];
+  /** BSNs found in the message; only ever stored as keyed hashes. */
+  subjects: string[];
+}
+
+export interface Standard {
+  readonly name: string;
+  inspect(msg: InboundMessage): Inspection;
 }
 
 export type MessageStatus = 'received' | 'rejected' | 'routed' | 'delivered' | 'dead_letter' | 'partially_delivered';

@@ -23,9 +23,10 @@ CREATE TABLE messages (
   status             text NOT NULL,
   error              jsonb,
   received_at        timestamptz NOT NULL,
-  updated_at         timestamptz NOT NULL,
-  UNIQUE (sender, sender_message_id)
+  updated_at         timestamptz NOT NULL
 );
+-- Idempotency: one accepted message per sender id; a rejected one may be corrected and sent again.
+CREATE UNIQUE INDEX messages_sender_message_uq ON messages (sender, sender_message_id) WHERE status <> 'rejected';
 CREATE INDEX messages_receiver_idx ON messages (receiver, received_at);
 CREATE INDEX messages_sender_idx ON messages (sender, received_at);
 CREATE INDEX messages_correlation_idx ON messages (correlation_id);
@@ -93,6 +94,9 @@ END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER exchange_events_no_update BEFORE UPDATE OR DELETE ON exchange_events
   FOR EACH ROW EXECUTE FUNCTION exchange_events_append_only();
+-- Row triggers do not fire on TRUNCATE, which would otherwise empty the log in one statement.
+CREATE TRIGGER exchange_events_no_truncate BEFORE TRUNCATE ON exchange_events
+  FOR EACH STATEMENT EXECUTE FUNCTION exchange_events_append_only();
 
 -- The outbox: one row per (message, destination), committed together with the log event.
 CREATE TABLE deliveries (

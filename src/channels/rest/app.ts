@@ -1,0 +1,92 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Metrics } from '../../ops/metrics.js';
+import { HttpProblem, sendProblem } from './problem.js';
+
+export interface HealthCheck {
+  name: string;
+  check(): Promise<void>;
+}
+
+/** The HTTP shell: operations endpoints, the API router, and problem+json for every error. */
+export function createHttpApp(deps: {
+  logger: Logger;
+  metrics: Metrics;
+  readiness: HealthCheck[];
+  api: express.Router;
+  openApi: Record<string, unknown>;
+  isShuttingDown: () => boolean;
+}): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use((req, res, next) => {
+    const start = process.hrtime.bigint();
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched';
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      deps.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      // Path only: query strings may carry filters about persons.
+      deps.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'http');
+    });
+    if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
+    next();
+  });
+
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'up' });
+  });
+
+  app.get('/health/ready', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    let ok = !deps.isShuttingDown();
+    for (const c of deps.readiness) {
+      try {
+        await withTimeout(c.check(), 2000);
+        checks[c.name] = 'up';
+      } catch {
+        checks[c.name] = 'down';
+        ok = false;
+      }
+    }
+    res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down', checks, ...(deps.isShuttingDown() ? { shuttingDown: true } : {}) });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.json(deps.openApi);
+  });
+
+  app.use('/api/v1', deps.api);
+
+  app.use((req, _res, next) => next(new HttpProblem(404, 'not-found', `No resource at ${req.method} ${req.path}`)));
+
+  // Every error leaves as problem+json; unexpected ones without internals.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) return;
+    if (err instanceof HttpProblem) return sendProblem(res, err, req.originalUrl.split('?')[0]);
+    const e = err as { type?: string; status?: number; message?: string };
+    if (e.type === 'entity.too.large') return sendProblem(res, new HttpProblem(413, 'payload-too-large', 'The request body is larger than this gateway accepts'));
+    if (e.type === 'request.aborted') return;
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, new HttpProblem(e.status, 'bad-request', 'The request could not be read'));
+    deps.logger.error({ err: e.message, path: req.path }, 'unexpected error');
+    sendProblem(res, new HttpProblem(500, 'internal-error', 'Something went wrong on our side; nothing was acknowledged'));
+  });
+
+  return app;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<T>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

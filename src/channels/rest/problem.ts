@@ -1,0 +1,64 @@
+import type { Response } from 'express';
+
+export interface InvalidParam {
+  name: string;
+  reason: string;
+  code?: string;
+}
+
+/** RFC 9457 problem details, with `invalidParams` as the NL API Design Rules describe. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  code: string;
+  invalidParams?: InvalidParam[];
+  [extra: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad request',
+  401: 'Not authenticated',
+  403: 'Forbidden',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflict',
+  413: 'Payload too large',
+  415: 'Unsupported media type',
+  422: 'Unprocessable message',
+  500: 'Internal error',
+  503: 'Service unavailable',
+};
+
+export class HttpProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail?: string,
+    readonly invalidParams?: InvalidParam[],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail ?? code);
+    this.name = 'HttpProblem';
+  }
+}
+
+export function problemBody(p: HttpProblem, instance?: string): ProblemDetails {
+  return {
+    type: `urn:knooppunt:problem:${p.code}`,
+    title: TITLES[p.status] ?? 'Error',
+    status: p.status,
+    ...(p.detail ? { detail: p.detail } : {}),
+    ...(instance ? { instance } : {}),
+    code: p.code,
+    ...(p.invalidParams && p.invalidParams.length > 0 ? { invalidParams: p.invalidParams } : {}),
+    ...p.extra,
+  };
+}
+
+export function sendProblem(res: Response, p: HttpProblem, instance?: string): void {
+  if (p.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="knooppunt"');
+  res.status(p.status).type('application/problem+json').send(JSON.stringify(problemBody(p, instance)));
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+import { readEnv } from './config/env.js';
+import { createGateway } from './gateway.js';
+import { createLogger } from './ops/logger.js';
+import { generateApiKey, hashApiKey } from './parties/api-keys.js';
+import { generateMasterKey } from './log/keys.js';
+import { formatVerifyResult, verifyLog } from './log/verify.js';
+import { runMapCommand } from './mapping/index.js';
+import { openStore } from './store/open.js';
+
+const USAGE = `knooppunt — integration gateway for the Dutch municipal social domain
+
+usage:
+  knooppunt serve                         run the gateway (configuration from the environment, see README)
+  knooppunt verify-log                    check the exchange log's hash chain; exit 1 and name the first broken event
+  knooppunt map <mapping> <input-file>    run a mapping file (or mapping name) on an input file and print the result
+  knooppunt new-api-key                   print a new API key and the sha256 to put in the configuration
+  knooppunt hash-key <key>                print the sha256 of an existing API key
+  knooppunt generate-key                  print a new KNOOPPUNT_ENCRYPTION_KEY (base64, 32 bytes)
+`;
+
+async function serve(): Promise<number> {
+  const env = readEnv();
+  const logger = createLogger(env.logLevel);
+  const gateway = await createGateway(env, { logger });
+  await gateway.listen();
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    gateway.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        logger.error({ err: err.message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return new Promise<number>(() => undefined);
+}
+
+async function verify(): Promise<number> {
+  const env = readEnv();
+  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  try {
+    const result = await verifyLog(db);
+    process.stdout.write(formatVerifyResult(result) + '\n');
+    return result.ok ? 0 : 1;
+  } finally {
+    await db.close();
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serve();
+    case 'verify-log':
+      return verify();
+    case 'map':
+      return runMapCommand(rest, process.stdout, process.stderr);
+    case 'new-api-key': {
+      const key = generateApiKey();
+      process.stdout.write(`key:    ${key}\nsha256: ${hashApiKey(key)}\n`);
+      return 0;
+    }
+    case 'hash-key':
+      if (!rest[0]) break;
+      process.stdout.write(hashApiKey(rest[0]) + '\n');
+      return 0;
+    case 'generate-key':
+      process.stdout.write(generateMasterKey() + '\n');
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return 0;
+  }
+  process.stderr.write(USAGE);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: Error) => {
+    process.stderr.write(`knooppunt: ${err.message}\n`);
+    process.exit(1);
+  },
+);

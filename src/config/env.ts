@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+
+/** Everything the gateway reads from its environment, with safe defaults. The Docker image uses the same names. */
+export interface GatewayEnv {
+  port: number;
+  host: string;
+  production: boolean;
+  dataDir: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  configPath: string;
+  mappingsDir: string;
+  schemasDir: string;
+  /** Base64 or hex of 32 bytes. Required in production. */
+  encryptionKey?: string;
+  /** Earlier keys, comma separated, still accepted for decryption after a rotation. */
+  previousEncryptionKeys: string[];
+  logLevel: string;
+  maxBodyBytes: number;
+  deliveryConcurrency: number;
+  reconcileIntervalMs: number;
+  shutdownTimeoutMs: number;
+  /** How long after an attempt's timeout a claimed delivery may be taken again (after a crash). */
+  leaseMarginMs: number;
+  /** Redis key prefix for the BullMQ queue, so several gateways can share one Redis. */
+  queuePrefix: string;
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer`);
+  return n;
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
+  const root = process.cwd();
+  return {
+    port: int(env.PORT, 8080, 'PORT'),
+    host: env.HOST ?? '0.0.0.0',
+    production: env.NODE_ENV === 'production',
+    dataDir: resolve(root, env.KNOOPPUNT_DATA_DIR ?? '.knooppunt-data'),
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    configPath: resolve(root, env.KNOOPPUNT_CONFIG ?? 'config/knooppunt.yaml'),
+    mappingsDir: resolve(root, env.KNOOPPUNT_MAPPINGS_DIR ?? 'mappings'),
+    schemasDir: resolve(root, env.KNOOPPUNT_SCHEMAS_DIR ?? 'schemas'),
+    encryptionKey: env.KNOOPPUNT_ENCRYPTION_KEY || undefined,
+    previousEncryptionKeys: (env.KNOOPPUNT_PREVIOUS_ENCRYPTION_KEYS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    logLevel: env.LOG_LEVEL ?? 'info',
+    maxBodyBytes: int(env.KNOOPPUNT_MAX_BODY_BYTES, 5 * 1024 * 1024, 'KNOOPPUNT_MAX_BODY_BYTES'),
+    deliveryConcurrency: int(env.KNOOPPUNT_DELIVERY_CONCURRENCY, 8, 'KNOOPPUNT_DELIVERY_CONCURRENCY'),
+    reconcileIntervalMs: int(env.KNOOPPUNT_RECONCILE_MS, 5000, 'KNOOPPUNT_RECONCILE_MS'),
+    shutdownTimeoutMs: int(env.KNOOPPUNT_SHUTDOWN_TIMEOUT_MS, 15000, 'KNOOPPUNT_SHUTDOWN_TIMEOUT_MS'),
+    leaseMarginMs: int(env.KNOOPPUNT_LEASE_MARGIN_MS, 30000, 'KNOOPPUNT_LEASE_MARGIN_MS'),
+    queuePrefix: env.KNOOPPUNT_QUEUE_PREFIX ?? 'knooppunt',
+  };
+}

@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createAjv } from '../util/ajv.js';
+import { projectRoot } from '../util/paths.js';
+import type { GatewayConfig } from './types.js';
+
+const SCHEMA_PATH = join(projectRoot(), 'schemas', 'config.schema.json');
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads, schema-checks and cross-checks the configuration file; refuses anything inconsistent. */
+export function loadConfig(file: string): GatewayConfig {
+  let raw: unknown;
+  try {
+    raw = parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(file, [(err as Error).message]);
+  }
+  return checkConfig(raw, file);
+}
+
+export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
+  const ajv = createAjv();
+  const validate = ajv.compile<GatewayConfig>(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
+  if (!validate(raw)) {
+    throw new ConfigError(
+      file,
+      (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`),
+    );
+  }
+  const config = raw;
+  const problems: string[] = [];
+  const partyIds = new Set<string>();
+  for (const p of config.parties) {
+    if (partyIds.has(p.id)) problems.push(`party '${p.id}' is defined twice`);
+    partyIds.add(p.id);
+    if (p.kind === 'gemeente' && p.code !== undefined && !/^\d{4}$/.test(p.code))
+      problems.push(`party '${p.id}': a gemeente has a 4-digit CBS code`);
+    if (p.kind === 'aanbieder' && p.code !== undefined && !/^\d{8}$/.test(p.code))
+      problems.push(`party '${p.id}': an aanbieder has an 8-digit AGB code`);
+  }
+  const codes = new Map<string, string>();
+  for (const p of config.parties) {
+    if (!p.code) continue;
+    const key = `${p.kind}:${p.code}`;
+    if (codes.has(key)) problems.push(`parties '${codes.get(key)}' and '${p.id}' share ${p.kind} code ${p.code}`);
+    codes.set(key, p.id);
+  }
+  const destinationIds = new Set<string>();
+  for (const d of config.destinations ?? []) {
+    if (destinationIds.has(d.id)) problems.push(`destination '${d.id}' is defined twice`);
+    destinationIds.add(d.id);
+    if (d.party !== undefined && !partyIds.has(d.party)) problems.push(`destination '${d.id}': unknown party '${d.party}'`);
+  }
+  for (const p of config.parties) {
+    if (p.deliverTo && p.deliverTo !== 'mailbox' && !destinationIds.has(p.deliverTo))
+      problems.push(`party '${p.id}': deliverTo names unknown destination '${p.deliverTo}'`);
+  }
+  const routeIds = new Set<string>();
+  for (const r of config.routes) {
+    if (routeIds.has(r.id)) problems.push(`route '${r.id}' is defined twice`);
+    routeIds.add(r.id);
+    for (const d of r.destinations) {
+      if (d !== '$receiver' && !destinationIds.has(d)) problems.push(`route '${r.id}': unknown destination '${d}'`);
+    }
+    for (const who of [r.match.sender, r.match.receiver].flat()) {
+      if (who !== undefined && !who.includes('*') && !partyIds.has(who))
+        problems.push(`route '${r.id}': unknown party '${who}'`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  return config;
+}

@@ -1,0 +1,89 @@
+/** The gateway's configuration file (KNOOPPUNT_CONFIG): parties, destinations and routes. */
+
+export type PartyKind = 'gemeente' | 'aanbieder' | 'backoffice' | 'bron' | 'regio';
+
+export interface ApiKeyConfig {
+  /** A name for the key, so it can be rotated and audited without revealing it. */
+  id: string;
+  /** SHA-256 (hex) of the key: the key itself is never stored. `knooppunt hash-key` makes one. */
+  sha256: string;
+  /** Optional ISO date after which the key is refused. */
+  expires?: string;
+}
+
+export interface PartyConfig {
+  id: string;
+  kind: PartyKind;
+  name: string;
+  /** CBS gemeentecode (4 digits) for a gemeente, AGB code (8 digits) for an aanbieder. */
+  code?: string;
+  credentials: {
+    apiKeys: ApiKeyConfig[];
+    /** SHA-256 fingerprints of accepted TLS client certificates (when the gateway terminates TLS). */
+    certFingerprints?: string[];
+  };
+  standards?: string[];
+  /** Message types this party may send; absent means none. */
+  maySend?: string[];
+  /** Where messages addressed to this party go: a destination id, or `mailbox` (the default). */
+  deliverTo?: string;
+}
+
+export interface WebhookDestinationConfig {
+  id: string;
+  type: 'webhook';
+  url: string;
+  party?: string;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  /** Name of an environment variable holding the HMAC secret that signs each body. */
+  signingSecretEnv?: string;
+}
+
+export interface MailboxDestinationConfig {
+  id: string;
+  type: 'mailbox';
+  party: string;
+}
+
+export type DestinationConfig = WebhookDestinationConfig | MailboxDestinationConfig;
+
+export interface ContentCondition {
+  path: string;
+  equals?: string | number | boolean;
+  in?: Array<string | number>;
+  exists?: boolean;
+}
+
+export interface RouteConfig {
+  id: string;
+  description?: string;
+  match: {
+    standard: string;
+    messageType: string | string[];
+    sender?: string | string[];
+    receiver?: string | string[];
+    content?: ContentCondition[];
+  };
+  mapping: string;
+  /** Destination ids, or `$receiver` for the addressed party's own endpoint or mailbox. */
+  destinations: string[];
+  delivery?: {
+    maxAttempts?: number;
+    backoffMs?: number;
+    maxBackoffMs?: number;
+    /** Deliver in order per receiver and citizen (e.g. start before stop). */
+    ordering?: 'none' | 'receiver-subject';
+  };
+  /** For the processing register and transparency reports. */
+  purpose?: string;
+  legalBasis?: string;
+  dataCategories?: string[];
+  retentionDays?: number;
+}
+
+export interface GatewayConfig {
+  parties: PartyConfig[];
+  destinations?: DestinationConfig[];
+  routes: RouteConfig[];
+}

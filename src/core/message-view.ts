@@ -1,0 +1,113 @@
+import type { ExchangeLog } from '../log/exchange-log.js';
+import type { Db } from '../store/db.js';
+
+export interface MessageSummary {
+  id: string;
+  senderMessageId: string;
+  correlationId: string;
+  channel: string;
+  standard: string;
+  messageType: string;
+  sender: string;
+  receiver: string | null;
+  status: string;
+  receivedAt: Date;
+  updatedAt: Date;
+  error: unknown;
+}
+
+export interface MessageDetail extends MessageSummary {
+  events: Array<{ seq: number; type: string; at: string; detail: Record<string, unknown> }>;
+  deliveries: Array<{
+    id: string;
+    destination: string;
+    route: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    nextAttemptAt: string | null;
+    deliveredAt: string | null;
+    history: Array<{ attempt: number; startedAt: string; durationMs: number; outcome: string; statusCode: number | null; error: string | null }>;
+  }>;
+}
+
+export interface MessageFilter {
+  status?: string;
+  messageType?: string;
+  direction?: 'sent' | 'received';
+  from?: Date;
+  to?: Date;
+  limit: number;
+  offset: number;
+}
+
+const SUMMARY = `id, sender_message_id AS "senderMessageId", correlation_id AS "correlationId", channel, standard,
+  message_type AS "messageType", sender, receiver, status, error, received_at AS "receivedAt", updated_at AS "updatedAt"`;
+
+/** Read side for parties: a party sees only messages it sent or that are addressed to it. */
+export class MessageView {
+  constructor(
+    private readonly db: Db,
+    private readonly log: ExchangeLog,
+  ) {}
+
+  async forParty(id: string, partyId: string): Promise<MessageDetail | undefined> {
+    const r = await this.db.query<MessageSummary>(`SELECT ${SUMMARY} FROM messages WHERE id = $1 AND (sender = $2 OR receiver = $2)`, [id, partyId]);
+    const m = r.rows[0];
+    if (!m) return undefined;
+    const events = await this.log.eventsForMessage(id);
+    const deliveries = await this.db.query<{
+      id: string; destination: string; route: string; status: string; attempts: number; lastError: string | null;
+      nextAttemptAt: Date; deliveredAt: Date | null;
+    }>(
+      `SELECT id, destination_id AS destination, route_id AS route, status, attempts, last_error AS "lastError",
+              next_attempt_at AS "nextAttemptAt", delivered_at AS "deliveredAt"
+         FROM deliveries WHERE message_id = $1 ORDER BY seq`,
+      [id],
+    );
+    const attempts = await this.db.query<{
+      deliveryId: string; attempt: number; startedAt: Date; durationMs: number; outcome: string; statusCode: number | null; error: string | null;
+    }>(
+      `SELECT a.delivery_id AS "deliveryId", a.attempt, a.started_at AS "startedAt", a.duration_ms AS "durationMs", a.outcome,
+              a.status_code AS "statusCode", a.error
+         FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.message_id = $1 ORDER BY a.id`,
+      [id],
+    );
+    return {
+      ...m,
+      events: events.map((e) => ({ seq: e.seq, type: e.eventType, at: e.occurredAt.toISOString(), detail: e.detail })),
+      deliveries: deliveries.rows.map((d) => ({
+        id: d.id,
+        destination: d.destination,
+        route: d.route,
+        status: d.status,
+        attempts: d.attempts,
+        lastError: d.lastError,
+        nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
+        deliveredAt: d.deliveredAt ? d.deliveredAt.toISOString() : null,
+        history: attempts.rows
+          .filter((a) => a.deliveryId === d.id)
+          .map((a) => ({ attempt: a.attempt, startedAt: a.startedAt.toISOString(), durationMs: a.durationMs, outcome: a.outcome, statusCode: a.statusCode, error: a.error })),
+      })),
+    };
+  }
+
+  async listForParty(partyId: string, f: MessageFilter): Promise<{ items: MessageSummary[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [partyId];
+    if (f.direction === 'sent') where.push('sender = $1');
+    else if (f.direction === 'received') where.push('receiver = $1');
+    else where.push('(sender = $1 OR receiver = $1)');
+    if (f.status) where.push(`status = $${params.push(f.status)}`);
+    if (f.messageType) where.push(`message_type = $${params.push(f.messageType)}`);
+    if (f.from) where.push(`received_at >= $${params.push(f.from)}`);
+    if (f.to) where.push(`received_at < $${params.push(f.to)}`);
+    const clause = where.join(' AND ');
+    const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE ${clause}`, params);
+    const items = await this.db.query<MessageSummary>(
+      `SELECT ${SUMMARY} FROM messages WHERE ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, f.limit, f.offset],
+    );
+    return { items: items.rows, total: total.rows[0]?.n ?? 0 };
+  }
+}

@@ -1,0 +1,237 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DeliveryQueue } from '../delivery/queue.js';
+import { outbox, type QueuedDelivery } from '../delivery/outbox.js';
+import type { ExchangeLog } from '../log/exchange-log.js';
+import { subjectHash } from '../log/crypto.js';
+import type { KeyRing } from '../log/keys.js';
+import type { CompiledMapping, MappingResult } from '../mapping/index.js';
+import { MappingRunError } from '../mapping/index.js';
+import type { PartyRegistry } from '../parties/registry.js';
+import type { Router, RoutePlan } from '../routing/router.js';
+import type { Db, Queryable } from '../store/db.js';
+import type { InboundMessage, Problem, Standard } from './message.js';
+
+export type RejectCode =
+  | 'forbidden-sender'
+  | 'not-allowed'
+  | 'unknown-receiver'
+  | 'unknown-standard'
+  | 'unknown-message-type'
+  | 'validation-failed'
+  | 'no-route'
+  | 'mapping-failed';
+
+export type AcceptResult =
+  | { outcome: 'accepted'; messageId: string; correlationId: string; status: string; deliveries: number; duplicate: boolean }
+  | { outcome: 'rejected'; messageId: string; correlationId: string; code: RejectCode; problems: Problem[] };
+
+export interface PipelineObserver {
+  onAccepted?(standard: string, messageType: string): void;
+  onRejected?(standard: string, messageType: string, code: string): void;
+}
+
+const DEFAULT_DELIVERY = { maxAttempts: 8, backoffMs: 2000 };
+
+/**
+ * The core flow for one message, channel-agnostic: recognise and validate (through its standard),
+ * authorise, route, map, and commit message + log events + outbox in one transaction before the
+ * channel acknowledges. Nothing here knows HTTP or SOAP.
+ */
+export class Pipeline {
+  constructor(
+    private readonly deps: {
+      db: Db;
+      log: ExchangeLog;
+      ring: KeyRing;
+      parties: PartyRegistry;
+      router: Router;
+      mappings: ReadonlyMap<string, CompiledMapping>;
+      standards: ReadonlyMap<string, Standard>;
+      queue: DeliveryQueue;
+      logger: Logger;
+      observer?: PipelineObserver;
+    },
+  ) {}
+
+  async accept(msg: InboundMessage): Promise<AcceptResult> {
+    const { parties } = this.deps;
+    const messageId = randomUUID();
+    const correlationId = msg.correlationId ?? messageId;
+
+    const duplicate = await this.findAccepted(msg.sender, msg.senderMessageId);
+    if (duplicate) return duplicate;
+
+    const sender = parties.get(msg.sender);
+    if (!sender) return this.reject(msg, messageId, correlationId, 'forbidden-sender', [{ location: 'sender', message: 'unknown sender' }]);
+    if (!sender.maySend.has(msg.messageType) && !sender.maySend.has('*')) {
+      return this.reject(msg, messageId, correlationId, 'not-allowed', [
+        { location: 'messageType', message: `party '${sender.id}' may not send '${msg.messageType}'` },
+      ]);
+    }
+    if (msg.receiver !== undefined && !parties.get(msg.receiver)) {
+      return this.reject(msg, messageId, correlationId, 'unknown-receiver', [{ location: 'receiver', message: 'no such party' }]);
+    }
+
+    const standard = this.deps.standards.get(msg.standard);
+    if (!standard) return this.reject(msg, messageId, correlationId, 'unknown-standard', [{ location: 'standard', message: 'not supported' }]);
+    const inspection = standard.inspect(msg);
+    if (!inspection.known) {
+      return this.reject(msg, messageId, correlationId, 'unknown-message-type', [{ location: 'messageType', message: 'not a known message type' }]);
+    }
+    if (inspection.problems.length > 0) return this.reject(msg, messageId, correlationId, 'validation-failed', inspection.problems);
+
+    const plans = this.deps.router.plan({
+      standard: msg.standard,
+      messageType: msg.messageType,
+      sender: msg.sender,
+      receiver: msg.receiver,
+      body: msg.body,
+    });
+    if (plans.length === 0) {
+      return this.reject(msg, messageId, correlationId, 'no-route', [{ location: 'receiver', message: 'no route for this message type, sender and receiver' }]);
+    }
+
+    const mapped: Array<{ plan: RoutePlan; mapping: CompiledMapping; result: MappingResult }> = [];
+    for (const plan of plans) {
+      const mapping = this.deps.mappings.get(plan.route.mapping);
+      if (!mapping) throw new Error(`route '${plan.route.id}' names unknown mapping '${plan.route.mapping}'`);
+      try {
+        mapped.push({ plan, mapping, result: mapping.run(msg.body) });
+      } catch (err) {
+        if (err instanceof MappingRunError) {
+          return this.reject(msg, messageId, correlationId, 'mapping-failed', [{ location: err.field, message: err.reason }]);
+        }
+        throw err;
+      }
+    }
+
+    let queued: QueuedDelivery[];
+    try {
+      queued = await this.deps.db.transaction((tx) => this.commitAccepted(tx, msg, messageId, correlationId, inspection.subjects, mapped));
+    } catch (err) {
+      // Two submissions of the same sender id at once: the unique index lets one win.
+      if ((err as { code?: string }).code === '23505') {
+        const winner = await this.findAccepted(msg.sender, msg.senderMessageId);
+        if (winner) return winner;
+      }
+      throw err;
+    }
+    await this.deps.queue.enqueue(queued);
+    this.deps.observer?.onAccepted?.(msg.standard, msg.messageType);
+    return { outcome: 'accepted', messageId, correlationId, status: 'routed', deliveries: queued.length, duplicate: false };
+  }
+
+  private async commitAccepted(
+    tx: Queryable,
+    msg: InboundMessage,
+    messageId: string,
+    correlationId: string,
+    subjects: string[],
+    mapped: Array<{ plan: RoutePlan; mapping: CompiledMapping; result: MappingResult }>,
+  ): Promise<QueuedDelivery[]> {
+    const { log } = this.deps;
+    await insertMessage(tx, msg, messageId, correlationId, 'routed', null, mapped.map((m) => m.plan.route.id).join(','));
+    const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
+    await log.recordSubjects(tx, messageId, subjects);
+    const base = this.eventBase(msg, messageId, correlationId);
+    await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, subjects: subjects.length } });
+    await log.append(tx, { ...base, eventType: 'validated', detail: { standard: msg.standard, version: msg.version ?? null } });
+    await log.append(tx, {
+      ...base,
+      eventType: 'routed',
+      detail: { routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id) })) },
+    });
+    const queued: QueuedDelivery[] = [];
+    for (const { plan, mapping, result } of mapped) {
+      const payload = await log.storePayload(tx, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
+      await log.append(tx, {
+        ...base,
+        eventType: 'mapped',
+        detail: { route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest },
+      });
+      const policy = { ...DEFAULT_DELIVERY, ...(plan.route.delivery ?? {}) };
+      for (const destination of plan.destinations) {
+        const orderingKey = policy.ordering === 'receiver-subject' ? this.orderingKey(msg.receiver, destination.id, subjects) : null;
+        const id = await outbox.insert(tx, {
+          messageId,
+          routeId: plan.route.id,
+          destinationId: destination.id,
+          payloadId: payload.id,
+          maxAttempts: policy.maxAttempts,
+          backoffMs: policy.backoffMs,
+          orderingKey,
+        });
+        queued.push({ id, attempts: 0 });
+      }
+    }
+    return queued;
+  }
+
+  /** Ordering per receiver, destination and citizen, without a readable BSN in the key. */
+  private orderingKey(receiver: string | undefined, destinationId: string, subjects: string[]): string {
+    const hashes = subjects.map((s) => subjectHash(this.deps.ring, s)).sort();
+    return createHash('sha256').update(`${receiver ?? ''}|${destinationId}|${hashes.join(',')}`).digest('hex');
+  }
+
+  private eventBase(msg: InboundMessage, messageId: string, correlationId: string) {
+    return {
+      messageId,
+      correlationId,
+      channel: msg.channel,
+      standard: msg.standard,
+      messageType: msg.messageType,
+      sender: msg.sender,
+      receiver: msg.receiver ?? null,
+    };
+  }
+
+  private async findAccepted(sender: string, senderMessageId: string): Promise<AcceptResult | undefined> {
+    const r = await this.deps.db.query<{ id: string; correlation_id: string; status: string; n: number }>(
+      `SELECT m.id, m.correlation_id, m.status, (SELECT count(*)::int FROM deliveries d WHERE d.message_id = m.id) AS n
+         FROM messages m WHERE m.sender = $1 AND m.sender_message_id = $2 AND m.status <> 'rejected'`,
+      [sender, senderMessageId],
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    return { outcome: 'accepted', messageId: row.id, correlationId: row.correlation_id, status: row.status, deliveries: row.n, duplicate: true };
+  }
+
+  /** A rejected message is kept too (raw payload encrypted, reason in the log): bad input is never silently dropped. */
+  private async reject(msg: InboundMessage, messageId: string, correlationId: string, code: RejectCode, problems: Problem[]): Promise<AcceptResult> {
+    const { log } = this.deps;
+    await this.deps.db.transaction(async (tx) => {
+      await insertMessage(tx, msg, messageId, correlationId, 'rejected', { code, problems }, null);
+      const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
+      const base = this.eventBase(msg, messageId, correlationId);
+      await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId } });
+      await log.append(tx, { ...base, eventType: 'rejected', detail: { code, problems: problems.map((p) => ({ ...p })) } });
+    });
+    this.deps.observer?.onRejected?.(msg.standard, msg.messageType, code);
+    this.deps.logger.info({ messageId, channel: msg.channel, sender: msg.sender, messageType: msg.messageType, code }, 'message rejected');
+    return { outcome: 'rejected', messageId, correlationId, code, problems };
+  }
+
+  /** A request that never became a message (no credential, unreadable body): logged all the same. */
+  async logRefusedRequest(channel: string, reason: string, detail: Record<string, unknown> = {}, sender: string | null = null): Promise<void> {
+    await this.deps.log.appendNow({ messageId: null, eventType: 'rejected', channel, sender, detail: { reason, ...detail } });
+  }
+}
+
+async function insertMessage(
+  tx: Queryable,
+  msg: InboundMessage,
+  id: string,
+  correlationId: string,
+  status: string,
+  error: unknown,
+  routeId: string | null,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO messages (id, sender_message_id, correlation_id, channel, standard, message_type, version, sender, receiver,
+       route_id, status, error, received_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), now())`,
+    [id, msg.senderMessageId, correlationId, msg.channel, msg.standard, msg.messageType, msg.version ?? null, msg.sender,
+      msg.receiver ?? null, routeId, status, error === null ? null : JSON.stringify(error)],
+  );
+}

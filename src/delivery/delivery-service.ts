@@ -1,0 +1,167 @@
+import type { Logger } from 'pino';
+import type { DestinationConfig } from '../config/types.js';
+import type { ExchangeLog } from '../log/exchange-log.js';
+import type { Db } from '../store/db.js';
+import { backoffDelayMs } from './backoff.js';
+import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
+import { depositInMailbox } from './transports/mailbox.js';
+import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
+
+export type AttemptOutcome =
+  | { kind: 'delivered'; next: QueuedDelivery[] }
+  | { kind: 'dead_letter'; next: QueuedDelivery[] }
+  | { kind: 'retry'; at: Date; attempts: number }
+  | { kind: 'not-claimed' };
+
+export interface DeliveryObserver {
+  onAttempt?(destination: string, outcome: 'delivered' | 'retry' | 'dead_letter', durationMs: number): void;
+}
+
+interface MessageMeta {
+  channel: string;
+  standard: string;
+  messageType: string;
+  sender: string;
+  receiver: string | null;
+  correlationId: string;
+}
+
+const MAX_BACKOFF_DEFAULT = 15 * 60 * 1000;
+
+/**
+ * The one delivery function both queue drivers call. It claims the outbox row, performs one
+ * attempt, and records the attempt, the new state and the log events in one transaction.
+ */
+export class DeliveryService {
+  constructor(
+    private readonly db: Db,
+    private readonly log: ExchangeLog,
+    private readonly destinations: { get(id: string): DestinationConfig | undefined },
+    private readonly logger: Logger,
+    private readonly observer: DeliveryObserver = {},
+    private readonly opts: { maxBackoffMs?: number; leaseMarginMs?: number } = {},
+  ) {}
+
+  async attempt(deliveryId: string): Promise<AttemptOutcome> {
+    const dest0 = await outbox.get(this.db, deliveryId);
+    if (!dest0) return { kind: 'not-claimed' };
+    const destination = this.destinations.get(dest0.destinationId);
+    // The lease outlives the attempt itself; after a crash the row is taken again once it runs out.
+    const leaseMs = (destination?.type === 'webhook' ? (destination.timeoutMs ?? 10000) : 0) + (this.opts.leaseMarginMs ?? 30000);
+    const d = await outbox.claim(this.db, deliveryId, leaseMs);
+    if (!d) return { kind: 'not-claimed' };
+
+    const meta = await this.messageMeta(d.messageId);
+    const attemptNo = d.attempts + 1;
+    const startedAt = new Date();
+    let outcome: TransportOutcome;
+    if (!destination) {
+      outcome = { ok: false, permanent: true, error: 'destination is no longer configured' };
+    } else if (destination.type === 'webhook') {
+      outcome = await this.sendToWebhook(destination, d, meta);
+    } else {
+      outcome = { ok: true, permanent: false };
+    }
+    const durationMs = Date.now() - startedAt.getTime();
+
+    const final = outcome.ok ? 'delivered' : outcome.permanent || attemptNo >= d.maxAttempts ? 'dead_letter' : 'retry';
+    const retryAt =
+      final === 'retry' ? new Date(Date.now() + backoffDelayMs(attemptNo, d.backoffMs, this.opts.maxBackoffMs ?? MAX_BACKOFF_DEFAULT)) : undefined;
+
+    await this.db.transaction(async (tx) => {
+      if (outcome.ok && destination?.type === 'mailbox') {
+        await depositInMailbox(tx, {
+          partyId: destination.party,
+          messageId: d.messageId,
+          deliveryId: d.id,
+          payloadId: d.payloadId,
+          messageType: meta.messageType,
+          sender: meta.sender,
+        });
+      }
+      await outbox.recordAttempt(tx, {
+        deliveryId: d.id,
+        attempt: attemptNo,
+        startedAt,
+        durationMs,
+        outcome: outcome.ok ? 'delivered' : 'failed',
+        statusCode: outcome.statusCode,
+        error: outcome.error,
+      });
+      const base = {
+        messageId: d.messageId,
+        correlationId: meta.correlationId,
+        channel: meta.channel,
+        standard: meta.standard,
+        messageType: meta.messageType,
+        sender: meta.sender,
+        receiver: meta.receiver,
+      };
+      await this.log.append(tx, {
+        ...base,
+        eventType: 'delivery_attempted',
+        detail: {
+          deliveryId: d.id,
+          destination: d.destinationId,
+          attempt: attemptNo,
+          durationMs,
+          ok: outcome.ok,
+          ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}),
+          ...(outcome.error ? { error: outcome.error } : {}),
+          ...(retryAt ? { nextAttemptAt: retryAt.toISOString() } : {}),
+        },
+      });
+      if (final === 'delivered') {
+        await outbox.markDelivered(tx, d.id, attemptNo);
+        await this.log.append(tx, { ...base, eventType: 'delivered', detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo } });
+      } else if (final === 'dead_letter') {
+        const reason = outcome.error ?? 'failed';
+        await outbox.markDeadLetter(tx, d.id, attemptNo, reason);
+        await this.log.append(tx, {
+          ...base,
+          eventType: 'dead_lettered',
+          detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, reason, permanent: outcome.permanent },
+        });
+      } else {
+        await outbox.markRetry(tx, d.id, attemptNo, retryAt!, outcome.error ?? 'failed');
+      }
+      await outbox.refreshMessageStatus(tx, d.messageId);
+    });
+
+    this.observer.onAttempt?.(d.destinationId, final, durationMs);
+    if (final === 'retry') {
+      this.logger.warn({ deliveryId: d.id, destination: d.destinationId, attempt: attemptNo, error: outcome.error }, 'delivery attempt failed; retry scheduled');
+      return { kind: 'retry', at: retryAt!, attempts: attemptNo };
+    }
+    if (final === 'dead_letter') {
+      this.logger.error({ deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, error: outcome.error }, 'delivery dead-lettered');
+    }
+    const next = d.orderingKey ? await outbox.nextInOrder(this.db, d.orderingKey) : [];
+    return { kind: final, next };
+  }
+
+  private async sendToWebhook(destination: Extract<DestinationConfig, { type: 'webhook' }>, d: DeliveryRow, meta: MessageMeta): Promise<TransportOutcome> {
+    const payload = await this.log.readPayload(d.payloadId);
+    if (!payload || !payload.content) return { ok: false, permanent: true, error: 'payload is no longer available' };
+    return sendWebhook(destination, {
+      messageId: d.messageId,
+      deliveryId: d.id,
+      correlationId: meta.correlationId,
+      messageType: meta.messageType,
+      sender: meta.sender,
+      contentType: payload.contentType,
+      body: payload.content,
+    });
+  }
+
+  private async messageMeta(messageId: string): Promise<MessageMeta> {
+    const r = await this.db.query<MessageMeta>(
+      `SELECT channel, standard, message_type AS "messageType", sender, receiver, correlation_id AS "correlationId"
+         FROM messages WHERE id = $1`,
+      [messageId],
+    );
+    const row = r.rows[0];
+    if (!row) throw new Error(`delivery refers to unknown message ${messageId}`);
+    return row;
+  }
+}

@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../store/db.js';
+
+export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead_letter';
+
+export interface DeliveryRow {
+  id: string;
+  seq: number;
+  messageId: string;
+  routeId: string;
+  destinationId: string;
+  payloadId: number;
+  status: DeliveryStatus;
+  attempts: number;
+  maxAttempts: number;
+  backoffMs: number;
+  orderingKey: string | null;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+/** What a queue needs to know of a delivery: its id, and how many attempts it had (for job ids). */
+export interface QueuedDelivery {
+  id: string;
+  attempts: number;
+}
+
+export interface NewDelivery {
+  messageId: string;
+  routeId: string;
+  destinationId: string;
+  payloadId: number;
+  maxAttempts: number;
+  backoffMs: number;
+  orderingKey: string | null;
+}
+
+const COLUMNS = `id, seq, message_id AS "messageId", route_id AS "routeId", destination_id AS "destinationId",
+  payload_id AS "payloadId", status, attempts, max_attempts AS "maxAttempts", backoff_ms AS "backoffMs",
+  ordering_key AS "orderingKey", next_attempt_at AS "nextAttemptAt", last_error AS "lastError",
+  created_at AS "createdAt", delivered_at AS "deliveredAt"`;
+
+/** The outbox table: the database is the truth about every delivery, the queue only a fast path. */
+export const outbox = {
+  async insert(tx: Queryable, d: NewDelivery): Promise<string> {
+    const id = randomUUID();
+    await tx.query(
+      `INSERT INTO deliveries (id, message_id, route_id, destination_id, payload_id, status, attempts, max_attempts,
+         backoff_ms, ordering_key, next_attempt_at, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'pending', 0, $6, $7, $8, now(), now(), now())`,
+      [id, d.messageId, d.routeId, d.destinationId, d.payloadId, d.maxAttempts, d.backoffMs, d.orderingKey],
+    );
+    return id;
+  },
+
+  async get(q: Queryable, id: string): Promise<DeliveryRow | undefined> {
+    const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE id = $1`, [id]);
+    return r.rows[0];
+  },
+
+  async forMessage(q: Queryable, messageId: string): Promise<DeliveryRow[]> {
+    const r = await q.query<DeliveryRow>(`SELECT ${COLUMNS} FROM deliveries WHERE message_id = $1 ORDER BY seq`, [messageId]);
+    return r.rows;
+  },
+
+  /**
+   * Takes a delivery for one attempt: only when it is due, not already taken (or its lease ran out,
+   * e.g. after a crash), and no earlier delivery with the same ordering key is still open.
+   */
+  async claim(q: Queryable, id: string, leaseMs: number): Promise<DeliveryRow | undefined> {
+    const r = await q.query<DeliveryRow>(
+      `UPDATE deliveries d SET status = 'in_flight', lease_until = now() + ($2::int * interval '1 millisecond'), updated_at = now()
+        WHERE d.id = $1
+          AND d.next_attempt_at <= now()
+          AND (d.status = 'pending' OR (d.status = 'in_flight' AND d.lease_until < now()))
+          AND (d.ordering_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM deliveries p
+                 WHERE p.ordering_key = d.ordering_key AND p.seq < d.seq AND p.status IN ('pending', 'in_flight')))
+        RETURNING ${COLUMNS}`,
+      [id, leaseMs],
+    );
+    return r.rows[0];
+  },
+
+  async recordAttempt(
+    tx: Queryable,
+    a: { deliveryId: string; attempt: number; startedAt: Date; durationMs: number; outcome: 'delivered' | 'failed'; statusCode?: number; error?: string },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO delivery_attempts (delivery_id, attempt, started_at, duration_ms, outcome, status_code, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.outcome, a.statusCode ?? null, a.error ?? null],
+    );
+  },
+
+  async markDelivered(tx: Queryable, id: string, attempts: number): Promise<void> {
+    await tx.query(
+      `UPDATE deliveries SET status = 'delivered', attempts = $2, lease_until = NULL, last_error = NULL,
+         delivered_at = now(), updated_at = now() WHERE id = $1`,
+      [id, attempts],
+    );
+  },
+
+  async markRetry(tx: Queryable, id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void> {
+    await tx.query(
+      `UPDATE deliveries SET status = 'pending', attempts = $2, next_attempt_at = $3, lease_until = NULL,
+         last_error = $4, updated_at = now() WHERE id = $1`,
+      [id, attempts, nextAttemptAt, error],
+    );
+  },
+
+  async markDeadLetter(tx: Queryable, id: string, attempts: number, error: string): Promise<void> {
+    await tx.query(
+      `UPDATE deliveries SET status = 'dead_letter', attempts = $2, lease_until = NULL, last_error = $3,
+         updated_at = now() WHERE id = $1`,
+      [id, attempts, error],
+    );
+  },
+
+  /** Puts a dead-lettered delivery back in line (administrator's redelivery). */
+  async requeue(tx: Queryable, id: string): Promise<boolean> {
+    const r = await tx.query(
+      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), lease_until = NULL, updated_at = now()
+        WHERE id = $1 AND status = 'dead_letter'`,
+      [id],
+    );
+    return r.rowCount > 0;
+  },
+
+  /** Deliveries that should be in the queue now: due pending ones and in-flight ones whose lease expired. */
+  async due(q: Queryable, limit: number): Promise<QueuedDelivery[]> {
+    const r = await q.query<QueuedDelivery>(
+      `SELECT id, attempts FROM deliveries
+        WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'in_flight' AND lease_until < now())
+        ORDER BY seq LIMIT $1`,
+      [limit],
+    );
+    return r.rows;
+  },
+
+  /** The next open delivery behind a finished one with the same ordering key. */
+  async nextInOrder(q: Queryable, orderingKey: string): Promise<QueuedDelivery[]> {
+    const r = await q.query<QueuedDelivery>(
+      `SELECT id, attempts FROM deliveries WHERE ordering_key = $1 AND status = 'pending' ORDER BY seq LIMIT 1`,
+      [orderingKey],
+    );
+    return r.rows;
+  },
+
+  /** Message status follows its deliveries: all delivered, or any dead letter. */
+  async refreshMessageStatus(tx: Queryable, messageId: string): Promise<void> {
+    await tx.query(
+      `UPDATE messages SET updated_at = now(), status = COALESCE((
+         SELECT CASE WHEN bool_and(status = 'delivered') THEN 'delivered'
+                     WHEN bool_or(status = 'dead_letter') THEN 'dead_letter'
+                     ELSE 'routed' END
+           FROM deliveries WHERE message_id = $1), status)
+        WHERE id = $1`,
+      [messageId],
+    );
+  },
+
+  async depth(q: Queryable): Promise<{ pending: number; inFlight: number; deadLetter: number; oldestPendingAt: Date | null }> {
+    const r = await q.query<{ pending: number; in_flight: number; dead_letter: number; oldest: Date | null }>(
+      `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
+              count(*) FILTER (WHERE status = 'in_flight')::int AS in_flight,
+              count(*) FILTER (WHERE status = 'dead_letter')::int AS dead_letter,
+              min(created_at) FILTER (WHERE status IN ('pending', 'in_flight')) AS oldest
+         FROM deliveries WHERE status <> 'delivered'`,
+    );
+    const row = r.rows[0]!;
+    return { pending: row.pending, inFlight: row.in_flight, deadLetter: row.dead_letter, oldestPendingAt: row.oldest };
+  },
+};

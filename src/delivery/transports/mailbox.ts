@@ -1,0 +1,14 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../../store/db.js';
+
+/** Puts a message in a party's pick-up mailbox; one row per delivery, so a retried attempt cannot double it. */
+export async function depositInMailbox(
+  tx: Queryable,
+  m: { partyId: string; messageId: string; deliveryId: string; payloadId: number; messageType: string; sender: string },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO mailbox (id, party_id, message_id, delivery_id, payload_id, message_type, sender, available_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (delivery_id) DO NOTHING`,
+    [randomUUID(), m.partyId, m.messageId, m.deliveryId, m.payloadId, m.messageType, m.sender],
+  );
+}

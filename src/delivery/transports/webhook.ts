@@ -1,0 +1,60 @@
+import { createHmac } from 'node:crypto';
+import type { WebhookDestinationConfig } from '../../config/types.js';
+
+export interface TransportOutcome {
+  ok: boolean;
+  /** A failure that no retry will mend (e.g. 400 or 404): dead-letter at once. */
+  permanent: boolean;
+  statusCode?: number;
+  error?: string;
+}
+
+export interface WebhookRequest {
+  messageId: string;
+  deliveryId: string;
+  correlationId: string;
+  messageType: string;
+  sender: string;
+  contentType: string;
+  body: Buffer;
+}
+
+// Worth retrying: the receiver is overloaded, timing out or temporarily broken.
+const RETRYABLE = new Set([408, 425, 429]);
+
+/** POSTs one payload. The Idempotency-Key lets a receiver drop the duplicate that at-least-once delivery can cause after a crash. */
+export async function sendWebhook(dest: WebhookDestinationConfig, req: WebhookRequest, env: NodeJS.ProcessEnv = process.env): Promise<TransportOutcome> {
+  const headers: Record<string, string> = {
+    ...(dest.headers ?? {}),
+    'content-type': req.contentType,
+    'idempotency-key': req.deliveryId,
+    'x-knooppunt-message-id': req.messageId,
+    'x-knooppunt-correlation-id': req.correlationId,
+    'x-knooppunt-message-type': req.messageType,
+    'x-knooppunt-sender': req.sender,
+  };
+  const secret = dest.signingSecretEnv ? env[dest.signingSecretEnv] : undefined;
+  if (secret) {
+    const t = Math.floor(Date.now() / 1000);
+    const mac = createHmac('sha256', secret).update(`${t}.`).update(req.body).digest('hex');
+    headers['x-knooppunt-signature'] = `t=${t},v1=${mac}`;
+  }
+  try {
+    const res = await fetch(dest.url, {
+      method: 'POST',
+      headers,
+      body: new Uint8Array(req.body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(dest.timeoutMs ?? 10000),
+    });
+    // Drain the body so the connection is reused; its content is not kept (it may hold personal data).
+    await res.arrayBuffer().catch(() => undefined);
+    if (res.status >= 200 && res.status < 300) return { ok: true, permanent: false, statusCode: res.status };
+    const permanent = res.status >= 300 && res.status < 500 && !RETRYABLE.has(res.status);
+    return { ok: false, permanent, statusCode: res.status, error: `HTTP ${res.status}` };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const reason = e.name === 'TimeoutError' ? 'timeout' : (e.cause?.code ?? e.name ?? 'network error');
+    return { ok: false, permanent: false, error: reason };
+  }
+}

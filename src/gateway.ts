@@ -1,0 +1,162 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { apiV1 } from './channels/rest/api-v1.js';
+import { createHttpApp } from './channels/rest/app.js';
+import { authenticate } from './channels/rest/auth.js';
+import { openApiDocument } from './channels/rest/openapi.js';
+import type { GatewayEnv } from './config/env.js';
+import { loadConfig } from './config/load.js';
+import type { GatewayConfig } from './config/types.js';
+import { Mailbox } from './core/mailbox.js';
+import type { Standard } from './core/message.js';
+import { MessageView } from './core/message-view.js';
+import { Pipeline } from './core/pipeline.js';
+import { BullMqQueue } from './delivery/bullmq-queue.js';
+import { DeliveryService } from './delivery/delivery-service.js';
+import { InProcessQueue } from './delivery/in-process-queue.js';
+import { outbox } from './delivery/outbox.js';
+import type { DeliveryQueue } from './delivery/queue.js';
+import { ExchangeLog } from './log/exchange-log.js';
+import { generateMasterKey, keyRingFrom, parseMasterKey, type KeyRing } from './log/keys.js';
+import { loadMappings, type CompiledMapping } from './mapping/index.js';
+import { createLogger } from './ops/logger.js';
+import { Metrics } from './ops/metrics.js';
+import { PartyRegistry } from './parties/registry.js';
+import { DestinationRegistry } from './routing/destinations.js';
+import { Router } from './routing/router.js';
+import type { Db } from './store/db.js';
+import { openStore } from './store/open.js';
+import { JsonMessageTypes } from './standards/json/message-types.js';
+import { JsonStandard } from './standards/json/standard.js';
+import { createAjv } from './util/ajv.js';
+import { projectRoot } from './util/paths.js';
+
+export interface Gateway {
+  env: GatewayEnv;
+  config: GatewayConfig;
+  logger: Logger;
+  db: Db;
+  ring: KeyRing;
+  log: ExchangeLog;
+  queue: DeliveryQueue;
+  pipeline: Pipeline;
+  mappings: ReadonlyMap<string, CompiledMapping>;
+  app: ReturnType<typeof createHttpApp>;
+  /** Starts the delivery workers and the HTTP server; resolves with the bound address. */
+  listen(): Promise<AddressInfo>;
+  /** Graceful: stop accepting, finish requests and attempts in flight, close connections. */
+  close(): Promise<void>;
+}
+
+/** The key that encrypts payloads. Production refuses to run without one; development keeps one in the data dir. */
+export function resolveMasterKey(env: GatewayEnv, logger: Logger): KeyRing {
+  const previous = env.previousEncryptionKeys.map(parseMasterKey);
+  if (env.encryptionKey) return keyRingFrom(parseMasterKey(env.encryptionKey), previous);
+  if (env.production) throw new Error('KNOOPPUNT_ENCRYPTION_KEY is required in production (NODE_ENV=production); make one with `knooppunt generate-key`');
+  const file = join(env.dataDir, 'development-encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(env.dataDir, { recursive: true });
+    writeFileSync(file, generateMasterKey() + '\n', { mode: 0o600 });
+    chmodSync(file, 0o600);
+    logger.warn({ file }, 'no KNOOPPUNT_ENCRYPTION_KEY set: generated a development key in the data directory (not for production)');
+  }
+  return keyRingFrom(parseMasterKey(readFileSync(file, 'utf8').trim()), previous);
+}
+
+export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } = {}): Promise<Gateway> {
+  const logger = opts.logger ?? createLogger(env.logLevel);
+  const ring = resolveMasterKey(env, logger);
+  const config = loadConfig(env.configPath);
+  const mappings = loadMappings(env.mappingsDir);
+  for (const route of config.routes) {
+    if (!mappings.has(route.mapping)) throw new Error(`${env.configPath}: route '${route.id}' names unknown mapping '${route.mapping}'`);
+  }
+
+  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  const log = new ExchangeLog(db, ring);
+  const parties = new PartyRegistry(config);
+  const destinations = new DestinationRegistry(config, parties);
+  const router = new Router(config, destinations);
+  const jsonTypes = new JsonMessageTypes(join(env.schemasDir, 'json'));
+  const standards = new Map<string, Standard>([['json', new JsonStandard(jsonTypes)]]);
+
+  const metrics = new Metrics(() => outbox.depth(db));
+  const service = new DeliveryService(db, log, destinations, logger, {
+    onAttempt(destination, result, durationMs) {
+      metrics.deliveries.inc({ destination, result });
+      metrics.deliveryDuration.observe({ destination }, durationMs / 1000);
+    },
+  }, { leaseMarginMs: env.leaseMarginMs });
+  const queueOpts = { concurrency: env.deliveryConcurrency, reconcileIntervalMs: env.reconcileIntervalMs };
+  const queue: DeliveryQueue = env.redisUrl
+    ? new BullMqQueue(db, service, logger, { ...queueOpts, redisUrl: env.redisUrl, prefix: env.queuePrefix })
+    : new InProcessQueue(db, service, logger, queueOpts);
+
+  const pipeline = new Pipeline({
+    db, log, ring, parties, router, mappings, standards, queue, logger,
+    observer: {
+      onAccepted: (standard, type) => metrics.received.inc({ standard, message_type: type, outcome: 'accepted' }),
+      onRejected: (standard, type, code) => metrics.received.inc({ standard, message_type: type, outcome: `rejected:${code}` }),
+    },
+  });
+
+  const envelopeSchema = JSON.parse(readFileSync(join(env.schemasDir, 'api', 'message-envelope.schema.json'), 'utf8')) as Record<string, unknown>;
+  const version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  let shuttingDown = false;
+  const auth = authenticate(parties, (req, result) => {
+    logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
+    void pipeline.logRefusedRequest('rest', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
+  });
+  const api = apiV1({
+    authenticate: auth,
+    pipeline,
+    view: new MessageView(db, log),
+    mailbox: new Mailbox(db, log),
+    validateEnvelope: createAjv().compile(envelopeSchema),
+    maxBodyBytes: env.maxBodyBytes,
+  });
+  const app = createHttpApp({
+    logger,
+    metrics,
+    readiness: [
+      { name: 'store', check: () => db.ping() },
+      { name: 'queue', check: () => queue.ping() },
+    ],
+    api,
+    openApi: openApiDocument(envelopeSchema, jsonTypes.all(), version),
+    isShuttingDown: () => shuttingDown,
+  });
+
+  let server: Server | undefined;
+  return {
+    env, config, logger, db, ring, log, queue, pipeline, mappings, app,
+    async listen() {
+      await queue.start();
+      server = app.listen(env.port, env.host);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('listening', resolve);
+        server!.once('error', reject);
+      });
+      const address = server.address() as AddressInfo;
+      logger.info({ port: address.port, store: db.driver, queue: queue.kind }, 'knooppunt gateway listening');
+      return address;
+    },
+    async close() {
+      shuttingDown = true;
+      if (server) {
+        const s = server;
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeIdleConnections();
+        const timer = setTimeout(() => s.closeAllConnections(), env.shutdownTimeoutMs);
+        await closed;
+        clearTimeout(timer);
+      }
+      await queue.stop();
+      await db.close();
+      logger.info('knooppunt gateway stopped');
+    },
+  };
+}

@@ -1,0 +1,379 @@
+import { randomUUID } from 'node:crypto';
+import type { ExchangeEvent, ExchangeEventInput, ExchangeEventType } from '../core/message.js';
+import type { Db, Queryable } from '../store/db.js';
+import { canonicalJson } from './canonical.js';
+import { eventHash } from './chain.js';
+import { decryptPayload, digestMatches, encryptPayload, payloadDigest, subjectHash, subjectHashCandidates } from './crypto.js';
+import type { KeyRing } from './keys.js';
+
+/**
+ * Invalid input to the log (a malformed id, a bad filter). Its message never contains payload or
+ * BSN data, so callers may return it to an API client (400) and log it.
+ */
+export class LogInputError extends Error {
+  override readonly name = 'LogInputError';
+}
+
+export type PayloadKind = 'raw' | 'mapped' | 'answer';
+const PAYLOAD_KINDS: ReadonlySet<string> = new Set<PayloadKind>(['raw', 'mapped', 'answer']);
+
+export interface PayloadInfo {
+  id: number;
+  messageId: string;
+  kind: string;
+  destinationId: string | null;
+  contentType: string;
+  purgedAt: Date | null;
+  digest: string;
+  size: number;
+}
+
+export interface Payload extends PayloadInfo {
+  /** null once purged (retention): the digest and size stay as a tombstone. */
+  content: Buffer | null;
+}
+
+export interface EventFilter {
+  messageId?: string;
+  correlationId?: string;
+  sender?: string;
+  receiver?: string;
+  eventType?: string;
+  /** occurred_at >= from */
+  from?: Date;
+  /** occurred_at < to */
+  to?: Date;
+  /** default 100, at most 10000 */
+  limit?: number;
+  /** keyset pagination: only events with seq > afterSeq */
+  afterSeq?: number;
+}
+
+const DEFAULT_LIMIT = 100;
+const MAX_LIMIT = 10_000;
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** Lower-cased UUID (PostgreSQL returns uuid lower-case; the hash must match what is read back). */
+function uuidOrThrow(value: string, what: string): string {
+  if (typeof value !== 'string' || !UUID_RE.test(value)) throw new LogInputError(`${what} must be a UUID`);
+  return value.toLowerCase();
+}
+
+function optionalText(value: string | null | undefined, what: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string') throw new LogInputError(`${what} must be a string`);
+  return value;
+}
+
+function toBuffer(v: unknown): Buffer {
+  // pg returns Buffer for bytea, PGlite a plain Uint8Array.
+  if (Buffer.isBuffer(v)) return v;
+  if (v instanceof Uint8Array) return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  throw new Error('expected bytea value');
+}
+
+function toDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(String(v));
+}
+
+/** Columns in the order rowToEvent expects; shared with the verifier. */
+export const EVENT_COLUMNS =
+  'seq, id, message_id, correlation_id, event_type, channel, standard, message_type, sender, receiver, occurred_at, detail, prev_hash, hash';
+
+export interface EventRow {
+  seq: number | string;
+  id: string;
+  message_id: string | null;
+  correlation_id: string | null;
+  event_type: string;
+  channel: string | null;
+  standard: string | null;
+  message_type: string | null;
+  sender: string | null;
+  receiver: string | null;
+  occurred_at: Date | string;
+  detail: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+export function rowToEvent(r: EventRow): ExchangeEvent {
+  return {
+    seq: Number(r.seq),
+    id: r.id,
+    messageId: r.message_id,
+    correlationId: r.correlation_id,
+    eventType: r.event_type as ExchangeEventType,
+    channel: r.channel,
+    standard: r.standard,
+    messageType: r.message_type,
+    sender: r.sender,
+    receiver: r.receiver,
+    occurredAt: toDate(r.occurred_at),
+    detail: r.detail,
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
+
+interface PayloadRow {
+  id: number | string;
+  message_id: string;
+  kind: string;
+  destination_id: string | null;
+  content_type: string;
+  size: number;
+  digest: string;
+  key_id: string;
+  iv: unknown;
+  auth_tag: unknown;
+  ciphertext: unknown;
+  purged_at: Date | string | null;
+}
+
+/**
+ * Associated data for a payload's AES-GCM encryption. Binding the row id, message, kind,
+ * destination and content type means a ciphertext copied into another row (or a row relabelled)
+ * fails authentication instead of being served as someone else's message.
+ */
+function payloadAad(p: { id: number; messageId: string; kind: string; destinationId: string | null; contentType: string }): string {
+  return canonicalJson(['knooppunt/payload/v1', p.id, p.messageId, p.kind, p.destinationId, p.contentType]);
+}
+
+// jsonb cannot store U+0000; PostgreSQL's error would quote the surrounding JSON (metadata that
+// could still be sensitive), so refuse it here with a message that quotes nothing.
+const JSON_NUL_RE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/** The exchange log: append-only, hash-chained events; encrypted payloads; keyed subject index. */
+export class ExchangeLog {
+  constructor(
+    private readonly db: Db,
+    private readonly ring: KeyRing,
+  ) {}
+
+  /**
+   * Appends one event within the caller's transaction. Takes the row lock on log_head, which is
+   * held until the caller commits: append as the LAST step of a transaction so the chain stays
+   * serialised for as short a time as possible (and to avoid lock-order deadlocks). Requires
+   * READ COMMITTED (the default); under REPEATABLE READ a concurrent append raises a serialisation error.
+   */
+  async append(tx: Queryable, ev: ExchangeEventInput): Promise<ExchangeEvent> {
+    // Everything that can be prepared without the lock is prepared before taking it.
+    // Runtime check: callers in plain JS or with casts can still pass nonsense.
+    if (typeof ev.eventType !== 'string' || (ev.eventType as string) === '') throw new LogInputError('eventType is required');
+    const occurredAt = ev.occurredAt ?? new Date();
+    if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw new LogInputError('occurredAt must be a valid Date');
+    let detailJson: string;
+    try {
+      detailJson = canonicalJson(ev.detail ?? {});
+    } catch (err) {
+      throw new LogInputError(`event detail is not storable as JSON: ${(err as Error).message}`);
+    }
+    if (JSON_NUL_RE.test(detailJson)) throw new LogInputError('event detail contains a NUL character, which jsonb cannot store');
+    const fields = {
+      id: randomUUID(),
+      messageId: ev.messageId === null || ev.messageId === undefined ? null : uuidOrThrow(ev.messageId, 'messageId'),
+      correlationId: optionalText(ev.correlationId, 'correlationId'),
+      eventType: ev.eventType,
+      channel: optionalText(ev.channel, 'channel'),
+      standard: optionalText(ev.standard, 'standard'),
+      messageType: optionalText(ev.messageType, 'messageType'),
+      sender: optionalText(ev.sender, 'sender'),
+      receiver: optionalText(ev.receiver, 'receiver'),
+      occurredAt,
+      // The parsed canonical form is exactly what jsonb will give back, so the returned event equals a later read.
+      detail: JSON.parse(detailJson) as Record<string, unknown>,
+    };
+
+    const head = await tx.query<{ seq: number | string; hash: string }>('SELECT seq, hash FROM log_head WHERE id = 1 FOR UPDATE');
+    const h = head.rows[0];
+    if (!h) throw new Error('log_head row is missing (migrations not applied?)');
+    const seq = Number(h.seq) + 1;
+    const hash = eventHash(h.hash, { seq, ...fields });
+    // One round trip inside the lock: insert the event and move the head in a single statement.
+    const res = await tx.query(
+      `WITH ins AS (
+         INSERT INTO exchange_events (${EVENT_COLUMNS})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)
+         RETURNING seq
+       )
+       UPDATE log_head SET seq = (SELECT seq FROM ins), hash = $14 WHERE id = 1`,
+      [
+        seq,
+        fields.id,
+        fields.messageId,
+        fields.correlationId,
+        fields.eventType,
+        fields.channel,
+        fields.standard,
+        fields.messageType,
+        fields.sender,
+        fields.receiver,
+        fields.occurredAt,
+        detailJson,
+        h.hash,
+        hash,
+      ],
+    );
+    if (res.rowCount !== 1) throw new Error('exchange log append did not move log_head');
+    return { seq, ...fields, eventType: fields.eventType as ExchangeEventType, prevHash: h.hash, hash };
+  }
+
+  /** Appends in a transaction of its own. */
+  appendNow(ev: ExchangeEventInput): Promise<ExchangeEvent> {
+    return this.db.transaction((tx) => this.append(tx, ev));
+  }
+
+  /** Encrypts and stores one payload; returns its id, keyed digest and plaintext size. */
+  async storePayload(
+    tx: Queryable,
+    p: { messageId: string; kind: PayloadKind; destinationId?: string | null; contentType: string; content: Buffer },
+  ): Promise<{ id: number; digest: string; size: number }> {
+    const messageId = uuidOrThrow(p.messageId, 'messageId');
+    if (!PAYLOAD_KINDS.has(p.kind)) throw new LogInputError('payload kind must be raw, mapped or answer');
+    if (typeof p.contentType !== 'string' || p.contentType === '') throw new LogInputError('contentType is required');
+    if (!Buffer.isBuffer(p.content)) throw new LogInputError('payload content must be a Buffer');
+    const destinationId = optionalText(p.destinationId, 'destinationId');
+    // The row id is part of the AAD, so it is reserved before encrypting.
+    const idRes = await tx.query<{ id: number | string }>(`SELECT nextval(pg_get_serial_sequence('payloads', 'id')) AS id`);
+    const id = Number(idRes.rows[0]?.id);
+    const aad = payloadAad({ id, messageId, kind: p.kind, destinationId, contentType: p.contentType });
+    const enc = encryptPayload(this.ring, p.content, aad);
+    const digest = payloadDigest(this.ring, p.content);
+    const size = p.content.length;
+    await tx.query(
+      `INSERT INTO payloads (id, message_id, kind, destination_id, content_type, size, digest, key_id, iv, auth_tag, ciphertext, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())`,
+      [id, messageId, p.kind, destinationId, p.contentType, size, digest, enc.keyId, enc.iv, enc.authTag, enc.ciphertext],
+    );
+    return { id, digest, size };
+  }
+
+  /**
+   * Reads and decrypts a payload; null when there is no such row, content null when purged.
+   * Throws (without payload data in the message) when the ciphertext or its binding was tampered with.
+   */
+  async readPayload(id: number, q: Queryable = this.db): Promise<Payload | null> {
+    if (!Number.isSafeInteger(id)) throw new LogInputError('payload id must be an integer');
+    const res = await q.query<PayloadRow>(
+      `SELECT id, message_id, kind, destination_id, content_type, size, digest, key_id, iv, auth_tag, ciphertext, purged_at
+       FROM payloads WHERE id = $1`,
+      [id],
+    );
+    const r = res.rows[0];
+    if (!r) return null;
+    const info = payloadInfo(r);
+    if (info.purgedAt !== null || r.ciphertext === null || r.iv === null || r.auth_tag === null) return { ...info, content: null };
+    const aad = payloadAad(info);
+    let content: Buffer;
+    try {
+      content = decryptPayload(
+        this.ring,
+        { keyId: r.key_id, iv: toBuffer(r.iv), authTag: toBuffer(r.auth_tag), ciphertext: toBuffer(r.ciphertext) },
+        aad,
+      );
+    } catch (err) {
+      throw new Error(`payload ${info.id}: ${(err as Error).message}`);
+    }
+    // GCM already authenticates the bytes; the digest/size check catches a row whose tombstone fields were edited.
+    if (content.length !== info.size || !digestMatches(this.ring, content, info.digest)) {
+      throw new Error(`payload ${info.id}: digest or size does not match the decrypted content`);
+    }
+    return { ...info, content };
+  }
+
+  /** Metadata of every payload of a message (no content, no decryption), oldest first. */
+  async payloadsForMessage(messageId: string): Promise<PayloadInfo[]> {
+    const id = uuidOrThrow(messageId, 'messageId');
+    const res = await this.db.query<PayloadRow>(
+      `SELECT id, message_id, kind, destination_id, content_type, size, digest, purged_at
+       FROM payloads WHERE message_id = $1 ORDER BY id`,
+      [id],
+    );
+    return res.rows.map(payloadInfo);
+  }
+
+  /** Indexes a message under its subjects: keyed hashes only, duplicates (incl. different spellings) collapsed. */
+  async recordSubjects(tx: Queryable, messageId: string, bsns: string[]): Promise<void> {
+    const id = uuidOrThrow(messageId, 'messageId');
+    const hashes = [...new Set(bsns.map((b) => subjectHash(this.ring, b)))];
+    if (hashes.length === 0) return;
+    await tx.query(
+      `INSERT INTO message_subjects (message_id, subject_hash)
+       SELECT $1, h FROM unnest($2::text[]) AS h
+       ON CONFLICT DO NOTHING`,
+      [id, hashes],
+    );
+  }
+
+  /** Ids of the messages about a citizen, oldest first. Matches hashes made before a key rotation too. */
+  async messagesForSubject(bsn: string): Promise<string[]> {
+    let candidates: string[];
+    try {
+      candidates = subjectHashCandidates(this.ring, bsn);
+    } catch (err) {
+      throw new LogInputError((err as Error).message);
+    }
+    const res = await this.db.query<{ id: string }>(
+      `SELECT m.id FROM messages m
+       WHERE m.id IN (SELECT message_id FROM message_subjects WHERE subject_hash = ANY($1::text[]))
+       ORDER BY m.received_at, m.id`,
+      [candidates],
+    );
+    return res.rows.map((r) => r.id);
+  }
+
+  /** Every event of one message in chain order. */
+  async eventsForMessage(messageId: string): Promise<ExchangeEvent[]> {
+    const id = uuidOrThrow(messageId, 'messageId');
+    const res = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM exchange_events WHERE message_id = $1 ORDER BY seq`, [id]);
+    return res.rows.map(rowToEvent);
+  }
+
+  /** Filtered events in chain order; all values are bound parameters, never spliced into SQL. */
+  async events(filter: EventFilter = {}): Promise<ExchangeEvent[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown): void => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.messageId !== undefined) add('message_id = ?', uuidOrThrow(filter.messageId, 'messageId'));
+    if (filter.correlationId !== undefined) add('correlation_id = ?', filter.correlationId);
+    if (filter.sender !== undefined) add('sender = ?', filter.sender);
+    if (filter.receiver !== undefined) add('receiver = ?', filter.receiver);
+    if (filter.eventType !== undefined) add('event_type = ?', filter.eventType);
+    for (const [key, op] of [['from', '>='], ['to', '<']] as const) {
+      const d = filter[key];
+      if (d === undefined) continue;
+      if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new LogInputError(`${key} must be a valid Date`);
+      add(`occurred_at ${op} ?`, d);
+    }
+    if (filter.afterSeq !== undefined) {
+      if (!Number.isSafeInteger(filter.afterSeq)) throw new LogInputError('afterSeq must be an integer');
+      add('seq > ?', filter.afterSeq);
+    }
+    const limit = filter.limit ?? DEFAULT_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new LogInputError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
+    params.push(limit);
+    const sql =
+      `SELECT ${EVENT_COLUMNS} FROM exchange_events` +
+      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+      ` ORDER BY seq LIMIT $${params.length}`;
+    const res = await this.db.query<EventRow>(sql, params);
+    return res.rows.map(rowToEvent);
+  }
+}
+
+function payloadInfo(r: PayloadRow): PayloadInfo {
+  return {
+    id: Number(r.id),
+    messageId: r.message_id,
+    kind: r.kind,
+    destinationId: r.destination_id,
+    contentType: r.content_type,
+    purgedAt: r.purged_at === null ? null : toDate(r.purged_at),
+    digest: r.digest,
+    size: Number(r.size),
+  };
+}

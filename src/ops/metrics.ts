@@ -1,0 +1,59 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics, one registry per gateway instance (tests run several in one process). */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly received = new Counter({
+    name: 'knooppunt_messages_total',
+    help: 'Messages received, by standard, type and outcome',
+    labelNames: ['standard', 'message_type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveries = new Counter({
+    name: 'knooppunt_delivery_attempts_total',
+    help: 'Delivery attempts, by destination and result',
+    labelNames: ['destination', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly deliveryDuration = new Histogram({
+    name: 'knooppunt_delivery_attempt_seconds',
+    help: 'Duration of one delivery attempt',
+    labelNames: ['destination'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly httpDuration = new Histogram({
+    name: 'knooppunt_http_request_seconds',
+    help: 'HTTP requests, by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  constructor(outboxDepth: () => Promise<{ pending: number; inFlight: number; deadLetter: number; oldestPendingAt: Date | null }>) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'knooppunt_' });
+    const depth = new Gauge({
+      name: 'knooppunt_outbox_deliveries',
+      help: 'Deliveries in the outbox that are not delivered, by status',
+      labelNames: ['status'] as const,
+      registers: [this.registry],
+      async collect() {
+        try {
+          const d = await outboxDepth();
+          this.set({ status: 'pending' }, d.pending);
+          this.set({ status: 'in_flight' }, d.inFlight);
+          this.set({ status: 'dead_letter' }, d.deadLetter);
+          age.set(d.oldestPendingAt ? (Date.now() - d.oldestPendingAt.getTime()) / 1000 : 0);
+        } catch {
+          // The store being down shows in /health/ready; metrics keep their last values.
+        }
+      },
+    });
+    const age = new Gauge({
+      name: 'knooppunt_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest undelivered delivery',
+      registers: [this.registry],
+    });
+    void depth;
+  }
+}

@@ -1,0 +1,79 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import { createAjv } from '../../util/ajv.js';
+import { isValidBsn } from '../common/bsn.js';
+
+export interface JsonMessageType {
+  name: string;
+  schema: Record<string, unknown>;
+  validate: ValidateFunction;
+  /** JSON pointers (relative to the payload, `*` for every array element) where citizens' BSNs stand. */
+  subjectPointers: string[];
+}
+
+export interface PayloadProblem {
+  pointer: string;
+  message: string;
+}
+
+/**
+ * The JSON message types back offices may send: one JSON Schema per type in schemas/json/,
+ * named `<type>.schema.json`, with `x-knooppunt-subjects` telling where the BSNs are.
+ */
+export class JsonMessageTypes {
+  private readonly types = new Map<string, JsonMessageType>();
+
+  constructor(dir: string) {
+    const ajv = createAjv();
+    ajv.addFormat('bsn', { type: 'string', validate: isValidBsn });
+    ajv.addKeyword({ keyword: 'x-knooppunt-subjects', schemaType: 'array' });
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
+      const name = file.slice(0, -'.schema.json'.length);
+      const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+      const subjects = schema['x-knooppunt-subjects'];
+      this.types.set(name, {
+        name,
+        schema,
+        validate: ajv.compile(schema),
+        subjectPointers: Array.isArray(subjects) ? subjects.map(String) : [],
+      });
+    }
+  }
+
+  get(name: string): JsonMessageType | undefined {
+    return this.types.get(name);
+  }
+
+  all(): JsonMessageType[] {
+    return [...this.types.values()];
+  }
+
+  /** Problems without echoing values: a rejected BSN must not end up in an answer or a log. */
+  check(type: JsonMessageType, payload: unknown): PayloadProblem[] {
+    if (type.validate(payload)) return [];
+    return (type.validate.errors ?? []).map((e) => ({
+      pointer: e.instancePath || '/',
+      message: e.keyword === 'format' && e.params.format === 'bsn' ? 'is not a valid BSN (elfproef)' : (e.message ?? 'is invalid'),
+    }));
+  }
+
+  subjects(type: JsonMessageType, payload: unknown): string[] {
+    const found = new Set<string>();
+    for (const pointer of type.subjectPointers) {
+      for (const v of resolvePointer(payload, pointer.split('/').slice(1))) {
+        if (typeof v === 'string' && v !== '') found.add(v);
+      }
+    }
+    return [...found];
+  }
+}
+
+function resolvePointer(doc: unknown, steps: string[]): unknown[] {
+  if (steps.length === 0) return [doc];
+  if (doc === null || typeof doc !== 'object') return [];
+  const [step, ...rest] = steps as [string, ...string[]];
+  if (step === '*') return Array.isArray(doc) ? doc.flatMap((item) => resolvePointer(item, rest)) : [];
+  const key = step.replace(/~1/g, '/').replace(/~0/g, '~');
+  return resolvePointer((doc as Record<string, unknown>)[key], rest);
+}
