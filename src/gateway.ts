@@ -70,6 +70,10 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const logger = opts.logger ?? createLogger(env.logLevel);
   const ring = resolveMasterKey(env, logger);
   const config = loadConfig(env.configPath);
+  if (env.production) {
+    const demo = config.parties.flatMap((p) => p.credentials.apiKeys.filter((k) => k.id.startsWith('demo-')).map((k) => `${p.id}/${k.id}`));
+    if (demo.length > 0) throw new Error(`${env.configPath}: demo API keys are not allowed in production (${demo.join(', ')})`);
+  }
   const mappings = loadMappings(env.mappingsDir);
   for (const route of config.routes) {
     if (!mappings.has(route.mapping)) throw new Error(`${env.configPath}: route '${route.id}' names unknown mapping '${route.mapping}'`);
@@ -128,6 +132,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     api,
     openApi: openApiDocument(envelopeSchema, jsonTypes.all(), version),
     isShuttingDown: () => shuttingDown,
+    onRefused: (reason, detail) => void pipeline.logRefusedRequest('rest', reason, detail).catch(() => undefined),
   });
 
   let server: Server | undefined;

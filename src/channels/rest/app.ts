@@ -16,6 +16,8 @@ export function createHttpApp(deps: {
   api: express.Router;
   openApi: Record<string, unknown>;
   isShuttingDown: () => boolean;
+  /** Logs a request refused before it became a message (e.g. a body over the limit). */
+  onRefused: (reason: string, detail: Record<string, unknown>) => void;
 }): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +74,10 @@ export function createHttpApp(deps: {
     if (res.headersSent) return;
     if (err instanceof HttpProblem) return sendProblem(res, err, req.originalUrl.split('?')[0]);
     const e = err as { type?: string; status?: number; message?: string };
-    if (e.type === 'entity.too.large') return sendProblem(res, new HttpProblem(413, 'payload-too-large', 'The request body is larger than this gateway accepts'));
+    if (e.type === 'entity.too.large') {
+      deps.onRefused('payload-too-large', { path: req.path.slice(0, 200) });
+      return sendProblem(res, new HttpProblem(413, 'payload-too-large', 'The request body is larger than this gateway accepts'));
+    }
     if (e.type === 'request.aborted') return;
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, new HttpProblem(e.status, 'bad-request', 'The request could not be read'));
     deps.logger.error({ err: e.message, path: req.path }, 'unexpected error');

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { projectRoot } from '../../src/util/paths.js';
+import type { GatewayEnv } from '../../src/config/env.js';
+
+/** The gateway as its own OS process (`knooppunt serve`), so a test can SIGKILL it mid-delivery. */
+export class ChildGateway {
+  private child: ChildProcess | undefined;
+  baseUrl = '';
+  output = '';
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  static envFrom(e: GatewayEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      KNOOPPUNT_DATA_DIR: e.dataDir,
+      KNOOPPUNT_CONFIG: e.configPath,
+      KNOOPPUNT_ENCRYPTION_KEY: e.encryptionKey,
+      KNOOPPUNT_RECONCILE_MS: String(e.reconcileIntervalMs),
+      KNOOPPUNT_LEASE_MARGIN_MS: String(e.leaseMarginMs),
+      KNOOPPUNT_QUEUE_PREFIX: e.queuePrefix,
+      LOG_LEVEL: 'info',
+      ...(e.databaseUrl ? { DATABASE_URL: e.databaseUrl } : {}),
+      ...(e.redisUrl ? { REDIS_URL: e.redisUrl } : {}),
+      ...extra,
+    };
+  }
+
+  async start(timeoutMs = 60000): Promise<string> {
+    this.output = '';
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: projectRoot(), env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = child;
+    this.baseUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${this.output}`)), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        this.output += chunk.toString();
+        const m = /"port":(\d+).*knooppunt gateway listening/.exec(this.output);
+        if (m) {
+          clearTimeout(timer);
+          resolve(`http://127.0.0.1:${m[1]}`);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`gateway exited with ${code}:\n${this.output}`));
+      });
+    });
+    return this.baseUrl;
+  }
+
+  async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<number | null> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill(signal);
+    return exited;
+  }
+}
