@@ -62,6 +62,12 @@ export class Pipeline {
     const duplicate = await this.findAccepted(msg.sender, msg.senderMessageId);
     if (duplicate) return duplicate;
 
+    const standard = this.deps.standards.get(msg.standard);
+    if (!standard) return this.reject(msg, messageId, correlationId, 'unknown-standard', [{ location: 'standard', message: 'not supported' }]);
+    const inspection = standard.inspect(msg);
+    if (!inspection.known) {
+      return this.reject(msg, messageId, correlationId, 'unknown-message-type', [{ location: 'messageType', message: 'not a known message type' }]);
+    }
     const sender = parties.get(msg.sender);
     if (!sender) return this.reject(msg, messageId, correlationId, 'forbidden-sender', [{ location: 'sender', message: 'unknown sender' }]);
     if (!sender.maySend.has(msg.messageType) && !sender.maySend.has('*')) {
@@ -73,12 +79,6 @@ export class Pipeline {
       return this.reject(msg, messageId, correlationId, 'unknown-receiver', [{ location: 'receiver', message: 'no such party' }]);
     }
 
-    const standard = this.deps.standards.get(msg.standard);
-    if (!standard) return this.reject(msg, messageId, correlationId, 'unknown-standard', [{ location: 'standard', message: 'not supported' }]);
-    const inspection = standard.inspect(msg);
-    if (!inspection.known) {
-      return this.reject(msg, messageId, correlationId, 'unknown-message-type', [{ location: 'messageType', message: 'not a known message type' }]);
-    }
     if (inspection.problems.length > 0) return this.reject(msg, messageId, correlationId, 'validation-failed', inspection.problems);
 
     const plans = this.deps.router.plan({
@@ -131,25 +131,15 @@ export class Pipeline {
     mapped: Array<{ plan: RoutePlan; mapping: CompiledMapping; result: MappingResult }>,
   ): Promise<QueuedDelivery[]> {
     const { log } = this.deps;
+    // All other writes first, log appends last: appends lock the chain head until commit, so this keeps that lock short.
     await insertMessage(tx, msg, messageId, correlationId, 'routed', null, mapped.map((m) => m.plan.route.id).join(','));
     const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
     await log.recordSubjects(tx, messageId, subjects);
-    const base = this.eventBase(msg, messageId, correlationId);
-    await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, subjects: subjects.length } });
-    await log.append(tx, { ...base, eventType: 'validated', detail: { standard: msg.standard, version: msg.version ?? null } });
-    await log.append(tx, {
-      ...base,
-      eventType: 'routed',
-      detail: { routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id) })) },
-    });
     const queued: QueuedDelivery[] = [];
+    const mappedEvents: Array<Record<string, unknown>> = [];
     for (const { plan, mapping, result } of mapped) {
       const payload = await log.storePayload(tx, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
-      await log.append(tx, {
-        ...base,
-        eventType: 'mapped',
-        detail: { route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest },
-      });
+      mappedEvents.push({ route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest });
       const policy = { ...DEFAULT_DELIVERY, ...(plan.route.delivery ?? {}) };
       for (const destination of plan.destinations) {
         const orderingKey = policy.ordering === 'receiver-subject' ? this.orderingKey(msg.receiver, destination.id, subjects) : null;
@@ -165,6 +155,15 @@ export class Pipeline {
         queued.push({ id, attempts: 0 });
       }
     }
+    const base = this.eventBase(msg, messageId, correlationId);
+    await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, subjects: subjects.length } });
+    await log.append(tx, { ...base, eventType: 'validated', detail: { standard: msg.standard, version: msg.version ?? null } });
+    await log.append(tx, {
+      ...base,
+      eventType: 'routed',
+      detail: { routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id) })) },
+    });
+    for (const detail of mappedEvents) await log.append(tx, { ...base, eventType: 'mapped', detail });
     return queued;
   }
 

@@ -88,6 +88,11 @@ export class DeliveryService {
         statusCode: outcome.statusCode,
         error: outcome.error,
       });
+      // State first, log appends last (they hold the chain-head lock until commit).
+      if (final === 'delivered') await outbox.markDelivered(tx, d.id, attemptNo);
+      else if (final === 'dead_letter') await outbox.markDeadLetter(tx, d.id, attemptNo, outcome.error ?? 'failed');
+      else await outbox.markRetry(tx, d.id, attemptNo, retryAt!, outcome.error ?? 'failed');
+      await outbox.refreshMessageStatus(tx, d.messageId);
       const base = {
         messageId: d.messageId,
         correlationId: meta.correlationId,
@@ -112,20 +117,14 @@ export class DeliveryService {
         },
       });
       if (final === 'delivered') {
-        await outbox.markDelivered(tx, d.id, attemptNo);
         await this.log.append(tx, { ...base, eventType: 'delivered', detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo } });
       } else if (final === 'dead_letter') {
-        const reason = outcome.error ?? 'failed';
-        await outbox.markDeadLetter(tx, d.id, attemptNo, reason);
         await this.log.append(tx, {
           ...base,
           eventType: 'dead_lettered',
-          detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, reason, permanent: outcome.permanent },
+          detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, reason: outcome.error ?? 'failed', permanent: outcome.permanent },
         });
-      } else {
-        await outbox.markRetry(tx, d.id, attemptNo, retryAt!, outcome.error ?? 'failed');
       }
-      await outbox.refreshMessageStatus(tx, d.messageId);
     });
 
     this.observer.onAttempt?.(d.destinationId, final, durationMs);

@@ -123,7 +123,7 @@ export function isElement(value: unknown): value is XmlElement {
   return value !== null && typeof value === 'object' && 'children' in value && 'ns' in value && 'name' in value && Array.isArray((value as XmlElement).children);
 }
 
-/** Absent, null, empty text, or an XML element marked xsi:nil: the field has no value. */
+/** Absent, null or empty text: the field has no value. (An XML element marked xsi:nil reads as null, see elementValue.) */
 export function isMissing(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }

@@ -13,7 +13,8 @@ import type { MappingDocument } from './types.js';
 let validator: ValidateFunction | undefined;
 
 function validate(): ValidateFunction {
-  validator ??= createAjv({ allErrors: true }).compile(
+  // ownProperties: a transform is called toString, which every object inherits.
+  validator ??= createAjv({ allErrors: true, ownProperties: true }).compile(
     JSON.parse(readFileSync(join(projectRoot(), 'schemas', 'mapping.schema.json'), 'utf8')) as object,
   );
   return validator;
@@ -52,8 +53,9 @@ function toProblem(e: ErrorObject, data: unknown): MappingProblem {
       return new MappingProblem([...at, String(params.additionalProperty)], `unknown key '${String(params.additionalProperty)}'`, true);
     case 'propertyNames': {
       const name = String(params.propertyName);
-      const problem = isTransformItem ? `unknown transform '${name}'` : `'${name}' is not an allowed name here`;
-      return new MappingProblem([...at, name], problem, true);
+      // A transform item is one `name: parameters` pair, so the item itself is the place to name.
+      if (isTransformItem) return new MappingProblem(at, `unknown transform '${name}'`);
+      return new MappingProblem([...at, name], `'${name}' is not an allowed name here`, true);
     }
     case 'enum':
       if (isTransformItem) return new MappingProblem(at, `unknown transform '${String(here)}'`);

@@ -64,8 +64,11 @@ export function newContainer(path: TargetPath): Container {
   return {};
 }
 
-export function isEmpty(container: Container): boolean {
-  if (isXml(container)) return container.children.length === 0 && Object.keys(container.attrs).length === 0 && !container.text;
+export function isEmpty(container: Container, xml: boolean): boolean {
+  if (xml) {
+    const element = container as XmlElement;
+    return element.children.length === 0 && Object.keys(element.attrs).length === 0 && !element.text;
+  }
   return Object.keys(container).length === 0;
 }
 

@@ -2,7 +2,7 @@
  * Reading a mapping file's YAML while keeping positions, so every later complaint (schema,
  * compile) can name the line and column of the node it is about.
  */
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Tags } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type ScalarTag, type Tags } from 'yaml';
 
 export interface YamlSource {
   data: unknown;
@@ -29,7 +29,8 @@ function domainTags(tags: Tags): Tags {
     .filter((tag) => !(typeof tag === 'object' && tag.tag === FLOAT && 'format' in tag && tag.format === 'EXP'))
     .map((tag) => {
       if (typeof tag === 'object' && tag.tag === INT && !('format' in tag && tag.format)) {
-        return { ...tag, test: /^[-+]?(?:0|[1-9][0-9]*)$/ };
+        const strict: ScalarTag = { ...(tag as ScalarTag), test: /^[-+]?(?:0|[1-9][0-9]*)$/ };
+        return strict;
       }
       return tag;
     });

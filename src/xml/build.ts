@@ -50,14 +50,24 @@ function splitClark(key: string): { ns: string; local: string } {
   return { ns: key.slice(1, close), local: key.slice(close + 1) };
 }
 
-/** Walks the tree once so that every namespace in use gets its prefix, declared on the root. */
-function collectNamespaces(element: XmlElement, prefixes: PrefixTable): void {
-  if (element.ns !== '') prefixes.ensure(element.ns, element.prefix, false);
-  for (const key of Object.keys(element.attrs)) {
-    const { ns } = splitClark(key);
-    if (ns !== '') prefixes.ensure(ns, '', true);
+/**
+ * Gives every namespace in use its prefix, declared on the root. Elements first: they carry the
+ * prefix the sender used, attribute keys (Clark notation) do not.
+ */
+function collectNamespaces(root: XmlElement, prefixes: PrefixTable): void {
+  const elements: XmlElement[] = [];
+  const walk = (element: XmlElement): void => {
+    elements.push(element);
+    element.children.forEach(walk);
+  };
+  walk(root);
+  for (const element of elements) if (element.ns !== '') prefixes.ensure(element.ns, element.prefix, false);
+  for (const element of elements) {
+    for (const key of Object.keys(element.attrs)) {
+      const { ns } = splitClark(key);
+      if (ns !== '') prefixes.ensure(ns, '', true);
+    }
   }
-  for (const child of element.children) collectNamespaces(child, prefixes);
 }
 
 class PrefixTable {
