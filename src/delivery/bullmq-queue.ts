@@ -17,6 +17,7 @@ export class BullMqQueue extends DeliveryQueueBase {
   private readonly connection: Redis;
   private readonly queue: Queue;
   private worker: Worker | undefined;
+  private workerConnection: Redis | undefined;
 
   constructor(
     db: Db,
@@ -37,12 +38,14 @@ export class BullMqQueue extends DeliveryQueueBase {
 
   protected async startDriver(): Promise<void> {
     if (this.opts.runWorker === false) return;
+    // The worker blocks on its own connection; we made it, so we close it.
+    this.workerConnection = this.connection.duplicate();
     this.worker = new Worker(
       QUEUE_NAME,
       async (job) => {
         await this.process((job.data as { id: string }).id);
       },
-      { connection: this.connection.duplicate(), concurrency: Math.max(1, this.opts.concurrency), prefix: this.opts.prefix },
+      { connection: this.workerConnection, concurrency: Math.max(1, this.opts.concurrency), prefix: this.opts.prefix },
     );
     this.worker.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'delivery worker error'));
     this.worker.on('failed', (job, err: Error) =>
@@ -75,6 +78,7 @@ export class BullMqQueue extends DeliveryQueueBase {
   protected async stopDriver(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    this.workerConnection?.disconnect();
     this.connection.disconnect();
   }
 }

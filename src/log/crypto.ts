@@ -58,20 +58,6 @@ export function normaliseBsn(bsn: string): string {
   return digits.padStart(9, '0');
 }
 
-/** Elfproef for a BSN (9 digits, weights 9..2 and -1, sum divisible by 11, not all zeros). */
-export function isValidBsn(bsn: string): boolean {
-  let n: string;
-  try {
-    n = normaliseBsn(bsn);
-  } catch {
-    return false;
-  }
-  let sum = 0;
-  for (let i = 0; i < 8; i++) sum += Number(n[i]) * (9 - i);
-  sum -= Number(n[8]);
-  return sum % 11 === 0 && n !== '000000000';
-}
-
 function hmacHex(key: Buffer, domain: string, data: Buffer | string): string {
   return createHmac('sha256', key).update(domain, 'utf8').update(data).digest('hex');
 }

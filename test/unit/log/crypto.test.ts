@@ -4,7 +4,6 @@ import {
   decryptPayload,
   digestMatches,
   encryptPayload,
-  isValidBsn,
   normaliseBsn,
   payloadDigest,
   subjectHash,
@@ -97,14 +96,6 @@ describe('payload encryption', () => {
 });
 
 describe('BSN handling', () => {
-  it('checks the elfproef', () => {
-    expect(isValidBsn('999993653')).toBe(true);
-    expect(isValidBsn('999990627')).toBe(true);
-    expect(isValidBsn('999993654')).toBe(false);
-    expect(isValidBsn('000000000')).toBe(false);
-    expect(isValidBsn('12345')).toBe(false);
-  });
-
   it('normalises separators and 8-digit BSNs', () => {
     expect(normaliseBsn(' 9999.93.653 ')).toBe('999993653');
     expect(normaliseBsn('99999-3653')).toBe('999993653');
