@@ -1,3 +1,5 @@
+import type { Queryable } from '../store/db.js';
+
 /** What every channel turns its input into, before the core takes over. Transport-free. */
 export interface InboundMessage {
   channel: string; // 'rest' | 'istandaarden' | 'stuf' | 'suwi'
@@ -28,11 +30,33 @@ export interface Inspection {
   problems: Problem[];
   /** BSNs found in the message; only ever stored as keyed hashes. */
   subjects: string[];
+  /**
+   * The standard's own answer to the sender (an iStandaarden retourbericht, a transport
+   * foutbericht), built from the outcome. Stored encrypted as the message's `answer` payload,
+   * logged as an `answered` event, and given back again on an idempotent resend.
+   */
+  answer?: Answer;
+  /** Work done during inspection that a route's mapping can reuse (passed as MappingContext.prepared). */
+  prepared?: unknown;
+}
+
+export interface Answer {
+  contentType: string;
+  content: Buffer;
+  /** Metadata for the log (e.g. the retourcodes); never a value from the message. */
+  detail?: Record<string, unknown>;
+}
+
+/** What the core knows when it inspects a message: its id is fixed before inspection. */
+export interface InspectionContext {
+  messageId: string;
 }
 
 export interface Standard {
   readonly name: string;
-  inspect(msg: InboundMessage): Inspection;
+  inspect(msg: InboundMessage, ctx: InspectionContext): Inspection | Promise<Inspection>;
+  /** Called inside the accepting transaction: what later messages are checked against (e.g. issued toewijzingen). */
+  recordAccepted?(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void>;
 }
 
 export type MessageStatus = 'received' | 'rejected' | 'routed' | 'delivered' | 'dead_letter' | 'partially_delivered';

@@ -10,7 +10,8 @@ import { MappingRunError } from '../mapping/index.js';
 import type { PartyRegistry } from '../parties/registry.js';
 import type { Router, RoutePlan } from '../routing/router.js';
 import type { Db, Queryable } from '../store/db.js';
-import type { InboundMessage, Problem, Standard } from './message.js';
+import { digestMatches } from '../log/crypto.js';
+import type { Answer, InboundMessage, Problem, Standard } from './message.js';
 
 export type RejectCode =
   | 'forbidden-sender'
@@ -23,8 +24,8 @@ export type RejectCode =
   | 'mapping-failed';
 
 export type AcceptResult =
-  | { outcome: 'accepted'; messageId: string; correlationId: string; status: string; deliveries: number; duplicate: boolean }
-  | { outcome: 'rejected'; messageId: string; correlationId: string; code: RejectCode; problems: Problem[] };
+  | { outcome: 'accepted'; messageId: string; correlationId: string; status: string; deliveries: number; duplicate: boolean; answer?: Answer }
+  | { outcome: 'rejected'; messageId: string; correlationId: string; code: RejectCode; problems: Problem[]; answer?: Answer };
 
 export interface PipelineObserver {
   onAccepted?(standard: string, messageType: string): void;
@@ -59,14 +60,17 @@ export class Pipeline {
     const messageId = randomUUID();
     const correlationId = msg.correlationId ?? messageId;
 
-    const duplicate = await this.findAccepted(msg.sender, msg.senderMessageId);
+    // A resend of the same bytes under the same sender id is answered as before; other bytes under a
+    // used id are a new message, which the standard may refuse (iStandaarden TR056).
+    const duplicate = await this.findAccepted(msg.sender, msg.senderMessageId, msg.raw);
     if (duplicate) return duplicate;
 
     const standard = this.deps.standards.get(msg.standard);
     if (!standard) return this.reject(msg, messageId, correlationId, 'unknown-standard', [{ location: 'standard', message: 'not supported' }]);
-    const inspection = standard.inspect(msg);
+    const inspection = await standard.inspect(msg, { messageId });
+    const answer = inspection.answer;
     if (!inspection.known) {
-      return this.reject(msg, messageId, correlationId, 'unknown-message-type', [{ location: 'messageType', message: 'not a known message type' }]);
+      return this.reject(msg, messageId, correlationId, 'unknown-message-type', [{ location: 'messageType', message: 'not a known message type' }], answer);
     }
     const sender = parties.get(msg.sender);
     if (!sender) return this.reject(msg, messageId, correlationId, 'forbidden-sender', [{ location: 'sender', message: 'unknown sender' }]);
@@ -79,7 +83,7 @@ export class Pipeline {
       return this.reject(msg, messageId, correlationId, 'unknown-receiver', [{ location: 'receiver', message: 'no such party' }]);
     }
 
-    if (inspection.problems.length > 0) return this.reject(msg, messageId, correlationId, 'validation-failed', inspection.problems);
+    if (inspection.problems.length > 0) return this.reject(msg, messageId, correlationId, 'validation-failed', inspection.problems, answer);
 
     const plans = this.deps.router.plan({
       standard: msg.standard,
@@ -97,7 +101,11 @@ export class Pipeline {
       const mapping = this.deps.mappings.get(plan.route.mapping);
       if (!mapping) throw new Error(`route '${plan.route.id}' names unknown mapping '${plan.route.mapping}'`);
       try {
-        mapped.push({ plan, mapping, result: mapping.run(msg.body) });
+        mapped.push({
+          plan,
+          mapping,
+          result: mapping.run(msg.body, { messageId, sender: msg.sender, receiver: msg.receiver, prepared: inspection.prepared }),
+        });
       } catch (err) {
         if (err instanceof MappingRunError) {
           return this.reject(msg, messageId, correlationId, 'mapping-failed', [{ location: err.field, message: err.reason }]);
@@ -108,18 +116,21 @@ export class Pipeline {
 
     let queued: QueuedDelivery[];
     try {
-      queued = await this.deps.db.transaction((tx) => this.commitAccepted(tx, msg, messageId, correlationId, inspection.subjects, mapped));
+      queued = await this.deps.db.transaction(async (tx) => {
+        await standard.recordAccepted?.(tx, msg, inspection, messageId);
+        return this.commitAccepted(tx, msg, messageId, correlationId, inspection.subjects, mapped, answer);
+      });
     } catch (err) {
       // Two submissions of the same sender id at once: the unique index lets one win.
       if ((err as { code?: string }).code === '23505') {
-        const winner = await this.findAccepted(msg.sender, msg.senderMessageId);
+        const winner = await this.findAccepted(msg.sender, msg.senderMessageId, msg.raw);
         if (winner) return winner;
       }
       throw err;
     }
     await this.deps.queue.enqueue(queued);
     this.deps.observer?.onAccepted?.(msg.standard, msg.messageType);
-    return { outcome: 'accepted', messageId, correlationId, status: 'routed', deliveries: queued.length, duplicate: false };
+    return { outcome: 'accepted', messageId, correlationId, status: 'routed', deliveries: queued.length, duplicate: false, ...(answer ? { answer } : {}) };
   }
 
   private async commitAccepted(
@@ -129,6 +140,7 @@ export class Pipeline {
     correlationId: string,
     subjects: string[],
     mapped: Array<{ plan: RoutePlan; mapping: CompiledMapping; result: MappingResult }>,
+    answer: Answer | undefined,
   ): Promise<QueuedDelivery[]> {
     const { log } = this.deps;
     // All other writes first, log appends last: appends lock the chain head until commit, so this keeps that lock short.
@@ -164,7 +176,13 @@ export class Pipeline {
       detail: { routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id) })) },
     });
     for (const detail of mappedEvents) await log.append(tx, { ...base, eventType: 'mapped', detail });
+    if (answer) await this.storeAnswer(tx, base, answer);
     return queued;
+  }
+
+  private async storeAnswer(tx: Queryable, base: ReturnType<Pipeline['eventBase']>, answer: Answer): Promise<void> {
+    const stored = await this.deps.log.storePayload(tx, { messageId: base.messageId, kind: 'answer', contentType: answer.contentType, content: answer.content });
+    await this.deps.log.append(tx, { ...base, eventType: 'answered', detail: { size: stored.size, digest: stored.digest, ...(answer.detail ?? {}) } });
   }
 
   /** Ordering per receiver, destination and citizen, without a readable BSN in the key. */
@@ -185,19 +203,31 @@ export class Pipeline {
     };
   }
 
-  private async findAccepted(sender: string, senderMessageId: string): Promise<AcceptResult | undefined> {
-    const r = await this.deps.db.query<{ id: string; correlation_id: string; status: string; n: number }>(
-      `SELECT m.id, m.correlation_id, m.status, (SELECT count(*)::int FROM deliveries d WHERE d.message_id = m.id) AS n
+  private async findAccepted(sender: string, senderMessageId: string, raw: Buffer): Promise<AcceptResult | undefined> {
+    const r = await this.deps.db.query<{ id: string; correlation_id: string; status: string; n: number; raw_digest: string | null; answer_id: number | null }>(
+      `SELECT m.id, m.correlation_id, m.status, (SELECT count(*)::int FROM deliveries d WHERE d.message_id = m.id) AS n,
+              (SELECT p.digest FROM payloads p WHERE p.message_id = m.id AND p.kind = 'raw' ORDER BY p.id LIMIT 1) AS raw_digest,
+              (SELECT p.id FROM payloads p WHERE p.message_id = m.id AND p.kind = 'answer' ORDER BY p.id LIMIT 1) AS answer_id
          FROM messages m WHERE m.sender = $1 AND m.sender_message_id = $2 AND m.status <> 'rejected'`,
       [sender, senderMessageId],
     );
     const row = r.rows[0];
     if (!row) return undefined;
-    return { outcome: 'accepted', messageId: row.id, correlationId: row.correlation_id, status: row.status, deliveries: row.n, duplicate: true };
+    if (row.raw_digest !== null && !digestMatches(this.deps.ring, raw, row.raw_digest)) return undefined;
+    const stored = row.answer_id === null ? null : await this.deps.log.readPayload(row.answer_id);
+    const answer = stored?.content ? { contentType: stored.contentType, content: stored.content } : undefined;
+    return { outcome: 'accepted', messageId: row.id, correlationId: row.correlation_id, status: row.status, deliveries: row.n, duplicate: true, ...(answer ? { answer } : {}) };
   }
 
   /** A rejected message is kept too (raw payload encrypted, reason in the log): bad input is never silently dropped. */
-  private async reject(msg: InboundMessage, messageId: string, correlationId: string, code: RejectCode, problems: Problem[]): Promise<AcceptResult> {
+  private async reject(
+    msg: InboundMessage,
+    messageId: string,
+    correlationId: string,
+    code: RejectCode,
+    problems: Problem[],
+    answer?: Answer,
+  ): Promise<AcceptResult> {
     const { log } = this.deps;
     await this.deps.db.transaction(async (tx) => {
       await insertMessage(tx, msg, messageId, correlationId, 'rejected', { code, problems }, null);
@@ -205,10 +235,11 @@ export class Pipeline {
       const base = this.eventBase(msg, messageId, correlationId);
       await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId } });
       await log.append(tx, { ...base, eventType: 'rejected', detail: { code, problems: problems.map((p) => ({ ...p })) } });
+      if (answer) await this.storeAnswer(tx, base, answer);
     });
     this.deps.observer?.onRejected?.(msg.standard, msg.messageType, code);
     this.deps.logger.info({ messageId, channel: msg.channel, sender: msg.sender, messageType: msg.messageType, code }, 'message rejected');
-    return { outcome: 'rejected', messageId, correlationId, code, problems };
+    return { outcome: 'rejected', messageId, correlationId, code, problems, ...(answer ? { answer } : {}) };
   }
 
   /** A request that never became a message (no credential, unreadable body): logged all the same. */

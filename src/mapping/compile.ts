@@ -20,6 +20,15 @@ export interface MappingResult {
   contentType: string;
 }
 
+/** What the core knows about the message being mapped; declarative mappings ignore it, codecs use it. */
+export interface MappingContext {
+  messageId: string;
+  sender: string;
+  receiver?: string;
+  /** Inspection.prepared of the message's standard. */
+  prepared?: unknown;
+}
+
 export interface CompiledMapping {
   name: string;
   version: number;
@@ -29,7 +38,7 @@ export interface CompiledMapping {
   sourceFormat: 'json' | 'xml';
   targetFormat: 'json' | 'xml';
   /** JSON source: any JSON value. XML source: XML text (string/Buffer, parsed hardened) or a parsed XmlElement. Throws MappingRunError. */
-  run(input: unknown): MappingResult;
+  run(input: unknown, context?: MappingContext): MappingResult;
   /** Serialises a `run` output again, e.g. indented for people (the CLI); same rules as run. */
   serialize(output: unknown, pretty: boolean): Buffer;
 }

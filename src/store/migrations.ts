@@ -149,6 +149,54 @@ CREATE TABLE mailbox (
 CREATE INDEX mailbox_party_idx ON mailbox (party_id, acknowledged_at, available_at);
 `,
   },
+  {
+    version: 2,
+    name: 'iStandaarden register: toewijzingen, verzoeken, declaraties, prestaties',
+    // What the berichtoverstijgende rules (TR019, TR333, TR314, TR338, TR355, ...) look up. Keyed by the
+    // standard's own numbers, never by BSN; written in the transaction that accepts the message.
+    sql: `
+CREATE TABLE istandaarden_toewijzingen (
+  standaard         text NOT NULL,
+  gemeente          text NOT NULL,
+  aanbieder         text NOT NULL,
+  toewijzing_nummer text NOT NULL,
+  ingangsdatum      text NOT NULL,
+  einddatum         text,
+  categorie         text,
+  code              text,
+  volume            bigint,
+  eenheid           text,
+  frequentie        text,
+  budget            bigint,
+  reden_wijziging   text,
+  message_id        uuid NOT NULL,
+  PRIMARY KEY (standaard, gemeente, toewijzing_nummer)
+);
+CREATE TABLE istandaarden_verzoeken (
+  standaard            text NOT NULL,
+  gemeente             text NOT NULL,
+  aanbieder            text NOT NULL,
+  referentie_aanbieder text NOT NULL,
+  message_id           uuid NOT NULL,
+  PRIMARY KEY (standaard, aanbieder, referentie_aanbieder)
+);
+CREATE TABLE istandaarden_declaraties (
+  standaard         text NOT NULL,
+  aanbieder         text NOT NULL,
+  gemeente          text NOT NULL,
+  declaratie_nummer text NOT NULL,
+  message_id        uuid NOT NULL,
+  PRIMARY KEY (standaard, aanbieder, declaratie_nummer)
+);
+CREATE TABLE istandaarden_prestaties (
+  standaard         text NOT NULL,
+  aanbieder         text NOT NULL,
+  referentie_nummer text NOT NULL,
+  message_id        uuid NOT NULL,
+  PRIMARY KEY (standaard, aanbieder, referentie_nummer)
+);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {
