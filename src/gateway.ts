@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { istandaardenChannel } from './channels/istandaarden/channel.js';
 import { apiV1 } from './channels/rest/api-v1.js';
 import { createHttpApp } from './channels/rest/app.js';
 import { authenticate } from './channels/rest/auth.js';
@@ -31,6 +32,11 @@ import type { Db } from './store/db.js';
 import { openStore } from './store/open.js';
 import { JsonMessageTypes } from './standards/json/message-types.js';
 import { JsonStandard } from './standards/json/standard.js';
+import { STANDAARDEN } from './standards/istandaarden/catalog.js';
+import { DbRegister } from './standards/istandaarden/register-db.js';
+import { istandaardenRouteMappings } from './standards/istandaarden/route-mappings.js';
+import { IstandaardenStandard, jsonBerichtType } from './standards/istandaarden/standard.js';
+import { XsdValidators } from './standards/istandaarden/schema/validator.js';
 import { createAjv } from './util/ajv.js';
 import { projectRoot } from './util/paths.js';
 
@@ -66,6 +72,13 @@ export function resolveMasterKey(env: GatewayEnv, logger: Logger): KeyRing {
   return keyRingFrom(parseMasterKey(readFileSync(file, 'utf8').trim()), previous);
 }
 
+/** The back-office JSON message types of iJw/iWmo, under the names a back office uses (ijw-toewijzing, ...). */
+function istandaardenOpenApiTypes(types: JsonMessageTypes) {
+  return STANDAARDEN.flatMap((standaard) =>
+    types.all().filter((t) => jsonBerichtType(`${standaard}-${t.name}`)).map((t) => ({ ...t, name: `${standaard}-${t.name}` })),
+  );
+}
+
 export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } = {}): Promise<Gateway> {
   const logger = opts.logger ?? createLogger(env.logLevel);
   const ring = resolveMasterKey(env, logger);
@@ -74,7 +87,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     const demo = config.parties.flatMap((p) => p.credentials.apiKeys.filter((k) => k.id.startsWith('demo-')).map((k) => `${p.id}/${k.id}`));
     if (demo.length > 0) throw new Error(`${env.configPath}: demo API keys are not allowed in production (${demo.join(', ')})`);
   }
-  const mappings = loadMappings(env.mappingsDir);
+  const mappings = new Map(loadMappings(env.mappingsDir));
+  for (const codec of istandaardenRouteMappings(mappings)) mappings.set(codec.name, codec);
   for (const route of config.routes) {
     if (!mappings.has(route.mapping)) throw new Error(`${env.configPath}: route '${route.id}' names unknown mapping '${route.mapping}'`);
   }
@@ -86,6 +100,12 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const router = new Router(config, destinations);
   const jsonTypes = new JsonMessageTypes(join(env.schemasDir, 'json'));
   const standards = new Map<string, Standard>([['json', new JsonStandard(jsonTypes)]]);
+  const istandaardenJson = new JsonMessageTypes(join(env.schemasDir, 'istandaarden', 'json'));
+  const xsd = await XsdValidators.load(join(env.schemasDir, 'istandaarden'));
+  const register = new DbRegister(db);
+  for (const standaard of STANDAARDEN) {
+    standards.set(standaard, new IstandaardenStandard(standaard, { xsd, register, parties, jsonTypes: istandaardenJson, mappings }));
+  }
 
   const metrics = new Metrics(() => outbox.depth(db));
   const service = new DeliveryService(db, log, destinations, logger, {
@@ -121,6 +141,19 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     mailbox: new Mailbox(db, log),
     validateEnvelope: createAjv().compile(envelopeSchema),
     maxBodyBytes: env.maxBodyBytes,
+    standardFor: (messageType) => jsonBerichtType(messageType)?.standaard ?? 'json',
+  });
+  const mailbox = new Mailbox(db, log);
+  const istandaarden = istandaardenChannel({
+    authenticate: authenticate(parties, (req, result) => {
+      logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
+      void pipeline.logRefusedRequest('istandaarden', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
+    }),
+    pipeline,
+    parties,
+    mailbox,
+    maxBodyBytes: env.istandaardenMaxBytes,
+    xmlLimits: { maxBytes: env.istandaardenMaxBytes, maxDepth: 32, maxElements: 2_000_000 },
   });
   const app = createHttpApp({
     logger,
@@ -130,7 +163,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    openApi: openApiDocument(envelopeSchema, jsonTypes.all(), version),
+    channels: [{ path: '/istandaarden/v1', router: istandaarden }],
+    openApi: openApiDocument(envelopeSchema, [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson)], version),
     isShuttingDown: () => shuttingDown,
     onRefused: (reason, detail) => void pipeline.logRefusedRequest('rest', reason, detail).catch(() => undefined),
   });

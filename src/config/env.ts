@@ -17,6 +17,8 @@ export interface GatewayEnv {
   previousEncryptionKeys: string[];
   logLevel: string;
   maxBodyBytes: number;
+  /** Largest iJw/iWmo bericht accepted on the provider channel (the GGk's limit is 25 MB). */
+  istandaardenMaxBytes: number;
   deliveryConcurrency: number;
   reconcileIntervalMs: number;
   shutdownTimeoutMs: number;
@@ -52,6 +54,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       .filter(Boolean),
     logLevel: env.LOG_LEVEL ?? 'info',
     maxBodyBytes: int(env.KNOOPPUNT_MAX_BODY_BYTES, 5 * 1024 * 1024, 'KNOOPPUNT_MAX_BODY_BYTES'),
+    istandaardenMaxBytes: int(env.KNOOPPUNT_ISTANDAARDEN_MAX_BYTES, 25 * 1024 * 1024, 'KNOOPPUNT_ISTANDAARDEN_MAX_BYTES'),
     deliveryConcurrency: int(env.KNOOPPUNT_DELIVERY_CONCURRENCY, 8, 'KNOOPPUNT_DELIVERY_CONCURRENCY'),
     reconcileIntervalMs: int(env.KNOOPPUNT_RECONCILE_MS, 5000, 'KNOOPPUNT_RECONCILE_MS'),
     shutdownTimeoutMs: int(env.KNOOPPUNT_SHUTDOWN_TIMEOUT_MS, 15000, 'KNOOPPUNT_SHUTDOWN_TIMEOUT_MS'),

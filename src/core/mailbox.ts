@@ -19,7 +19,10 @@ export class Mailbox {
     private readonly log: ExchangeLog,
   ) {}
 
-  async list(partyId: string, opts: { includeAcknowledged: boolean; limit: number; offset: number }): Promise<{ items: MailboxItem[]; total: number }> {
+  async list(
+    partyId: string,
+    opts: { includeAcknowledged: boolean; limit: number; offset: number; withContent?: boolean },
+  ): Promise<{ items: MailboxItem[]; total: number }> {
     const ack = opts.includeAcknowledged ? '' : 'AND acknowledged_at IS NULL';
     const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM mailbox WHERE party_id = $1 ${ack}`, [partyId]);
     const rows = await this.db.query<{ id: string; messageId: string; messageType: string; sender: string; availableAt: Date; acknowledgedAt: Date | null; payloadId: number }>(
@@ -30,7 +33,7 @@ export class Mailbox {
     );
     const items: MailboxItem[] = [];
     for (const r of rows.rows) {
-      const p = await this.log.readPayload(r.payloadId);
+      const p = opts.withContent === false ? null : await this.log.readPayload(r.payloadId);
       items.push({
         id: r.id,
         messageId: r.messageId,
@@ -43,6 +46,21 @@ export class Mailbox {
       });
     }
     return { items, total: total.rows[0]?.n ?? 0 };
+  }
+
+  /** One item with its content, only for the party it was delivered to. */
+  async get(partyId: string, itemId: string): Promise<MailboxItem | undefined> {
+    const r = await this.db.query<{ id: string; messageId: string; messageType: string; sender: string; availableAt: Date; acknowledgedAt: Date | null; payloadId: number }>(
+      `SELECT id, message_id AS "messageId", message_type AS "messageType", sender, available_at AS "availableAt",
+              acknowledged_at AS "acknowledgedAt", payload_id AS "payloadId"
+         FROM mailbox WHERE id = $1 AND party_id = $2`,
+      [itemId, partyId],
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const p = await this.log.readPayload(row.payloadId);
+    const { payloadId: _payloadId, ...rest } = row;
+    return { ...rest, contentType: p?.contentType ?? 'application/octet-stream', content: p?.content ?? null };
   }
 
   /** Idempotent: acknowledging twice is fine. Returns false when the item is not this party's. */

@@ -68,6 +68,8 @@ export function apiV1(deps: {
   mailbox: Mailbox;
   validateEnvelope: ValidateFunction;
   maxBodyBytes: number;
+  /** Which standard a back office's message type belongs to (json, or ijw/iwmo for ijw-toewijzing ...). */
+  standardFor?: (messageType: string) => string;
 }): Router {
   const r = express.Router();
   r.use(deps.authenticate);
@@ -104,7 +106,7 @@ export function apiV1(deps: {
     }
     const result = await deps.pipeline.accept({
       channel: 'rest',
-      standard: 'json',
+      standard: deps.standardFor?.(envelope.messageType) ?? 'json',
       messageType: envelope.messageType,
       sender: caller.id,
       receiver: envelope.receiver,

@@ -14,6 +14,8 @@ export function createHttpApp(deps: {
   metrics: Metrics;
   readiness: HealthCheck[];
   api: express.Router;
+  /** Other channels, each under its own base path, answering errors in their own standard. */
+  channels?: Array<{ path: string; router: express.Router }>;
   openApi: Record<string, unknown>;
   isShuttingDown: () => boolean;
   /** Logs a request refused before it became a message (e.g. a body over the limit). */
@@ -66,6 +68,7 @@ export function createHttpApp(deps: {
   });
 
   app.use('/api/v1', deps.api);
+  for (const c of deps.channels ?? []) app.use(c.path, c.router);
 
   app.use((req, _res, next) => next(new HttpProblem(404, 'not-found', `No resource at ${req.method} ${req.path}`)));
 

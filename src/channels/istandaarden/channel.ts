@@ -1,0 +1,194 @@
+/**
+ * The provider channel for iJw/iWmo 3.2 under /istandaarden/v1: a care provider (or a gemeente's own
+ * XML system) posts a bericht as XML and gets its retourbericht back in the same call, and fetches
+ * what is addressed to it from its mailbox. Everything it refuses is answered with a transport
+ * foutbericht (XML), logged, and leaves the process untouched.
+ */
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Mailbox } from '../../core/mailbox.js';
+import type { AcceptResult, Pipeline, RejectCode } from '../../core/pipeline.js';
+import type { Party, PartyRegistry } from '../../parties/registry.js';
+import { BERICHTSOORTEN, RELEASE, berichtType, parseBerichtNamespace, type BerichtNummer } from '../../standards/istandaarden/catalog.js';
+import { bouwFoutbericht, FOUTCODES, type Fout, type Foutcode } from '../../standards/istandaarden/foutbericht.js';
+import { readHeader, type BerichtHeader } from '../../standards/istandaarden/codec.js';
+import { parseXml, XmlRejectedError, type XmlLimits } from '../../xml/parse.js';
+import { HttpProblem } from '../rest/problem.js';
+import { readBody } from './body.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const XML_TYPE = /^(application|text)\/([a-z0-9.+-]*\+)?xml\s*(;|$)/i;
+
+const REJECT_FOUT: Partial<Record<RejectCode, Foutcode>> = {
+  'forbidden-sender': 'IB008',
+  'not-allowed': 'IB008',
+  'unknown-receiver': 'IB005',
+  'unknown-standard': 'IB004',
+  'unknown-message-type': 'IB004',
+  'no-route': 'IB004',
+  'mapping-failed': 'IB001',
+  'validation-failed': 'IB001',
+};
+
+class Foutantwoord extends Error {
+  constructor(
+    readonly fout: Fout,
+    readonly status = FOUTCODES[fout.code].httpStatus,
+  ) {
+    super(fout.code);
+  }
+}
+
+function party(res: Response): Party {
+  return (res.locals as { party: Party }).party;
+}
+
+function sendFout(res: Response, fout: Fout, status = FOUTCODES[fout.code].httpStatus): void {
+  res.status(status).type('application/xml').send(bouwFoutbericht(fout));
+}
+
+export function istandaardenChannel(deps: {
+  authenticate: RequestHandler;
+  pipeline: Pipeline;
+  parties: PartyRegistry;
+  mailbox: Mailbox;
+  /** The largest bericht accepted, in bytes (the GGk's limit is 25 MB). */
+  maxBodyBytes: number;
+  xmlLimits: XmlLimits;
+}): Router {
+  const r = express.Router();
+  r.use(deps.authenticate);
+
+  r.post('/berichten', async (req, res) => {
+    const caller = party(res);
+    const refuse = async (reason: string, fout: Fout, detail: Record<string, unknown> = {}): Promise<never> => {
+      await deps.pipeline.logRefusedRequest('istandaarden', reason, detail, caller.id);
+      throw new Foutantwoord(fout);
+    };
+    if (!XML_TYPE.test(req.get('content-type') ?? '')) {
+      await refuse('unsupported-media-type', { code: 'IB001', details: [{ melding: 'Stuur het bericht als application/xml.' }] });
+    }
+    const read = await readBody(req, deps.maxBodyBytes);
+    if (read.tooLarge) {
+      res.setHeader('Connection', 'close');
+      await refuse('payload-too-large', { code: 'IB003', details: [{ melding: `Maximaal ${deps.maxBodyBytes} bytes.` }] }, { size: read.received });
+      return;
+    }
+    const raw = read.body;
+    let root;
+    try {
+      root = parseXml(raw, { ...deps.xmlLimits, maxBytes: deps.maxBodyBytes });
+    } catch (err) {
+      if (err instanceof XmlRejectedError) {
+        await refuse(`xml-${err.reason}`, { code: err.reason === 'too-large' ? 'IB003' : 'IB001', details: [{ melding: err.message }] }, { size: raw.length });
+      }
+      throw err;
+    }
+    const ns = parseBerichtNamespace(root.ns);
+    if (!ns || root.name !== 'Bericht') {
+      return refuse('not-istandaarden', { code: 'IB004', details: [{ plek: '/', melding: 'Geen iJw- of iWmo-bericht (onbekende namespace of root).' }] });
+    }
+    if (ns.release !== RELEASE.pad) {
+      return refuse('unsupported-release', { code: 'IB004', details: [{ plek: '/Bericht', melding: `Release ${ns.release.replace('_', '.')} wordt niet ondersteund; dit knooppunt spreekt release 3.2.` }] });
+    }
+    const soort = BERICHTSOORTEN.get(ns.nummer as BerichtNummer);
+    if (!soort) {
+      return refuse('unknown-bericht', { code: 'IB004', details: [{ plek: '/Bericht', melding: `Bericht ${ns.nummer} bestaat niet in release 3.2.` }] });
+    }
+    let header: BerichtHeader | undefined;
+    try {
+      header = readHeader(root);
+    } catch {
+      header = undefined;
+    }
+    if (!header) return refuse('missing-header', { code: 'IB001', details: [{ plek: '/Bericht/Header', melding: 'Header ontbreekt of is onvolledig.' }] });
+    if (header.afzender !== caller.code) {
+      return refuse('sending-as-another-party', { code: 'IB008', details: [{ plek: '/Bericht/Header/Afzender', melding: 'Afzender is niet de geauthenticeerde partij.' }] });
+    }
+    const ontvangerKind = soort.richting === 'aanbieder-naar-gemeente' ? 'gemeente' : 'aanbieder';
+    const receiver = deps.parties.byCode(ontvangerKind, header.ontvanger);
+    if (!receiver) {
+      return refuse('unknown-receiver', {
+        code: ontvangerKind === 'gemeente' ? 'IB005' : 'IB004',
+        details: [{ plek: '/Bericht/Header/Ontvanger', melding: ontvangerKind === 'gemeente' ? 'Gemeente is niet aangesloten op dit knooppunt.' : 'Aanbieder is niet aangesloten op dit knooppunt.' }],
+      });
+      return;
+    }
+    const result = await deps.pipeline.accept({
+      channel: 'istandaarden',
+      standard: ns.standaard,
+      messageType: berichtType(ns.standaard, soort.nummer),
+      version: '3.2',
+      sender: caller.id,
+      receiver: receiver.id,
+      senderMessageId: `${header.afzender}/${header.berichtCode}/${header.identificatie}`,
+      contentType: 'application/xml',
+      raw,
+      body: root,
+    });
+    sendResult(res, result);
+  });
+
+  r.get('/mailbox', async (req, res) => {
+    const caller = party(res);
+    const includeAcknowledged = req.query.includeAcknowledged === 'true';
+    const limit = Math.min(100, Math.max(1, Number(req.query.pageSize ?? 50) || 50));
+    const { items, total } = await deps.mailbox.list(caller.id, { includeAcknowledged, limit, offset: 0, withContent: false });
+    res.json({
+      items: items.map((i) => ({
+        id: i.id,
+        messageId: i.messageId,
+        bericht: i.messageType,
+        afzender: i.sender,
+        beschikbaarSinds: i.availableAt,
+        opgehaald: i.acknowledgedAt,
+        href: `${req.baseUrl}/mailbox/${i.id}`,
+      })),
+      total,
+    });
+  });
+
+  r.get('/mailbox/:id', async (req, res) => {
+    const id = String(req.params.id);
+    const item = UUID.test(id) ? await deps.mailbox.get(party(res).id, id.toLowerCase()) : undefined;
+    if (!item || item.content === null) throw new HttpProblem(404, 'mailbox-item-not-found', 'Geen bericht met dit id voor deze partij');
+    res.status(200).type(item.contentType).setHeader('X-Knooppunt-Message-Id', item.messageId);
+    res.send(item.content);
+  });
+
+  r.put('/mailbox/:id/ontvangstbevestiging', async (req, res) => {
+    const id = String(req.params.id);
+    const result = UUID.test(id) ? await deps.mailbox.acknowledge(party(res).id, id.toLowerCase()) : { found: false, alreadyAcknowledged: false };
+    if (!result.found) throw new HttpProblem(404, 'mailbox-item-not-found', 'Geen bericht met dit id voor deze partij');
+    res.status(200).json({ id, opgehaald: true, alEerderBevestigd: result.alreadyAcknowledged });
+  });
+
+  // This channel answers in its own form: a transport foutbericht, never problem+json.
+  r.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof Foutantwoord) return sendFout(res, err.fout, err.status);
+    if (err instanceof HttpProblem) {
+      if (err.status === 401 || err.status === 403) return sendFout(res, { code: 'IB002', details: [{ melding: err.detail ?? err.code }] }, err.status);
+      if (err.status === 404) return sendFout(res, { code: 'IB004', details: [{ melding: err.detail ?? 'Niet gevonden.' }] }, 404);
+    }
+    next(err);
+  });
+  return r;
+}
+
+function sendResult(res: Response, result: AcceptResult): void {
+  res.setHeader('X-Knooppunt-Message-Id', result.messageId);
+  res.setHeader('X-Knooppunt-Status', result.outcome === 'accepted' ? (result.duplicate ? 'duplicate' : 'accepted') : 'rejected');
+  if (result.answer) {
+    // A foutbericht carries its own status; a retourbericht is the normal answer, whatever its codes say.
+    const isFout = result.answer.content.includes('urn:knooppunt:istandaarden:transport');
+    const code = /<Foutcode>(IB\d{3})<\/Foutcode>/.exec(result.answer.content.toString('utf8'))?.[1] as Foutcode | undefined;
+    res.status(isFout && code ? FOUTCODES[code].httpStatus : 200).type(result.answer.contentType).send(result.answer.content);
+    return;
+  }
+  if (result.outcome === 'accepted') {
+    res.status(202).end();
+    return;
+  }
+  const code = REJECT_FOUT[result.code] ?? 'IB001';
+  sendFout(res, { code, referentie: result.messageId, details: result.problems.slice(0, 50).map((p) => ({ plek: p.location, melding: p.message })) });
+}

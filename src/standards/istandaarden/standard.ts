@@ -1,0 +1,172 @@
+/**
+ * iJw / iWmo 3.2 as a knooppunt standard. Two ways in:
+ * - XML from the provider channel: XSD, then the rules, then the retourbericht (or, for a 323 that
+ *   fails, a rejecting 325) as the answer. An XSD failure is answered with a transport foutbericht.
+ * - JSON from a gemeente back office (REST, message types `ijw-toewijzing`, `iwmo-antwoord`, ...):
+ *   JSON Schema, then translated to the bericht XML, which must pass the same XSD and rules before
+ *   it is sent to the provider.
+ */
+import type { InboundMessage, Inspection, InspectionContext, Problem, Standard } from '../../core/message.js';
+import type { PartyRegistry } from '../../parties/registry.js';
+import type { Queryable } from '../../store/db.js';
+import type { CompiledMapping } from '../../mapping/index.js';
+import { parseXml, type XmlElement } from '../../xml/parse.js';
+import type { JsonMessageTypes } from '../json/message-types.js';
+import { BERICHTSOORTEN, berichtType, parseBerichtNamespace, RELEASE, XSD_VERSIE, type BerichtNummer, type Standaard } from './catalog.js';
+import { jsonNaarBericht, readHeader, type BerichtHeader } from './codec.js';
+import { bouwFoutbericht } from './foutbericht.js';
+import { registreerGeaccepteerd } from './register-db.js';
+import type { IstandaardenRegister } from './register.js';
+import { beoordeel, type Beoordeling } from './rules/index.js';
+import { bouwDeclaratieAntwoord, bouwRetour } from './retour.js';
+import type { XsdValidators } from './schema/validator.js';
+import { vandaagInNederland } from './vandaag.js';
+
+/** What inspection leaves for the route's mapping and for the register. */
+export interface IstandaardenPrepared {
+  standaard: Standaard;
+  nummer: BerichtNummer;
+  header: BerichtHeader;
+  root: XmlElement;
+  /** The bericht as XML text (the received bytes, or the XML built from a back office's JSON). */
+  xml: string;
+}
+
+const XML = 'application/xml';
+
+/** The berichten a gemeente back office sends as JSON: toewijzing, antwoord, declaratie-antwoord. */
+export const GEMEENTE_JSON: readonly BerichtNummer[] = ['301', '319', '325'];
+
+/** The JSON message types a gemeente back office sends, and the bericht each becomes. */
+export function jsonBerichtType(messageType: string): { standaard: Standaard; nummer: BerichtNummer } | undefined {
+  const m = /^(ijw|iwmo)-([a-z-]+)$/.exec(messageType);
+  if (!m) return undefined;
+  const soort = [...BERICHTSOORTEN.values()].find((s) => s.slug === m[2]);
+  if (!soort || !GEMEENTE_JSON.includes(soort.nummer)) return undefined;
+  return { standaard: m[1] as Standaard, nummer: soort.nummer };
+}
+
+export class IstandaardenStandard implements Standard {
+  constructor(
+    readonly name: Standaard,
+    private readonly deps: {
+      xsd: XsdValidators;
+      register: IstandaardenRegister;
+      parties: PartyRegistry;
+      jsonTypes: JsonMessageTypes;
+      mappings: ReadonlyMap<string, CompiledMapping>;
+      now?: () => Date;
+    },
+  ) {}
+
+  async inspect(msg: InboundMessage, ctx: InspectionContext): Promise<Inspection> {
+    return msg.channel === 'istandaarden' ? this.inspectXml(msg, ctx) : this.inspectJson(msg, ctx);
+  }
+
+  async recordAccepted(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
+    const prepared = inspection.prepared as IstandaardenPrepared | undefined;
+    if (prepared) await registreerGeaccepteerd(tx, prepared, messageId);
+  }
+
+  private vandaag(): string {
+    return vandaagInNederland(this.deps.now?.() ?? new Date());
+  }
+
+  private async inspectXml(msg: InboundMessage, ctx: InspectionContext): Promise<Inspection> {
+    const root = msg.body as XmlElement;
+    const ns = parseBerichtNamespace(root.ns);
+    const nummer = ns?.nummer as BerichtNummer | undefined;
+    if (!ns || ns.standaard !== this.name || ns.release !== RELEASE.pad || !nummer || !BERICHTSOORTEN.has(nummer)) {
+      return { known: false, problems: [], subjects: [], answer: fout('IB004', ctx.messageId, [{ location: '/Bericht', message: 'onbekend bericht of release' }]) };
+    }
+    const issues = this.deps.xsd.validate(msg.raw, this.name, nummer);
+    if (issues.length > 0) {
+      const problems = issues.slice(0, 50).map((i) => ({ location: i.element ?? (i.line !== undefined ? `regel ${i.line}` : '/Bericht'), message: i.message, code: 'IB001' }));
+      return { known: true, problems, subjects: [], answer: fout('IB001', ctx.messageId, problems) };
+    }
+    const header = readHeader(root);
+    const subjects = bsns(root);
+    const prepared: IstandaardenPrepared = { standaard: this.name, nummer, header, root, xml: msg.raw.toString('utf8') };
+    const soort = BERICHTSOORTEN.get(nummer)!;
+    if (soort.heen) {
+      // A retourbericht (302, 320) answers our message: checked against its XSD, passed on, not answered.
+      return { known: true, problems: [], subjects, prepared };
+    }
+    const sender = this.deps.parties.get(msg.sender);
+    const beoordeling = await beoordeel(root, this.name, nummer, { afzenderVerwacht: sender?.code ?? '', vandaag: this.vandaag(), register: this.deps.register });
+    const problems = beoordeling.problems;
+    const answer = this.answerFor(root, nummer, beoordeling, ctx.messageId);
+    return { known: true, problems, subjects, prepared, ...(answer ? { answer } : {}) };
+  }
+
+  private answerFor(root: XmlElement, nummer: BerichtNummer, beoordeling: Beoordeling, messageId: string) {
+    const meta = { identificatie: identificatieVoor(messageId), dagtekening: this.vandaag() };
+    const codes = { header: beoordeling.header, afgekeurd: beoordeling.afgekeurd, regels: [...new Set(beoordeling.problems.map((p) => p.code ?? ''))].filter(Boolean) };
+    if (nummer === '323') {
+      if (!beoordeling.afgekeurd) return undefined; // the gemeente answers with its 325 later
+      return { contentType: XML, content: Buffer.from(bouwDeclaratieAntwoord(root, this.name, beoordeling, meta), 'utf8'), detail: { bericht: berichtType(this.name, '325'), ...codes } };
+    }
+    const retour = BERICHTSOORTEN.get(nummer)?.retour;
+    if (!retour) return undefined;
+    return { contentType: XML, content: Buffer.from(bouwRetour(root, this.name, nummer, beoordeling, meta), 'utf8'), detail: { bericht: berichtType(this.name, retour), ...codes } };
+  }
+
+  private async inspectJson(msg: InboundMessage, ctx: InspectionContext): Promise<Inspection> {
+    const target = jsonBerichtType(msg.messageType);
+    if (!target || target.standaard !== this.name) return { known: false, problems: [], subjects: [] };
+    const soort = BERICHTSOORTEN.get(target.nummer)!;
+    const type = this.deps.jsonTypes.get(soort.slug);
+    if (!type) return { known: false, problems: [], subjects: [] };
+    const payload = (msg.body as { payload?: unknown }).payload;
+    const schemaProblems = this.deps.jsonTypes.check(type, payload).map((p) => ({ location: `/payload${p.pointer === '/' ? '' : p.pointer}`, message: p.message }));
+    if (schemaProblems.length > 0) return { known: true, problems: schemaProblems, subjects: [] };
+
+    const sender = this.deps.parties.get(msg.sender);
+    const receiver = msg.receiver ? this.deps.parties.get(msg.receiver) : undefined;
+    if (sender?.kind !== 'gemeente' || !sender.code) return { known: true, problems: [{ location: 'sender', message: 'alleen een gemeente verstuurt dit bericht' }], subjects: [] };
+    if (receiver?.kind !== 'aanbieder' || !receiver.code) return { known: true, problems: [{ location: 'receiver', message: 'de ontvanger moet een aanbieder (AGB-code) zijn' }], subjects: [] };
+    const header: BerichtHeader = {
+      berichtCode: soort.berichtCode[this.name],
+      versie: RELEASE.versie,
+      subversie: RELEASE.subversie,
+      afzender: sender.code,
+      ontvanger: receiver.code,
+      identificatie: identificatieVoor(ctx.messageId),
+      dagtekening: this.vandaag(),
+      xsdVersie: { basisschema: XSD_VERSIE.basisschema, bericht: XSD_VERSIE.bericht },
+    };
+    const xml = jsonNaarBericht(payload as Record<string, unknown>, header, this.name, target.nummer, this.deps.mappings);
+    const issues = this.deps.xsd.validate(xml, this.name, target.nummer);
+    if (issues.length > 0) {
+      return { known: true, problems: issues.slice(0, 50).map((i) => ({ location: i.element ?? '/payload', message: `${berichtType(this.name, target.nummer)}: ${i.message}` })), subjects: [] };
+    }
+    const root = parseXml(xml);
+    const beoordeling = await beoordeel(root, this.name, target.nummer, { afzenderVerwacht: sender.code, vandaag: header.dagtekening, register: this.deps.register });
+    const prepared: IstandaardenPrepared = { standaard: this.name, nummer: target.nummer, header, root, xml };
+    return { known: true, problems: beoordeling.problems, subjects: bsns(root), prepared };
+  }
+}
+
+/** A bericht identification of at most 12 characters, derived from knooppunt's message id. */
+export function identificatieVoor(messageId: string): string {
+  return messageId.replace(/-/g, '').slice(0, 12).toUpperCase();
+}
+
+function fout(code: 'IB001' | 'IB004', messageId: string, problems: Problem[]) {
+  return {
+    contentType: XML,
+    content: Buffer.from(bouwFoutbericht({ code, referentie: messageId, details: problems.map((p) => ({ plek: p.location, melding: p.message })) }), 'utf8'),
+    detail: { foutcode: code },
+  };
+}
+
+/** Every Bsn element's text, anywhere in the bericht. */
+function bsns(root: XmlElement): string[] {
+  const found = new Set<string>();
+  const walk = (el: XmlElement) => {
+    if (el.name === 'Bsn' && el.text) found.add(el.text.trim());
+    for (const c of el.children) walk(c);
+  };
+  walk(root);
+  return [...found];
+}

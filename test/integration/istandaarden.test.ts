@@ -1,0 +1,208 @@
+/**
+ * The iJw/iWmo provider channel end to end, on the regional example configuration (14 Twente
+ * gemeenten, two aanbieders), against the running gateway: back office JSON → 301 XML in the
+ * provider's mailbox; provider XML → retourbericht + JSON for the gemeente; bad input answered
+ * with a transport foutbericht; parties kept apart. Embedded and PostgreSQL + Redis drivers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { Gateway } from '../../src/gateway.js';
+import { XsdValidators } from '../../src/standards/istandaarden/schema/validator.js';
+import { parseXml } from '../../src/xml/parse.js';
+import { startGateway, testEnv, type QueueKind, type StoreKind } from '../helpers/gateway.js';
+import { CONFIG, DEMO, fixture, getText, getWith, jsonFixture, postXml, putWith, setText, waitUntil } from '../helpers/istandaarden.js';
+
+let xsd: XsdValidators;
+beforeAll(async () => {
+  xsd = await XsdValidators.load();
+});
+
+const CASES: Array<{ store: StoreKind; queue: QueueKind }> = [
+  { store: 'pglite', queue: 'in-process' },
+  { store: 'postgres', queue: 'bullmq' },
+];
+
+async function postJson(baseUrl: string, key: string, body: unknown) {
+  const res = await fetch(`${baseUrl}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+type MailboxIndex = { items: Array<{ id: string; bericht: string; href: string }> };
+
+/** The provider's next unacknowledged bericht of this type, as XML. */
+async function fromProviderMailbox(baseUrl: string, key: string, bericht: string): Promise<{ id: string; xml: string }> {
+  return waitUntil(async () => {
+    const index = await getWith(baseUrl, key, '/istandaarden/v1/mailbox');
+    const item = (JSON.parse(index.text) as MailboxIndex).items.find((i) => i.bericht === bericht);
+    if (!item) return undefined;
+    const body = await getWith(baseUrl, key, `/istandaarden/v1/mailbox/${item.id}`);
+    expect(body.type).toMatch(/xml/);
+    return { id: item.id, xml: body.text };
+  });
+}
+
+type JsonMailbox = { items: Array<{ id: string; messageType: string; payload: Record<string, unknown> }> };
+
+async function fromGemeenteMailbox(baseUrl: string, key: string, messageType: string): Promise<Record<string, unknown>> {
+  return waitUntil(async () => {
+    const res = await getWith(baseUrl, key, '/api/v1/mailbox');
+    const item = (JSON.parse(res.text) as JsonMailbox).items.find((i) => i.messageType === messageType);
+    return item?.payload;
+  });
+}
+
+describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue }) => {
+  let gateway: Gateway;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    ({ gateway, baseUrl } = await startGateway(await testEnv(store, queue, CONFIG)));
+  });
+  afterAll(async () => {
+    await gateway.close();
+  });
+
+  for (const standaard of ['iwmo', 'ijw'] as const) {
+    const p = standaard === 'ijw' ? 'jw' : 'wmo';
+    const P = standaard === 'ijw' ? 'JW' : 'WMO';
+
+    it(`${standaard}: toewijzing as JSON → 301 XML for the provider → start zorg → 306 retour and JSON for the gemeente`, async () => {
+      const toewijzing = jsonFixture(standaard, 'toewijzing');
+      const sent = await postJson(baseUrl, DEMO.enschede, { messageType: `${standaard}-toewijzing`, messageId: randomUUID(), receiver: 'aanbieder-12345678', payload: toewijzing });
+      expect(sent.status).toBe(202);
+
+      const item = await fromProviderMailbox(baseUrl, DEMO.aanbiederA, `${standaard}-toewijzing`);
+      expect(xsd.validate(item.xml, standaard, '301')).toEqual([]);
+      expect(getText(item.xml, 'Afzender')).toBe('0153');
+      expect(getText(item.xml, 'Ontvanger')).toBe('12345678');
+      expect((await putWith(baseUrl, DEMO.aanbiederA, `/istandaarden/v1/mailbox/${item.id}/ontvangstbevestiging`)).status).toBe(200);
+
+      // The provider starts care on the first toegewezen product of that toewijzing.
+      const tp = parseXml(item.xml).children.find((c) => c.name === 'Client')!.children.find((c) => c.name === 'ToegewezenProducten')!.children[0]!;
+      const field = (name: string) => tp.children.find((c) => c.name === name);
+      let start = fixture(standaard, `${p}305.xml`);
+      start = setText(start, 'Afzender', '12345678');
+      start = setText(start, 'Ontvanger', '0153');
+      start = setText(start, 'Identificatie', `S${Date.now().toString().slice(-9)}`);
+      start = setText(start, 'ToewijzingNummer', field('ToewijzingNummer')!.text!);
+      start = setText(start, 'ToewijzingIngangsdatum', field('Ingangsdatum')!.text!);
+      start = setText(start, 'Begindatum', field('Ingangsdatum')!.text!);
+      const product = field('Product');
+      if (product) {
+        start = setText(start, 'Categorie', product.children.find((c) => c.name === 'Categorie')!.text!);
+        const code = product.children.find((c) => c.name === 'Code');
+        if (code) start = setText(start, 'Code', code.text!);
+      }
+      const res = await postXml(baseUrl, DEMO.aanbiederA, start);
+      expect(res.headers.get('x-knooppunt-status')).toBe('accepted');
+      expect(res.status).toBe(200);
+      expect(xsd.validate(res.text, standaard, '306')).toEqual([]);
+      expect(getText(res.text, 'RetourCode')).toBe('0200');
+      expect(getText(res.text, 'BerichtCode')).toBe(standaard === 'ijw' ? '439' : '419');
+
+      const delivered = await fromGemeenteMailbox(baseUrl, DEMO.enschede, `${P}305`);
+      expect(delivered).toMatchObject({ standaard, bericht: `${P}305`, afzender: '12345678', ontvanger: '0153' });
+      expect(JSON.stringify(delivered.payload)).toContain(field('ToewijzingNummer')!.text!);
+
+      // The log holds the whole trail, including the answer.
+      const id = res.headers.get('x-knooppunt-message-id')!;
+      const events = (await gateway.log.eventsForMessage(id)).map((e) => e.eventType);
+      expect(events).toEqual(expect.arrayContaining(['received', 'validated', 'routed', 'mapped', 'answered', 'delivered']));
+
+      // A resend of the same bytes gets the same retourbericht; nothing is delivered twice.
+      const again = await postXml(baseUrl, DEMO.aanbiederA, start);
+      expect(again.headers.get('x-knooppunt-status')).toBe('duplicate');
+      expect(again.text).toBe(res.text);
+    });
+
+    it(`${standaard}: a start zorg on an unknown toewijzing gets retourcode 9019 and goes nowhere`, async () => {
+      let start = fixture(standaard, `${p}305.xml`);
+      start = setText(start, 'Identificatie', `U${Date.now().toString().slice(-9)}`);
+      start = setText(start, 'ToewijzingNummer', '99999999');
+      start = setText(start, 'Afzender', '12345678');
+      start = setText(start, 'Ontvanger', '0153');
+      const res = await postXml(baseUrl, DEMO.aanbiederA, start);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-knooppunt-status')).toBe('rejected');
+      expect(xsd.validate(res.text, standaard, '306')).toEqual([]);
+      expect(res.text).toMatch(/RetourCode>9019</);
+      expect(res.text).toMatch(/RetourCode>0001</);
+    });
+
+    it(`${standaard}: a declaratie reaches the gemeente and the regional purchasing organisation`, async () => {
+      let decl = fixture(standaard, `${p}323.xml`);
+      decl = setText(decl, 'Identificatie', `D${Date.now().toString().slice(-9)}`);
+      // The declaratie refers to toewijzingen of the fixture 301: issue those first.
+      const toewijzing = jsonFixture(standaard, 'toewijzing');
+      const afzender = getText(decl, 'Afzender')!;
+      const ontvanger = getText(decl, 'Ontvanger')!;
+      const gemeenteKey = ontvanger === '0164' ? DEMO.hengelo : DEMO.enschede;
+      const sent = await postJson(baseUrl, gemeenteKey, { messageType: `${standaard}-toewijzing`, messageId: randomUUID(), receiver: `aanbieder-${afzender}`, payload: toewijzing });
+      expect(sent.status).toBe(202);
+      const providerKey = afzender === '12345678' ? DEMO.aanbiederA : DEMO.aanbiederB;
+      const res = await postXml(baseUrl, providerKey, decl);
+      expect(res.headers.get('x-knooppunt-status')).toBe('accepted');
+      expect(res.status).toBe(202);
+      if (!(standaard === 'iwmo' && ontvanger === '0164')) {
+        const delivered = await fromGemeenteMailbox(baseUrl, gemeenteKey, `${P}323`);
+        expect(delivered).toMatchObject({ bericht: `${P}323` });
+      }
+      const regio = await fromGemeenteMailbox(baseUrl, DEMO.regio, `${P}323`);
+      expect(regio).toMatchObject({ bericht: `${P}323` });
+    });
+  }
+
+  it('answers bad input with a transport foutbericht, logs it, and stays healthy', async () => {
+    const valid = fixture('iwmo', 'wmo305.xml');
+    const cases: Array<{ name: string; body: string | Buffer; type?: string; status: number; code: string }> = [
+      { name: 'not well-formed', body: '<wmo305:Bericht xmlns:wmo305="x"><open>', status: 400, code: 'IB001' },
+      { name: 'XML bomb', body: '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><Bericht>&lol2;</Bericht>', status: 400, code: 'IB001' },
+      { name: 'external entity', body: '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Bericht>&xxe;</Bericht>', status: 400, code: 'IB001' },
+      { name: 'unsupported release', body: valid.replace(/3_2/g, '3_1'), status: 422, code: 'IB004' },
+      { name: 'not XML at all', body: '{"bericht": "305"}', status: 400, code: 'IB001' },
+      { name: 'wrong content type', body: valid, type: 'application/json', status: 400, code: 'IB001' },
+      { name: 'XSD-invalid', body: valid.replace(/<((?:\w+:)?)Bsn>/, '<$1Bsnn>').replace(/<\/((?:\w+:)?)Bsn>/, '</$1Bsnn>'), status: 400, code: 'IB001' },
+    ];
+    for (const c of cases) {
+      const res = await postXml(baseUrl, DEMO.aanbiederA, c.body, c.type);
+      expect({ name: c.name, status: res.status }).toEqual({ name: c.name, status: c.status });
+      expect(res.text).toContain(`<Foutcode>${c.code}</Foutcode>`);
+      expect(res.text).not.toContain('passwd');
+    }
+    // A 50 MB declaratie: refused at the limit without reading it all.
+    const big = Buffer.alloc(50 * 1024 * 1024, 0x20);
+    const res = await postXml(baseUrl, DEMO.aanbiederA, big);
+    expect(res.status).toBe(413);
+    expect(res.text).toContain('<Foutcode>IB003</Foutcode>');
+
+    const live = await fetch(`${baseUrl}/health/live`);
+    expect(live.status).toBe(200);
+    const refused = (await gateway.log.events({ limit: 1000 })).filter((e) => e.channel === 'istandaarden' && e.eventType === 'rejected');
+    expect(refused.length).toBeGreaterThanOrEqual(cases.length);
+  });
+
+  it('keeps providers apart: no posting as another AGB code, no reading another mailbox', async () => {
+    let start = fixture('iwmo', 'wmo305.xml');
+    start = setText(start, 'Afzender', '12345678');
+    start = setText(start, 'Ontvanger', '0153');
+    const asOther = await postXml(baseUrl, DEMO.aanbiederB, start);
+    expect(asOther.status).toBe(403);
+    expect(asOther.text).toContain('<Foutcode>IB008</Foutcode>');
+
+    const sent = await postJson(baseUrl, DEMO.almelo, { messageType: 'iwmo-toewijzing', messageId: randomUUID(), receiver: 'aanbieder-12345678', payload: jsonFixture('iwmo', 'toewijzing') });
+    expect(sent.status).toBe(202);
+    const item = await waitUntil(async () => {
+      const index = JSON.parse((await getWith(baseUrl, DEMO.aanbiederA, '/istandaarden/v1/mailbox')).text) as MailboxIndex;
+      return index.items[0];
+    });
+    expect((await getWith(baseUrl, DEMO.aanbiederB, `/istandaarden/v1/mailbox/${item.id}`)).status).toBe(404);
+    expect((await putWith(baseUrl, DEMO.aanbiederB, `/istandaarden/v1/mailbox/${item.id}/ontvangstbevestiging`)).status).toBe(404);
+    const noKey = await postXml(baseUrl, undefined, start);
+    expect(noKey.status).toBe(401);
+    expect(noKey.text).toContain('<Foutcode>IB002</Foutcode>');
+  });
+});
