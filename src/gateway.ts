@@ -164,7 +164,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     ],
     api,
     channels: [{ path: '/istandaarden/v1', router: istandaarden }],
-    openApi: openApiDocument(envelopeSchema, [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson)], version),
+    openApi: openApiDocument(envelopeSchema, [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson)], version, istandaardenJson.all()),
     isShuttingDown: () => shuttingDown,
     onRefused: (reason, detail) => void pipeline.logRefusedRequest('rest', reason, detail).catch(() => undefined),
   });

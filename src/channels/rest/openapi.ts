@@ -1,12 +1,25 @@
 import type { JsonMessageType } from '../../standards/json/message-types.js';
 
 /** The OpenAPI 3 document for /api/v1, built from the same schemas the gateway validates with. */
-export function openApiDocument(envelopeSchema: Record<string, unknown>, types: JsonMessageType[], version: string): Record<string, unknown> {
+export function openApiDocument(
+  envelopeSchema: Record<string, unknown>,
+  types: JsonMessageType[],
+  version: string,
+  /** iJw/iWmo payloads as a gemeente receives them (start zorg, declaratie, ...), documented for the back office. */
+  receivedTypes: JsonMessageType[] = [],
+): Record<string, unknown> {
   const strip = (s: Record<string, unknown>) => {
     const { $schema: _s, $id: _i, ...rest } = s;
     return rest;
   };
   const payloadSchemas = Object.fromEntries(types.map((t) => [`payload-${t.name}`, strip(t.schema)]));
+  const receivedSchemas = Object.fromEntries(receivedTypes.map((t) => [`istandaarden-${t.name}`, strip(t.schema)]));
+  const xmlBody = { 'application/xml': { schema: { type: 'string', description: 'An iJw 3.2 or iWmo 3.2 bericht (schemas/istandaarden/<ijw|iwmo>/3_2/)' } } };
+  const foutbericht = {
+    description: 'Transport foutbericht (schemas/istandaarden/transport/foutbericht.xsd) with an IB code',
+    content: { 'application/xml': { schema: { type: 'string' } } },
+  };
+  const istandaardenServers = [{ url: '/istandaarden/v1', description: 'Provider channel for iJw/iWmo XML' }];
   const problem = { $ref: '#/components/responses/Problem' };
   const auth = [{ apiKey: [] }];
   const pageParams = [
@@ -78,6 +91,42 @@ export function openApiDocument(envelopeSchema: Record<string, unknown>, types: 
           responses: { '200': { description: 'A page of mailbox items', content: { 'application/json': { schema: { $ref: '#/components/schemas/MailboxPage' } } } }, '401': problem },
         },
       },
+      '/berichten': {
+        servers: istandaardenServers,
+        post: {
+          summary: 'iStandaarden: deliver an iJw/iWmo 3.2 bericht (XML) and get its retourbericht',
+          description:
+            'For 301/305/307/315/317/319 the answer (200) is the retourbericht (302/306/308/316/318/320) with retourcodes on the header and ' +
+            'on every record: 0200 when accepted, otherwise the code of each failing rule (docs/istandaarden/regels.md). A 323 that passes ' +
+            'is answered 202 (the gemeente sends its 325 later); one that fails gets a rejecting 325. A 302 or 320 is answered 202. ' +
+            'Deliveries that cannot be read as a bericht get a transport foutbericht: IB001 (not XML, not well-formed, XSD), IB003 (too large), ' +
+            'IB004 (unknown bericht or release), IB005 (unknown gemeente), IB008 (Afzender is not the authenticated AGB code). ' +
+            'Header X-Knooppunt-Status: accepted, rejected or duplicate; X-Knooppunt-Message-Id: the exchange in the log.',
+          requestBody: { required: true, content: xmlBody },
+          responses: {
+            '200': { description: 'Retourbericht or rejecting declaratie-antwoord', content: xmlBody },
+            '202': { description: 'Accepted; no retourbericht for this bericht' },
+            '400': foutbericht, '401': foutbericht, '403': foutbericht, '413': foutbericht, '422': foutbericht,
+          },
+        },
+      },
+      '/mailbox/{id}': {
+        servers: istandaardenServers,
+        get: {
+          summary: 'iStandaarden: one bericht from your mailbox, as XML (toewijzing, antwoord, declaratie-antwoord)',
+          description: 'GET /istandaarden/v1/mailbox lists the unacknowledged berichten (JSON index: id, bericht, afzender, beschikbaarSinds, href).',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': { description: 'The bericht', content: xmlBody }, '401': foutbericht, '404': foutbericht },
+        },
+      },
+      '/mailbox/{id}/ontvangstbevestiging': {
+        servers: istandaardenServers,
+        put: {
+          summary: 'iStandaarden: acknowledge pick-up of a bericht (idempotent)',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: { '200': { description: 'Acknowledged' }, '401': foutbericht, '404': foutbericht },
+        },
+      },
       '/mailbox/{id}/acknowledgement': {
         put: {
           summary: 'Acknowledge pick-up of a mailbox item (idempotent)',
@@ -94,6 +143,23 @@ export function openApiDocument(envelopeSchema: Record<string, unknown>, types: 
       schemas: {
         MessageEnvelope: strip(envelopeSchema),
         ...payloadSchemas,
+        ...receivedSchemas,
+        IstandaardenBericht: {
+          description:
+            'What a gemeente back office receives for an iJw/iWmo bericht from a provider (mailbox payload or webhook body): ' +
+            'the header fields, and `payload` following istandaarden-<berichtsoort>.',
+          type: 'object',
+          properties: {
+            standaard: { type: 'string', enum: ['ijw', 'iwmo'] },
+            bericht: { type: 'string', example: 'WMO305' },
+            berichtsoort: { type: 'string', example: 'start-zorg' },
+            afzender: { type: 'string', description: 'AGB code of the aanbieder' },
+            ontvanger: { type: 'string', description: 'CBS gemeentecode' },
+            identificatie: { type: 'string' },
+            dagtekening: { type: 'string', format: 'date' },
+            payload: { type: 'object' },
+          },
+        },
         Accepted: {
           type: 'object',
           properties: {
