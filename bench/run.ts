@@ -5,6 +5,7 @@
  */
 import { KEYS, startGateway, testConfig, testEnv, toewijzing, writeConfig, type QueueKind, type StoreKind } from '../test/helpers/gateway.js';
 import { TestWebhook, waitFor } from '../test/helpers/webhook.js';
+import { benchIstandaarden } from './istandaarden.js';
 
 const N = Number(process.env.BENCH_MESSAGES ?? 1000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -67,12 +68,22 @@ async function run(store: StoreKind, queue: QueueKind): Promise<Record<string, s
   };
 }
 
-const results = [];
-results.push(await run('pglite', 'in-process'));
-results.push(await run('postgres', 'bullmq'));
-if (process.env.BENCH_ALL) {
-  results.push(await run('postgres', 'in-process'));
-  results.push(await run('pglite', 'bullmq'));
+// BENCH_ONLY=spine or BENCH_ONLY=istandaarden runs one part.
+const only = process.env.BENCH_ONLY;
+if (only !== 'istandaarden') {
+  const results = [];
+  results.push(await run('pglite', 'in-process'));
+  results.push(await run('postgres', 'bullmq'));
+  if (process.env.BENCH_ALL) {
+    results.push(await run('postgres', 'in-process'));
+    results.push(await run('pglite', 'bullmq'));
+  }
+  console.log('Spine: JSON toewijzing → webhook/mailbox');
+  console.table(results);
 }
-console.table(results);
+if (only !== 'spine') {
+  const rows = [...(await benchIstandaarden('pglite', 'in-process')), ...(await benchIstandaarden('postgres', 'bullmq'))];
+  console.log('iStandaarden iJw/iWmo 3.2');
+  console.table(rows);
+}
 process.exit(0);

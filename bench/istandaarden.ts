@@ -1,0 +1,102 @@
+/**
+ * iStandaarden benchmark (part of `npm run bench`):
+ * 1. one 323 declaratie of BENCH_DECLARATIE_REGELS lines (default 10,000): time for the provider's
+ *    POST (XSD + rules + log + outbox commit) and until the gemeente has it as JSON; peak RSS;
+ * 2. a stream of small toewijzingen (back office JSON → 301 XML, XSD, rules, logged, queued for the
+ *    provider's mailbox): messages per second and latency.
+ * Embedded defaults and PostgreSQL + Redis, on loopback.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../src/util/paths.js';
+import { startGateway, testEnv, type QueueKind, type StoreKind } from '../test/helpers/gateway.js';
+import { CONFIG, DEMO } from '../test/helpers/istandaarden.js';
+import { grooteDeclaratie, seedToewijzingen } from '../test/helpers/declaratie.js';
+import { waitFor } from '../test/helpers/webhook.js';
+
+const REGELS = Number(process.env.BENCH_DECLARATIE_REGELS ?? 10_000);
+const STREAM = Number(process.env.BENCH_TOEWIJZINGEN ?? 500);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+function vandaag(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export async function benchIstandaarden(store: StoreKind, queue: QueueKind): Promise<Array<Record<string, string | number>>> {
+  const { gateway, baseUrl } = await startGateway(await testEnv(store, queue, CONFIG, { LOG_LEVEL: 'warn', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' }));
+  const rows: Array<Record<string, string | number>> = [];
+  let peak = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    // 1. The large declaratie.
+    const { xml, toewijzingen } = grooteDeclaratie({
+      standaard: 'ijw', regels: REGELS, afzender: '12345678', ontvanger: '0153', identificatie: `B${Date.now().toString().slice(-10)}`, dagtekening: vandaag(),
+    });
+    await seedToewijzingen(gateway.db, 'ijw', '0153', '12345678', toewijzingen);
+    const before = process.memoryUsage().rss;
+    peak = before;
+    const t0 = performance.now();
+    const res = await fetch(`${baseUrl}/istandaarden/v1/berichten`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml', authorization: `Bearer ${DEMO.aanbiederA}` },
+      body: xml,
+    });
+    const answered = performance.now() - t0;
+    const answer = await res.text();
+    if (res.status !== 202) throw new Error(`declaratie not accepted: ${res.status} ${answer.slice(0, 500)}`);
+    const id = res.headers.get('x-knooppunt-message-id')!;
+    await waitFor(async () => {
+      const r = await gateway.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE message_id = $1 AND status = 'delivered'`, [id]);
+      return r.rows[0]!.n >= 2; // the gemeente and the regional organisation
+    }, 600000, 50);
+    const delivered = performance.now() - t0;
+    rows.push({
+      drivers: `${store} + ${queue}`,
+      scenario: `JW323 declaratie, ${REGELS} regels (${(Buffer.byteLength(xml) / 1048576).toFixed(1)} MiB)`,
+      'validated+logged ms (POST→202)': Math.round(answered),
+      'translated+delivered ms': Math.round(delivered),
+      'peak rss MiB': Math.round(peak / 1048576),
+      'rss over start MiB': Math.round((peak - before) / 1048576),
+    });
+
+    // 2. A stream of small toewijzingen from Enschede's back office to provider B.
+    const payload = JSON.parse(readFileSync(join(projectRoot(), 'fixtures', 'istandaarden', 'json', 'iwmo-toewijzing.json'), 'utf8')) as Record<string, unknown>;
+    const latencies: number[] = [];
+    let next = 0;
+    const s0 = performance.now();
+    const worker = async () => {
+      while (next < STREAM) {
+        next++;
+        const start = performance.now();
+        const r = await fetch(`${baseUrl}/api/v1/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO.enschede}` },
+          body: JSON.stringify({ messageType: 'iwmo-toewijzing', messageId: randomUUID(), receiver: 'aanbieder-87654321', payload }),
+        });
+        await r.arrayBuffer();
+        if (r.status !== 202) throw new Error(`toewijzing not accepted: ${r.status}`);
+        latencies.push(performance.now() - start);
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const seconds = (performance.now() - s0) / 1000;
+    latencies.sort((a, b) => a - b);
+    rows.push({
+      drivers: `${store} + ${queue}`,
+      scenario: `${STREAM} WMO301 toewijzingen (JSON → XML), ${CONCURRENCY} parallel`,
+      'msg/s': Math.round(STREAM / seconds),
+      'p50 accept ms': Math.round(percentile(latencies, 50)),
+      'p99 accept ms': Math.round(percentile(latencies, 99)),
+      'peak rss MiB': Math.round(peak / 1048576),
+    });
+  } finally {
+    clearInterval(sampler);
+    await gateway.close();
+  }
+  return rows;
+}
