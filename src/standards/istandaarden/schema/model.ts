@@ -7,7 +7,7 @@
  * know element order and cardinality. It follows docs/istandaarden/berichten.md exactly: change
  * that page first, then this model, then regenerate (`npm run schemas:istandaarden`).
  */
-import { BERICHTSOORTEN, RELEASE, type BerichtNummer, type Standaard } from '../catalog.js';
+import { BERICHTSOORTEN, RELEASE, RETOURBERICHTEN, type BerichtNummer, type Standaard } from '../catalog.js';
 import { isRecordPath } from '../records.js';
 
 /** One element declaration. A leaf has a basisschema `type`; a group has `children` (a sequence). */
@@ -156,6 +156,14 @@ export function basisschemaTypes(standaard: Standaard): { simple: SimpleTypeDef[
 // ---------------------------------------------------------------------------------------------
 // Headers
 
+/**
+ * The heenbericht a retourbericht (302 … 320) answers. Not for 325: the catalog links it to the 323
+ * it answers, but it has a body and header of its own.
+ */
+function retourOp(nummer: BerichtNummer): BerichtNummer | undefined {
+  return RETOURBERICHTEN.includes(nummer) ? BERICHTSOORTEN.get(nummer)?.heen : undefined;
+}
+
 function heenHeader(nummer: BerichtNummer, standaard: Standaard): ElementDef[] {
   const soort = BERICHTSOORTEN.get(nummer);
   if (!soort) throw new Error(`unknown bericht ${nummer}`);
@@ -178,7 +186,7 @@ function heenHeader(nummer: BerichtNummer, standaard: Standaard): ElementDef[] {
  */
 export function headerElements(nummer: BerichtNummer, standaard: Standaard): ElementDef[] {
   const heen = heenHeader(nummer, standaard);
-  if (BERICHTSOORTEN.get(nummer)?.heen) {
+  if (retourOp(nummer)) {
     return [
       ...heen,
       e('IdentificatieRetour', 'LDT_IdentificatieBericht'),
@@ -368,7 +376,7 @@ function metRetourCodes(defs: ElementDef[], recordsOf: BerichtNummer, path: read
  * every record; the declaratie-antwoord 325 is itself an answer, so its own records carry RetourCodes.
  */
 export function bodyElements(nummer: BerichtNummer, standaard: Standaard): ElementDef[] {
-  const heen = BERICHTSOORTEN.get(nummer)?.heen;
+  const heen = retourOp(nummer);
   const body = HEEN_BODIES[heen ?? nummer];
   if (!body) throw new Error(`no body defined for bericht ${nummer}`);
   const defs = filterTree(body(), standaard);
