@@ -1,0 +1,165 @@
+/**
+ * A parsed iJw/iWmo bericht as the rules see it: element lookup by local name within the bericht
+ * and basisschema namespaces (whatever prefixes the sender chose), the header fields, the path of
+ * every element for Problem locations, the record each element belongs to, and cached register
+ * lookups so a rule set asks the register once per toewijzing.
+ */
+import type { XmlElement } from '../../../xml/parse.js';
+import { basisschemaNamespace, BERICHTSOORTEN, berichtNamespace, type BerichtNummer, type Standaard } from '../catalog.js';
+import { isRecordPath } from '../records.js';
+import type { RegisterToewijzing } from '../register.js';
+import type { BeoordelingContext } from './types.js';
+
+export interface HeaderVelden {
+  element?: XmlElement;
+  berichtCode?: string;
+  afzender?: string;
+  ontvanger?: string;
+  identificatie?: string;
+  dagtekening?: string;
+}
+
+export class Bericht {
+  readonly berichtNs: string;
+  readonly basisNs: string;
+  readonly header: HeaderVelden;
+  /** The gemeente and the aanbieder of this exchange, by the direction of the bericht. */
+  readonly gemeente: string;
+  readonly aanbieder: string;
+  private readonly paden = new Map<XmlElement, string>();
+  private readonly ouders = new Map<XmlElement, XmlElement>();
+  private readonly recordElementen = new Set<XmlElement>();
+  private readonly toewijzingen = new Map<string, Promise<RegisterToewijzing | undefined>>();
+
+  constructor(
+    readonly root: XmlElement,
+    readonly standaard: Standaard,
+    readonly nummer: BerichtNummer,
+    readonly ctx: BeoordelingContext,
+  ) {
+    this.berichtNs = berichtNamespace(standaard, nummer);
+    this.basisNs = basisschemaNamespace(standaard);
+    this.indexeer(root, `/${root.name}`, []);
+    const h = this.kind(root, 'Header');
+    this.header = {
+      ...(h ? { element: h } : {}),
+      ...veld('berichtCode', this.tekst(h, 'BerichtCode')),
+      ...veld('afzender', this.tekst(h, 'Afzender')),
+      ...veld('ontvanger', this.tekst(h, 'Ontvanger')),
+      ...veld('identificatie', this.tekst(h, 'BerichtIdentificatie', 'Identificatie')),
+      ...veld('dagtekening', this.tekst(h, 'BerichtIdentificatie', 'Dagtekening')),
+    };
+    const vanGemeente = BERICHTSOORTEN.get(nummer)?.richting === 'gemeente-naar-aanbieder';
+    this.gemeente = (vanGemeente ? this.header.afzender : this.header.ontvanger) ?? '';
+    this.aanbieder = (vanGemeente ? this.header.ontvanger : this.header.afzender) ?? '';
+  }
+
+  /** The Dagtekening of the bericht ('' when absent, which the XSD does not allow). */
+  get dagtekening(): string {
+    return this.header.dagtekening ?? '';
+  }
+
+  /** True for an element in the bericht's own or the basisschema namespace. */
+  private eigen(el: XmlElement): boolean {
+    return el.ns === this.berichtNs || el.ns === this.basisNs;
+  }
+
+  /** The first child with this local name (bericht or basisschema namespace), following a path of names. */
+  kind(el: XmlElement | undefined, ...pad: string[]): XmlElement | undefined {
+    let cur = el;
+    for (const naam of pad) cur = cur?.children.find((c) => c.name === naam && this.eigen(c));
+    return cur;
+  }
+
+  /** The trimmed text at a path below `el`, undefined when absent or empty. */
+  tekst(el: XmlElement | undefined, ...pad: string[]): string | undefined {
+    const t = this.kind(el, ...pad)?.text?.trim();
+    return t === undefined || t === '' ? undefined : t;
+  }
+
+  /** Every element reached by following the path of local names from `el` (all matches at every step). */
+  alle(el: XmlElement | undefined, ...pad: string[]): XmlElement[] {
+    if (!el) return [];
+    let huidige = [el];
+    for (const naam of pad) huidige = huidige.flatMap((e) => e.children.filter((c) => c.name === naam && this.eigen(c)));
+    return huidige;
+  }
+
+  /** Every element reached from the root `Bericht` by this path. */
+  records(...pad: string[]): XmlElement[] {
+    return this.alle(this.root, ...pad);
+  }
+
+  /** The location of an element: local names from the root, record elements with their 1-based position. */
+  pad(el: XmlElement): string {
+    return this.paden.get(el) ?? `/${this.root.name}`;
+  }
+
+  /** The nearest record element at or above `el`; undefined for the Header and the root. */
+  recordVan(el: XmlElement): XmlElement | undefined {
+    for (let cur: XmlElement | undefined = el; cur; cur = this.ouders.get(cur)) {
+      if (this.recordElementen.has(cur)) return cur;
+    }
+    return undefined;
+  }
+
+  /** The toewijzing with this number between this bericht's gemeente and aanbieder, asked once. */
+  toewijzing(toewijzingNummer: string): Promise<RegisterToewijzing | undefined> {
+    let p = this.toewijzingen.get(toewijzingNummer);
+    if (!p) {
+      p = this.ctx.register.toewijzing(this.standaard, this.gemeente, this.aanbieder, toewijzingNummer);
+      this.toewijzingen.set(toewijzingNummer, p);
+    }
+    return p;
+  }
+
+  private indexeer(el: XmlElement, pad: string, namen: string[]): void {
+    this.paden.set(el, pad);
+    const telling = new Map<string, number>();
+    for (const c of el.children) {
+      const cNamen = [...namen, c.name];
+      const record = this.eigen(c) && isRecordPath(this.nummer, cNamen);
+      let stap = c.name;
+      if (record) {
+        const n = (telling.get(c.name) ?? 0) + 1;
+        telling.set(c.name, n);
+        stap = `${c.name}[${n}]`;
+        this.recordElementen.add(c);
+      }
+      this.ouders.set(c, el);
+      this.indexeer(c, `${pad}/${stap}`, cNamen);
+    }
+  }
+}
+
+function veld<K extends keyof HeaderVelden>(k: K, v: string | undefined): Partial<HeaderVelden> {
+  return v === undefined ? {} : { [k]: v };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers for dates (YYYY-MM-DD strings compare as dates) and amounts
+
+/** The last day of the month of a YYYY-MM-DD date. */
+export function laatsteDag(datum: string): string {
+  const [j, m] = datum.split('-').map(Number) as [number, number];
+  const dag = new Date(Date.UTC(j, m, 0)).getUTCDate();
+  return `${datum.slice(0, 7)}-${String(dag).padStart(2, '0')}`;
+}
+
+/** The same day `jaren` years earlier (29 February becomes 28 February where needed). */
+export function jarenEerder(datum: string, jaren: number): string {
+  const j = Number(datum.slice(0, 4)) - jaren;
+  const md = datum.slice(5);
+  const kandidaat = `${String(j).padStart(4, '0')}-${md}`;
+  return md === '02-29' && laatsteDag(`${kandidaat.slice(0, 7)}-01`) !== kandidaat ? `${kandidaat.slice(0, 8)}28` : kandidaat;
+}
+
+/** An integer from element text, NaN when absent or not an integer. */
+export function geheel(tekst: string | undefined): number {
+  return tekst !== undefined && /^-?\d+$/.test(tekst) ? Number(tekst) : Number.NaN;
+}
+
+/** A CDT_Bedrag / CDT_TotaalBedrag as a signed number: debet positive, credit negative. */
+export function metTeken(bedrag: number, debetCredit: string | undefined): number {
+  return debetCredit === 'C' ? -bedrag : bedrag;
+}
