@@ -237,9 +237,10 @@ export function jsonNaarBericht(
     attrs: body.attrs,
     children: [kop, ...body.children.filter((c) => !isHeader(c))],
   };
-  return serializeXml(uitNeutraal(neutraal, standaard, nummer), {
+  const xml = serializeXml(uitNeutraal(neutraal, standaard, nummer), {
     namespaces: { [berichtPrefix(standaard, nummer)]: berichtNamespace(standaard, nummer), [standaard]: basisschemaNamespace(standaard) },
     declaration: true,
     pretty: true,
   });
+  return `${xml}\n`;
 }
