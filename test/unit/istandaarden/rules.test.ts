@@ -8,6 +8,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BerichtNummer, Standaard } from '../../../src/standards/istandaarden/catalog.js';
+import { CBS_GEMEENTEN_2026, codelijstVoor, isCbsGemeente, TWENTE } from '../../../src/standards/istandaarden/codelists.js';
 import { MemoryRegister, type MemoryRegisterSeed } from '../../../src/standards/istandaarden/register.js';
 import { beoordeel, REGELS, type Beoordeling } from '../../../src/standards/istandaarden/rules/index.js';
 import { parseXml, type XmlElement } from '../../../src/xml/parse.js';
@@ -256,5 +257,23 @@ describe('the engine', () => {
     const anders = xmlVan(e).replace(/wmo307:/g, 'x:').replace(/xmlns:wmo307=/, 'xmlns:x=').replace(/iwmo:/g, 'b:').replace(/xmlns:iwmo=/, 'xmlns:b=');
     const b = await beoordeel(parseXml(anders), e.standaard, e.nummer, { afzenderVerwacht: '12345678', vandaag: VANDAAG, register: new MemoryRegister(e.register) });
     expect(b.bevindingen.map((x) => x.regel)).toEqual(['TR018']);
+  });
+});
+
+describe('code lists', () => {
+  it('hold the 342 CBS gemeentecodes of 2026, the 14 Twente gemeenten among them', () => {
+    expect(CBS_GEMEENTEN_2026.size).toBe(342);
+    expect(TWENTE).toHaveLength(14);
+    for (const code of TWENTE) expect(isCbsGemeente(code)).toBe(true);
+    expect(CBS_GEMEENTEN_2026.get('0153')).toBe('Enschede');
+    expect(isCbsGemeente('0999')).toBe(false);
+  });
+
+  it('differ per standaard where the standaarden differ', () => {
+    expect(codelijstVoor('ijw', 'Categorie').id).toBe('JZ020');
+    expect(codelijstVoor('iwmo', 'Categorie').id).toBe('WMO020');
+    expect(codelijstVoor('ijw', 'RedenBeeindiging').codes.has('19')).toBe(false);
+    expect(codelijstVoor('iwmo', 'RedenBeeindiging').codes.has('19')).toBe(true);
+    expect(codelijstVoor('iwmo', 'Eenheid')).toBe(codelijstVoor('ijw', 'Eenheid'));
   });
 });
