@@ -66,11 +66,13 @@ export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
       problems.push(`party '${p.id}': deliverTo names unknown destination '${p.deliverTo}'`);
   }
   const routeIds = new Set<string>();
+  // Every party has an implicit pick-up mailbox, `mailbox-<party id>`.
+  const mailboxIds = new Set(config.parties.map((p) => `mailbox-${p.id}`));
   for (const r of config.routes) {
     if (routeIds.has(r.id)) problems.push(`route '${r.id}' is defined twice`);
     routeIds.add(r.id);
     for (const d of r.destinations) {
-      if (d !== '$receiver' && !destinationIds.has(d)) problems.push(`route '${r.id}': unknown destination '${d}'`);
+      if (d !== '$receiver' && !destinationIds.has(d) && !mailboxIds.has(d)) problems.push(`route '${r.id}': unknown destination '${d}'`);
     }
     for (const who of [r.match.sender, r.match.receiver].flat()) {
       if (who !== undefined && !who.includes('*') && !partyIds.has(who))

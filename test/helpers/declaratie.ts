@@ -9,7 +9,8 @@ import { basisschemaNamespace, berichtNamespace, berichtPrefix, type Standaard }
 
 /** The n-th synthetic BSN that passes the elfproef (9 digits, weighted sum divisible by 11). */
 export function syntheticBsn(n: number): string {
-  for (let candidate = 100000000 + n * 7; ; candidate++) {
+  // Each n searches its own block of 100 numbers (a valid BSN occurs about every 11), so no two n share one.
+  for (let candidate = 100000000 + n * 100; ; candidate++) {
     const d = String(candidate).padStart(9, '0').split('').map(Number);
     const sum = d.slice(0, 8).reduce((s, x, i) => s + x * (9 - i), 0) - d[8]!;
     if (sum % 11 === 0 && d[0] !== 0) return d.join('');

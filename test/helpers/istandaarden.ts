@@ -37,7 +37,7 @@ export async function postXml(baseUrl: string, key: string | undefined, body: st
   const res = await fetch(`${baseUrl}/istandaarden/v1/berichten`, {
     method: 'POST',
     headers: { 'content-type': contentType, ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body,
+    body: typeof body === "string" ? body : new Uint8Array(body),
   });
   return { status: res.status, text: await res.text(), headers: res.headers };
 }

@@ -8,7 +8,7 @@
 import type { CompiledMapping, MappingContext, MappingResult } from '../../mapping/index.js';
 import { MappingRunError } from '../../mapping/index.js';
 import type { XmlElement } from '../../xml/parse.js';
-import { BERICHTSOORTEN, berichtType } from './catalog.js';
+import { BERICHTSOORTEN, RETOURBERICHTEN, berichtType } from './catalog.js';
 import { berichtNaarJson } from './codec.js';
 import type { IstandaardenPrepared } from './standard.js';
 
@@ -56,7 +56,7 @@ export function istandaardenRouteMappings(mappings: ReadonlyMap<string, Compiled
         identificatie: p.header.identificatie,
         dagtekening: p.header.dagtekening,
       };
-      if (soort.heen) {
+      if (RETOURBERICHTEN.includes(p.nummer)) {
         const [, ...body] = p.root.children; // skip the Header: its fields are above
         const header = retourNaarJson(p.root.children[0]!) as Record<string, unknown>;
         return jsonResult({ ...base, retourCodes: header.retourCodes ?? [], identificatieRetour: header.identificatieRetour, payload: Object.fromEntries(body.map((b) => [b.name.charAt(0).toLowerCase() + b.name.slice(1), retourNaarJson(b)])) });

@@ -12,7 +12,7 @@ import type { Queryable } from '../../store/db.js';
 import type { CompiledMapping } from '../../mapping/index.js';
 import { parseXml, type XmlElement } from '../../xml/parse.js';
 import type { JsonMessageTypes } from '../json/message-types.js';
-import { BERICHTSOORTEN, berichtType, parseBerichtNamespace, RELEASE, XSD_VERSIE, type BerichtNummer, type Standaard } from './catalog.js';
+import { BERICHTSOORTEN, RETOURBERICHTEN, berichtType, parseBerichtNamespace, RELEASE, XSD_VERSIE, type BerichtNummer, type Standaard } from './catalog.js';
 import { jsonNaarBericht, readHeader, type BerichtHeader } from './codec.js';
 import { bouwFoutbericht } from './foutbericht.js';
 import { registreerGeaccepteerd } from './register-db.js';
@@ -87,8 +87,7 @@ export class IstandaardenStandard implements Standard {
     const header = readHeader(root);
     const subjects = bsns(root);
     const prepared: IstandaardenPrepared = { standaard: this.name, nummer, header, root, xml: msg.raw.toString('utf8') };
-    const soort = BERICHTSOORTEN.get(nummer)!;
-    if (soort.heen) {
+    if (RETOURBERICHTEN.includes(nummer)) {
       // A retourbericht (302, 320) answers our message: checked against its XSD, passed on, not answered.
       return { known: true, problems: [], subjects, prepared };
     }
