@@ -7,7 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type { Gateway } from '../../src/gateway.js';
+import { bouwRetour } from '../../src/standards/istandaarden/retour.js';
 import { XsdValidators } from '../../src/standards/istandaarden/schema/validator.js';
+import { vandaagInNederland } from '../../src/standards/istandaarden/vandaag.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { startGateway, testEnv, type QueueKind, type StoreKind } from '../helpers/gateway.js';
 import { CONFIG, DEMO, fixture, getText, getWith, jsonFixture, postXml, putWith, setText, waitUntil } from '../helpers/istandaarden.js';
@@ -81,6 +83,14 @@ describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue 
       expect(getText(item.xml, 'Ontvanger')).toBe('12345678');
       expect((await putWith(baseUrl, DEMO.aanbiederA, `/istandaarden/v1/mailbox/${item.id}/ontvangstbevestiging`)).status).toBe(200);
 
+      // The provider's own retourbericht on the 301 (a 302) reaches the gemeente as JSON.
+      const akkoord = { header: ['0200'], records: new Map(), problems: [], afgekeurd: false, bevindingen: [] };
+      const retour302 = bouwRetour(parseXml(item.xml), standaard, '301', akkoord, { identificatie: `R${Date.now().toString().slice(-9)}`, dagtekening: vandaagInNederland(new Date()) });
+      const posted302 = await postXml(baseUrl, DEMO.aanbiederA, retour302);
+      expect(posted302.status).toBe(202);
+      const received302 = await fromGemeenteMailbox(baseUrl, DEMO.enschede, `${P}302`);
+      expect(received302).toMatchObject({ bericht: `${P}302`, afzender: '12345678', retourCodes: ['0200'] });
+
       // The provider starts care on the first toegewezen product of that toewijzing.
       const tp = parseXml(item.xml).children.find((c) => c.name === 'Client')!.children.find((c) => c.name === 'ToegewezenProducten')!.children[0]!;
       const field = (name: string) => tp.children.find((c) => c.name === name);
@@ -153,6 +163,23 @@ describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue 
       }
       const regio = await fromGemeenteMailbox(baseUrl, DEMO.regio, `${P}323`);
       expect(regio).toMatchObject({ bericht: `${P}323` });
+
+      // The gemeente answers with a declaratie-antwoord in JSON; the provider gets a valid 325.
+      const antwoord = jsonFixture(standaard, 'declaratie-antwoord');
+      antwoord.declaratieIdentificatie = { identificatie: getText(decl, 'Identificatie'), dagtekening: getText(decl, 'Dagtekening') };
+      const answered = await postJson(baseUrl, gemeenteKey, { messageType: `${standaard}-declaratie-antwoord`, messageId: randomUUID(), receiver: `aanbieder-${afzender}`, payload: antwoord });
+      expect(answered).toMatchObject({ status: 202 });
+      const x325 = await fromProviderMailbox(baseUrl, providerKey, `${standaard}-declaratie-antwoord`);
+      expect(xsd.validate(x325.xml, standaard, '325')).toEqual([]);
+    });
+
+    it(`${standaard}: a toewijzing with a problem is refused as problem+json naming the field, nothing is sent`, async () => {
+      const toewijzing = jsonFixture(standaard, 'toewijzing') as { client: { bsn: string } };
+      toewijzing.client.bsn = '123456789'; // fails the elfproef
+      const sent = await postJson(baseUrl, DEMO.enschede, { messageType: `${standaard}-toewijzing`, messageId: randomUUID(), receiver: 'aanbieder-87654321', payload: toewijzing });
+      expect(sent.status).toBe(422);
+      expect(JSON.stringify(sent.json)).not.toContain('123456789');
+      expect(JSON.stringify(sent.json)).toMatch(/bsn/i);
     });
   }
 

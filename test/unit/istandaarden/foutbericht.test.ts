@@ -1,0 +1,37 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { XmlDocument, XsdValidator } from 'libxml2-wasm';
+import { bouwFoutbericht, FOUTCODES, type Foutcode } from '../../../src/standards/istandaarden/foutbericht.js';
+import { projectRoot } from '../../../src/util/paths.js';
+
+function valid(xml: string): boolean {
+  const xsdDoc = XmlDocument.fromString(readFileSync(join(projectRoot(), 'schemas', 'istandaarden', 'transport', 'foutbericht.xsd'), 'utf8'));
+  const validator = XsdValidator.fromDoc(xsdDoc);
+  const doc = XmlDocument.fromString(xml);
+  try {
+    validator.validate(doc);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    doc.dispose();
+    validator.dispose();
+    xsdDoc.dispose();
+  }
+}
+
+describe('transport foutbericht', () => {
+  it.each(Object.keys(FOUTCODES) as Foutcode[])('%s validates against its XSD', (code) => {
+    const xml = bouwFoutbericht({ code, referentie: '0b7f2a52-9a51-4c59-8d7e-0c7f0b8a2f11', details: [{ plek: '/Bericht/Header', melding: 'Header ontbreekt.' }] });
+    expect(valid(xml)).toBe(true);
+    expect(xml).toContain(`<Foutcode>${code}</Foutcode>`);
+  });
+
+  it('stays valid with many or long details, and escapes what it carries', () => {
+    const details = Array.from({ length: 80 }, (_, i) => ({ plek: `/x[${i}]`, melding: `<&> ${'x'.repeat(900)}` }));
+    const xml = bouwFoutbericht({ code: 'IB001', details });
+    expect(valid(xml)).toBe(true);
+    expect((xml.match(/<Detail>/g) ?? []).length).toBe(50);
+  });
+});
