@@ -4,46 +4,22 @@
  * element by element and against the XSDs under schemas/istandaarden/.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { basisschemaNamespace, BERICHTSOORTEN, berichtNamespace, type BerichtNummer, type Standaard } from '../../../src/standards/istandaarden/catalog.js';
+import { basisschemaNamespace, BERICHTSOORTEN, berichtNamespace, type BerichtNummer } from '../../../src/standards/istandaarden/catalog.js';
 import { RECORDS } from '../../../src/standards/istandaarden/records.js';
-import { MemoryRegister, type MemoryRegisterSeed } from '../../../src/standards/istandaarden/register.js';
+import { MemoryRegister } from '../../../src/standards/istandaarden/register.js';
 import { bouwDeclaratieAntwoord, bouwRetour } from '../../../src/standards/istandaarden/retour.js';
 import { beoordeel, type Beoordeling } from '../../../src/standards/istandaarden/rules/index.js';
 import { XsdValidators } from '../../../src/standards/istandaarden/schema/validator.js';
 import { parseXml, type XmlElement } from '../../../src/xml/parse.js';
-import { projectRoot } from '../../../src/util/paths.js';
+import { beoordeelEntry, MANIFEST, VANDAAG, type ManifestEntry } from '../../helpers/istandaarden-rules.js';
 
-const VANDAAG = '2026-11-23';
 const META = { identificatie: 'KP0000000001', dagtekening: VANDAAG };
-const DIR = join(projectRoot(), 'fixtures', 'istandaarden', 'invalid');
-
-interface ManifestEntry {
-  file: string;
-  standaard: Standaard;
-  nummer: BerichtNummer;
-  regel: string;
-  verwacht: { niveau: 'header' | 'record'; recordPath?: string; retourcode: string };
-  register?: MemoryRegisterSeed;
-  afzender?: string;
-}
-
-const MANIFEST = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as ManifestEntry[];
 
 let xsd: XsdValidators;
 beforeAll(async () => {
   xsd = await XsdValidators.load();
 });
 afterAll(() => xsd.dispose());
-
-async function beoordeelEntry(entry: ManifestEntry, seed: MemoryRegisterSeed | undefined = entry.register) {
-  const xml = readFileSync(join(DIR, entry.file), 'utf8');
-  const root = parseXml(xml);
-  const afzender = entry.afzender ?? /<(?:\w+:)?Afzender>([^<]+)</.exec(xml)![1]!;
-  const b = await beoordeel(root, entry.standaard, entry.nummer, { afzenderVerwacht: afzender, vandaag: VANDAAG, register: new MemoryRegister(seed) });
-  return { root, b };
-}
 
 function kind(el: XmlElement | undefined, ...pad: string[]): XmlElement | undefined {
   let cur = el;

@@ -7,31 +7,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BerichtNummer, Standaard } from '../../../src/standards/istandaarden/catalog.js';
 import { CBS_GEMEENTEN_2026, codelijstVoor, isCbsGemeente, TWENTE } from '../../../src/standards/istandaarden/codelists.js';
-import { MemoryRegister, type MemoryRegisterSeed } from '../../../src/standards/istandaarden/register.js';
-import { beoordeel, REGELS, type Beoordeling } from '../../../src/standards/istandaarden/rules/index.js';
+import { MemoryRegister } from '../../../src/standards/istandaarden/register.js';
+import { beoordeel, REGELS } from '../../../src/standards/istandaarden/rules/index.js';
 import { parseXml, type XmlElement } from '../../../src/xml/parse.js';
 import { projectRoot } from '../../../src/util/paths.js';
-
-const VANDAAG = '2026-11-23';
-const DIR = join(projectRoot(), 'fixtures', 'istandaarden', 'invalid');
-
-interface ManifestEntry {
-  file: string;
-  standaard: Standaard;
-  nummer: BerichtNummer;
-  regel: string;
-  verwacht: { niveau: 'header' | 'record'; recordPath?: string; retourcode: string };
-  register?: MemoryRegisterSeed;
-  afzender?: string;
-}
-
-const MANIFEST = JSON.parse(readFileSync(join(DIR, 'manifest.json'), 'utf8')) as ManifestEntry[];
-
-function xmlVan(entry: ManifestEntry): string {
-  return readFileSync(join(DIR, entry.file), 'utf8');
-}
+import { beoordeelEntry, MANIFEST, VANDAAG, xmlVan } from '../../helpers/istandaarden-rules.js';
 
 /** Every element with its path in local names from the root's children: Client/StopProducten/StopProduct. */
 function lokalePaden(root: XmlElement): Map<XmlElement, string> {
@@ -64,14 +45,6 @@ function bsns(root: XmlElement): string[] {
   };
   loop(root);
   return uit;
-}
-
-async function beoordeelEntry(entry: ManifestEntry, seed: MemoryRegisterSeed | undefined = entry.register): Promise<{ root: XmlElement; b: Beoordeling }> {
-  const xml = xmlVan(entry);
-  const root = parseXml(xml);
-  const afzender = entry.afzender ?? /<(?:\w+:)?Afzender>([^<]+)</.exec(xml)![1]!;
-  const b = await beoordeel(root, entry.standaard, entry.nummer, { afzenderVerwacht: afzender, vandaag: VANDAAG, register: new MemoryRegister(seed) });
-  return { root, b };
 }
 
 // ---------------------------------------------------------------------------------------------
