@@ -136,6 +136,11 @@ function veld<K extends keyof HeaderVelden>(k: K, v: string | undefined): Partia
   return v === undefined ? {} : { [k]: v };
 }
 
+/** The Prestatie records of a declaratie (323): the rules of several files judge them one by one. */
+export function prestaties(b: Bericht): XmlElement[] {
+  return b.records('Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Small helpers for dates (YYYY-MM-DD strings compare as dates) and amounts
 

@@ -6,7 +6,7 @@
  */
 import type { XmlElement } from '../../../xml/parse.js';
 import type { RegisterToewijzing } from '../register.js';
-import type { Bericht } from './bericht.js';
+import { prestaties, type Bericht } from './bericht.js';
 import type { Fout, Regel } from './types.js';
 
 const TEGELIJK = 32;
@@ -57,8 +57,6 @@ const tr019: Regel = {
 
 // ---------------------------------------------------------------------------------------------
 // Declaratie: each prestatie against its toegewezen product
-
-const prestaties = (b: Bericht) => b.records('Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie');
 
 /**
  * A rule that compares each prestatie with its toewijzing. Unknown toewijzingen are TR338's and

@@ -4,7 +4,7 @@
  */
 import type { XmlElement } from '../../../xml/parse.js';
 import type { BerichtNummer } from '../catalog.js';
-import type { Bericht } from './bericht.js';
+import { prestaties, type Bericht } from './bericht.js';
 import type { Regel } from './types.js';
 
 interface ProductRecord {
@@ -128,7 +128,7 @@ const cd060: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const p of b.records('Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie')) {
+    for (const p of prestaties(b)) {
       const credit = b.tekst(p, 'IngediendBedrag', 'DebetCredit') === 'C';
       const vorig = b.kind(p, 'ProductReferentie', 'VorigReferentieNummer');
       if (credit !== (vorig !== undefined)) fout(p, b.kind(p, 'ProductReferentie'));

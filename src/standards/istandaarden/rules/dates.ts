@@ -1,6 +1,6 @@
 /** Date rules inside one bericht: periods that end before they begin, dates after the Dagtekening, declaratie months. */
 import type { XmlElement } from '../../../xml/parse.js';
-import { laatsteDag, type Bericht } from './bericht.js';
+import { laatsteDag, prestaties, type Bericht } from './bericht.js';
 import type { Regel } from './types.js';
 
 interface Periode {
@@ -88,8 +88,6 @@ const tr134: Regel = {
     }
   },
 };
-
-const prestaties = (b: Bericht) => b.records('Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie');
 
 const tr137: Regel = {
   id: 'TR137',

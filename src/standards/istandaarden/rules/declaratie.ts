@@ -1,9 +1,9 @@
 /** Rules on the amounts and periods of a declaratie (323) and a declaratie-antwoord (325). */
 import type { XmlElement } from '../../../xml/parse.js';
-import { geheel, metTeken, type Bericht } from './bericht.js';
+import { geheel, metTeken, prestaties, type Bericht } from './bericht.js';
 import type { Regel } from './types.js';
 
-const prestaties323 = (b: Bericht) => b.records('Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie');
+/** The prestaties of a declaratie-antwoord (325), which CS325 judges like those of the 323. */
 const prestaties325 = (b: Bericht) => b.records('DeclaratieAntwoord', 'Clienten', 'Client', 'Prestaties', 'Prestatie');
 
 /** A CDT_Bedrag or CDT_TotaalBedrag element as a signed amount in cents. */
@@ -37,7 +37,7 @@ const tr346: Regel = {
   retourcode: '9346',
   niveau: 'record',
   toets(b, fout) {
-    for (const p of prestaties323(b)) {
+    for (const p of prestaties(b)) {
       if (b.tekst(p, 'Eenheid') === '83') continue;
       const verwacht = geheel(b.tekst(p, 'GeleverdVolume')) * geheel(b.tekst(p, 'ProductTarief'));
       if (geheel(b.tekst(p, 'IngediendBedrag', 'Bedrag')) !== verwacht) fout(p, b.kind(p, 'IngediendBedrag'));
@@ -52,7 +52,7 @@ const cs339: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const p of prestaties323(b)) {
+    for (const p of prestaties(b)) {
       if (b.tekst(p, 'Eenheid') !== '83') continue;
       if (geheel(b.tekst(p, 'IngediendBedrag', 'Bedrag')) !== geheel(b.tekst(p, 'GeleverdVolume'))) fout(p, b.kind(p, 'IngediendBedrag'));
     }
@@ -74,7 +74,7 @@ const cs325: Regel = {
       controleer(d, b.kind(d, 'TotaalIngediendBedrag'), 'TotaalBedrag');
       controleer(d, b.kind(d, 'TotaalToegekendBedrag'), 'TotaalBedrag');
     }
-    for (const p of [...prestaties323(b), ...prestaties325(b)]) controleer(p, b.kind(p, 'IngediendBedrag'), 'Bedrag');
+    for (const p of [...prestaties(b), ...prestaties325(b)]) controleer(p, b.kind(p, 'IngediendBedrag'), 'Bedrag');
   },
 };
 

@@ -5,7 +5,7 @@
  */
 import type { XmlElement } from '../../../xml/parse.js';
 import type { BerichtNummer } from '../catalog.js';
-import type { Bericht } from './bericht.js';
+import { prestaties, type Bericht } from './bericht.js';
 import type { Fout, Regel } from './types.js';
 
 /** Reports every record whose key equals the key of an earlier record of the same list. */
@@ -171,8 +171,6 @@ const tr410 = overlapRegel(
 
 // ---------------------------------------------------------------------------------------------
 // Prestaties: VorigReferentieNummer
-
-const prestaties = (b: Bericht) => b.records('Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie');
 
 const tr315: Regel = {
   id: 'TR315',
