@@ -40,6 +40,18 @@ function maybe<K extends 'begin' | 'eind'>(k: K, el: XmlElement | undefined): Pa
   return el ? ({ [k]: el } as Partial<Record<K, XmlElement>>) : {};
 }
 
+/**
+ * The Begindatum and Einddatum of each record's period (the element at `pad`, or the record
+ * itself), for the rules that compare the two: a record lacking either has nothing to compare.
+ */
+function volledigePerioden(b: Bericht, records: XmlElement[], ...pad: string[]): Array<{ record: XmlElement; begin: string; eind: string }> {
+  return records.flatMap((record) => {
+    const begin = b.tekst(record, ...pad, 'Begindatum');
+    const eind = b.tekst(record, ...pad, 'Einddatum');
+    return begin !== undefined && eind !== undefined ? [{ record, begin, eind }] : [];
+  });
+}
+
 const tr018: Regel = {
   id: 'TR018',
   omschrijving: 'Einddatum moet groter dan of gelijk zijn aan Begindatum.',
@@ -47,10 +59,8 @@ const tr018: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const stop of b.records('Client', 'StopProducten', 'StopProduct')) {
-      const begin = b.tekst(stop, 'Begindatum');
-      const eind = b.tekst(stop, 'Einddatum');
-      if (begin !== undefined && eind !== undefined && eind < begin) fout(stop, b.kind(stop, 'Einddatum'));
+    for (const { record, begin, eind } of volledigePerioden(b, b.records('Client', 'StopProducten', 'StopProduct'))) {
+      if (eind < begin) fout(record, b.kind(record, 'Einddatum'));
     }
   },
 };
@@ -96,12 +106,8 @@ const tr137: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const p of prestaties(b)) {
-      const begin = b.tekst(p, 'ProductPeriode', 'Begindatum');
-      const eindEl = b.kind(p, 'ProductPeriode', 'Einddatum');
-      const eind = datum(eindEl);
-      if (begin === undefined || eind === undefined) continue;
-      if (eind < begin || (b.dagtekening !== '' && eind > b.dagtekening)) fout(p, eindEl);
+    for (const { record, begin, eind } of volledigePerioden(b, prestaties(b), 'ProductPeriode')) {
+      if (eind < begin || (b.dagtekening !== '' && eind > b.dagtekening)) fout(record, b.kind(record, 'ProductPeriode', 'Einddatum'));
     }
   },
 };
@@ -113,10 +119,8 @@ const cs337: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const p of prestaties(b)) {
-      const begin = b.tekst(p, 'ProductPeriode', 'Begindatum');
-      const eind = b.tekst(p, 'ProductPeriode', 'Einddatum');
-      if (begin !== undefined && eind !== undefined && begin.slice(0, 7) !== eind.slice(0, 7)) fout(p, b.kind(p, 'ProductPeriode'));
+    for (const { record, begin, eind } of volledigePerioden(b, prestaties(b), 'ProductPeriode')) {
+      if (begin.slice(0, 7) !== eind.slice(0, 7)) fout(record, b.kind(record, 'ProductPeriode'));
     }
   },
 };
@@ -128,11 +132,8 @@ const cs340: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const d of b.records('Declaratie')) {
-      const begin = b.tekst(d, 'DeclaratiePeriode', 'Begindatum');
-      const eind = b.tekst(d, 'DeclaratiePeriode', 'Einddatum');
-      if (begin === undefined || eind === undefined) continue;
-      if (!begin.endsWith('-01') || eind !== laatsteDag(begin)) fout(d, b.kind(d, 'DeclaratiePeriode'));
+    for (const { record, begin, eind } of volledigePerioden(b, b.records('Declaratie'), 'DeclaratiePeriode')) {
+      if (!begin.endsWith('-01') || eind !== laatsteDag(begin)) fout(record, b.kind(record, 'DeclaratiePeriode'));
     }
   },
 };
@@ -146,16 +147,15 @@ const cs100: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const d of b.records('Declaratie')) {
-      const el = b.kind(d, 'DeclaratiePeriode', 'Begindatum');
-      const v = datum(el);
-      if (v !== undefined && v < VANAF) fout(d, el);
-    }
-    for (const p of prestaties(b)) {
-      const el = b.kind(p, 'ProductPeriode', 'Begindatum');
-      const v = datum(el);
-      if (v !== undefined && v < VANAF) fout(p, el);
-    }
+    const toetsBegin = (records: XmlElement[], periode: string) => {
+      for (const r of records) {
+        const el = b.kind(r, periode, 'Begindatum');
+        const v = datum(el);
+        if (v !== undefined && v < VANAF) fout(r, el);
+      }
+    };
+    toetsBegin(b.records('Declaratie'), 'DeclaratiePeriode');
+    toetsBegin(prestaties(b), 'ProductPeriode');
   },
 };
 
