@@ -33,6 +33,15 @@ const cs002: Regel = {
 
 const MET_GEBOORTEDATUM: readonly BerichtNummer[] = ['301', '305', '307', '315'];
 
+/** Each Client with a Geboortedatum that has a Datum: what TR002 and CS139 look at. */
+function geboortedata(b: Bericht): Array<{ client: XmlElement; gd: XmlElement; datum: string }> {
+  return clienten(b).flatMap((client) => {
+    const gd = b.kind(client, 'Geboortedatum');
+    const datum = b.tekst(gd, 'Datum');
+    return gd && datum !== undefined ? [{ client, gd, datum }] : [];
+  });
+}
+
 /** 1900-01-01 with DatumGebruik 3 is how the standard writes "geboortedatum onbekend". */
 function onbekend(b: Bericht, gd: XmlElement): boolean {
   return b.tekst(gd, 'DatumGebruik') === '3' && b.tekst(gd, 'Datum') === '1900-01-01';
@@ -45,10 +54,8 @@ const tr002: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const client of clienten(b)) {
-      const gd = b.kind(client, 'Geboortedatum');
-      const datum = b.tekst(gd, 'Datum');
-      if (!gd || datum === undefined || onbekend(b, gd) || b.dagtekening === '') continue;
+    for (const { client, gd, datum } of geboortedata(b)) {
+      if (onbekend(b, gd) || b.dagtekening === '') continue;
       if (datum < jarenEerder(b.dagtekening, 120)) fout(client, b.kind(gd, 'Datum'));
     }
   },
@@ -62,11 +69,9 @@ const cs139: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const client of clienten(b)) {
-      const gd = b.kind(client, 'Geboortedatum');
+    for (const { client, gd, datum } of geboortedata(b)) {
       const gebruik = b.tekst(gd, 'DatumGebruik');
-      const datum = b.tekst(gd, 'Datum');
-      if (!gd || gebruik === undefined || datum === undefined) continue;
+      if (gebruik === undefined) continue;
       const klopt =
         (gebruik === '1' && datum.endsWith('-01')) ||
         (gebruik === '2' && datum.endsWith('-01-01')) ||

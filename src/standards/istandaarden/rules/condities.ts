@@ -25,6 +25,14 @@ function productRecords(b: Bericht): ProductRecord[] {
   ];
 }
 
+/** The product records with a Budget, for the condities that hang on it (CD078, CD075). */
+function metBudget(b: Bericht): Array<ProductRecord & { budget: XmlElement }> {
+  return productRecords(b).flatMap((p) => {
+    const budget = b.kind(p.record, 'Budget');
+    return budget ? [{ ...p, budget }] : [];
+  });
+}
+
 const MET_OMVANG: readonly BerichtNummer[] = ['301', '315', '317'];
 
 const cd041: Regel = {
@@ -47,10 +55,7 @@ const cd078: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const p of productRecords(b)) {
-      const budget = b.kind(p.record, 'Budget');
-      if (budget && b.kind(p.record, 'Omvang')) fout(p.record, budget);
-    }
+    for (const p of metBudget(b)) if (b.kind(p.record, 'Omvang')) fout(p.record, p.budget);
   },
 };
 
@@ -74,10 +79,7 @@ const cd075: Regel = {
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
-    for (const p of productRecords(b)) {
-      const budget = b.kind(p.record, 'Budget');
-      if (budget && !b.kind(p.record, p.einddatum)) fout(p.record, budget);
-    }
+    for (const p of metBudget(b)) if (!b.kind(p.record, p.einddatum)) fout(p.record, p.budget);
   },
 };
 

@@ -202,30 +202,32 @@ const tr316: Regel = {
 // ---------------------------------------------------------------------------------------------
 // Verzoek om wijziging: what it must contain
 
-const tr352: Regel = {
-  id: 'TR352',
-  omschrijving: 'Een verzoek om wijziging bevat minstens één OngewijzigdProduct of TeWijzigenProduct.',
-  berichten: ['317'],
-  retourcode: '0001',
-  niveau: 'record',
-  toets(b, fout) {
-    for (const v of b.records('Client', 'Verzoek')) {
-      if (b.alle(v, 'OngewijzigdeProducten', 'OngewijzigdProduct').length + b.alle(v, 'TeWijzigenProducten', 'TeWijzigenProduct').length === 0) fout(v);
-    }
-  },
-};
+/** A rule that every Verzoek holds at least one product of either kind, each given as [lijst, product]. */
+function verzoekInhoudRegel(id: string, omschrijving: string, een: [string, string], ander: [string, string]): Regel {
+  return {
+    id,
+    omschrijving,
+    berichten: ['317'],
+    retourcode: '0001',
+    niveau: 'record',
+    toets(b, fout) {
+      for (const v of b.records('Client', 'Verzoek')) if (b.alle(v, ...een).length + b.alle(v, ...ander).length === 0) fout(v);
+    },
+  };
+}
 
-const tr353: Regel = {
-  id: 'TR353',
-  omschrijving: 'Een verzoek om wijziging bevat minstens één TeWijzigenProduct of NieuwProduct.',
-  berichten: ['317'],
-  retourcode: '0001',
-  niveau: 'record',
-  toets(b, fout) {
-    for (const v of b.records('Client', 'Verzoek')) {
-      if (b.alle(v, 'TeWijzigenProducten', 'TeWijzigenProduct').length + b.alle(v, 'NieuweProducten', 'NieuwProduct').length === 0) fout(v);
-    }
-  },
-};
+const tr352 = verzoekInhoudRegel(
+  'TR352',
+  'Een verzoek om wijziging bevat minstens één OngewijzigdProduct of TeWijzigenProduct.',
+  ['OngewijzigdeProducten', 'OngewijzigdProduct'],
+  ['TeWijzigenProducten', 'TeWijzigenProduct'],
+);
+
+const tr353 = verzoekInhoudRegel(
+  'TR353',
+  'Een verzoek om wijziging bevat minstens één TeWijzigenProduct of NieuwProduct.',
+  ['TeWijzigenProducten', 'TeWijzigenProduct'],
+  ['NieuweProducten', 'NieuwProduct'],
+);
 
 export const REFERENTIE_REGELS: readonly Regel[] = [tr101, tr383, tr302, tr386, tr410, tr315, tr316, tr352, tr353];
