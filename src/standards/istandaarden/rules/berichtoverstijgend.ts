@@ -155,6 +155,18 @@ const tr314: Regel = {
 // ---------------------------------------------------------------------------------------------
 // Verzoeken and antwoorden
 
+/**
+ * Reports each record whose ReferentieAanbieder the register does (`moetBekend` false) or does not
+ * (`moetBekend` true) know as a verzoek: an antwoord or a toewijzing answers an earlier verzoek
+ * (TR355, TR379), a new verzoek must not reuse one (TR347).
+ */
+async function toetsReferentieAanbieder(b: Bericht, records: XmlElement[], moetBekend: boolean, fout: Fout): Promise<void> {
+  for (const r of records) {
+    const ref = b.tekst(r, 'ReferentieAanbieder');
+    if (ref !== undefined && (await b.ctx.register.verzoekBekend(b.standaard, b.gemeente, b.aanbieder, ref)) !== moetBekend) fout(r, b.kind(r, 'ReferentieAanbieder'));
+  }
+}
+
 const tr355: Regel = {
   id: 'TR355',
   omschrijving: 'ReferentieAanbieder in het antwoordbericht moet voorkomen in een eerder verzoek om toewijzing of verzoek om wijziging.',
@@ -162,10 +174,7 @@ const tr355: Regel = {
   retourcode: '9355',
   niveau: 'record',
   async toets(b, fout) {
-    for (const a of b.records('Antwoord')) {
-      const ref = b.tekst(a, 'ReferentieAanbieder');
-      if (ref !== undefined && !(await b.ctx.register.verzoekBekend(b.standaard, b.gemeente, b.aanbieder, ref))) fout(a, b.kind(a, 'ReferentieAanbieder'));
-    }
+    await toetsReferentieAanbieder(b, b.records('Antwoord'), true, fout);
   },
 };
 
@@ -178,10 +187,7 @@ const tr347: Regel = {
   niveau: 'record',
   async toets(b, fout) {
     const records = [...b.records('Client', 'AangevraagdeProducten', 'AangevraagdProduct'), ...b.records('Client', 'Verzoek')];
-    for (const r of records) {
-      const ref = b.tekst(r, 'ReferentieAanbieder');
-      if (ref !== undefined && (await b.ctx.register.verzoekBekend(b.standaard, b.gemeente, b.aanbieder, ref))) fout(r, b.kind(r, 'ReferentieAanbieder'));
-    }
+    await toetsReferentieAanbieder(b, records, false, fout);
   },
 };
 
@@ -221,10 +227,7 @@ const tr379: Regel = {
   retourcode: '9379',
   niveau: 'record',
   async toets(b, fout) {
-    for (const r of b.records('Client', 'ToegewezenProducten', 'ToegewezenProduct')) {
-      const ref = b.tekst(r, 'ReferentieAanbieder');
-      if (ref !== undefined && !(await b.ctx.register.verzoekBekend(b.standaard, b.gemeente, b.aanbieder, ref))) fout(r, b.kind(r, 'ReferentieAanbieder'));
-    }
+    await toetsReferentieAanbieder(b, b.records('Client', 'ToegewezenProducten', 'ToegewezenProduct'), true, fout);
   },
 };
 
