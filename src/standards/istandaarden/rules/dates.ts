@@ -1,7 +1,7 @@
 /** Date rules inside one bericht: periods that end before they begin, dates after the Dagtekening, declaratie months. */
 import type { XmlElement } from '../../../xml/parse.js';
 import { laatsteDag, prestaties, type Bericht } from './bericht.js';
-import type { Regel } from './types.js';
+import type { Fout, Regel } from './types.js';
 
 interface Periode {
   record: XmlElement;
@@ -14,7 +14,7 @@ function datum(el: XmlElement | undefined): string | undefined {
   return t === undefined || t === '' ? undefined : t;
 }
 
-/** The (begin, optional end) pairs of the products of 301, 315 and 317, for CS003. */
+/** The (begin, optional end) pairs of the products: of 301, 315 and 317 for CS003, of the 307 for TR018. */
 function productPeriodes(b: Bericht): Periode[] {
   const periode = (record: XmlElement, begin: string, eind: string): Periode => ({
     record,
@@ -24,6 +24,8 @@ function productPeriodes(b: Bericht): Periode[] {
   switch (b.nummer) {
     case '301':
       return b.records('Client', 'ToegewezenProducten', 'ToegewezenProduct').map((r) => periode(r, 'Ingangsdatum', 'Einddatum'));
+    case '307':
+      return b.records('Client', 'StopProducten', 'StopProduct').map((r) => periode(r, 'Begindatum', 'Einddatum'));
     case '315':
       return b.records('Client', 'AangevraagdeProducten', 'AangevraagdProduct').map((r) => periode(r, 'ToewijzingIngangsdatum', 'ToewijzingEinddatum'));
     case '317':
@@ -52,17 +54,22 @@ function volledigePerioden(b: Bericht, records: XmlElement[], ...pad: string[]):
   });
 }
 
+/** The Einddatum of a product is not before its begin: TR018 demands it of the 307, CS003 of the other product berichten. */
+function eindNietVoorBegin(b: Bericht, fout: Fout): void {
+  for (const p of productPeriodes(b)) {
+    const begin = datum(p.begin);
+    const eind = datum(p.eind);
+    if (begin !== undefined && eind !== undefined && eind < begin) fout(p.record, p.eind);
+  }
+}
+
 const tr018: Regel = {
   id: 'TR018',
   omschrijving: 'Einddatum moet groter dan of gelijk zijn aan Begindatum.',
   berichten: ['307'],
   retourcode: '0001',
   niveau: 'record',
-  toets(b, fout) {
-    for (const { record, begin, eind } of volledigePerioden(b, b.records('Client', 'StopProducten', 'StopProduct'))) {
-      if (eind < begin) fout(record, b.kind(record, 'Einddatum'));
-    }
-  },
+  toets: eindNietVoorBegin,
 };
 
 const cs003: Regel = {
@@ -71,13 +78,7 @@ const cs003: Regel = {
   berichten: ['301', '315', '317'],
   retourcode: '0001',
   niveau: 'record',
-  toets(b, fout) {
-    for (const p of productPeriodes(b)) {
-      const begin = datum(p.begin);
-      const eind = datum(p.eind);
-      if (begin !== undefined && eind !== undefined && eind < begin) fout(p.record, p.eind);
-    }
-  },
+  toets: eindNietVoorBegin,
 };
 
 const tr134: Regel = {
