@@ -22,6 +22,11 @@ import { bouwDeclaratieAntwoord, bouwRetour } from './retour.js';
 import type { XsdValidators } from './schema/validator.js';
 import { vandaagInNederland } from './vandaag.js';
 
+/** A register that can prepare itself for one bericht (the database one fetches what the bericht names at once). */
+interface VoorBericht {
+  voorBericht?(standaard: Standaard, root: XmlElement, gemeente: string, aanbieder: string): Promise<IstandaardenRegister>;
+}
+
 /** What inspection leaves for the route's mapping and for the register. */
 export interface IstandaardenPrepared {
   standaard: Standaard;
@@ -51,7 +56,7 @@ export class IstandaardenStandard implements Standard {
     readonly name: Standaard,
     private readonly deps: {
       xsd: XsdValidators;
-      register: IstandaardenRegister;
+      register: IstandaardenRegister & VoorBericht;
       parties: PartyRegistry;
       jsonTypes: JsonMessageTypes;
       mappings: ReadonlyMap<string, CompiledMapping>;
@@ -66,6 +71,13 @@ export class IstandaardenStandard implements Standard {
   async recordAccepted(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
     const prepared = inspection.prepared as IstandaardenPrepared | undefined;
     if (prepared) await registreerGeaccepteerd(tx, prepared, messageId);
+  }
+
+  private async registerVoor(root: XmlElement, header: BerichtHeader): Promise<IstandaardenRegister> {
+    const { register } = this.deps;
+    if (!register.voorBericht) return register;
+    const vanGemeente = /^[0-9]{4}$/.test(header.afzender);
+    return register.voorBericht(this.name, root, vanGemeente ? header.afzender : header.ontvanger, vanGemeente ? header.ontvanger : header.afzender);
   }
 
   private vandaag(): string {
@@ -92,7 +104,8 @@ export class IstandaardenStandard implements Standard {
       return { known: true, problems: [], subjects, prepared };
     }
     const sender = this.deps.parties.get(msg.sender);
-    const beoordeling = await beoordeel(root, this.name, nummer, { afzenderVerwacht: sender?.code ?? '', vandaag: this.vandaag(), register: this.deps.register });
+    const register = await this.registerVoor(root, header);
+    const beoordeling = await beoordeel(root, this.name, nummer, { afzenderVerwacht: sender?.code ?? '', vandaag: this.vandaag(), register });
     const problems = beoordeling.problems;
     const answer = this.answerFor(root, nummer, beoordeling, ctx.messageId);
     return { known: true, problems, subjects, prepared, ...(answer ? { answer } : {}) };
@@ -140,7 +153,8 @@ export class IstandaardenStandard implements Standard {
       return { known: true, problems: issues.slice(0, 50).map((i) => ({ location: i.element ?? '/payload', message: `${berichtType(this.name, target.nummer)}: ${i.message}` })), subjects: [] };
     }
     const root = parseXml(xml);
-    const beoordeling = await beoordeel(root, this.name, target.nummer, { afzenderVerwacht: sender.code, vandaag: header.dagtekening, register: this.deps.register });
+    const register = await this.registerVoor(root, header);
+    const beoordeling = await beoordeel(root, this.name, target.nummer, { afzenderVerwacht: sender.code, vandaag: header.dagtekening, register });
     const prepared: IstandaardenPrepared = { standaard: this.name, nummer: target.nummer, header, root, xml };
     return { known: true, problems: beoordeling.problems, subjects: bsns(root), prepared };
   }
