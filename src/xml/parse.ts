@@ -157,8 +157,15 @@ function scan(text: string, lim: Required<XmlLimits>): void {
     const { line, column } = position(text, at);
     throw new XmlRejectedError(reason, message, line, column);
   };
+  // The next '&' in the document, remembered: text runs are visited in order, so this stays linear
+  // (searching afresh from every text run would rescan the rest of the document each time).
+  let nextAmp = -2;
+  const ampFrom = (from: number): number => {
+    if (nextAmp !== -1 && nextAmp < from) nextAmp = text.indexOf('&', from);
+    return nextAmp;
+  };
   const checkRefs = (from: number, to: number): void => {
-    for (let amp = text.indexOf('&', from); amp !== -1 && amp < to; amp = text.indexOf('&', amp + 1)) {
+    for (let amp = ampFrom(from); amp !== -1 && amp < to; amp = ampFrom(amp + 1)) {
       ENTITY_REF.lastIndex = amp;
       if (!ENTITY_REF.test(text) || ENTITY_REF.lastIndex > to) {
         fail('not-well-formed', 'XML contains an undeclared entity reference or a bare "&"', amp);
