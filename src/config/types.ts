@@ -27,6 +27,15 @@ export interface PartyConfig {
   maySend?: string[];
   /** Where messages addressed to this party go: a destination id, or `mailbox` (the default). */
   deliverTo?: string;
+  /** How the party appears in StUF stuurgegevens (zender/ontvanger). */
+  stuf?: StufSysteem;
+}
+
+export interface StufSysteem {
+  organisatie: string;
+  applicatie: string;
+  administratie?: string;
+  gebruiker?: string;
 }
 
 export interface WebhookDestinationConfig {
@@ -46,7 +55,17 @@ export interface MailboxDestinationConfig {
   party: string;
 }
 
-export type DestinationConfig = WebhookDestinationConfig | MailboxDestinationConfig;
+/** A StUF-ZKN zaaksysteem: kennisgevingen are delivered as SOAP to its OntvangAsynchroon endpoint. */
+export interface StufDestinationConfig {
+  id: string;
+  type: 'stuf';
+  url: string;
+  party: string;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+}
+
+export type DestinationConfig = WebhookDestinationConfig | MailboxDestinationConfig | StufDestinationConfig;
 
 export interface ContentCondition {
   path: string;

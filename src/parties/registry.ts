@@ -1,4 +1,4 @@
-import type { GatewayConfig, PartyConfig, PartyKind } from '../config/types.js';
+import type { GatewayConfig, PartyConfig, PartyKind, StufSysteem } from '../config/types.js';
 import { hashApiKey, normaliseFingerprint } from './api-keys.js';
 
 export interface Party {
@@ -11,6 +11,8 @@ export interface Party {
   /** Destination id, or 'mailbox'. */
   deliverTo: string;
   certFingerprints: ReadonlySet<string>;
+  /** The party's StUF identity (organisatie + applicatie), when it speaks StUF. */
+  stuf?: StufSysteem;
 }
 
 export type AuthResult =
@@ -28,6 +30,7 @@ export class PartyRegistry {
   private readonly parties = new Map<string, Party>();
   private readonly keys = new Map<string, KeyEntry>();
   private readonly codes = new Map<string, Party>();
+  private readonly stufSystemen = new Map<string, Party>();
 
   constructor(config: Pick<GatewayConfig, 'parties'>) {
     for (const pc of config.parties) this.add(pc);
@@ -43,7 +46,9 @@ export class PartyRegistry {
       maySend: new Set(pc.maySend ?? []),
       deliverTo: pc.deliverTo ?? 'mailbox',
       certFingerprints: new Set((pc.credentials.certFingerprints ?? []).map(normaliseFingerprint)),
+      ...(pc.stuf ? { stuf: pc.stuf } : {}),
     };
+    if (pc.stuf) this.stufSystemen.set(stufKey(pc.stuf.organisatie, pc.stuf.applicatie), party);
     this.parties.set(party.id, party);
     if (party.code) this.codes.set(`${party.kind}:${party.code}`, party);
     for (const k of pc.credentials.apiKeys) {
@@ -59,6 +64,11 @@ export class PartyRegistry {
 
   byCode(kind: PartyKind, code: string): Party | undefined {
     return this.codes.get(`${kind}:${code}`);
+  }
+
+  /** The party a StUF zender/ontvanger names (organisatie + applicatie). */
+  byStuf(organisatie: string, applicatie: string): Party | undefined {
+    return this.stufSystemen.get(stufKey(organisatie, applicatie));
   }
 
   all(): Party[] {
@@ -81,4 +91,8 @@ export class PartyRegistry {
     }
     return { ok: true, party, keyId: entry.keyId };
   }
+}
+
+function stufKey(organisatie: string, applicatie: string): string {
+  return `${organisatie}\u0000${applicatie}`;
 }

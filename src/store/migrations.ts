@@ -197,6 +197,50 @@ CREATE TABLE istandaarden_prestaties (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'zaken: the zaak register behind the StUF-ZKN channel, zaaknummers, koppelingen',
+    // A zaak and its documents are personal data: stored encrypted like payloads (AES-256-GCM,
+    // the row's key as additional data), found by their own identification only.
+    sql: `
+CREATE TABLE zaken (
+  identificatie   text PRIMARY KEY,
+  bronorganisatie text NOT NULL,
+  key_id          text NOT NULL,
+  iv              bytea NOT NULL,
+  auth_tag        bytea NOT NULL,
+  ciphertext      bytea NOT NULL,
+  message_id      uuid NOT NULL,
+  created_at      timestamptz NOT NULL,
+  updated_at      timestamptz NOT NULL
+);
+CREATE TABLE zaakdocumenten (
+  identificatie      text PRIMARY KEY,
+  zaak_identificatie text NOT NULL REFERENCES zaken(identificatie),
+  key_id             text NOT NULL,
+  iv                 bytea NOT NULL,
+  auth_tag           bytea NOT NULL,
+  ciphertext         bytea NOT NULL,
+  message_id         uuid NOT NULL,
+  created_at         timestamptz NOT NULL
+);
+CREATE INDEX zaakdocumenten_zaak_idx ON zaakdocumenten (zaak_identificatie);
+CREATE TABLE zaaknummers (
+  organisatie text NOT NULL,
+  jaar        integer NOT NULL,
+  laatste     bigint NOT NULL,
+  PRIMARY KEY (organisatie, jaar)
+);
+-- Which zaak an exchange created or changed (e.g. the zaak for a JW315 verzoek om toewijzing).
+CREATE TABLE zaak_koppelingen (
+  message_id         uuid NOT NULL REFERENCES messages(id),
+  zaak_identificatie text NOT NULL,
+  rol                text NOT NULL,
+  PRIMARY KEY (message_id, zaak_identificatie)
+);
+CREATE INDEX zaak_koppelingen_zaak_idx ON zaak_koppelingen (zaak_identificatie);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

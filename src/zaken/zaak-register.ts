@@ -1,0 +1,114 @@
+/**
+ * The zaak register behind the StUF channel: the current state of every zaak that passed through
+ * knooppunt (from StUF kennisgevingen, JSON back offices or the JW315 route), so that geefZaakdetails,
+ * geefLijstZaakdocumenten and geefZaakdocumentLezen can be answered, and new zaaknummers given out.
+ * Zaken and documents are stored encrypted; only their identifications are readable.
+ */
+import { decryptPayload, encryptPayload } from '../log/crypto.js';
+import type { KeyRing } from '../log/keys.js';
+import type { Db, Queryable } from '../store/db.js';
+
+/** The JSON zaak model of docs/stuf/zds.md; the register keeps it as a document. */
+export type Zaak = Record<string, unknown> & { identificatie: string; bronorganisatie?: string };
+export type Zaakdocument = Record<string, unknown> & { identificatie: string; zaak: string };
+
+interface EncryptedRow {
+  key_id: string;
+  iv: Buffer | Uint8Array;
+  auth_tag: Buffer | Uint8Array;
+  ciphertext: Buffer | Uint8Array;
+}
+
+export class ZaakRegister {
+  constructor(
+    private readonly db: Db,
+    private readonly ring: KeyRing,
+  ) {}
+
+  private seal(doc: unknown, aad: string) {
+    return encryptPayload(this.ring, Buffer.from(JSON.stringify(doc), 'utf8'), aad);
+  }
+
+  private open<T>(row: EncryptedRow, aad: string): T {
+    const plain = decryptPayload(
+      this.ring,
+      { keyId: row.key_id, iv: Buffer.from(row.iv), authTag: Buffer.from(row.auth_tag), ciphertext: Buffer.from(row.ciphertext) },
+      aad,
+    );
+    return JSON.parse(plain.toString('utf8')) as T;
+  }
+
+  /**
+   * A new zaaknummer: `<organisatie>-<jaar>-<7 digits>`, counted per organisatie and year in the
+   * database, so several gateway processes never hand out the same number.
+   */
+  async nieuwZaaknummer(organisatie: string, now = new Date()): Promise<string> {
+    const jaar = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+    const r = await this.db.query<{ laatste: string | number }>(
+      `INSERT INTO zaaknummers (organisatie, jaar, laatste) VALUES ($1, $2, 1)
+       ON CONFLICT (organisatie, jaar) DO UPDATE SET laatste = zaaknummers.laatste + 1
+       RETURNING laatste`,
+      [organisatie, jaar],
+    );
+    return `${organisatie}-${jaar}-${String(r.rows[0]!.laatste).padStart(7, '0')}`;
+  }
+
+  async zaak(identificatie: string, q: Queryable = this.db): Promise<Zaak | undefined> {
+    const r = await q.query<EncryptedRow>('SELECT key_id, iv, auth_tag, ciphertext FROM zaken WHERE identificatie = $1', [identificatie]);
+    const row = r.rows[0];
+    return row ? this.open<Zaak>(row, `zaak:${identificatie}`) : undefined;
+  }
+
+  /** Stores the zaak's new state (creating it or replacing the old state), in the caller's transaction. */
+  async bewaarZaak(tx: Queryable, zaak: Zaak, messageId: string): Promise<void> {
+    const enc = this.seal(zaak, `zaak:${zaak.identificatie}`);
+    await tx.query(
+      `INSERT INTO zaken (identificatie, bronorganisatie, key_id, iv, auth_tag, ciphertext, message_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())
+       ON CONFLICT (identificatie) DO UPDATE SET key_id = EXCLUDED.key_id, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag,
+         ciphertext = EXCLUDED.ciphertext, message_id = EXCLUDED.message_id, updated_at = now()`,
+      [zaak.identificatie, String(zaak.bronorganisatie ?? ''), enc.keyId, enc.iv, enc.authTag, enc.ciphertext, messageId],
+    );
+  }
+
+  async bewaarDocument(tx: Queryable, doc: Zaakdocument, messageId: string): Promise<void> {
+    const enc = this.seal(doc, `zaakdocument:${doc.identificatie}`);
+    await tx.query(
+      `INSERT INTO zaakdocumenten (identificatie, zaak_identificatie, key_id, iv, auth_tag, ciphertext, message_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+       ON CONFLICT (identificatie) DO UPDATE SET key_id = EXCLUDED.key_id, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag,
+         ciphertext = EXCLUDED.ciphertext, message_id = EXCLUDED.message_id`,
+      [doc.identificatie, doc.zaak, enc.keyId, enc.iv, enc.authTag, enc.ciphertext, messageId],
+    );
+  }
+
+  async document(identificatie: string): Promise<Zaakdocument | undefined> {
+    const r = await this.db.query<EncryptedRow>('SELECT key_id, iv, auth_tag, ciphertext FROM zaakdocumenten WHERE identificatie = $1', [identificatie]);
+    const row = r.rows[0];
+    return row ? this.open<Zaakdocument>(row, `zaakdocument:${identificatie}`) : undefined;
+  }
+
+  async documentenVanZaak(zaakIdentificatie: string): Promise<Zaakdocument[]> {
+    const r = await this.db.query<EncryptedRow & { identificatie: string }>(
+      'SELECT identificatie, key_id, iv, auth_tag, ciphertext FROM zaakdocumenten WHERE zaak_identificatie = $1 ORDER BY created_at, identificatie',
+      [zaakIdentificatie],
+    );
+    return r.rows.map((row) => this.open<Zaakdocument>(row, `zaakdocument:${row.identificatie}`));
+  }
+
+  /** Records that an exchange created or changed a zaak: the zaak's identification stays with the exchange. */
+  async koppel(tx: Queryable, messageId: string, zaakIdentificatie: string, rol: 'aangemaakt' | 'gewijzigd' | 'document'): Promise<void> {
+    await tx.query(
+      'INSERT INTO zaak_koppelingen (message_id, zaak_identificatie, rol) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+      [messageId, zaakIdentificatie, rol],
+    );
+  }
+
+  async zakenVanBericht(messageId: string): Promise<Array<{ zaak: string; rol: string }>> {
+    const r = await this.db.query<{ zaak_identificatie: string; rol: string }>(
+      'SELECT zaak_identificatie, rol FROM zaak_koppelingen WHERE message_id = $1 ORDER BY zaak_identificatie',
+      [messageId],
+    );
+    return r.rows.map((x) => ({ zaak: x.zaak_identificatie, rol: x.rol }));
+  }
+}
