@@ -22,7 +22,7 @@ import { outbox } from './delivery/outbox.js';
 import type { DeliveryQueue } from './delivery/queue.js';
 import { ExchangeLog } from './log/exchange-log.js';
 import { generateMasterKey, keyRingFrom, parseMasterKey, type KeyRing } from './log/keys.js';
-import { loadMappings, type CompiledMapping } from './mapping/index.js';
+import { loadMappings, type RouteMapping } from './mapping/index.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { PartyRegistry } from './parties/registry.js';
@@ -49,7 +49,7 @@ export interface Gateway {
   log: ExchangeLog;
   queue: DeliveryQueue;
   pipeline: Pipeline;
-  mappings: ReadonlyMap<string, CompiledMapping>;
+  mappings: ReadonlyMap<string, RouteMapping>;
   app: ReturnType<typeof createHttpApp>;
   /** Starts the delivery workers and the HTTP server; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
@@ -87,8 +87,10 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     const demo = config.parties.flatMap((p) => p.credentials.apiKeys.filter((k) => k.id.startsWith('demo-')).map((k) => `${p.id}/${k.id}`));
     if (demo.length > 0) throw new Error(`${env.configPath}: demo API keys are not allowed in production (${demo.join(', ')})`);
   }
-  const mappings = new Map(loadMappings(env.mappingsDir));
-  for (const codec of istandaardenRouteMappings(mappings)) mappings.set(codec.name, codec);
+  // Declarative mapping files, plus the codecs of the standards that routes can name as well.
+  const declarative = loadMappings(env.mappingsDir);
+  const mappings = new Map<string, RouteMapping>(declarative);
+  for (const codec of istandaardenRouteMappings(declarative)) mappings.set(codec.name, codec);
   for (const route of config.routes) {
     if (!mappings.has(route.mapping)) throw new Error(`${env.configPath}: route '${route.id}' names unknown mapping '${route.mapping}'`);
   }
@@ -104,7 +106,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const xsd = await XsdValidators.load(join(env.schemasDir, 'istandaarden'));
   const register = new DbRegister(db);
   for (const standaard of STANDAARDEN) {
-    standards.set(standaard, new IstandaardenStandard(standaard, { xsd, register, parties, jsonTypes: istandaardenJson, mappings }));
+    standards.set(standaard, new IstandaardenStandard(standaard, { xsd, register, parties, jsonTypes: istandaardenJson, mappings: declarative }));
   }
 
   const metrics = new Metrics(() => outbox.depth(db));

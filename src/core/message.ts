@@ -59,7 +59,7 @@ export interface Standard {
   recordAccepted?(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void>;
 }
 
-export type MessageStatus = 'received' | 'rejected' | 'routed' | 'delivered' | 'dead_letter' | 'partially_delivered';
+export type MessageStatus = 'received' | 'rejected' | 'routed' | 'delivered' | 'dead_letter' | 'partially_delivered' | 'answered';
 
 export type ExchangeEventType =
   | 'received'

@@ -5,7 +5,7 @@ import { outbox, type QueuedDelivery } from '../delivery/outbox.js';
 import type { ExchangeLog } from '../log/exchange-log.js';
 import { subjectHash } from '../log/crypto.js';
 import type { KeyRing } from '../log/keys.js';
-import type { CompiledMapping, MappingResult } from '../mapping/index.js';
+import type { MappingResult, RouteMapping } from '../mapping/index.js';
 import { MappingRunError } from '../mapping/index.js';
 import type { PartyRegistry } from '../parties/registry.js';
 import type { Router, RoutePlan } from '../routing/router.js';
@@ -47,7 +47,7 @@ export class Pipeline {
       ring: KeyRing;
       parties: PartyRegistry;
       router: Router;
-      mappings: ReadonlyMap<string, CompiledMapping>;
+      mappings: ReadonlyMap<string, RouteMapping>;
       standards: ReadonlyMap<string, Standard>;
       queue: DeliveryQueue;
       logger: Logger;
@@ -96,7 +96,7 @@ export class Pipeline {
       return this.reject(msg, messageId, correlationId, 'no-route', [{ location: 'receiver', message: 'no route for this message type, sender and receiver' }]);
     }
 
-    const mapped: Array<{ plan: RoutePlan; mapping: CompiledMapping; result: MappingResult }> = [];
+    const mapped: Array<{ plan: RoutePlan; mapping: RouteMapping; result: MappingResult }> = [];
     for (const plan of plans) {
       const mapping = this.deps.mappings.get(plan.route.mapping);
       if (!mapping) throw new Error(`route '${plan.route.id}' names unknown mapping '${plan.route.mapping}'`);
@@ -104,7 +104,7 @@ export class Pipeline {
         mapped.push({
           plan,
           mapping,
-          result: mapping.run(msg.body, { messageId, sender: msg.sender, receiver: msg.receiver, prepared: inspection.prepared }),
+          result: await mapping.run(msg.body, { messageId, sender: msg.sender, receiver: msg.receiver, prepared: inspection.prepared }),
         });
       } catch (err) {
         if (err instanceof MappingRunError) {
@@ -139,7 +139,7 @@ export class Pipeline {
     messageId: string,
     correlationId: string,
     subjects: string[],
-    mapped: Array<{ plan: RoutePlan; mapping: CompiledMapping; result: MappingResult }>,
+    mapped: Array<{ plan: RoutePlan; mapping: RouteMapping; result: MappingResult }>,
     answer: Answer | undefined,
   ): Promise<QueuedDelivery[]> {
     const { log } = this.deps;
@@ -151,7 +151,10 @@ export class Pipeline {
     const mappedEvents: Array<Record<string, unknown>> = [];
     for (const { plan, mapping, result } of mapped) {
       const payload = await log.storePayload(tx, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
-      mappedEvents.push({ route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest });
+      mappedEvents.push({
+        route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest, ...(result.logDetail ?? {}),
+      });
+      await result.onCommit?.(tx, messageId);
       const policy = { ...DEFAULT_DELIVERY, ...(plan.route.delivery ?? {}) };
       for (const destination of plan.destinations) {
         const orderingKey = policy.ordering === 'receiver-subject' ? this.orderingKey(msg.receiver, destination.id, subjects) : null;
@@ -240,6 +243,34 @@ export class Pipeline {
     this.deps.observer?.onRejected?.(msg.standard, msg.messageType, code);
     this.deps.logger.info({ messageId, channel: msg.channel, sender: msg.sender, messageType: msg.messageType, code }, 'message rejected');
     return { outcome: 'rejected', messageId, correlationId, code, problems, ...(answer ? { answer } : {}) };
+  }
+
+  /**
+   * A synchronous question and its answer (a StUF Lv01 or Di02, a SUWI request): stored and logged as
+   * one exchange (received, then answered or rejected), nothing is queued.
+   */
+  async answerExchange(
+    msg: InboundMessage,
+    answer: Answer,
+    opts: { subjects?: string[]; problems?: Problem[]; onCommit?: (tx: Queryable, messageId: string) => Promise<void> } = {},
+  ): Promise<string> {
+    const messageId = randomUUID();
+    const correlationId = msg.correlationId ?? messageId;
+    const rejected = (opts.problems ?? []).length > 0;
+    const { log } = this.deps;
+    await this.deps.db.transaction(async (tx) => {
+      await insertMessage(tx, msg, messageId, correlationId, rejected ? 'rejected' : 'answered', rejected ? { code: 'validation-failed', problems: opts.problems } : null, null);
+      const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
+      await log.recordSubjects(tx, messageId, opts.subjects ?? []);
+      await opts.onCommit?.(tx, messageId);
+      const base = this.eventBase(msg, messageId, correlationId);
+      await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, subjects: (opts.subjects ?? []).length } });
+      if (rejected) await log.append(tx, { ...base, eventType: 'rejected', detail: { code: 'validation-failed', problems: (opts.problems ?? []).map((p) => ({ ...p })) } });
+      await this.storeAnswer(tx, base, answer);
+    });
+    if (rejected) this.deps.observer?.onRejected?.(msg.standard, msg.messageType, 'validation-failed');
+    else this.deps.observer?.onAccepted?.(msg.standard, msg.messageType);
+    return messageId;
   }
 
   /** A request that never became a message (no credential, unreadable body): logged all the same. */

@@ -3,6 +3,7 @@
  * once (paths, transforms, conditions, code lists, target steps) is decided here, so `run` only
  * walks prepared structures. Problems are thrown as MappingProblem with their place in the file.
  */
+import type { Queryable } from '../store/db.js';
 import { parseXml, XmlRejectedError, type XmlElement } from '../xml/parse.js';
 import { serializeXml } from '../xml/build.js';
 import { compileCondition } from './conditions.js';
@@ -18,6 +19,10 @@ export interface MappingResult {
   serialized: Buffer;
   /** application/json or application/xml */
   contentType: string;
+  /** Codecs only: work to do inside the transaction that accepts the message (e.g. record the zaak it creates). */
+  onCommit?: (tx: Queryable, messageId: string) => Promise<void>;
+  /** Codecs only: metadata for the `mapped` log event (identifiers, never personal data). */
+  logDetail?: Record<string, unknown>;
 }
 
 /** What the core knows about the message being mapped; declarative mappings ignore it, codecs use it. */
@@ -27,6 +32,16 @@ export interface MappingContext {
   receiver?: string;
   /** Inspection.prepared of the message's standard. */
   prepared?: unknown;
+}
+
+/**
+ * What a route names as its mapping: a declarative mapping file, or a codec written in code for a
+ * standard (which may need the store, e.g. for a new zaaknummer, hence the optional promise).
+ */
+export interface RouteMapping {
+  name: string;
+  version: number;
+  run(input: unknown, context?: MappingContext): MappingResult | Promise<MappingResult>;
 }
 
 export interface CompiledMapping {

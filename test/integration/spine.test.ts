@@ -41,7 +41,7 @@ describe.each(DRIVER_CASES)('spine on $store + $queue', ({ store, queue }) => {
 
     await waitFor(() => deliveredTo(id).length === 1);
     const [request] = deliveredTo(id);
-    const expected = gateway.mappings.get('toewijzing-naar-aanbieder')!.run({ ...envelope, sender: 'gemeente-0153' });
+    const expected = await gateway.mappings.get('toewijzing-naar-aanbieder')!.run({ ...envelope, sender: 'gemeente-0153' });
     expect(request!.headers['content-type']).toBe(expected.contentType);
     expect(JSON.parse(request!.body)).toEqual(expected.output);
     expect(request!.path).toBe('/toewijzingen');

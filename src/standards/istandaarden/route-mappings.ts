@@ -5,7 +5,7 @@
  * - `istandaarden-naar-json`: a bericht from a provider → the JSON a gemeente back office receives.
  * - `istandaarden-xml`: the bericht as XML (built from a back office's JSON, or as received).
  */
-import type { CompiledMapping, MappingContext, MappingResult } from '../../mapping/index.js';
+import type { CompiledMapping, MappingContext, MappingResult, RouteMapping } from '../../mapping/index.js';
 import { MappingRunError } from '../../mapping/index.js';
 import type { XmlElement } from '../../xml/parse.js';
 import { BERICHTSOORTEN, RETOURBERICHTEN, berichtType } from './catalog.js';
@@ -36,14 +36,11 @@ function retourNaarJson(el: XmlElement): unknown {
   return out;
 }
 
-export function istandaardenRouteMappings(mappings: ReadonlyMap<string, CompiledMapping>): CompiledMapping[] {
-  const naarJson: CompiledMapping = {
+export function istandaardenRouteMappings(mappings: ReadonlyMap<string, CompiledMapping>): RouteMapping[] {
+  // iJw/iWmo bericht → JSON for the gemeente (header fields + payload through mappings/istandaarden).
+  const naarJson: RouteMapping = {
     name: 'istandaarden-naar-json',
     version: 1,
-    file: '',
-    description: 'iJw/iWmo bericht → JSON voor de gemeente (header + payload uit mappings/istandaarden)',
-    sourceFormat: 'xml',
-    targetFormat: 'json',
     run(_input, context) {
       const p = prepared('istandaarden-naar-json', context);
       const soort = BERICHTSOORTEN.get(p.nummer)!;
@@ -63,23 +60,14 @@ export function istandaardenRouteMappings(mappings: ReadonlyMap<string, Compiled
       }
       return jsonResult({ ...base, payload: berichtNaarJson(p.root, p.standaard, p.nummer, mappings).payload });
     },
-    serialize(output, pretty) {
-      return Buffer.from(JSON.stringify(output, null, pretty ? 2 : undefined), 'utf8');
-    },
   };
-  const alsXml: CompiledMapping = {
+  // The bericht as XML, exactly as checked on arrival (or as built from the back office's JSON).
+  const alsXml: RouteMapping = {
     name: 'istandaarden-xml',
     version: 1,
-    file: '',
-    description: 'Het iJw/iWmo bericht als XML, zoals gecontroleerd bij ontvangst',
-    sourceFormat: 'xml',
-    targetFormat: 'xml',
     run(_input, context) {
       const p = prepared('istandaarden-xml', context);
       return { output: p.root, serialized: Buffer.from(p.xml, 'utf8'), contentType: 'application/xml' };
-    },
-    serialize(_output, _pretty) {
-      throw new Error('istandaarden-xml output is serialised at run time');
     },
   };
   return [naarJson, alsXml];
