@@ -63,6 +63,10 @@ function envelope(body: string, header = ''): string {
   return `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAPENV}">${header}<soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`;
 }
 
+function spaces(n: number): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(n).fill(0x20);
+}
+
 function child(e: XmlElement | undefined, name: string): XmlElement | undefined {
   return e?.children.find((c) => c.name === name);
 }
@@ -199,7 +203,7 @@ describe.each(WSDLS)('soapEndpoint with %s', (wsdlPath) => {
   });
 
   describe('a POST', () => {
-    const post = (body: string | Buffer, headers: Record<string, string> = {}): Promise<Response> =>
+    const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}): Promise<Response> =>
       fetch(url(), {
         method: 'POST',
         headers: { authorization: `Bearer ${KEY}`, 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ACTION.creeerZaak}"`, ...headers },
@@ -243,7 +247,7 @@ describe.each(WSDLS)('soapEndpoint with %s', (wsdlPath) => {
     const deep = envelope(`<ZKN:zakLk01 xmlns:ZKN="${ZKN}">${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}</ZKN:zakLk01>`);
     const soap12 = `<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body>${ZAK_LK01}</env:Body></env:Envelope>`;
 
-    const cases: Array<{ name: string; body: string | Buffer; headers?: Record<string, string>; reason: string; code?: string }> = [
+    const cases: Array<{ name: string; body: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string>; reason: string; code?: string }> = [
       { name: 'an unknown SOAPAction', body: envelope(ZAK_LK01), headers: { soapaction: '"urn:knooppunt:bestaat-niet"' }, reason: 'unknown-soapaction' },
       { name: 'an empty SOAPAction', body: envelope(ZAK_LK01), headers: { soapaction: '""' }, reason: 'unknown-soapaction' },
       { name: 'a SOAPAction that does not fit the Body', body: envelope(ZAK_LK01), headers: { soapaction: ACTION.voegZaakdocumentToe }, reason: 'soapaction-element-mismatch' },
@@ -252,12 +256,12 @@ describe.each(WSDLS)('soapEndpoint with %s', (wsdlPath) => {
       { name: 'an external entity', body: xxe, reason: 'xml-doctype-forbidden' },
       { name: 'an undeclared entity', body: envelope(`<ZKN:zakLk01 xmlns:ZKN="${ZKN}">&xxe;</ZKN:zakLk01>`), reason: 'xml-not-well-formed' },
       { name: 'deep nesting', body: deep, reason: 'xml-too-deep' },
-      { name: 'a body over the limit', body: Buffer.alloc(100 * 1024, 0x20), reason: 'payload-too-large' },
+      { name: 'a body over the limit', body: spaces(100 * 1024), reason: 'payload-too-large' },
       { name: 'not XML', body: '{"zaak": 1}', reason: 'xml-not-xml' },
       { name: 'broken XML', body: envelope('<ZKN:zakLk01 xmlns:ZKN="urn:x">').slice(0, -10), reason: 'xml-not-well-formed' },
       { name: 'a JSON content type', body: envelope(ZAK_LK01), headers: { 'content-type': 'application/json' }, reason: 'unsupported-media-type' },
       { name: 'SOAP 1.2 content type', body: soap12, headers: { 'content-type': 'application/soap+xml; charset=utf-8' }, reason: 'unsupported-media-type' },
-      { name: 'no content type', body: Buffer.from(envelope(ZAK_LK01)), headers: { 'content-type': '' }, reason: 'unsupported-media-type' },
+      { name: 'no content type', body: new TextEncoder().encode(envelope(ZAK_LK01)), headers: { 'content-type': '' }, reason: 'unsupported-media-type' },
       { name: 'a gzip content encoding', body: envelope(ZAK_LK01), headers: { 'content-encoding': 'gzip' }, reason: 'unsupported-content-encoding' },
       { name: 'a SOAP 1.2 envelope', body: soap12, reason: 'soap-version-mismatch', code: 'soapenv:VersionMismatch' },
       { name: 'a bare StUF message', body: ZAK_LK01, reason: 'not-soap-envelope' },
@@ -300,7 +304,7 @@ describe.each(WSDLS)('soapEndpoint with %s', (wsdlPath) => {
 
     it('cuts off a sender that keeps going far past the limit, and stays up', async () => {
       reset();
-      const outcome = await post(Buffer.alloc(1024 * 1024, 0x20)).then(
+      const outcome = await post(spaces(1024 * 1024)).then(
         (res) => res.status,
         () => 'reset',
       );
