@@ -1,0 +1,712 @@
+/**
+ * In-process XSD validation with libxml2 (WebAssembly), shared by every standard (iStandaarden,
+ * StUF). A {@link XsdSchemaSet} is one compiled schema: an entry XSD plus the XSDs it imports or
+ * includes, all handed over as text.
+ *
+ * - Schemas come from memory only. {@link XsdSchemaSet.load} registers the files under a private
+ *   `mem:` URL, compiles the entry (libxml2 resolves relative `schemaLocation`s against it, so
+ *   `../stuf0301/stuf0301.xsd` works) and removes them again. While we compile or validate, the one
+ *   input provider of this module answers every other name with "not found", so libxml2 can load
+ *   nothing else (the wasm build only sees its own in-memory file system anyway).
+ * - Instance documents are parsed without entity substitution (no XML_PARSE_NOENT), without DTD
+ *   loading (no XML_PARSE_DTDLOAD, plus XML_PARSE_NO_XXE and XML_PARSE_NONET), and a document that
+ *   carries a DOCTYPE is refused before validation. src/xml/parse.ts already refuses DOCTYPE
+ *   earlier in the pipeline; this is the second line.
+ * - Every parsed document is disposed in a `finally`, so nothing stays in the wasm heap. (Measured
+ *   for the iStandaarden: 40,000 validations, wasm memory flat at 16.3 MB. In one long synchronous
+ *   loop the JS heap grows ~100 bytes per document because V8 keeps WeakRef targets of the current
+ *   job alive; yielding to the event loop, as the gateway does between messages, releases them.)
+ * - Issue messages never contain values from the document. libxml2 quotes the offending value
+ *   (`The value '12345' is not accepted by the pattern '[0-9]{9}'`), so each libxml2 message is
+ *   recognised and rewritten from a template. Only element and attribute names, facets and expected
+ *   content remain, and each of those is checked against what the schema files themselves contain
+ *   (their {@link XsdVocabulary}) before it is used.
+ * - When a required element is missing, libxml2 names only the first element it expected. The
+ *   content model read from the XSDs (sequences, choices, groups, extensions; see
+ *   {@link XsdSchemaSet.childrenOf}) lets an issue name every required element that is missing.
+ */
+import {
+  ParseOption,
+  XmlBufferInputProvider,
+  XmlDocument,
+  XmlElement,
+  XmlLibError,
+  xmlRegisterInputProvider,
+  XsdValidator,
+  type ErrorDetail,
+  type XmlInputProvider,
+} from 'libxml2-wasm';
+
+/** One reason a document does not match its XSD. Never contains a value from the document. */
+export interface XsdIssue {
+  /** Line in the document where libxml2 noticed the problem. */
+  line?: number;
+  /** Where: the element path in local names, e.g. `/zakLk01/object[2]/heeft/gerelateerde/volgnummer`. */
+  element?: string;
+  /** What, in English, starting with the element's local name: `volgnummer: value is not valid for type Volgnummer`. */
+  message: string;
+}
+
+/** At most this many issues per document: enough to repair a message, bounded work for a hostile one. */
+export const MAX_ISSUES = 100;
+
+export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
+
+/** A child element as a content model declares it: local name, namespace URI, minOccurs (0 when optional). */
+export interface ChildDecl {
+  name: string;
+  ns: string;
+  min: number;
+}
+
+/** What the schema files contain: the only words an issue message may take over from libxml2. */
+export interface XsdVocabulary {
+  /** Declared names: elements, attributes, types, groups. */
+  names: ReadonlySet<string>;
+  /** Type names, local (and the XSD built-ins as `xs:…`). */
+  types: ReadonlySet<string>;
+  /** Facet values (enumeration, pattern, lengths, bounds, digits) and fixed/default values. */
+  values: ReadonlySet<string>;
+  /** Target namespaces of the schema files. */
+  namespaces: ReadonlySet<string>;
+}
+
+/**
+ * Standard-specific wording. Every hook may return `undefined` for the generic text.
+ * Paths are local names from the root, e.g. `['Bericht', 'Client', 'Bsn']`.
+ */
+export interface XsdIssueHooks {
+  /** The root element is not declared by the schema (wrong message, wrong namespace). */
+  rootNotDeclared?(root: { name: string; ns: string; safeName: string }): string | undefined;
+  /** The declared children of the element at `names`; replaces the content model read from the XSDs. */
+  childrenOf?(names: readonly string[]): readonly ChildDecl[] | undefined;
+  /** The element at `names` is not declared in its parent at all: a more specific explanation. */
+  notDeclared?(names: readonly string[], safeName: string): string | undefined;
+}
+
+export interface XsdLoadOptions {
+  hooks?: XsdIssueHooks;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema resolution from memory
+
+/**
+ * The one input provider of this module (libxml2 keeps a small global table of providers, so it is
+ * registered once). It serves the schema buffers added during {@link XsdSchemaSet.load}; inside
+ * {@link sealed} it claims every other name too and refuses to open it.
+ */
+class SchemaGeheugen implements XmlInputProvider {
+  private readonly buffers = new XmlBufferInputProvider({});
+  private depth = 0;
+
+  match(filename: string): boolean {
+    return this.depth > 0 || this.buffers.match(filename);
+  }
+  open(filename: string): number | undefined {
+    return this.buffers.match(filename) ? this.buffers.open(filename) : undefined;
+  }
+  read(fd: number, buf: Uint8Array): number {
+    return this.buffers.read(fd, buf);
+  }
+  close(fd: number): boolean {
+    return this.buffers.close(fd);
+  }
+  add(url: string, data: Uint8Array): void {
+    this.buffers.addBuffer(url, data);
+  }
+  remove(url: string): void {
+    this.buffers.removeBuffer(url);
+  }
+  /** Runs `fn` (synchronously) with all loading outside the schema buffers refused. */
+  sealed<T>(fn: () => T): T {
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
+}
+
+let geheugen: SchemaGeheugen | undefined;
+let loads = 0;
+
+function schemaGeheugen(): SchemaGeheugen {
+  if (!geheugen) {
+    const g = new SchemaGeheugen();
+    if (!xmlRegisterInputProvider(g)) throw new Error('libxml2: cannot register the in-memory schema provider');
+    geheugen = g;
+  }
+  return geheugen;
+}
+
+/** Safe parse options for instance documents and schema files: no entity substitution, no DTD, nothing external. */
+const PARSE_OPTIONS = ParseOption.XML_PARSE_NONET | ParseOption.XML_PARSE_NO_XXE | ParseOption.XML_PARSE_BIG_LINES;
+
+const BUILT_IN_TYPES = [
+  'string', 'normalizedString', 'token', 'boolean', 'decimal', 'integer', 'int', 'long', 'short', 'byte',
+  'nonNegativeInteger', 'positiveInteger', 'nonPositiveInteger', 'negativeInteger', 'unsignedInt', 'unsignedLong',
+  'date', 'time', 'dateTime', 'gYear', 'duration', 'base64Binary', 'hexBinary', 'anyURI', 'QName', 'NCName', 'ID',
+].map((t) => `xs:${t}`);
+
+// ---------------------------------------------------------------------------------------------
+// Reading the XSD files: vocabulary and content model
+
+type Particle =
+  | { k: 'el'; name: string; ns: string; min: number; type?: string; inline?: TypeDef; ref?: string }
+  | { k: 'seq' | 'choice'; min: number; items: Particle[] }
+  | { k: 'group'; ref: string; min: number }
+  | { k: 'any' };
+
+interface TypeDef {
+  /** Clark name of the base type of a complexContent extension. */
+  extends?: string;
+  content?: Particle;
+}
+
+interface Model {
+  elements: Map<string, Particle & { k: 'el' }>;
+  types: Map<string, TypeDef>;
+  groups: Map<string, Particle>;
+}
+
+const clarkName = (ns: string, name: string): string => `{${ns}}${name}`;
+
+function xsdChildren(el: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let c = el.firstChild; c; c = c.next) if (c instanceof XmlElement && c.namespaceUri === XSD_NS) out.push(c);
+  return out;
+}
+
+function attrOf(el: XmlElement, name: string): string | undefined {
+  return el.attr(name)?.value;
+}
+
+/** A QName attribute value (`StUF:Systeem`) as a Clark name, resolved in the scope of `el`. */
+function qname(el: XmlElement, value: string): string {
+  const colon = value.indexOf(':');
+  const prefix = colon === -1 ? '' : value.slice(0, colon);
+  const local = colon === -1 ? value : value.slice(colon + 1);
+  return clarkName(el.namespaceForPrefix(prefix) ?? '', local);
+}
+
+function occurs(el: XmlElement): number {
+  const min = attrOf(el, 'minOccurs');
+  return min === undefined ? 1 : Number(min);
+}
+
+/** Reads one schema document into the vocabulary and the model. */
+function readSchema(doc: XmlDocument, model: Model, vocab: { names: Set<string>; types: Set<string>; values: Set<string>; namespaces: Set<string> }): void {
+  const schema = doc.root;
+  const tns = attrOf(schema, 'targetNamespace') ?? '';
+  const qualified = attrOf(schema, 'elementFormDefault') === 'qualified';
+  vocab.namespaces.add(tns);
+
+  const collect = (el: XmlElement): void => {
+    const local = el.name;
+    const name = attrOf(el, 'name');
+    if (name !== undefined && ['element', 'attribute', 'simpleType', 'complexType', 'group', 'attributeGroup'].includes(local)) {
+      vocab.names.add(name);
+      if (local === 'simpleType' || local === 'complexType') vocab.types.add(name);
+    }
+    const ref = attrOf(el, 'ref');
+    if (ref !== undefined) vocab.names.add(ref.slice(ref.indexOf(':') + 1));
+    for (const a of ['fixed', 'default']) {
+      const v = attrOf(el, a);
+      if (v !== undefined) vocab.values.add(v);
+    }
+    if (['enumeration', 'pattern', 'length', 'minLength', 'maxLength', 'minInclusive', 'maxInclusive', 'minExclusive', 'maxExclusive', 'totalDigits', 'fractionDigits'].includes(local)) {
+      const v = attrOf(el, 'value');
+      if (v !== undefined) vocab.values.add(v);
+    }
+    xsdChildren(el).forEach(collect);
+  };
+  collect(schema);
+
+  const particle = (el: XmlElement, top: boolean): Particle | undefined => {
+    switch (el.name) {
+      case 'element': {
+        const ref = attrOf(el, 'ref');
+        if (ref !== undefined) {
+          const r = qname(el, ref);
+          const close = r.indexOf('}');
+          return { k: 'el', name: r.slice(close + 1), ns: r.slice(1, close), min: occurs(el), ref: r };
+        }
+        const form = attrOf(el, 'form');
+        const ns = top || form === 'qualified' || (form === undefined && qualified) ? tns : '';
+        const type = attrOf(el, 'type');
+        const inline = xsdChildren(el).find((c) => c.name === 'complexType' || c.name === 'simpleType');
+        return {
+          k: 'el',
+          name: attrOf(el, 'name') ?? '',
+          ns,
+          min: top ? 1 : occurs(el),
+          ...(type !== undefined ? { type: qname(el, type) } : {}),
+          ...(inline ? { inline: typeDef(inline) } : {}),
+        };
+      }
+      case 'sequence':
+      case 'all':
+      case 'choice':
+        return { k: el.name === 'choice' ? 'choice' : 'seq', min: occurs(el), items: xsdChildren(el).map((c) => particle(c, false)).filter((p): p is Particle => p !== undefined) };
+      case 'group': {
+        const ref = attrOf(el, 'ref');
+        return ref !== undefined ? { k: 'group', ref: qname(el, ref), min: occurs(el) } : undefined;
+      }
+      case 'any':
+        return { k: 'any' };
+      default:
+        return undefined;
+    }
+  };
+
+  const contentOf = (el: XmlElement): Particle | undefined => {
+    for (const c of xsdChildren(el)) {
+      if (['sequence', 'choice', 'group', 'all'].includes(c.name)) return particle(c, false);
+    }
+    return undefined;
+  };
+
+  function typeDef(el: XmlElement): TypeDef {
+    if (el.name === 'simpleType') return {};
+    for (const c of xsdChildren(el)) {
+      if (c.name === 'complexContent') {
+        const derivation = xsdChildren(c).find((d) => d.name === 'extension' || d.name === 'restriction');
+        if (!derivation) return {};
+        const base = attrOf(derivation, 'base');
+        const content = contentOf(derivation);
+        return {
+          ...(derivation.name === 'extension' && base !== undefined ? { extends: qname(derivation, base) } : {}),
+          ...(content ? { content } : {}),
+        };
+      }
+      if (c.name === 'simpleContent') return {};
+    }
+    const content = contentOf(el);
+    return content ? { content } : {};
+  }
+
+  for (const top of xsdChildren(schema)) {
+    const name = attrOf(top, 'name');
+    if (name === undefined) continue;
+    const key = clarkName(tns, name);
+    if (top.name === 'element') {
+      const p = particle(top, true);
+      if (p?.k === 'el') model.elements.set(key, p);
+    } else if (top.name === 'complexType' || top.name === 'simpleType') {
+      model.types.set(key, typeDef(top));
+    } else if (top.name === 'group') {
+      const content = contentOf(top);
+      if (content) model.groups.set(key, content);
+    }
+  }
+}
+
+/** The children a type declares, in order, with minOccurs 0 for everything optional (choices included). */
+function flatten(model: Model, type: TypeDef | undefined, seen = new Set<TypeDef>()): ChildDecl[] {
+  if (!type || seen.has(type)) return [];
+  seen.add(type);
+  const base = type.extends ? flatten(model, model.types.get(type.extends), seen) : [];
+  const out = [...base];
+  const walk = (p: Particle, optional: boolean): void => {
+    switch (p.k) {
+      case 'el':
+        out.push({ name: p.name, ns: p.ns, min: optional ? 0 : Math.min(p.min, 1) });
+        return;
+      case 'seq':
+        p.items.forEach((i) => walk(i, optional || p.min === 0));
+        return;
+      case 'choice':
+        p.items.forEach((i) => walk(i, optional || p.min === 0 || p.items.length > 1));
+        return;
+      case 'group': {
+        const g = model.groups.get(p.ref);
+        if (g) walk(g, optional || p.min === 0);
+        return;
+      }
+      case 'any':
+        return;
+    }
+  };
+  if (type.content) walk(type.content, false);
+  return out;
+}
+
+/** The type of an element particle: inline, named, or that of the global element it refers to. */
+function typeOfElement(model: Model, p: Particle & { k: 'el' }): TypeDef | undefined {
+  if (p.ref) {
+    const g = model.elements.get(p.ref);
+    return g ? typeOfElement(model, g) : undefined;
+  }
+  return p.inline ?? (p.type ? model.types.get(p.type) : undefined);
+}
+
+/** The element particle a type declares for a child (by namespace and local name). */
+function childParticle(model: Model, type: TypeDef | undefined, ns: string, name: string, seen = new Set<TypeDef>()): (Particle & { k: 'el' }) | undefined {
+  if (!type || seen.has(type)) return undefined;
+  seen.add(type);
+  const find = (p: Particle): (Particle & { k: 'el' }) | undefined => {
+    switch (p.k) {
+      case 'el':
+        return p.name === name && p.ns === ns ? p : undefined;
+      case 'seq':
+      case 'choice':
+        for (const i of p.items) {
+          const f = find(i);
+          if (f) return f;
+        }
+        return undefined;
+      case 'group': {
+        const g = model.groups.get(p.ref);
+        return g ? find(g) : undefined;
+      }
+      case 'any':
+        return undefined;
+    }
+  };
+  return (type.content ? find(type.content) : undefined) ?? (type.extends ? childParticle(model, model.types.get(type.extends), ns, name, seen) : undefined);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The node an issue is about
+
+interface Plek {
+  /** Local names from the root down, e.g. ['zakLk01', 'object', 'identificatie']. */
+  names: string[];
+  /** Namespace URIs of the same chain. */
+  namespaces: string[];
+  /** The same, for display: with [n] where an element has same-named siblings. */
+  path: string;
+  node: XmlElement;
+}
+
+function elementChildren(el: XmlElement): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (let c = el.firstChild; c; c = c.next) if (c instanceof XmlElement) out.push(c);
+  return out;
+}
+
+const WITHHELD = '(name withheld)';
+
+// ---------------------------------------------------------------------------------------------
+// libxml2 messages → issues
+
+const MISSING = /Missing child element\(s\)\. Expected is (?:one of )?\( ([^()]*) \)\.\s*$/;
+const NOT_EXPECTED = /This element is not expected\.(?: Expected is (?:one of )?\( ([^()]*) \)\.)?\s*$/;
+/** `Element '{ns}name', attribute '{ns}attr': …` */
+const ON_ATTRIBUTE = /^Element '[^']*', attribute '(?:\{[^{}]*\})?([^'{}]*)':/;
+
+function list(names: readonly string[]): string {
+  return names.length === 1 ? names[0]! : `one of ${names.join(', ')}`;
+}
+
+/** Required elements of `sequence` from the first of `expected` up to (not including) `before`. */
+function missingRequired(sequence: readonly ChildDecl[], expected: readonly string[], before?: string): string[] {
+  const from = Math.min(...expected.map((e) => sequence.findIndex((d) => d.name === e)).filter((i) => i >= 0));
+  if (!Number.isFinite(from)) return [];
+  const to = before === undefined ? sequence.length : sequence.findIndex((d) => d.name === before);
+  if (to < from) return [];
+  return sequence.slice(from, to).filter((d) => d.min >= 1).map((d) => d.name);
+}
+
+/** The compiled schema of one entry XSD (and everything it imports or includes). */
+export class XsdSchemaSet {
+  private disposed = false;
+
+  private constructor(
+    private readonly schema: XmlDocument,
+    private readonly validator: XsdValidator,
+    private readonly model: Model,
+    /** What the schema files contain. */
+    readonly vocabulary: XsdVocabulary,
+    private readonly hooks: XsdIssueHooks,
+  ) {}
+
+  /**
+   * Compiles `entry`, one of the keys of `files` (name → XSD text or bytes). Names are paths
+   * relative to a common folder (`zds0120/zds0120_msg.xsd`); `schemaLocation`s are resolved among
+   * them. Nothing is read from disk or network.
+   * @throws Error naming the file that does not compile, with libxml2's compile messages.
+   */
+  static async load(files: Readonly<Record<string, string | Uint8Array>>, entry: string, options: XsdLoadOptions = {}): Promise<XsdSchemaSet> {
+    return XsdSchemaSet.loadSync(files, entry, options);
+  }
+
+  /** {@link load}, synchronously (libxml2-wasm compiles synchronously). */
+  static loadSync(files: Readonly<Record<string, string | Uint8Array>>, entry: string, options: XsdLoadOptions = {}): XsdSchemaSet {
+    if (!(entry in files)) throw new Error(`XsdSchemaSet: entry ${entry} is not among the files`);
+    const bytes = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, typeof text === 'string' ? new TextEncoder().encode(text) : text]));
+    const g = schemaGeheugen();
+    const base = `mem:/knooppunt/${++loads}/`;
+    const url = (name: string): string => base + name.split(/[\\/]+/).map(encodeURIComponent).join('/');
+
+    const model: Model = { elements: new Map(), types: new Map(), groups: new Map() };
+    const vocab = { names: new Set<string>(), types: new Set<string>(BUILT_IN_TYPES), values: new Set<string>(), namespaces: new Set<string>() };
+
+    for (const [name, data] of Object.entries(bytes)) g.add(url(name), data);
+    try {
+      return g.sealed(() => {
+        for (const [name, data] of Object.entries(bytes)) {
+          let doc: XmlDocument;
+          try {
+            doc = XmlDocument.fromBuffer(data, { url: url(name), option: PARSE_OPTIONS });
+          } catch (err) {
+            throw new Error(`cannot read ${name}: ${details(err)}`);
+          }
+          try {
+            readSchema(doc, model, vocab);
+          } finally {
+            doc.dispose();
+          }
+        }
+        const schema = XmlDocument.fromBuffer(bytes[entry]!, { url: url(entry), option: PARSE_OPTIONS });
+        try {
+          return new XsdSchemaSet(schema, XsdValidator.fromDoc(schema), model, vocab, options.hooks ?? {});
+        } catch (err) {
+          schema.dispose();
+          throw new Error(`cannot compile ${entry}: ${details(err)}`);
+        }
+      });
+    } finally {
+      for (const name of Object.keys(bytes)) g.remove(url(name));
+    }
+  }
+
+  /**
+   * Validates one document. Returns the issues, empty when the document is valid. A document that
+   * is not well-formed gives one issue with its line; a DOCTYPE is refused.
+   */
+  validate(xml: string | Uint8Array): XsdIssue[] {
+    if (this.disposed) throw new Error('XsdSchemaSet: already disposed');
+    return schemaGeheugen().sealed(() => {
+      let doc: XmlDocument;
+      try {
+        doc = typeof xml === 'string' ? XmlDocument.fromString(xml, { encoding: 'utf-8', option: PARSE_OPTIONS }) : XmlDocument.fromBuffer(xml, { option: PARSE_OPTIONS });
+      } catch (err) {
+        // libxml2's parse messages may quote document content: keep only the position.
+        const first = err instanceof XmlLibError ? err.details.find((d) => d.level >= 2) : undefined;
+        return [{ ...(first && first.line > 0 ? { line: first.line } : {}), message: 'document is not well-formed XML' }];
+      }
+      try {
+        if (doc.dtd) return [{ message: 'document type declarations (DOCTYPE) are not allowed' }];
+        try {
+          this.validator.validate(doc);
+          return [];
+        } catch (err) {
+          if (!(err instanceof XmlLibError)) throw err;
+          const found = err.details.filter((d) => d.level >= 2);
+          const issues = found.slice(0, MAX_ISSUES).map((d) => this.describe(d, this.plekVan(doc, d.xpath)));
+          if (issues.length === 0) issues.push({ message: 'document does not conform to the schema' });
+          if (found.length > MAX_ISSUES) issues.push({ message: `${found.length - MAX_ISSUES} more issues not shown` });
+          return issues;
+        }
+      } finally {
+        doc.dispose();
+      }
+    });
+  }
+
+  /**
+   * The children declared for the element at this path (namespace URI and local name from the
+   * root), as the XSDs' content model gives them; `undefined` when the path is not declared.
+   */
+  childrenOf(path: ReadonlyArray<{ ns: string; name: string }>): ChildDecl[] | undefined {
+    const [root, ...rest] = path;
+    if (!root) return undefined;
+    const decl = this.model.elements.get(clarkName(root.ns, root.name));
+    if (!decl) return undefined;
+    let type = typeOfElement(this.model, decl);
+    for (const step of rest) {
+      const child = childParticle(this.model, type, step.ns, step.name);
+      if (!child) return undefined;
+      type = typeOfElement(this.model, child);
+    }
+    return flatten(this.model, type);
+  }
+
+  /** Frees the compiled schema. The instance cannot validate afterwards. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.validator.dispose();
+    this.schema.dispose();
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * An element or attribute name from the document, safe to show: a name of the schemas, or a
+   * plain name without long digit runs (names are markup, but a sender could still write
+   * `<X999993653>`).
+   */
+  private safeName(name: string | undefined): string {
+    if (name && this.vocabulary.names.has(name)) return name;
+    return name && /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(name) && !/[0-9]{4}/.test(name) ? name : WITHHELD;
+  }
+
+  /** `{ns}Local` names from an "Expected is ( … )" list, kept only when the schemas declare them. */
+  private expectedNames(text: string): Array<{ ns: string; name: string }> {
+    const out: Array<{ ns: string; name: string }> = [];
+    for (const m of text.matchAll(/\{([^{}]*)\}([A-Za-z_][A-Za-z0-9_.-]*)/g)) {
+      if (this.vocabulary.namespaces.has(m[1]!) && this.vocabulary.names.has(m[2]!)) out.push({ ns: m[1]!, name: m[2]! });
+    }
+    return out;
+  }
+
+  private schemaValue(v: string | undefined): string | undefined {
+    return v !== undefined && this.vocabulary.values.has(v) ? v : undefined;
+  }
+
+  private schemaType(t: string | undefined): string | undefined {
+    const local = t?.replace(/^\{[^{}]*\}/, '');
+    return local !== undefined && this.vocabulary.types.has(local) ? local : undefined;
+  }
+
+  /** Declared children at a document position: the hook's answer, else the XSD content model. */
+  private declaredChildren(names: readonly string[], namespaces: readonly string[]): readonly ChildDecl[] | undefined {
+    if (this.hooks.childrenOf) return this.hooks.childrenOf(names);
+    return this.childrenOf(names.map((name, i) => ({ name, ns: namespaces[i] ?? '' })));
+  }
+
+  /**
+   * Finds the element of a libxml2 node path (xmlGetNodePath: `/*` + `/*[2]` for elements in a
+   * default namespace, `/p:Name[2]` for prefixed ones, `/@attr` for an attribute) and describes it
+   * in local names.
+   */
+  private plekVan(doc: XmlDocument, xpath: string | undefined): Plek | undefined {
+    if (!xpath?.startsWith('/')) return undefined;
+    let node: XmlElement;
+    try {
+      node = doc.root;
+    } catch {
+      return undefined;
+    }
+    const steps = xpath.slice(1).split('/');
+    for (const [i, step] of steps.entries()) {
+      if (step.startsWith('@')) break;
+      const m = /^(?:([^:[\]]+):)?([^:[\]]+)(?:\[(\d+)\])?$/.exec(step);
+      if (!m) return undefined;
+      const [, prefix, name, index] = m;
+      if (i === 0) continue; // the root
+      const matches = elementChildren(node).filter((c) => name === '*' || (c.name === name && c.prefix === (prefix ?? '')));
+      const next = matches[Number(index ?? '1') - 1];
+      if (!next) return undefined;
+      node = next;
+    }
+    const chain: XmlElement[] = [];
+    for (let n: XmlElement | null = node; n; n = n.parent) chain.unshift(n);
+    const path = chain
+      .map((n) => {
+        const name = this.safeName(n.name);
+        const parent = n.parent;
+        if (!parent) return name;
+        const same = elementChildren(parent).filter((c) => c.name === n.name && c.namespaceUri === n.namespaceUri);
+        return same.length > 1 ? `${name}[${same.findIndex((c) => c.isSameNode(n)) + 1}]` : name;
+      })
+      .join('/');
+    return { names: chain.map((n) => n.name), namespaces: chain.map((n) => n.namespaceUri), path: `/${path}`, node };
+  }
+
+  private describe(detail: ErrorDetail, plek: Plek | undefined): XsdIssue {
+    const msg = detail.message;
+    const line = detail.line > 0 ? detail.line : undefined;
+    const name = this.safeName(plek?.names.at(-1) ?? /^Element '(?:\{[^{}]*\})?([^'{}]*)'/.exec(msg)?.[1]);
+    const at = (message: string, where = plek?.path): XsdIssue => ({ ...(line !== undefined ? { line } : {}), ...(where ? { element: where } : {}), message });
+    const attribute = ON_ATTRIBUTE.exec(msg)?.[1];
+    /** The subject of a value message: the element, or the attribute on it. */
+    const subject = attribute !== undefined ? `${name}: attribute ${this.safeName(attribute)}` : name;
+    let m: RegExpExecArray | null;
+
+    if (/No matching global declaration available for the validation root\.\s*$/.test(msg)) {
+      const ns = plek?.namespaces[0] ?? '';
+      const hooked = this.hooks.rootNotDeclared?.({ name: plek?.names[0] ?? '', ns, safeName: name });
+      if (hooked !== undefined) return at(hooked);
+      const elsewhere = [...this.model.elements.values()].find((e) => e.name === plek?.names[0]);
+      return at(elsewhere ? `${name}: root element is in the wrong namespace (expected ${elsewhere.ns})` : `${name}: root element is not declared by the schema`);
+    }
+    if ((m = MISSING.exec(msg))) {
+      const expected = this.expectedNames(m[1]!).map((e) => e.name);
+      const sequence = plek ? this.declaredChildren(plek.names, plek.namespaces) : undefined;
+      const missing = sequence ? missingRequired(sequence, expected) : [];
+      if (missing.length > 0) return at(`${name}: missing child element${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
+      return at(expected.length > 0 ? `${name}: missing child element ${list(expected)}` : `${name}: missing child element`);
+    }
+    if ((m = NOT_EXPECTED.exec(msg))) {
+      const expected = this.expectedNames(m[1] ?? '');
+      const names = expected.map((e) => e.name);
+      const node = plek?.node;
+      const sameName = expected.find((e) => e.name === plek?.names.at(-1));
+      if (node && sameName && sameName.ns !== node.namespaceUri) {
+        return at(`${name}: element is in the wrong namespace (expected ${sameName.ns})`);
+      }
+      const parentNames = plek?.names.slice(0, -1);
+      const parentPath = plek?.path.slice(0, plek.path.lastIndexOf('/')) || undefined;
+      const sequence = parentNames && plek ? this.declaredChildren(parentNames, plek.namespaces.slice(0, -1)) : undefined;
+      const parentName = this.safeName(parentNames?.at(-1));
+      if (sequence && plek && sequence.some((d) => d.name === plek.names.at(-1))) {
+        const missing = missingRequired(sequence, names, plek.names.at(-1));
+        if (missing.length > 0) return at(`${parentName}: missing child element${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, parentPath);
+        return at(`${name}: element not expected here (out of order or repeated)${names.length > 0 ? `; expected ${list(names)}` : ''}`);
+      }
+      const hooked = plek ? this.hooks.notDeclared?.(plek.names, name) : undefined;
+      if (hooked !== undefined) return at(hooked);
+      return at(`${name}: element not allowed here${names.length > 0 ? `; expected ${list(names)}` : ''}`);
+    }
+    if ((m = /\[facet 'pattern'\] The value [\s\S]* is not accepted by the pattern '([^]*)'\.\s*$/.exec(msg))) {
+      const p = this.schemaValue(m[1]);
+      return at(`${subject}: value does not match the required pattern${p ? ` ${p}` : ''}`);
+    }
+    if ((m = /\[facet 'enumeration'\] The value [\s\S]* is not an element of the set \{([^{}]*)\}\.\s*$/.exec(msg))) {
+      const values = [...m[1]!.matchAll(/'([^']*)'/g)].map((v) => this.schemaValue(v[1]));
+      const allowed = values.every((v) => v !== undefined) ? values.join(', ') : undefined;
+      return at(`${subject}: value is not one of the allowed values${allowed ? ` ${allowed}` : ''}`);
+    }
+    if ((m = /\[facet '(minLength|maxLength|length)'\][\s\S]* the allowed (?:minimum |maximum )?length of '(\d+)'\.\s*$/.exec(msg))) {
+      const n = this.schemaValue(m[2]);
+      const what = m[1] === 'minLength' ? 'shorter than the minimum length' : m[1] === 'maxLength' ? 'longer than the maximum length' : 'not of the required length';
+      return at(`${subject}: value is ${what}${n ? ` ${n}` : ''}`);
+    }
+    if ((m = /\[facet '(minInclusive|maxInclusive)'\][\s\S]* the (?:minimum|maximum) value allowed \('([^']*)'\)\.\s*$/.exec(msg))) {
+      const n = this.schemaValue(m[2]);
+      return at(`${subject}: value is ${m[1] === 'minInclusive' ? 'less than the minimum' : 'greater than the maximum'}${n ? ` ${n}` : ''}`);
+    }
+    if ((m = /\[facet 'totalDigits'\][\s\S]* has more digits than are allowed \('(\d+)'\)\.\s*$/.exec(msg))) {
+      const n = this.schemaValue(m[1]);
+      return at(`${subject}: value has more digits than allowed${n ? ` (${n})` : ''}`);
+    }
+    if ((m = /is not a valid value of the (?:local )?(?:atomic|list|union) type(?: '([^']*)')?\.\s*$/.exec(msg))) {
+      const t = this.schemaType(m[1]);
+      return at(`${subject}: value is not valid for type ${t ?? 'of this element'}`);
+    }
+    if ((m = /does not match the fixed value constraint '([^']*)'\.\s*$/.exec(msg))) {
+      const v = this.schemaValue(m[1]);
+      return at(`${subject}: value must be${v !== undefined ? ` ${v}` : ' the fixed value of the schema'}`);
+    }
+    if ((m = /^Element '[^']*': The attribute '(?:\{[^{}]*\})?([^'{}]*)' is required but missing\.\s*$/.exec(msg))) {
+      return at(`${name}: missing attribute ${this.safeName(m[1])}`);
+    }
+    if (/Character content other than whitespace is not allowed because the content type is 'element-only'\.\s*$/.test(msg)) {
+      return at(`${name}: text is not allowed here, only child elements`);
+    }
+    if (/Character content is not allowed, because the content type is empty\.\s*$/.test(msg) || /Element content is not allowed, because the content type is empty\.\s*$/.test(msg)) {
+      return at(`${name}: content is not allowed here, the element must be empty`);
+    }
+    if (/Element content is not allowed, because the (?:type definition is simple|content type is a simple type definition)\.\s*$/.test(msg)) {
+      return at(`${name}: child elements are not allowed here, only a value`);
+    }
+    if (/specified by xsi:type, is blocked or not validly derived/.test(msg) || /The QName value [\s\S]* of the xsi:type attribute/.test(msg)) {
+      return at(`${name}: xsi:type is not allowed here`);
+    }
+    if (/The element is not 'nillable'\.\s*$/.test(msg)) return at(`${name}: element may not be nil`);
+    if (/'nilled'/.test(msg) || /since it is nilled/.test(msg)) return at(`${name}: an element with xsi:nil="true" must be empty`);
+    if ((m = /^Element '[^]*', attribute '(?:\{[^{}]*\})?([^'{}]*)': The attribute [\s\S]* is not allowed\.\s*$/.exec(msg))) {
+      return at(`${name}: attribute ${this.safeName(m[1])} is not allowed`);
+    }
+    return at(`${subject}: content does not conform to the schema`);
+  }
+}
+
+function details(err: unknown): string {
+  return err instanceof XmlLibError ? err.details.map((d) => d.message.trim()).join('; ') : String(err);
+}
