@@ -297,11 +297,14 @@ describe('StUF:noValue survives both ways', () => {
     expect(kennisgevingNaarJson(root, 'updateZaak', mappings)).toEqual(json);
 
     const document = clone((jsonFixture('voegZaakdocumentToe_EdcLk01') as { document: JsonZaakdocument }).document);
-    Object.assign(document, { beschrijving: null, versie: null, geenWaarde: { verzenddatum: 'geenWaarde', beschrijving: 'waardeOnbekend', versie: 'nietOndersteund' } });
+    Object.assign(document, { beschrijving: null, versie: null, inhoud: null, geenWaarde: { verzenddatum: 'geenWaarde', beschrijving: 'waardeOnbekend', versie: 'nietOndersteund', inhoud: 'waardeOnbekend' } });
     const edc = { operatie: 'voegZaakdocumentToe', mutatiesoort: 'T', document };
     expect(jsonTypes.check(jsonTypes.get('zaak-kennisgeving')!, edc)).toEqual([]);
     const edcRoot = naarXml(edc, stuurgegevensVan(parseXml(xmlFixture('voegZaakdocumentToe_EdcLk01'))));
     expect(attr(kind(objecten(edcRoot)[0]!, 'versie'), 'noValue')).toBe('nietOndersteund');
+    // StUF:bestandsnaam is required on ZKN:inhoud, also without content
+    const inhoud = kind(objecten(edcRoot)[0]!, 'inhoud')!;
+    expect([inhoud.attrs[clark(XSI, 'nil')], attr(inhoud, 'noValue'), attr(inhoud, 'bestandsnaam'), inhoud.text]).toEqual(['true', 'waardeOnbekend', 'aanvraagformulier.pdf', '']);
     expect(kennisgevingNaarJson(edcRoot, 'voegZaakdocumentToe', mappings)).toEqual(edc);
   });
 
