@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express, { type RequestHandler } from 'express';
-import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -25,10 +24,10 @@ const OPERATIONS: Record<string, string> = {
   [ACTION.voegZaakdocumentToe]: 'voegZaakdocumentToe_EdcLk01',
 };
 
-// The test WSDL always; the real ZDS WSDL as well once it is there.
-const FIXTURE = resolve('test/fixtures-soap/zds_OntvangAsynchroon.wsdl');
-const REAL = resolve('schemas/stuf/zds0120/zds_OntvangAsynchroon.wsdl');
-const WSDLS = existsSync(REAL) ? [FIXTURE, REAL] : [FIXTURE];
+// The real ZDS WSDL, and the minimal test WSDL (whose schemas import each other across folders).
+const REAL = 'schemas/stuf/zds0120/zds_OntvangAsynchroon.wsdl';
+const FIXTURE = 'test/fixtures-soap/zds_OntvangAsynchroon.wsdl';
+const WSDLS = [REAL, FIXTURE];
 
 const PARTY: Party = {
   id: 'zaaksysteem-0153',
@@ -91,7 +90,7 @@ describe.each(WSDLS)('soapEndpoint with %s', (wsdlPath) => {
 
   beforeAll(async () => {
     endpoint = soapEndpoint({
-      wsdlPath,
+      wsdlPath: resolve(wsdlPath),
       operations: OPERATIONS,
       maxBodyBytes: 64 * 1024,
       xmlLimits: { maxDepth: 32, maxElements: 10_000 },
@@ -156,7 +155,7 @@ describe.each(WSDLS)('soapEndpoint with %s', (wsdlPath) => {
     });
 
     it('serves only the files the WSDL imports, by name', async () => {
-      for (const q of ['xsd=nope.xsd', 'xsd=../../../package.json', `xsd=${encodeURIComponent(wsdlPath)}`, 'xsd=']) {
+      for (const q of ['xsd=nope.xsd', 'xsd=../../../package.json', `xsd=${encodeURIComponent(resolve(wsdlPath))}`, `xsd=${wsdlPath.split('/').pop()!}`, 'xsd=']) {
         expect((await fetch(`${url()}?${q}`)).status).toBe(404);
       }
     });
@@ -362,12 +361,12 @@ describe('soapEndpoint start-up', () => {
   };
 
   it('refuses an operation the WSDL does not have', async () => {
-    const e = soapEndpoint({ ...base, wsdlPath: FIXTURE, operations: { 'urn:x': 'geefZaakdetails_ZakLv01' } });
+    const e = soapEndpoint({ ...base, wsdlPath: resolve(REAL), operations: { 'urn:x': 'geefZaakdetails_ZakLv01' } });
     await expect(e.ready).rejects.toThrow(/no operation geefZaakdetails_ZakLv01/);
   });
 
   it('refuses a SOAPAction that differs from the WSDL binding', async () => {
-    const e = soapEndpoint({ ...base, wsdlPath: FIXTURE, operations: { 'urn:other': 'creeerZaak_ZakLk01' } });
+    const e = soapEndpoint({ ...base, wsdlPath: resolve(REAL), operations: { 'urn:other': 'creeerZaak_ZakLk01' } });
     await expect(e.ready).rejects.toThrow(/SOAPAction/);
   });
 
@@ -377,7 +376,7 @@ describe('soapEndpoint start-up', () => {
 
   it('answers a Server fault while its WSDL contract is broken', async () => {
     const errors: string[] = [];
-    const e = soapEndpoint({ ...base, wsdlPath: FIXTURE, operations: { 'urn:x': 'nope' }, onError: (err, ctx) => errors.push(ctx) });
+    const e = soapEndpoint({ ...base, wsdlPath: resolve(REAL), operations: { 'urn:x': 'nope' }, onError: (err, ctx) => errors.push(ctx) });
     await e.ready.catch(() => undefined);
     const app = express();
     app.use('/s', e);
@@ -396,5 +395,83 @@ describe('soapEndpoint start-up', () => {
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
     }
+  });
+});
+
+// The three ZDS endpoints of docs/stuf/zds.md on the real WSDLs: the operation tables check out
+// against the bindings, a node-soap client reads each WSDL (and its imports across folders) from
+// ?wsdl and reaches every operation; handle sees the right operation and request element.
+const ZDS_DIR = resolve('schemas/stuf/zds0120');
+const ZDS_ENDPOINTS: Array<{ service: string; operations: Array<{ op: string; action: string; request: string; answer: string }> }> = [
+  {
+    service: 'VerwerkSynchroonVrijBericht',
+    operations: [{ op: 'genereerZaakIdentificatie_Di02', action: 'genereerZaakIdentificatie_Di02', request: 'genereerZaakIdentificatie_Di02', answer: 'ZKN:genereerZaakIdentificatie_Du02' }],
+  },
+  {
+    service: 'OntvangAsynchroon',
+    operations: [
+      { op: 'creeerZaak_ZakLk01', action: 'creeerZaak_Lk01', request: 'zakLk01', answer: 'StUF:Bv03Bericht' },
+      { op: 'updateZaak_ZakLk01', action: 'updateZaak_Lk01', request: 'zakLk01', answer: 'StUF:Bv03Bericht' },
+      { op: 'actualiseerZaakstatus_ZakLk01', action: 'actualiseerZaakstatus_Lk01', request: 'zakLk01', answer: 'StUF:Bv03Bericht' },
+      { op: 'voegZaakdocumentToe_EdcLk01', action: 'voegZaakdocumentToe_Lk01', request: 'edcLk01', answer: 'StUF:Bv03Bericht' },
+    ],
+  },
+  {
+    service: 'BeantwoordVraag',
+    operations: [
+      { op: 'geefZaakdetails_ZakLv01', action: 'geefZaakdetails_Lv01', request: 'zakLv01', answer: 'ZKN:zakLa01' },
+      { op: 'geefLijstZaakdocumenten_ZakLv01', action: 'geefLijstZaakdocumenten_Lv01', request: 'zakLv01', answer: 'ZKN:zakLa01' },
+      { op: 'geefZaakdocumentLezen_EdcLv01', action: 'geefZaakdocumentLezen_Lv01', request: 'edcLv01', answer: 'ZKN:edcLa01' },
+    ],
+  },
+];
+describe('the ZDS WSDLs', () => {
+  let server: Server;
+  let base: string;
+  const calls: SoapCall[] = [];
+
+  beforeAll(async () => {
+    const app = express();
+    for (const e of ZDS_ENDPOINTS) {
+      const answers = new Map(e.operations.map((o) => [o.op, o.answer]));
+      const endpoint = soapEndpoint({
+        wsdlPath: resolve(ZDS_DIR, `zds_${e.service}.wsdl`),
+        operations: Object.fromEntries(e.operations.map((o) => [`${ZKN}/${o.action}`, o.op])),
+        maxBodyBytes: 1024 * 1024,
+        xmlLimits: {},
+        authenticate,
+        handle: async (call) => {
+          calls.push(call);
+          const [prefix, name] = answers.get(call.operation)!.split(':') as [string, string];
+          return { xml: `<${prefix}:${name} xmlns:${prefix}="${prefix === 'StUF' ? STUF : ZKN}"/>` };
+        },
+        onRefused: async () => undefined,
+      });
+      await endpoint.ready;
+      app.use(`/stuf/zds/${e.service}`, endpoint);
+    }
+    server = app.listen(0, '127.0.0.1');
+    await new Promise<void>((ok) => server.once('listening', () => ok()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((ok) => server.close(() => ok()));
+  });
+
+  it.each(ZDS_ENDPOINTS)('$service: a node-soap client reaches every operation', async ({ service, operations }) => {
+    calls.length = 0;
+    const client = await soap.createClientAsync(`${base}/stuf/zds/${service}?wsdl`);
+    client.addHttpHeader('Authorization', `Bearer ${KEY}`);
+    const described = Object.values(client.describe() as Record<string, Record<string, Record<string, unknown>>>)[0]!;
+    expect(Object.keys(Object.values(described)[0]!).sort()).toEqual(operations.map((o) => o.op).sort());
+    for (const o of operations) {
+      const call = (client as unknown as Record<string, (args: unknown) => Promise<[unknown, string]>>)[`${o.op}Async`]!;
+      const [, raw] = await call({ _xml: `<ZKN:${o.request} xmlns:ZKN="${ZKN}"/>` });
+      const [prefix, name] = o.answer.split(':') as [string, string];
+      expect(raw).toBe(soapEnvelope(`<${prefix}:${name} xmlns:${prefix}="${prefix === 'StUF' ? STUF : ZKN}"/>`));
+    }
+    expect(calls.map((c) => [c.operation, c.soapAction, c.body.ns, c.body.name])).toEqual(operations.map((o) => [o.op, `${ZKN}/${o.action}`, ZKN, o.request]));
   });
 });
