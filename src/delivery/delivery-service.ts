@@ -5,6 +5,7 @@ import type { Db } from '../store/db.js';
 import { backoffDelayMs } from './backoff.js';
 import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
 import { depositInMailbox } from './transports/mailbox.js';
+import { sendStuf } from './transports/stuf.js';
 import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
 
 export type AttemptOutcome =
@@ -47,7 +48,7 @@ export class DeliveryService {
     if (!dest0) return { kind: 'not-claimed' };
     const destination = this.destinations.get(dest0.destinationId);
     // The lease outlives the attempt itself; after a crash the row is taken again once it runs out.
-    const leaseMs = (destination?.type === 'webhook' ? (destination.timeoutMs ?? 10000) : 0) + (this.opts.leaseMarginMs ?? 30000);
+    const leaseMs = (destination?.type === 'webhook' || destination?.type === 'stuf' ? (destination.timeoutMs ?? 10000) : 0) + (this.opts.leaseMarginMs ?? 30000);
     const d = await outbox.claim(this.db, deliveryId, leaseMs);
     if (!d) return { kind: 'not-claimed' };
 
@@ -59,6 +60,11 @@ export class DeliveryService {
       outcome = { ok: false, permanent: true, error: 'destination is no longer configured' };
     } else if (destination.type === 'webhook') {
       outcome = await this.sendToWebhook(destination, d, meta);
+    } else if (destination.type === 'stuf') {
+      const payload = await this.log.readPayload(d.payloadId);
+      outcome = payload?.content
+        ? await sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id })
+        : { ok: false, permanent: true, error: 'payload is no longer available' };
     } else {
       outcome = { ok: true, permanent: false };
     }
