@@ -1,10 +1,12 @@
 /**
- * SOAP 1.1 envelopes as text, for the StUF channel (server answers and outbound calls).
+ * SOAP 1.1 envelopes for the StUF channel (server answers and outbound calls): reading one, and
+ * writing one around a payload.
  *
  * The payload goes in as the caller built it, byte for byte: StUF needs its exact namespaces and
- * prefixes, so nothing here re-serialises it. Only a leading BOM / XML declaration is dropped,
- * because neither may appear inside the Body.
+ * prefixes, so nothing re-serialises it. Only a leading BOM / XML declaration is dropped, because
+ * neither may appear inside the Body. The writers are the StUF standard's (berichten.ts).
  */
+import { soapEnvelope as buildEnvelope, soapFault as buildFault } from '../../standards/stuf/berichten.js';
 import type { XmlElement } from '../../xml/parse.js';
 
 export const SOAP11_NS = 'http://schemas.xmlsoap.org/soap/envelope/';
@@ -13,39 +15,12 @@ export const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 /** SOAP 1.1 fault codes (§4.4.1); StUF uses Client and Server, the other two are envelope-level. */
 export type SoapFaultCode = 'Client' | 'Server' | 'VersionMismatch' | 'MustUnderstand';
 
-const XML_DECLARATION = /^\uFEFF?\s*<\?xml\s[^?]*\?>\s*/;
-
-/** The element text without a leading BOM or XML declaration; anything else is kept as is. */
-export function withoutXmlDeclaration(xml: string): string {
-  return xml.replace(XML_DECLARATION, '');
-}
-
-/** A SOAP 1.1 envelope with `bodyXml` (one element, e.g. a Bv03Bericht) as the Body's content. */
-export function soapEnvelope(bodyXml: string): string {
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?><soapenv:Envelope xmlns:soapenv="${SOAP11_NS}"><soapenv:Body>` +
-    withoutXmlDeclaration(bodyXml) +
-    '</soapenv:Body></soapenv:Envelope>'
-  );
-}
+/** A SOAP 1.1 envelope with `bodyXml` (one element, e.g. a Bv03Bericht) as the Body, byte for byte. */
+export const soapEnvelope: (bodyXml: string) => string = buildEnvelope;
 
 /** A SOAP 1.1 Fault envelope; `detailXml` (e.g. a Fo02Bericht) goes into `detail` unchanged. */
 export function soapFaultEnvelope(code: SoapFaultCode, faultString: string, detailXml?: string): string {
-  return soapEnvelope(
-    `<soapenv:Fault><faultcode>soapenv:${code}</faultcode><faultstring>${escapeXmlText(faultString)}</faultstring>` +
-      (detailXml !== undefined ? `<detail>${withoutXmlDeclaration(detailXml)}</detail>` : '') +
-      '</soapenv:Fault>',
-  );
-}
-
-/** Escapes text content (and double-quoted attribute values); characters XML cannot carry become U+FFFD. */
-export function escapeXmlText(text: string): string {
-  return text
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return buildFault(code, faultString, detailXml);
 }
 
 /** The SOAPAction header value without its surrounding quotes (SOAP 1.1 §6.1.1 quotes it; many clients do not). */
