@@ -37,6 +37,11 @@ import { DbRegister } from './standards/istandaarden/register-db.js';
 import { istandaardenRouteMappings } from './standards/istandaarden/route-mappings.js';
 import { IstandaardenStandard, jsonBerichtType } from './standards/istandaarden/standard.js';
 import { XsdValidators } from './standards/istandaarden/schema/validator.js';
+import { stufChannel } from './channels/stuf/channel.js';
+import { STUF_ROUTE_MAPPINGS, stufRouteMappings } from './standards/stuf/route-mappings.js';
+import { JSON_KENNISGEVING, STUF_STANDARD, StufStandard } from './standards/stuf/standard.js';
+import { StufSchemas } from './standards/stuf/validator.js';
+import { ZaakRegister } from './zaken/zaak-register.js';
 import { createAjv } from './util/ajv.js';
 import { projectRoot } from './util/paths.js';
 
@@ -91,8 +96,11 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const declarative = loadMappings(env.mappingsDir);
   const mappings = new Map<string, RouteMapping>(declarative);
   for (const codec of istandaardenRouteMappings(declarative)) mappings.set(codec.name, codec);
+  // Checked before anything is opened: the StUF codecs need the store and join the map below.
   for (const route of config.routes) {
-    if (!mappings.has(route.mapping)) throw new Error(`${env.configPath}: route '${route.id}' names unknown mapping '${route.mapping}'`);
+    if (!mappings.has(route.mapping) && !STUF_ROUTE_MAPPINGS.includes(route.mapping)) {
+      throw new Error(`${env.configPath}: route '${route.id}' names unknown mapping '${route.mapping}'`);
+    }
   }
 
   const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
@@ -102,6 +110,13 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const router = new Router(config, destinations);
   const jsonTypes = new JsonMessageTypes(join(env.schemasDir, 'json'));
   const standards = new Map<string, Standard>([['json', new JsonStandard(jsonTypes)]]);
+  const zaken = new ZaakRegister(db, ring);
+  const stufSchemas = await StufSchemas.load(join(env.schemasDir, 'stuf'));
+  const stufJson = new JsonMessageTypes(join(env.schemasDir, 'stuf', 'json'));
+  standards.set(STUF_STANDARD, new StufStandard({ schemas: stufSchemas, parties, zaken, jsonTypes: stufJson, mappings: declarative }));
+  for (const codec of stufRouteMappings({ mappings: declarative, parties, destinations, zaken, schemas: stufSchemas, eigenApplicatie: env.stufApplicatie })) {
+    mappings.set(codec.name, codec);
+  }
   const istandaardenJson = new JsonMessageTypes(join(env.schemasDir, 'istandaarden', 'json'));
   const xsd = await XsdValidators.load(join(env.schemasDir, 'istandaarden'));
   const register = new DbRegister(db);
@@ -143,7 +158,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     mailbox: new Mailbox(db, log),
     validateEnvelope: createAjv().compile(envelopeSchema),
     maxBodyBytes: env.maxBodyBytes,
-    standardFor: (messageType) => jsonBerichtType(messageType)?.standaard ?? 'json',
+    standardFor: (messageType) => (messageType === JSON_KENNISGEVING ? STUF_STANDARD : (jsonBerichtType(messageType)?.standaard ?? 'json')),
   });
   const mailbox = new Mailbox(db, log);
   const istandaarden = istandaardenChannel({
@@ -157,6 +172,24 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     maxBodyBytes: env.istandaardenMaxBytes,
     xmlLimits: { maxBytes: env.istandaardenMaxBytes, maxDepth: 32, maxElements: 2_000_000 },
   });
+  const stuf = stufChannel({
+    schemasDir: join(env.schemasDir, 'stuf'),
+    authenticate: authenticate(parties, (req, result) => {
+      logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
+      void pipeline.logRefusedRequest('stuf', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
+    }),
+    pipeline,
+    parties,
+    zaken,
+    schemas: stufSchemas,
+    mappings: declarative,
+    maxBodyBytes: env.maxBodyBytes,
+    xmlLimits: { maxBytes: env.maxBodyBytes, maxDepth: 48, maxElements: 200_000 },
+    logger,
+    eigenApplicatie: env.stufApplicatie,
+  });
+  // A ZDS WSDL that does not load, or does not fit the operation table, stops the start.
+  await Promise.all(stuf.map((e) => e.router.ready));
   const app = createHttpApp({
     logger,
     metrics,
@@ -165,8 +198,13 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    channels: [{ path: '/istandaarden/v1', router: istandaarden }],
-    openApi: openApiDocument(envelopeSchema, [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson)], version, istandaardenJson.all()),
+    channels: [{ path: '/istandaarden/v1', router: istandaarden }, ...stuf],
+    openApi: openApiDocument(
+      envelopeSchema,
+      [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson), ...stufJson.all().filter((t) => t.name === JSON_KENNISGEVING)],
+      version,
+      [...istandaardenJson.all(), ...stufJson.all().filter((t) => t.name !== JSON_KENNISGEVING)],
+    ),
     isShuttingDown: () => shuttingDown,
     onRefused: (reason, detail) => void pipeline.logRefusedRequest('rest', reason, detail).catch(() => undefined),
   });

@@ -19,6 +19,8 @@ export interface GatewayEnv {
   maxBodyBytes: number;
   /** Largest iJw/iWmo bericht accepted on the provider channel (the GGk's limit is 25 MB). */
   istandaardenMaxBytes: number;
+  /** The applicatie name knooppunt uses for itself in StUF stuurgegevens. */
+  stufApplicatie: string;
   deliveryConcurrency: number;
   reconcileIntervalMs: number;
   shutdownTimeoutMs: number;
@@ -55,6 +57,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     logLevel: env.LOG_LEVEL ?? 'info',
     maxBodyBytes: int(env.KNOOPPUNT_MAX_BODY_BYTES, 5 * 1024 * 1024, 'KNOOPPUNT_MAX_BODY_BYTES'),
     istandaardenMaxBytes: int(env.KNOOPPUNT_ISTANDAARDEN_MAX_BYTES, 25 * 1024 * 1024, 'KNOOPPUNT_ISTANDAARDEN_MAX_BYTES'),
+    stufApplicatie: env.KNOOPPUNT_STUF_APPLICATIE ?? 'knooppunt',
     deliveryConcurrency: int(env.KNOOPPUNT_DELIVERY_CONCURRENCY, 8, 'KNOOPPUNT_DELIVERY_CONCURRENCY'),
     reconcileIntervalMs: int(env.KNOOPPUNT_RECONCILE_MS, 5000, 'KNOOPPUNT_RECONCILE_MS'),
     shutdownTimeoutMs: int(env.KNOOPPUNT_SHUTDOWN_TIMEOUT_MS, 15000, 'KNOOPPUNT_SHUTDOWN_TIMEOUT_MS'),

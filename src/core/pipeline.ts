@@ -104,7 +104,13 @@ export class Pipeline {
         mapped.push({
           plan,
           mapping,
-          result: await mapping.run(msg.body, { messageId, sender: msg.sender, receiver: msg.receiver, prepared: inspection.prepared }),
+          result: await mapping.run(msg.body, {
+            messageId,
+            sender: msg.sender,
+            receiver: msg.receiver,
+            prepared: inspection.prepared,
+            destinations: plan.destinations.map((d) => d.id),
+          }),
         });
       } catch (err) {
         if (err instanceof MappingRunError) {

@@ -32,6 +32,8 @@ export interface MappingContext {
   receiver?: string;
   /** Inspection.prepared of the message's standard. */
   prepared?: unknown;
+  /** The destinations of the route being mapped for (a codec may address them, e.g. in StUF stuurgegevens). */
+  destinations?: string[];
 }
 
 /**

@@ -1,0 +1,186 @@
+/**
+ * StUF-ZKN kennisgevingen as a knooppunt standard (`stuf-zkn`). Two ways in:
+ * - a zakLk01/edcLk01 from the SOAP channel: XSD, StUF semantics (mutatiesoort, verwerkingssoort,
+ *   oud/nieuw, noValue), the zaak register (a new zaak must be new, a change must concern a known
+ *   zaak of the zender's organisatie); answered with a Bv03, or refused with a Fo02;
+ * - a JSON kennisgeving from a back office (REST message type `zaak-kennisgeving`): JSON Schema,
+ *   the same semantics, the same register checks.
+ * Accepted kennisgevingen update the zaak register in the accepting transaction.
+ */
+import type { InboundMessage, Inspection, InspectionContext, Problem, Standard } from '../../core/message.js';
+import type { CompiledMapping } from '../../mapping/index.js';
+import type { PartyRegistry } from '../../parties/registry.js';
+import type { Queryable } from '../../store/db.js';
+import { serializeXml } from '../../xml/build.js';
+import type { XmlElement } from '../../xml/parse.js';
+import type { ZaakRegister, Zaak } from '../../zaken/zaak-register.js';
+import type { JsonMessageTypes } from '../json/message-types.js';
+import { bouwBv03, bouwFo02 } from './berichten.js';
+import { fout, type StufFoutcode } from './foutcodes.js';
+import { KennisgevingError, kennisgevingNaarJson, type JsonKennisgeving, type JsonZaak, type Operatie } from './kennisgeving.js';
+import { leesStuurgegevens, StuurgegevensFout, type Stuurgegevens } from './stuurgegevens.js';
+import type { StufSchemas } from './validator.js';
+
+export const STUF_STANDARD = 'stuf-zkn';
+/** The REST message type of a JSON back office's kennisgeving. */
+export const JSON_KENNISGEVING = 'zaak-kennisgeving';
+
+/** The ZDS operation names of the kennisgevingen, and the operatie each one is. */
+export const KENNISGEVING_OPERATIES: Readonly<Record<string, Operatie>> = {
+  creeerZaak_ZakLk01: 'creeerZaak',
+  updateZaak_ZakLk01: 'updateZaak',
+  actualiseerZaakstatus_ZakLk01: 'actualiseerZaakstatus',
+  voegZaakdocumentToe_EdcLk01: 'voegZaakdocumentToe',
+};
+
+export interface StufPrepared {
+  kennisgeving: JsonKennisgeving;
+  /** The message element as received (SOAP channel), for a StUF destination. */
+  xml?: string;
+  stuurgegevens?: Stuurgegevens;
+}
+
+const XML = 'text/xml; charset=utf-8';
+
+function fo02(code: StufFoutcode, details?: string) {
+  return { contentType: XML, content: Buffer.from(bouwFo02(undefined, fout(code, details)), 'utf8'), detail: { foutcode: code } };
+}
+
+function probleem(code: StufFoutcode, location: string, message: string): Problem {
+  return { code, location, message };
+}
+
+/** Every BSN of an initiator in a kennisgeving (for the subject index; never logged as such). */
+export function initiatorBsns(k: JsonKennisgeving): string[] {
+  const zaken = 'zaak' in k ? [k.zaak] : 'oud' in k ? [k.oud, k.nieuw] : [];
+  return [...new Set(zaken.map((z) => (z.initiator as { bsn?: unknown } | undefined)?.bsn).filter((b): b is string => typeof b === 'string'))];
+}
+
+/** The zaak a kennisgeving is about. */
+export function zaakIdentificatieVan(k: JsonKennisgeving): string {
+  return 'zaak' in k ? k.zaak.identificatie : 'nieuw' in k ? k.nieuw.identificatie : k.document.zaak;
+}
+
+export class StufStandard implements Standard {
+  readonly name = STUF_STANDARD;
+
+  constructor(
+    private readonly deps: {
+      schemas: StufSchemas;
+      parties: PartyRegistry;
+      zaken: ZaakRegister;
+      jsonTypes: JsonMessageTypes;
+      mappings: ReadonlyMap<string, CompiledMapping>;
+    },
+  ) {}
+
+  async inspect(msg: InboundMessage, _ctx: InspectionContext): Promise<Inspection> {
+    if (msg.channel === 'stuf') return this.inspectXml(msg);
+    return this.inspectJson(msg);
+  }
+
+  private async inspectXml(msg: InboundMessage): Promise<Inspection> {
+    const operatie = KENNISGEVING_OPERATIES[msg.messageType];
+    if (!operatie) return { known: false, problems: [], subjects: [], answer: fo02('StUF040') };
+    const root = msg.body as XmlElement;
+    const issues = this.deps.schemas.validate(msg.raw);
+    if (issues.length > 0) {
+      const problems = issues.slice(0, 20).map((i) => probleem('StUF055', i.element ?? '/', i.message));
+      return { known: true, problems, subjects: [], answer: fo02('StUF055', problems.map((p) => `${p.location}: ${p.message}`).join('; ')) };
+    }
+    let stuurgegevens: Stuurgegevens;
+    let kennisgeving: JsonKennisgeving;
+    try {
+      stuurgegevens = leesStuurgegevens(root);
+      kennisgeving = kennisgevingNaarJson(root, operatie, this.deps.mappings);
+    } catch (err) {
+      if (err instanceof StuurgegevensFout) return refused(probleem(err.foutcode, `stuurgegevens/${err.element}`, err.message));
+      if (err instanceof KennisgevingError) return refused(probleem('StUF055', err.locatie, err.message));
+      throw err;
+    }
+    const sender = this.deps.parties.get(msg.sender);
+    const problem = await this.registerCheck(kennisgeving, sender?.stuf?.organisatie ?? sender?.code ?? '');
+    if (problem) return refused(problem);
+    const prepared: StufPrepared = { kennisgeving, xml: msg.raw.toString('utf8'), stuurgegevens };
+    return {
+      known: true,
+      problems: [],
+      subjects: initiatorBsns(kennisgeving),
+      prepared,
+      answer: { contentType: XML, content: Buffer.from(bouwBv03(stuurgegevens), 'utf8'), detail: { bericht: 'Bv03' } },
+    };
+  }
+
+  private async inspectJson(msg: InboundMessage): Promise<Inspection> {
+    if (msg.messageType !== JSON_KENNISGEVING) return { known: false, problems: [], subjects: [] };
+    const type = this.deps.jsonTypes.get(JSON_KENNISGEVING);
+    if (!type) return { known: false, problems: [], subjects: [] };
+    const payload = (msg.body as { payload?: unknown }).payload;
+    const problems = this.deps.jsonTypes.check(type, payload).map((p) => ({ location: `/payload${p.pointer === '/' ? '' : p.pointer}`, message: p.message }));
+    if (problems.length > 0) return { known: true, problems, subjects: [] };
+    const kennisgeving = payload as JsonKennisgeving;
+    const sender = this.deps.parties.get(msg.sender);
+    const problem = await this.registerCheck(kennisgeving, sender?.stuf?.organisatie ?? sender?.code ?? '');
+    if (problem) return { known: true, problems: [problem], subjects: [] };
+    const prepared: StufPrepared = { kennisgeving };
+    return { known: true, problems: [], subjects: initiatorBsns(kennisgeving), prepared };
+  }
+
+  /**
+   * A new zaak must not exist yet (StUF067); a change, a status or a document must concern a zaak
+   * knooppunt knows and that belongs to the sender's organisatie (otherwise, as for an unknown
+   * zaak, StUF064: whether another organisation's zaak exists is not the sender's to learn).
+   */
+  private async registerCheck(k: JsonKennisgeving, organisatie: string): Promise<Problem | undefined> {
+    const id = zaakIdentificatieVan(k);
+    const bestaand = await this.deps.zaken.zaak(id);
+    if (k.operatie === 'creeerZaak') {
+      return bestaand ? probleem('StUF067', '/zaak/identificatie', 'er bestaat al een zaak met deze identificatie') : undefined;
+    }
+    if (!bestaand || (bestaand.bronorganisatie && organisatie && bestaand.bronorganisatie !== organisatie)) {
+      return probleem('StUF064', k.operatie === 'voegZaakdocumentToe' ? '/document/zaak' : '/zaak/identificatie', 'zaak niet gevonden');
+    }
+    return undefined;
+  }
+
+  async recordAccepted(tx: Queryable, _msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
+    const p = inspection.prepared as StufPrepared | undefined;
+    if (p) await pasToe(this.deps.zaken, tx, p.kennisgeving, messageId);
+  }
+}
+
+function refused(problem: Problem): Inspection {
+  return { known: true, problems: [problem], subjects: [], answer: fo02(problem.code as StufFoutcode, `${problem.location}: ${problem.message}`) };
+}
+
+/** Applies an accepted kennisgeving to the zaak register: what geefZaakdetails will answer. */
+export async function pasToe(zaken: ZaakRegister, tx: Queryable, k: JsonKennisgeving, messageId: string): Promise<void> {
+  if (k.operatie === 'voegZaakdocumentToe') {
+    await zaken.bewaarDocument(tx, k.document, messageId);
+    await zaken.koppel(tx, messageId, k.document.zaak, 'document');
+    return;
+  }
+  if ('zaak' in k) {
+    await zaken.bewaarZaak(tx, k.zaak as Zaak, messageId);
+    await zaken.koppel(tx, messageId, k.zaak.identificatie, k.operatie === 'creeerZaak' ? 'aangemaakt' : 'gewijzigd');
+    return;
+  }
+  const huidig = (await zaken.zaak(k.nieuw.identificatie, tx)) ?? { identificatie: k.nieuw.identificatie };
+  await zaken.bewaarZaak(tx, wijzig(huidig, k.nieuw), messageId);
+  await zaken.koppel(tx, messageId, k.nieuw.identificatie, 'gewijzigd');
+}
+
+/** A W kennisgeving: what nieuw names replaces; what it leaves out stays; null (with its reason) clears. */
+export function wijzig(huidig: JsonZaak, nieuw: JsonZaak): Zaak {
+  const geenWaarde = { ...(huidig.geenWaarde ?? {}), ...(nieuw.geenWaarde ?? {}) };
+  for (const [veld, waarde] of Object.entries(nieuw)) if (waarde !== null && veld !== 'geenWaarde') delete geenWaarde[veld];
+  const uit: Zaak = { ...huidig, ...nieuw };
+  if (Object.keys(geenWaarde).length > 0) uit.geenWaarde = geenWaarde;
+  else delete uit.geenWaarde;
+  return uit;
+}
+
+/** The message element as XML text, as a document of its own (for the XSD and for storing). */
+export function alsDocument(body: XmlElement): string {
+  return serializeXml(body, { declaration: true });
+}
