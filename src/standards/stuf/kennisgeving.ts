@@ -22,18 +22,15 @@
  */
 import type { CompiledMapping } from '../../mapping/index.js';
 import { clark, type XmlElement } from '../../xml/parse.js';
+import { STUF_NS, STUF_PREFIXEN } from './namespaces.js';
 
-/** Namespaces of docs/stuf/zds.md, by the prefixes used there. */
-const NS = {
-  StUF: 'http://www.egem.nl/StUF/StUF0301',
-  ZKN: 'http://www.egem.nl/StUF/sector/zkn/0310',
-  BG: 'http://www.egem.nl/StUF/sector/bg/0310',
-  xsi: 'http://www.w3.org/2001/XMLSchema-instance',
-  xmime: 'http://www.w3.org/2005/05/xmlmime',
-} as const;
+const NS = STUF_NS;
 
-/** Prefix → namespace for serialising what this module builds (serializeXml's `namespaces`). */
-export const KENNISGEVING_PREFIXEN: Readonly<Record<string, string>> = NS;
+/**
+ * Prefix → namespace for serialising what this module builds (serializeXml's `namespaces`): the
+ * contract's prefixes (STUF_PREFIXEN) plus xmime for the contentType of a document's inhoud.
+ */
+export const KENNISGEVING_PREFIXEN: Readonly<Record<string, string>> = { ...STUF_PREFIXEN, xmime: STUF_NS.xmime };
 
 export type Operatie = 'creeerZaak' | 'updateZaak' | 'actualiseerZaakstatus' | 'voegZaakdocumentToe';
 export type Mutatiesoort = 'T' | 'W' | 'V' | 'E';

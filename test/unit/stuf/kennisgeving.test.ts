@@ -5,9 +5,10 @@
  * - JSON fixture → XML gives the fixture's structure back (prefixes aside) and → JSON again the fixture;
  * - StUF:noValue survives both ways, on values, groups and relations;
  * - kennisgevingen that make no StUF sense give a KennisgevingError with a location, never a value;
- * - the JSON fixtures pass their JSON Schema, whose x-knooppunt-subjects find the BSNs.
+ * - the JSON fixtures pass their JSON Schema, whose x-knooppunt-subjects find the BSNs;
+ * - every XML fixture and every XML written here passes the channel's XSD (StufSchemas).
  */
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMappings, MappingRunError, type CompiledMapping } from '../../../src/mapping/index.js';
@@ -28,6 +29,7 @@ import {
 } from '../../../src/standards/stuf/kennisgeving.js';
 import { isValidBsn } from '../../../src/standards/common/bsn.js';
 import { JsonMessageTypes } from '../../../src/standards/json/message-types.js';
+import { StufSchemas } from '../../../src/standards/stuf/validator.js';
 import { projectRoot } from '../../../src/util/paths.js';
 import { serializeXml } from '../../../src/xml/build.js';
 import { clark, parseXml, type XmlElement } from '../../../src/xml/parse.js';
@@ -42,11 +44,15 @@ const BSN = '999993653';
 
 let mappings: Map<string, CompiledMapping>;
 let jsonTypes: JsonMessageTypes;
+let xsd: StufSchemas;
 
-beforeAll(() => {
+beforeAll(async () => {
   mappings = loadMappings(join(ROOT, 'mappings', 'stuf'));
   jsonTypes = new JsonMessageTypes(join(ROOT, 'schemas', 'stuf', 'json'));
+  xsd = await StufSchemas.load();
 });
+
+afterAll(() => xsd?.dispose());
 
 const FIXTURES: { naam: string; operatie: Operatie }[] = [
   { naam: 'creeerZaak_ZakLk01', operatie: 'creeerZaak' },
@@ -66,9 +72,26 @@ function structure(el: XmlElement): unknown {
 
 const serialiseer = (root: XmlElement): string => serializeXml(root, { namespaces: KENNISGEVING_PREFIXEN, pretty: true });
 
-/** Through text, as the channel does: build, serialise, parse. */
+/**
+ * Through text, as the channel does: build, serialise, check against the XSD, parse.
+ * Mutatiesoort E is in the contract (docs/stuf/zds.md, "Kennisgevingen") but not (yet) in the
+ * StUF:Mutatiesoort of schemas/stuf/stuf0301/stuf0301.xsd: for E that one issue is tolerated.
+ */
 function naarXml(json: unknown, stuurgegevens: XmlElement): XmlElement {
-  return parseXml(serialiseer(jsonNaarKennisgeving(json, stuurgegevens, mappings)));
+  const xml = serialiseer(jsonNaarKennisgeving(json, stuurgegevens, mappings));
+  const issues = xsd.validate(xml);
+  if ((json as Json).mutatiesoort === 'E') expect(issues.filter((i) => !i.element?.endsWith('/parameters/mutatiesoort'))).toEqual([]);
+  else expect(issues).toEqual([]);
+  return parseXml(xml);
+}
+
+/** A La01 around an antwoord, with the least stuurgegevens and parameters the XSD takes. */
+function la01(root: 'zakLa01' | 'edcLa01', antwoord: XmlElement): string {
+  const el = (ns: string, prefix: string, name: string, inhoud: XmlElement[] | string): XmlElement =>
+    typeof inhoud === 'string' ? { ns, prefix, name, attrs: {}, children: [], text: inhoud } : { ns, prefix, name, attrs: {}, children: inhoud };
+  const stuurgegevens = el(ZKN, 'ZKN', 'stuurgegevens', [el(StUF, 'StUF', 'berichtcode', 'La01'), el(StUF, 'StUF', 'entiteittype', root === 'zakLa01' ? 'ZAK' : 'EDC')]);
+  const parameters = el(ZKN, 'ZKN', 'parameters', [el(StUF, 'StUF', 'indicatorVervolgvraag', 'false')]);
+  return serialiseer(el(ZKN, 'ZKN', root, [stuurgegevens, parameters, antwoord]));
 }
 
 const stuurgegevensVan = (root: XmlElement): XmlElement => root.children.find((c) => c.ns === ZKN && c.name === 'stuurgegevens')!;
@@ -126,7 +149,8 @@ describe('the mapping files', () => {
 });
 
 describe.each(FIXTURES)('$naam', ({ naam, operatie }) => {
-  it('XML fixture → exactly the JSON fixture; → XML → JSON is stable', () => {
+  it('XML fixture: valid against the XSD; → exactly the JSON fixture; → XML → JSON is stable', () => {
+    expect(xsd.validate(xmlFixture(naam))).toEqual([]);
     const root = parseXml(xmlFixture(naam));
     const eerste = kennisgevingNaarJson(root, operatie, mappings);
     expect(eerste).toEqual(jsonFixture(naam));
@@ -444,7 +468,9 @@ describe('answers (La01)', () => {
   it('zakLa01: the zaak with its documents as heeftRelevant, entiteittypen but no verwerkingssoort; reads back', () => {
     const zaak = (jsonFixture('creeerZaak_ZakLk01') as { zaak: JsonZaak }).zaak;
     const document = (jsonFixture('voegZaakdocumentToe_EdcLk01') as { document: JsonZaakdocument }).document;
-    const antwoord = parseXml(serialiseer(zaakNaarLa01Antwoord(zaak, [document, { ...document, identificatie: '0153-DOC-2026-0000458', titel: 'Beschikking' }], mappings)));
+    const antwoordElement = zaakNaarLa01Antwoord(zaak, [document, { ...document, identificatie: '0153-DOC-2026-0000458', titel: 'Beschikking' }], mappings);
+    expect(xsd.validate(la01('zakLa01', antwoordElement))).toEqual([]);
+    const antwoord = parseXml(serialiseer(antwoordElement));
     expect([antwoord.ns, antwoord.name]).toEqual([ZKN, 'antwoord']);
     const [object] = objecten(antwoord);
     const verwerkingssoorten: string[] = [];
@@ -466,7 +492,9 @@ describe('answers (La01)', () => {
 
   it('edcLa01: the document with its inhoud; reads back', () => {
     const document = (jsonFixture('voegZaakdocumentToe_EdcLk01') as { document: JsonZaakdocument }).document;
-    const antwoord = parseXml(serialiseer(documentNaarLa01Antwoord(document, mappings)));
+    const antwoordElement = documentNaarLa01Antwoord(document, mappings);
+    expect(xsd.validate(la01('edcLa01', antwoordElement))).toEqual([]);
+    const antwoord = parseXml(serialiseer(antwoordElement));
     const [object] = objecten(antwoord);
     expect([attr(object, 'entiteittype'), attr(object, 'verwerkingssoort')]).toEqual(['EDC', undefined]);
     const inhoud = kind(object!, 'inhoud')!;
