@@ -24,6 +24,9 @@
  * - When a required element is missing, libxml2 names only the first element it expected. The
  *   content model read from the XSDs (sequences, choices, groups, extensions; see
  *   {@link XsdSchemaSet.childrenOf}) lets an issue name every required element that is missing.
+ * - libxml2 ignores `fixed` on an attribute use that refers to a global attribute
+ *   (`<xs:attribute ref="StUF:entiteittype" fixed="ZAK"/>`, the StUF idiom). Those constraints are
+ *   read from the XSDs and checked after libxml2, with one XPath query per document.
  */
 import {
   ParseOption,
@@ -159,16 +162,34 @@ type Particle =
   | { k: 'group'; ref: string; min: number }
   | { k: 'any' };
 
+/** A value constraint libxml2 does not check: `fixed` on an attribute use that refers to a global attribute. */
+interface FixedAttr {
+  ns: string;
+  name: string;
+  value: string;
+}
+
+/** The attribute uses of a type or attribute group that matter here. */
+interface AttrUses {
+  fixed: FixedAttr[];
+  /** Clark names of attribute groups referred to. */
+  groups: string[];
+}
+
 interface TypeDef {
-  /** Clark name of the base type of a complexContent extension. */
+  /** Clark name of the base type of an extension (complex or simple content). */
   extends?: string;
   content?: Particle;
+  attrs?: AttrUses;
 }
 
 interface Model {
   elements: Map<string, Particle & { k: 'el' }>;
   types: Map<string, TypeDef>;
   groups: Map<string, Particle>;
+  attributeGroups: Map<string, AttrUses>;
+  /** Whether any ref+fixed attribute use exists (only then are documents walked for them). */
+  hasFixedRefs: boolean;
 }
 
 const clarkName = (ns: string, name: string): string => `{${ns}}${name}`;
@@ -268,23 +289,43 @@ function readSchema(doc: XmlDocument, model: Model, vocab: { names: Set<string>;
     return undefined;
   };
 
+  /** The attribute uses declared directly in `el` (a complexType, derivation or attributeGroup). */
+  const attrUses = (el: XmlElement): AttrUses | undefined => {
+    const uses: AttrUses = { fixed: [], groups: [] };
+    for (const c of xsdChildren(el)) {
+      const ref = attrOf(c, 'ref');
+      if (ref === undefined) continue;
+      if (c.name === 'attributeGroup') uses.groups.push(qname(c, ref));
+      const fixed = attrOf(c, 'fixed');
+      if (c.name === 'attribute' && fixed !== undefined) {
+        const r = qname(c, ref);
+        const close = r.indexOf('}');
+        uses.fixed.push({ ns: r.slice(1, close), name: r.slice(close + 1), value: fixed });
+        model.hasFixedRefs = true;
+      }
+    }
+    return uses.fixed.length > 0 || uses.groups.length > 0 ? uses : undefined;
+  };
+
   function typeDef(el: XmlElement): TypeDef {
     if (el.name === 'simpleType') return {};
     for (const c of xsdChildren(el)) {
-      if (c.name === 'complexContent') {
+      if (c.name === 'complexContent' || c.name === 'simpleContent') {
         const derivation = xsdChildren(c).find((d) => d.name === 'extension' || d.name === 'restriction');
         if (!derivation) return {};
         const base = attrOf(derivation, 'base');
-        const content = contentOf(derivation);
+        const content = c.name === 'complexContent' ? contentOf(derivation) : undefined;
+        const attrs = attrUses(derivation);
         return {
           ...(derivation.name === 'extension' && base !== undefined ? { extends: qname(derivation, base) } : {}),
           ...(content ? { content } : {}),
+          ...(attrs ? { attrs } : {}),
         };
       }
-      if (c.name === 'simpleContent') return {};
     }
     const content = contentOf(el);
-    return content ? { content } : {};
+    const attrs = attrUses(el);
+    return { ...(content ? { content } : {}), ...(attrs ? { attrs } : {}) };
   }
 
   for (const top of xsdChildren(schema)) {
@@ -299,6 +340,9 @@ function readSchema(doc: XmlDocument, model: Model, vocab: { names: Set<string>;
     } else if (top.name === 'group') {
       const content = contentOf(top);
       if (content) model.groups.set(key, content);
+    } else if (top.name === 'attributeGroup') {
+      const uses = attrUses(top);
+      if (uses) model.attributeGroups.set(key, uses);
     }
   }
 }
@@ -340,6 +384,22 @@ function typeOfElement(model: Model, p: Particle & { k: 'el' }): TypeDef | undef
     return g ? typeOfElement(model, g) : undefined;
   }
   return p.inline ?? (p.type ? model.types.get(p.type) : undefined);
+}
+
+/** The ref+fixed attribute uses of a type: its own, those of its attribute groups and of its base. */
+function fixedAttributes(model: Model, type: TypeDef | undefined, seen = new Set<object>()): FixedAttr[] {
+  if (!type || seen.has(type)) return [];
+  seen.add(type);
+  const out: FixedAttr[] = [];
+  const add = (uses: AttrUses | undefined): void => {
+    if (!uses || seen.has(uses)) return;
+    seen.add(uses);
+    out.push(...uses.fixed);
+    uses.groups.forEach((g) => add(model.attributeGroups.get(g)));
+  };
+  add(type.attrs);
+  if (type.extends) out.push(...fixedAttributes(model, model.types.get(type.extends), seen));
+  return out;
 }
 
 /** The element particle a type declares for a child (by namespace and local name). */
@@ -441,7 +501,7 @@ export class XsdSchemaSet {
     const base = `mem:/knooppunt/${++loads}/`;
     const url = (name: string): string => base + name.split(/[\\/]+/).map(encodeURIComponent).join('/');
 
-    const model: Model = { elements: new Map(), types: new Map(), groups: new Map() };
+    const model: Model = { elements: new Map(), types: new Map(), groups: new Map(), attributeGroups: new Map(), hasFixedRefs: false };
     const vocab = { names: new Set<string>(), types: new Set<string>(BUILT_IN_TYPES), values: new Set<string>(), namespaces: new Set<string>() };
 
     for (const [name, data] of Object.entries(bytes)) g.add(url(name), data);
@@ -490,17 +550,27 @@ export class XsdSchemaSet {
       }
       try {
         if (doc.dtd) return [{ message: 'document type declarations (DOCTYPE) are not allowed' }];
+        let issues: XsdIssue[] = [];
+        let total = 0;
         try {
           this.validator.validate(doc);
-          return [];
         } catch (err) {
           if (!(err instanceof XmlLibError)) throw err;
           const found = err.details.filter((d) => d.level >= 2);
-          const issues = found.slice(0, MAX_ISSUES).map((d) => this.describe(d, this.plekVan(doc, d.xpath)));
-          if (issues.length === 0) issues.push({ message: 'document does not conform to the schema' });
-          if (found.length > MAX_ISSUES) issues.push({ message: `${found.length - MAX_ISSUES} more issues not shown` });
-          return issues;
+          total = found.length;
+          issues = found.slice(0, MAX_ISSUES).map((d) => this.describe(d, this.plekVan(doc, d.xpath)));
+          if (issues.length === 0) {
+            issues.push({ message: 'document does not conform to the schema' });
+            total = 1;
+          }
         }
+        if (this.model.hasFixedRefs) {
+          const fixed = this.fixedAttributeIssues(doc);
+          total += fixed.length;
+          issues.push(...fixed.slice(0, Math.max(0, MAX_ISSUES - issues.length)));
+        }
+        if (total > issues.length) issues.push({ message: `${total - issues.length} more issues not shown` });
+        return issues;
       } finally {
         doc.dispose();
       }
@@ -596,6 +666,11 @@ export class XsdSchemaSet {
     }
     const chain: XmlElement[] = [];
     for (let n: XmlElement | null = node; n; n = n.parent) chain.unshift(n);
+    return { names: chain.map((n) => n.name), namespaces: chain.map((n) => n.namespaceUri), path: this.pathOf(chain), node };
+  }
+
+  /** `/a/b[2]/c` for a chain of elements from the root, names made safe. */
+  private pathOf(chain: readonly XmlElement[]): string {
     const path = chain
       .map((n) => {
         const name = this.safeName(n.name);
@@ -605,7 +680,126 @@ export class XsdSchemaSet {
         return same.length > 1 ? `${name}[${same.findIndex((c) => c.isSameNode(n)) + 1}]` : name;
       })
       .join('/');
-    return { names: chain.map((n) => n.name), namespaces: chain.map((n) => n.namespaceUri), path: `/${path}`, node };
+    return `/${path}`;
+  }
+
+  /**
+   * The `fixed` values of attribute uses that refer to a global attribute (`<xs:attribute
+   * ref="StUF:entiteittype" fixed="ZAK"/>`): libxml2 does not check those. One XPath query finds
+   * the elements that carry such an attribute; the type of each is found along the content model
+   * (cached by path) and the value compared here.
+   */
+  private fixedAttributeIssues(doc: XmlDocument): XsdIssue[] {
+    const issues: XsdIssue[] = [];
+    const root = doc.root;
+    const decl = this.model.elements.get(clarkName(root.namespaceUri, root.name));
+    if (!decl) return issues;
+    const { xpath, namespaces } = this.fixedQuery(decl);
+    if (xpath === '') return issues;
+    for (const node of doc.find(xpath, namespaces)) {
+      if (!(node instanceof XmlElement)) continue;
+      const chain: XmlElement[] = [];
+      for (let n: XmlElement | null = node; n; n = n.parent) chain.unshift(n);
+      const type = this.typeAt(chain);
+      if (!type) continue;
+      const attrs = node.attrs;
+      for (const f of this.fixedOf(type)) {
+        const a = attrs.find((x) => x.name === f.name && x.namespaceUri === f.ns);
+        if (a && a.value !== f.value) {
+          issues.push({ ...(node.line > 0 ? { line: node.line } : {}), element: this.pathOf(chain), message: `${this.safeName(node.name)}: attribute ${this.safeName(f.name)}: value must be ${f.value}` });
+          if (issues.length >= MAX_ISSUES) return issues;
+        }
+      }
+    }
+    return issues;
+  }
+
+  private readonly fixedQueryCache = new Map<string, { xpath: string; namespaces: Record<string, string> }>();
+  private readonly typeAtCache = new Map<string, TypeDef | null>();
+  private readonly fixedOfCache = new Map<TypeDef, FixedAttr[]>();
+
+  /**
+   * One XPath that selects exactly the elements whose ref+fixed attribute has another value:
+   * the union of `/p0:root/p0:child[@p1:attr != 'value']` over every element path the content
+   * model allows below this root (recursion and depth bounded; cached per root). A valid
+   * document costs one query. If the model is too large to expand, every element carrying such an
+   * attribute is selected instead and checked one by one.
+   */
+  private fixedQuery(root: Particle & { k: 'el' }): { xpath: string; namespaces: Record<string, string> } {
+    const cacheKey = clarkName(root.ns, root.name);
+    const cached = this.fixedQueryCache.get(cacheKey);
+    if (cached) return cached;
+    const prefixes = new Map<string, string>();
+    const prefix = (ns: string): string => {
+      let p = prefixes.get(ns);
+      if (p === undefined) {
+        p = `n${prefixes.size}`;
+        prefixes.set(ns, p);
+      }
+      return p;
+    };
+    const step = (ns: string, name: string): string => (ns === '' ? name : `${prefix(ns)}:${name}`);
+    const literal = (v: string): string => (v.includes("'") ? `"${v}"` : `'${v}'`);
+    const rules: string[] = [];
+    const attrs = new Map<string, FixedAttr>();
+    const MAX_RULES = 5000;
+    const MAX_DEPTH = 24;
+    const expand = (type: TypeDef | undefined, path: string, stack: TypeDef[]): void => {
+      if (!type || stack.includes(type) || stack.length >= MAX_DEPTH || rules.length > MAX_RULES) return;
+      for (const f of this.fixedOf(type)) {
+        attrs.set(clarkName(f.ns, f.name), f);
+        rules.push(`${path}[@${step(f.ns, f.name)} != ${literal(f.value)}]`);
+      }
+      const seen = new Set<string>();
+      for (const c of flatten(this.model, type)) {
+        const key = clarkName(c.ns, c.name);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const p = childParticle(this.model, type, c.ns, c.name);
+        if (p) expand(typeOfElement(this.model, p), `${path}/${step(c.ns, c.name)}`, [...stack, type]);
+      }
+    };
+    expand(typeOfElement(this.model, root), `/${step(root.ns, root.name)}`, []);
+    let xpath: string;
+    if (rules.length === 0) {
+      xpath = '';
+    } else if (rules.length <= MAX_RULES) {
+      xpath = rules.join(' | ');
+    } else {
+      xpath = `//*[${[...attrs.values()].map((f) => `@${step(f.ns, f.name)}`).join(' or ')}]`;
+    }
+    const query = { xpath, namespaces: Object.fromEntries([...prefixes].map(([ns, p]) => [p, ns])) };
+    this.fixedQueryCache.set(cacheKey, query);
+    return query;
+  }
+
+  /** The declared type of the last element of a chain from the root, or undefined (not declared, or under a wildcard). */
+  private typeAt(chain: readonly XmlElement[]): TypeDef | undefined {
+    const key = chain.map((n) => clarkName(n.namespaceUri, n.name)).join('');
+    const known = this.typeAtCache.get(key);
+    if (known !== undefined) return known ?? undefined;
+    let type: TypeDef | undefined;
+    const [root, ...rest] = chain;
+    const decl = root ? this.model.elements.get(clarkName(root.namespaceUri, root.name)) : undefined;
+    if (decl) {
+      type = typeOfElement(this.model, decl);
+      for (const step of rest) {
+        const p = childParticle(this.model, type, step.namespaceUri, step.name);
+        type = p ? typeOfElement(this.model, p) : undefined;
+        if (!type) break;
+      }
+    }
+    if (this.typeAtCache.size < 10_000) this.typeAtCache.set(key, type ?? null);
+    return type;
+  }
+
+  private fixedOf(type: TypeDef): FixedAttr[] {
+    let f = this.fixedOfCache.get(type);
+    if (!f) {
+      f = fixedAttributes(this.model, type);
+      this.fixedOfCache.set(type, f);
+    }
+    return f;
   }
 
   private describe(detail: ErrorDetail, plek: Plek | undefined): XsdIssue {
