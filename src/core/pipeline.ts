@@ -122,10 +122,9 @@ export class Pipeline {
 
     let queued: QueuedDelivery[];
     try {
-      queued = await this.deps.db.transaction(async (tx) => {
-        await standard.recordAccepted?.(tx, msg, inspection, messageId);
-        return this.commitAccepted(tx, msg, messageId, correlationId, inspection.subjects, mapped, answer);
-      });
+      queued = await this.deps.db.transaction((tx) =>
+        this.commitAccepted(tx, msg, messageId, correlationId, inspection.subjects, mapped, answer, (t) => standard.recordAccepted?.(t, msg, inspection, messageId) ?? Promise.resolve()),
+      );
     } catch (err) {
       // Two submissions of the same sender id at once: the unique index lets one win.
       if ((err as { code?: string }).code === '23505') {
@@ -147,10 +146,13 @@ export class Pipeline {
     subjects: string[],
     mapped: Array<{ plan: RoutePlan; mapping: RouteMapping; result: MappingResult }>,
     answer: Answer | undefined,
+    recordState: (tx: Queryable) => Promise<void>,
   ): Promise<QueuedDelivery[]> {
     const { log } = this.deps;
     // All other writes first, log appends last: appends lock the chain head until commit, so this keeps that lock short.
     await insertMessage(tx, msg, messageId, correlationId, 'routed', null, mapped.map((m) => m.plan.route.id).join(','));
+    // What the standard keeps about accepted messages (registers), after the message row it refers to.
+    await recordState(tx);
     const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
     await log.recordSubjects(tx, messageId, subjects);
     const queued: QueuedDelivery[] = [];
