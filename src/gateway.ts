@@ -42,6 +42,8 @@ import { STUF_ROUTE_MAPPINGS, stufRouteMappings } from './standards/stuf/route-m
 import { JSON_KENNISGEVING, STUF_STANDARD, StufStandard } from './standards/stuf/standard.js';
 import { StufSchemas } from './standards/stuf/validator.js';
 import { ZaakRegister } from './zaken/zaak-register.js';
+import { BevragingService } from './bevragingen/service.js';
+import { bevragingenRouter } from './channels/rest/bevragingen.js';
 import { createAjv } from './util/ajv.js';
 import { projectRoot } from './util/paths.js';
 
@@ -151,7 +153,10 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
     void pipeline.logRefusedRequest('rest', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
   });
+  const bevragingen = new BevragingService(config, { pipeline, ring, mappings: declarative, logger });
+  const bevragingSchema = JSON.parse(readFileSync(join(env.schemasDir, 'api', 'bevraging.schema.json'), 'utf8')) as Record<string, unknown>;
   const api = apiV1({
+    more: [bevragingenRouter({ service: bevragingen, validate: createAjv().compile(bevragingSchema), pipeline, maxBodyBytes: 64 * 1024 })],
     authenticate: auth,
     pipeline,
     view: new MessageView(db, log),

@@ -16,6 +16,8 @@ export type BevragingFoutcode =
 export type BevragingUitkomst =
   | {
       ok: true;
+      /** The exchange in the log (set by the service). */
+      id?: string;
       uitkomst: 'gevonden' | 'niet-gevonden';
       /** The minimised data (only when found). */
       gegevens?: Record<string, unknown>;
@@ -26,6 +28,8 @@ export type BevragingUitkomst =
     }
   | {
       ok: false;
+      /** The exchange in the log (set by the service). */
+      id?: string;
       foutcode: BevragingFoutcode;
       /** A fixed description, never a value from the request or the source. */
       omschrijving: string;

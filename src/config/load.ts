@@ -79,6 +79,24 @@ export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
         problems.push(`route '${r.id}': unknown party '${who}'`);
     }
   }
+  const bronIds = new Set<string>();
+  for (const b of config.bronnen ?? []) {
+    if (bronIds.has(b.id)) problems.push(`bron '${b.id}' is defined twice`);
+    bronIds.add(b.id);
+    if (!partyIds.has(b.party)) problems.push(`bron '${b.id}': unknown party '${b.party}'`);
+    if (b.type === 'soap' && !b.soapAction) problems.push(`bron '${b.id}': a SOAP source needs a soapAction`);
+  }
+  const bevragingIds = new Set<string>();
+  const doelen = new Set<string>();
+  for (const v of config.bevragingen ?? []) {
+    if (bevragingIds.has(v.id)) problems.push(`bevraging '${v.id}' is defined twice`);
+    bevragingIds.add(v.id);
+    // One route per dienst and doel: the purpose decides the route, so it must not be ambiguous.
+    if (doelen.has(`${v.dienst}/${v.doel}`)) problems.push(`bevraging '${v.id}': dienst '${v.dienst}' with doel '${v.doel}' is configured twice`);
+    doelen.add(`${v.dienst}/${v.doel}`);
+    if (!bronIds.has(v.bron)) problems.push(`bevraging '${v.id}': unknown bron '${v.bron}'`);
+    for (const who of v.partijen) if (!who.includes('*') && !partyIds.has(who)) problems.push(`bevraging '${v.id}': unknown party '${who}'`);
+  }
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
 }

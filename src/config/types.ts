@@ -105,4 +105,37 @@ export interface GatewayConfig {
   parties: PartyConfig[];
   destinations?: DestinationConfig[];
   routes: RouteConfig[];
+  bronnen?: BronConfig[];
+  bevragingen?: BevragingConfig[];
+}
+
+/** A source that answers bevragingen: a JSON API (POST {bsn}) or a SOAP service (BronVraag). */
+export interface BronConfig {
+  id: string;
+  /** The source as a party (who answered, in the log). */
+  party: string;
+  type: 'json' | 'soap';
+  url: string;
+  soapAction?: string;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+}
+
+/** A purpose-bound route for a bevraging: who may ask what, for which purpose, on which legal basis. */
+export interface BevragingConfig {
+  id: string;
+  dienst: string;
+  /** The purpose code a requester states. */
+  doel: string;
+  omschrijving?: string;
+  /** The legal basis. */
+  grondslag: string;
+  dataCategories: string[];
+  /** Party ids (globs allowed) that may ask for this purpose. */
+  partijen: string[];
+  bron: string;
+  /** Declarative mapping: the source's answer → only what this purpose allows. */
+  mapping: string;
+  cache?: { ttlSeconds: number };
+  retentionDays?: number;
 }

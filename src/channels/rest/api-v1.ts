@@ -70,9 +70,12 @@ export function apiV1(deps: {
   maxBodyBytes: number;
   /** Which standard a back office's message type belongs to (json, or ijw/iwmo for ijw-toewijzing ...). */
   standardFor?: (messageType: string) => string;
+  /** More resources under /api/v1 behind the same authentication (e.g. /bevragingen). */
+  more?: Router[];
 }): Router {
   const r = express.Router();
   r.use(deps.authenticate);
+  for (const m of deps.more ?? []) r.use(m);
   const rawJson = express.raw({ type: () => true, limit: deps.maxBodyBytes });
 
   r.post('/messages', rawJson, async (req, res) => {

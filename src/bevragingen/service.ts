@@ -1,0 +1,150 @@
+/**
+ * Bevragingen with doelbinding: a party asks for data about a citizen for a stated purpose; the
+ * purpose decides the route (who may ask, which source, which legal basis, which fields); a
+ * question without an allowed purpose, or with an invalid BSN, is refused before any source is
+ * asked. The answer holds only what the route's mapping lets through. Request and answer are one
+ * exchange in the log: requester, source, purpose, legal basis and the citizen by keyed hash.
+ */
+import type { Logger } from 'pino';
+import type { BevragingConfig, BronConfig, GatewayConfig } from '../config/types.js';
+import type { Pipeline } from '../core/pipeline.js';
+import { subjectHash } from '../log/crypto.js';
+import type { KeyRing } from '../log/keys.js';
+import type { CompiledMapping } from '../mapping/index.js';
+import { MappingRunError } from '../mapping/index.js';
+import type { Party } from '../parties/registry.js';
+import { isValidBsn } from '../standards/common/bsn.js';
+import { BevragingCache } from './cache.js';
+import { vraagJsonBron } from './json-bron.js';
+import { BronFout, type BronAntwoord } from './bron.js';
+import type { BevragingFoutcode, BevragingUitkomst } from './types.js';
+
+export interface BevragingVraag {
+  party: Party;
+  dienst: string;
+  bsn: string;
+  doel?: string;
+  zaakreferentie?: string;
+  /** The request as received, kept encrypted with the exchange. */
+  raw: Buffer;
+  contentType: string;
+  channel: 'rest' | 'suwi';
+}
+
+export type SoapBronVrager = (bron: { url: string; soapAction: string; timeoutMs: number }, vraag: { dienst: string; bsn: string; doel: string; grondslag: string; afnemer: string }) => Promise<BronAntwoord>;
+
+const OMSCHRIJVING: Record<BevragingFoutcode, string> = {
+  'ongeldig-bsn': 'Het burgerservicenummer is ongeldig (elfproef).',
+  'doel-ontbreekt': 'De vraag noemt geen doel (doelbinding).',
+  'doel-niet-toegestaan': 'Voor dit doel mag deze partij deze gegevens niet opvragen.',
+  'bron-time-out': 'De bron antwoordde niet binnen de gestelde tijd.',
+  'bron-niet-beschikbaar': 'De bron is niet beschikbaar of gaf een fout.',
+  'ongeldig-verzoek': 'Het verzoek is onvolledig of ongeldig.',
+};
+
+function glob(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+}
+
+export class BevragingService {
+  private readonly routes: BevragingConfig[];
+  private readonly bronnen: Map<string, BronConfig>;
+  private readonly cache = new BevragingCache<{ uitkomst: 'gevonden' | 'niet-gevonden'; gegevens?: Record<string, unknown> }>();
+
+  constructor(
+    config: Pick<GatewayConfig, 'bevragingen' | 'bronnen'>,
+    private readonly deps: {
+      pipeline: Pipeline;
+      ring: KeyRing;
+      mappings: ReadonlyMap<string, CompiledMapping>;
+      logger: Logger;
+      soapBron?: SoapBronVrager;
+    },
+  ) {
+    this.routes = config.bevragingen ?? [];
+    this.bronnen = new Map((config.bronnen ?? []).map((b) => [b.id, b]));
+    for (const r of this.routes) {
+      if (!deps.mappings.has(r.mapping)) throw new Error(`bevraging '${r.id}' names unknown mapping '${r.mapping}'`);
+    }
+  }
+
+  /** The route for this party, dienst and doel, or undefined: then the question is refused. */
+  route(party: Party, dienst: string, doel: string): BevragingConfig | undefined {
+    return this.routes.find((r) => r.dienst === dienst && r.doel === doel && r.partijen.some((p) => glob(p).test(party.id)));
+  }
+
+  async vraag(v: BevragingVraag): Promise<BevragingUitkomst> {
+    const started = Date.now();
+    const msg = {
+      channel: v.channel,
+      standard: 'suwi',
+      messageType: v.dienst,
+      sender: v.party.id,
+      senderMessageId: `bevraging/${started}/${Math.random().toString(36).slice(2)}`,
+      contentType: v.contentType,
+      raw: v.raw,
+      body: null,
+      ...(v.zaakreferentie ? { correlationId: v.zaakreferentie.slice(0, 100) } : {}),
+    };
+    const weiger = async (foutcode: BevragingFoutcode, detail: Record<string, unknown>, subjects: string[] = []): Promise<BevragingUitkomst> => {
+      const antwoord = { ok: false as const, foutcode, omschrijving: OMSCHRIJVING[foutcode] };
+      const id = await this.deps.pipeline.answerExchange(
+        { ...msg, receiver: detail.bronParty as string | undefined },
+        { contentType: 'application/json', content: Buffer.from(JSON.stringify(antwoord), 'utf8'), detail: { dienst: v.dienst, foutcode, ...detail, durationMs: Date.now() - started } },
+        { subjects, problems: [{ location: foutcode === 'ongeldig-bsn' ? 'bsn' : foutcode.startsWith('doel') ? 'doel' : 'bron', message: OMSCHRIJVING[foutcode], code: foutcode }] },
+      );
+      return { ...antwoord, id };
+    };
+
+    // Refusals before any source is asked: no purpose, a purpose this party may not use, an invalid BSN.
+    if (!v.doel) return weiger('doel-ontbreekt', {});
+    if (!isValidBsn(v.bsn)) return weiger('ongeldig-bsn', { doel: v.doel });
+    const route = this.route(v.party, v.dienst, v.doel);
+    if (!route) return weiger('doel-niet-toegestaan', { doel: v.doel }, [v.bsn]);
+    const bron = this.bronnen.get(route.bron)!;
+    const basis = { doel: route.doel, grondslag: route.grondslag, bevraging: route.id, bron: bron.id, bronParty: bron.party, dataCategories: route.dataCategories };
+
+    const subject = subjectHash(this.deps.ring, v.bsn);
+    let antwoord = route.cache ? this.cache.get(route.id, subject) : undefined;
+    const cache = antwoord ? 'hit' : 'miss';
+    if (!antwoord) {
+      let bronAntwoord: BronAntwoord;
+      try {
+        bronAntwoord = await this.vraagBron(bron, { dienst: v.dienst, bsn: v.bsn, doel: route.doel, grondslag: route.grondslag, afnemer: v.party.id });
+      } catch (err) {
+        if (err instanceof BronFout) return weiger(err.soort === 'time-out' ? 'bron-time-out' : 'bron-niet-beschikbaar', basis, [v.bsn]);
+        throw err;
+      }
+      if (!bronAntwoord.gevonden) {
+        antwoord = { uitkomst: 'niet-gevonden' };
+      } else {
+        try {
+          // Data minimisation: the route's mapping decides what leaves knooppunt; nothing else does.
+          antwoord = { uitkomst: 'gevonden', gegevens: this.deps.mappings.get(route.mapping)!.run(bronAntwoord.gegevens).output as Record<string, unknown> };
+        } catch (err) {
+          if (err instanceof MappingRunError) return weiger('bron-niet-beschikbaar', { ...basis, mapping: route.mapping, reden: err.reason }, [v.bsn]);
+          throw err;
+        }
+      }
+      if (route.cache) this.cache.set(route.id, subject, antwoord, route.cache.ttlSeconds);
+    }
+    const uitkomst = { ok: true as const, ...antwoord, doel: route.doel, grondslag: route.grondslag, bron: bron.id };
+    const id = await this.deps.pipeline.answerExchange(
+      { ...msg, receiver: bron.party },
+      {
+        contentType: 'application/json',
+        content: Buffer.from(JSON.stringify(uitkomst), 'utf8'),
+        detail: { dienst: v.dienst, ...basis, uitkomst: antwoord.uitkomst, cache, durationMs: Date.now() - started },
+      },
+      { subjects: [v.bsn] },
+    );
+    return { ...uitkomst, id };
+  }
+
+  private vraagBron(bron: BronConfig, vraag: { dienst: string; bsn: string; doel: string; grondslag: string; afnemer: string }): Promise<BronAntwoord> {
+    const timeoutMs = bron.timeoutMs ?? 5000;
+    if (bron.type === 'json') return vraagJsonBron({ url: bron.url, timeoutMs, headers: bron.headers }, vraag);
+    if (!this.deps.soapBron) throw new BronFout('niet-beschikbaar');
+    return this.deps.soapBron({ url: bron.url, soapAction: bron.soapAction ?? '', timeoutMs }, vraag);
+  }
+}

@@ -1,0 +1,50 @@
+/** POST /api/v1/bevragingen: the JSON form of a SUWI-style bevraging (docs/suwi/bevraging.md). */
+import express, { type Response, type Router } from 'express';
+import type { ValidateFunction } from 'ajv';
+import type { BevragingService } from '../../bevragingen/service.js';
+import type { BevragingFoutcode } from '../../bevragingen/types.js';
+import type { Pipeline } from '../../core/pipeline.js';
+import type { Party } from '../../parties/registry.js';
+import { HttpProblem } from './problem.js';
+
+const STATUS: Record<BevragingFoutcode, number> = {
+  'ongeldig-verzoek': 400,
+  'doel-niet-toegestaan': 403,
+  'ongeldig-bsn': 422,
+  'doel-ontbreekt': 422,
+  'bron-niet-beschikbaar': 502,
+  'bron-time-out': 504,
+};
+
+export function bevragingenRouter(deps: { service: BevragingService; validate: ValidateFunction; pipeline: Pipeline; maxBodyBytes: number }): Router {
+  const r = express.Router();
+  r.post('/bevragingen', express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res: Response) => {
+    const party = (res.locals as { party: Party }).party;
+    if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(req.get('content-type') ?? '')) {
+      await deps.pipeline.logRefusedRequest('rest', 'unsupported-media-type', { path: '/bevragingen' }, party.id);
+      throw new HttpProblem(415, 'unsupported-media-type', 'Send the bevraging as application/json');
+    }
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let body: unknown;
+    try {
+      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
+    } catch {
+      await deps.pipeline.logRefusedRequest('rest', 'malformed-json', { path: '/bevragingen', size: raw.length }, party.id);
+      throw new HttpProblem(400, 'malformed-json', 'The request body is not valid UTF-8 JSON');
+    }
+    if (!deps.validate(body)) {
+      await deps.pipeline.logRefusedRequest('rest', 'invalid-bevraging', { size: raw.length }, party.id);
+      // Names the fields, never their values (a BSN must not come back in an error).
+      throw new HttpProblem(400, 'ongeldig-verzoek', 'De bevraging is onvolledig of bevat onbekende velden',
+        (deps.validate.errors ?? []).map((e) => ({ name: e.instancePath || '/', reason: e.keyword === 'pattern' ? 'heeft niet de juiste vorm' : (e.message ?? 'is ongeldig') })));
+    }
+    const v = body as { dienst: string; bsn: string; doel?: string; zaakreferentie?: string };
+    const uitkomst = await deps.service.vraag({ party, dienst: v.dienst, bsn: v.bsn, doel: v.doel, zaakreferentie: v.zaakreferentie, raw, contentType: 'application/json', channel: 'rest' });
+    if (!uitkomst.ok) {
+      throw new HttpProblem(STATUS[uitkomst.foutcode], uitkomst.foutcode, uitkomst.omschrijving, undefined, uitkomst.id ? { messageId: uitkomst.id } : {});
+    }
+    const { ok: _ok, ...answer } = uitkomst;
+    res.status(200).json(answer);
+  });
+  return r;
+}

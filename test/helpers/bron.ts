@@ -1,0 +1,59 @@
+/** A SUWI-style JSON source on loopback that counts its calls: found, not found, slow, broken. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const BRON_BSN = { gevonden: '999993653', nietGevonden: '999990627', traag: '999991917', kapot: '999996368' } as const;
+
+/** What the source knows about the found citizen: more than any purpose may see. */
+export const INKOMEN = {
+  bsn: BRON_BSN.gevonden,
+  naam: { voornamen: 'Anna', achternaam: 'de Vries' },
+  adres: { straat: 'Langestraat', huisnummer: 12, postcode: '7511HB', woonplaats: 'Enschede' },
+  inkomstenverhoudingen: [
+    {
+      werkgever: 'Zorggroep Twente BV',
+      loonheffingennummer: '812345678L01',
+      begindatum: '2025-03-01',
+      perioden: [
+        { maand: '2026-09', brutoloon: 245000, uren: 120, ziekteverzuimDagen: 3 },
+        { maand: '2026-10', brutoloon: 251500, uren: 124, ziekteverzuimDagen: 0 },
+      ],
+    },
+  ],
+};
+
+export class FakeBron {
+  calls = 0;
+  /** Resolves when a slow answer has actually been sent (so a test can tell the fault came first). */
+  slowAnswered = false;
+  private server?: Server;
+  constructor(private readonly slowMs = 3000) {}
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.calls++;
+        const vraag = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { bsn: string };
+        if (vraag.bsn === BRON_BSN.nietGevonden) return void res.writeHead(404).end();
+        if (vraag.bsn === BRON_BSN.kapot) return void res.writeHead(500).end('oeps');
+        if (vraag.bsn === BRON_BSN.traag) {
+          setTimeout(() => {
+            this.slowAnswered = true;
+            if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(INKOMEN));
+          }, this.slowMs);
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...INKOMEN, bsn: vraag.bsn }));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/inkomen`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
