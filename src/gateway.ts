@@ -209,6 +209,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson), ...stufJson.all().filter((t) => t.name === JSON_KENNISGEVING)],
       version,
       [...istandaardenJson.all(), ...stufJson.all().filter((t) => t.name !== JSON_KENNISGEVING)],
+      bevragingSchema,
     ),
     isShuttingDown: () => shuttingDown,
     onRefused: (reason, detail) => void pipeline.logRefusedRequest('rest', reason, detail).catch(() => undefined),

@@ -7,6 +7,7 @@ export function openApiDocument(
   version: string,
   /** iJw/iWmo payloads as a gemeente receives them (start zorg, declaratie, ...), documented for the back office. */
   receivedTypes: JsonMessageType[] = [],
+  bevragingSchema?: Record<string, unknown>,
 ): Record<string, unknown> {
   const strip = (s: Record<string, unknown>) => {
     const { $schema: _s, $id: _i, ...rest } = s;
@@ -91,6 +92,33 @@ export function openApiDocument(
           responses: { '200': { description: 'A page of mailbox items', content: { 'application/json': { schema: { $ref: '#/components/schemas/MailboxPage' } } } }, '401': problem },
         },
       },
+      '/bevragingen': {
+        post: {
+          summary: 'Ask for data about a citizen, for a stated purpose (SUWI-style bevraging with doelbinding)',
+          description:
+            'The purpose (doel) decides the route: who may ask, which source is asked, on which legal basis, and which fields come back ' +
+            '(data minimisation in the route\'s mapping). Without an allowed purpose, or with a BSN that fails the elfproef, no source is asked. ' +
+            '"niet-gevonden" is an answer (200). The question and the answer are one exchange in the log (purpose, legal basis, source, citizen by keyed hash).',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Bevraging' } } } },
+          responses: {
+            '200': {
+              description: 'Answered: gevonden (with the minimised gegevens) or niet-gevonden',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      id: { type: 'string', format: 'uuid' }, uitkomst: { type: 'string', enum: ['gevonden', 'niet-gevonden'] },
+                      gegevens: { type: 'object' }, doel: { type: 'string' }, grondslag: { type: 'string' }, bron: { type: 'string' },
+                    },
+                  },
+                },
+              },
+            },
+            '400': problem, '401': problem, '403': problem, '413': problem, '415': problem, '422': problem, '502': problem, '504': problem,
+          },
+        },
+      },
       '/berichten': {
         servers: istandaardenServers,
         post: {
@@ -142,6 +170,7 @@ export function openApiDocument(
       },
       schemas: {
         MessageEnvelope: strip(envelopeSchema),
+        ...(bevragingSchema ? { Bevraging: strip(bevragingSchema) } : {}),
         ...payloadSchemas,
         ...receivedSchemas,
         IstandaardenBericht: {
