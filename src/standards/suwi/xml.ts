@@ -29,8 +29,9 @@
  *   marked `type="getal"` (read as a JSON number; text that is not one is refused) or
  *   `type="boolean"` (`true`/`1` or `false`/`0`).
  * So what {@link gegevensNaarXml} writes reads back as the same JSON, except: null values are gone,
- * an empty array is gone, and an empty object reads back as the empty string. Text mixed with
- * child elements is refused.
+ * an empty array is gone, an empty object reads back as the empty string, and a carriage return
+ * in a string reads back as a line feed (XML end-of-line handling). Text mixed with child
+ * elements is refused.
  *
  * Errors name the element or the kind of problem, never a value (nor a data key: keys can be data).
  */

@@ -120,8 +120,9 @@ describe('the element ⇄ JSON rule', () => {
     });
   });
 
-  it('leaves null and undefined out; an empty object reads back as an empty string; an empty array is gone', () => {
+  it('leaves null and undefined out; an empty object reads back as an empty string; an empty array is gone; CR becomes LF', () => {
     expect(roundTrip({ a: null, b: undefined, c: {}, d: [], e: 'x' })).toEqual({ c: '', e: 'x' });
+    expect(roundTrip({ a: 'regel\r\nregel\rregel\tx' })).toEqual({ a: 'regel\nregel\nregel\tx' });
   });
 
   it('never lets an element called __proto__ touch the prototype', () => {
