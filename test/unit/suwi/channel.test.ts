@@ -122,7 +122,7 @@ describe('suwiChannel', () => {
   });
 
   const url = (): string => `${base}${SUWI_BEVRAGING_PATH}`;
-  const post = (body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> =>
+  const post = (body: string, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(url(), {
       method: 'POST',
       headers: { 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${SUWI_BEVRAGING_ACTION}"`, Authorization: `Bearer ${KEY}`, ...headers },
