@@ -44,6 +44,9 @@ import { StufSchemas } from './standards/stuf/validator.js';
 import { ZaakRegister } from './zaken/zaak-register.js';
 import { BevragingService } from './bevragingen/service.js';
 import { bevragingenRouter } from './channels/rest/bevragingen.js';
+import { suwiChannel } from './channels/suwi/channel.js';
+import { SuwiSchemas } from './standards/suwi/schemas.js';
+import { vraagSoapBron } from './standards/suwi/soap-bron.js';
 import { createAjv } from './util/ajv.js';
 import { projectRoot } from './util/paths.js';
 
@@ -153,7 +156,11 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
     void pipeline.logRefusedRequest('rest', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
   });
-  const bevragingen = new BevragingService(config, { pipeline, ring, mappings: declarative, logger });
+  const suwiSchemas = await SuwiSchemas.load(join(env.schemasDir, 'suwi'));
+  const bevragingen = new BevragingService(config, {
+    pipeline, ring, mappings: declarative, logger,
+    soapBron: (bron, vraag) => vraagSoapBron(bron, vraag, { schemas: suwiSchemas }),
+  });
   const bevragingSchema = JSON.parse(readFileSync(join(env.schemasDir, 'api', 'bevraging.schema.json'), 'utf8')) as Record<string, unknown>;
   const api = apiV1({
     more: [bevragingenRouter({ service: bevragingen, validate: createAjv().compile(bevragingSchema), pipeline, maxBodyBytes: 64 * 1024 })],
@@ -177,7 +184,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     maxBodyBytes: env.istandaardenMaxBytes,
     xmlLimits: { maxBytes: env.istandaardenMaxBytes, maxDepth: 32, maxElements: 2_000_000 },
   });
-  const stuf = stufChannel({
+  const soapChannels = stufChannel({
     schemasDir: join(env.schemasDir, 'stuf'),
     authenticate: authenticate(parties, (req, result) => {
       logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
@@ -193,8 +200,22 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     logger,
     eigenApplicatie: env.stufApplicatie,
   });
-  // A ZDS WSDL that does not load, or does not fit the operation table, stops the start.
-  await Promise.all(stuf.map((e) => e.router.ready));
+  const suwi = suwiChannel({
+    schemasDir: join(env.schemasDir, 'suwi'),
+    schemas: suwiSchemas,
+    authenticate: authenticate(parties, (req, result) => {
+      logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
+      void pipeline.logRefusedRequest('suwi', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
+    }),
+    maxBodyBytes: 64 * 1024,
+    xmlLimits: { maxBytes: 64 * 1024, maxDepth: 16, maxElements: 1000 },
+    vraag: (v) => bevragingen.vraag({ ...v, contentType: 'text/xml; charset=utf-8' }),
+    onRefused: (reason, detail, partyId) => pipeline.logRefusedRequest('suwi', reason, detail, partyId ?? null),
+    logger,
+  });
+  soapChannels.push(suwi);
+  // A WSDL that does not load, or does not fit the operation table, stops the start.
+  await Promise.all(soapChannels.map((e) => e.router.ready));
   const app = createHttpApp({
     logger,
     metrics,
@@ -203,7 +224,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    channels: [{ path: '/istandaarden/v1', router: istandaarden }, ...stuf],
+    channels: [{ path: '/istandaarden/v1', router: istandaarden }, ...soapChannels],
     openApi: openApiDocument(
       envelopeSchema,
       [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson), ...stufJson.all().filter((t) => t.name === JSON_KENNISGEVING)],

@@ -1,6 +1,8 @@
 /** A SUWI-style JSON source on loopback that counts its calls: found, not found, slow, broken. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gegevensNaarXml, SUWI_BRON_NS } from '../../src/standards/suwi/xml.js';
+import { serializeXml } from '../../src/xml/build.js';
 
 export const BRON_BSN = { gevonden: '999993653', nietGevonden: '999990627', traag: '999991917', kapot: '999996368' } as const;
 
@@ -54,6 +56,40 @@ export class FakeBron {
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+/** What the SOAP source (SVB style) knows about the found citizen. */
+export const UITKERINGEN = {
+  uitkeringen: [{ soort: 'AOW', bedragBrutoCent: 134050, ingangsdatum: '2019-05-01', rekeningnummer: 'NL91ABNA0417164300', bsnPartner: '999990627' }],
+};
+
+/** A SOAP source answering BronAntwoord (schemas/suwi/bron.xsd), counting its calls. */
+export class FakeSoapBron {
+  calls = 0;
+  private server?: Server;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.calls++;
+        const gevonden = Buffer.concat(chunks).toString('utf8').includes(BRON_BSN.gevonden);
+        const inner = gevonden
+          ? { ns: SUWI_BRON_NS, name: 'Gegevens', prefix: 'b', attrs: {}, children: gegevensNaarXml(UITKERINGEN, SUWI_BRON_NS, 'b') }
+          : { ns: SUWI_BRON_NS, name: 'NietGevonden', prefix: 'b', attrs: {}, children: [], text: '' };
+        const body = serializeXml({ ns: SUWI_BRON_NS, name: 'BronAntwoord', prefix: 'b', attrs: {}, children: [inner] }, { declaration: false, namespaces: { b: SUWI_BRON_NS } });
+        res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
+          .end(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`);
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/soap`;
+  }
+
+  async stop(): Promise<void> {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
   }
 }

@@ -7,12 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
 import { hashApiKey } from '../../src/parties/api-keys.js';
-import { BRON_BSN, FakeBron } from '../helpers/bron.js';
+import soap from 'soap';
+import { BRON_BSN, FakeBron, FakeSoapBron } from '../helpers/bron.js';
 import { startGateway, testEnv, writeConfig, type QueueKind, type StoreKind } from '../helpers/gateway.js';
 
 const KEY = { enschede: 'test-bev-0153', hengelo: 'test-bev-0164', almelo: 'test-bev-0141', aanbieder: 'test-bev-aanbieder' };
 
-function config(bronUrl: string): GatewayConfig {
+function config(bronUrl: string, soapUrl: string): GatewayConfig {
   const key = (k: string) => [{ id: 'k1', sha256: hashApiKey(k) }];
   return {
     parties: [
@@ -21,11 +22,16 @@ function config(bronUrl: string): GatewayConfig {
       { id: 'gemeente-0141', kind: 'gemeente', name: 'Almelo', code: '0141', credentials: { apiKeys: key(KEY.almelo) } },
       { id: 'aanbieder-12345678', kind: 'aanbieder', name: 'Aanbieder', code: '12345678', credentials: { apiKeys: key(KEY.aanbieder) } },
       { id: 'uwv', kind: 'bron', name: 'UWV', credentials: { apiKeys: [] } },
+      { id: 'svb', kind: 'bron', name: 'SVB', credentials: { apiKeys: [] } },
     ],
     routes: [],
-    bronnen: [{ id: 'uwv-inkomen', party: 'uwv', type: 'json', url: bronUrl, timeoutMs: 500 }],
+    bronnen: [
+      { id: 'uwv-inkomen', party: 'uwv', type: 'json', url: bronUrl, timeoutMs: 500 },
+      { id: 'svb-uitkeringen', party: 'svb', type: 'soap', url: soapUrl, soapAction: 'urn:knooppunt:suwi:bron:1/BronVraag', timeoutMs: 1000 },
+    ],
     bevragingen: [
       { id: 'inkomen-bijstand', dienst: 'inkomen', doel: 'BIJSTAND', grondslag: 'Participatiewet art. 64 lid 1', dataCategories: ['inkomen'], partijen: ['gemeente-*'], bron: 'uwv-inkomen', mapping: 'suwi-inkomen-bijstand', cache: { ttlSeconds: 60 } },
+      { id: 'uitkeringen-bijstand', dienst: 'uitkeringen', doel: 'BIJSTAND', grondslag: 'Participatiewet art. 64 lid 1', dataCategories: ['uitkeringen'], partijen: ['gemeente-*'], bron: 'svb-uitkeringen', mapping: 'suwi-uitkeringen-bijstand' },
       { id: 'inkomen-schuldhulp', dienst: 'inkomen', doel: 'SCHULDHULP', grondslag: 'Wgs art. 8a', dataCategories: ['inkomen'], partijen: ['gemeente-0153', 'gemeente-0164'], bron: 'uwv-inkomen', mapping: 'suwi-inkomen-schuldhulp', cache: { ttlSeconds: 60 } },
     ],
   };
@@ -40,14 +46,17 @@ describe.each(CASES)('bevragingen on $store + $queue', ({ store, queue }) => {
   let gateway: Gateway;
   let baseUrl: string;
   const bron = new FakeBron(3000);
+  const soapBron = new FakeSoapBron();
 
   beforeAll(async () => {
     const url = await bron.start();
-    ({ gateway, baseUrl } = await startGateway(await testEnv(store, queue, writeConfig(config(url)))));
+    const soapUrl = await soapBron.start();
+    ({ gateway, baseUrl } = await startGateway(await testEnv(store, queue, writeConfig(config(url, soapUrl)))));
   });
   afterAll(async () => {
     await gateway.close();
     await bron.stop();
+    await soapBron.stop();
   });
 
   async function vraag(key: string, body: unknown, raw?: string) {
@@ -132,5 +141,26 @@ describe.each(CASES)('bevragingen on $store + $queue', ({ store, queue }) => {
     expect(traag.json.code).toBe('bron-time-out');
     // The fault came from the configured timeout, not from waiting for the source.
     expect(bron.slowAnswered).toBe(false);
+  });
+
+  it('answers the same bevraging in suwiML style over SOAP, from a SOAP source, minimised; refuses a disallowed purpose without asking', async () => {
+    const client = await soap.createClientAsync(`${baseUrl}/suwi/v1/Bevraging?wsdl`);
+    client.addHttpHeader('Authorization', `Bearer ${KEY.enschede}`);
+    const vraagXml = (doel: string) =>
+      `<suwi:BevragingVraag xmlns:suwi="urn:knooppunt:suwi:1"><suwi:Dienst>uitkeringen</suwi:Dienst><suwi:Burgerservicenr>${BRON_BSN.gevonden}</suwi:Burgerservicenr><suwi:Doelbinding><suwi:Doel>${doel}</suwi:Doel></suwi:Doelbinding></suwi:BevragingVraag>`;
+    const bevraging = (client as unknown as { BevragingAsync(a: unknown): Promise<[unknown, string]> }).BevragingAsync.bind(client);
+    const before = soapBron.calls;
+    const [, raw] = await bevraging({ _xml: vraagXml('BIJSTAND') });
+    expect(raw).toContain('<suwi:Uitkomst>gevonden</suwi:Uitkomst>');
+    expect(raw).toContain('AOW');
+    for (const verboden of ['NL91ABNA0417164300', '999990627', BRON_BSN.gevonden]) expect(raw).not.toContain(verboden);
+    expect(soapBron.calls).toBe(before + 1);
+
+    const fault = await bevraging({ _xml: vraagXml('NIEUWSGIERIG') }).then(
+      () => undefined,
+      (err: { body?: string }) => String(err.body ?? ''),
+    );
+    expect(fault).toContain('doel-niet-toegestaan');
+    expect(soapBron.calls).toBe(before + 1);
   });
 });

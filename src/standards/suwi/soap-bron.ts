@@ -18,18 +18,9 @@ import type { XmlLimits } from '../../xml/parse.js';
 import { SuwiSchemas } from './schemas.js';
 import { bouwBronVraag, leesBronAntwoord, type BronAntwoord } from './xml.js';
 
-export type BronFoutSoort = 'time-out' | 'niet-beschikbaar' | 'ongeldig-antwoord';
+import { BronFout, type BronFoutSoort } from '../../bevragingen/bron.js';
 
-/** The source did not give a usable answer. */
-export class BronFout extends Error {
-  constructor(
-    readonly soort: BronFoutSoort,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BronFout';
-  }
-}
+export { BronFout, type BronFoutSoort };
 
 /** What the own timer allows beyond `timeoutMs` (the abort of the call normally settles it first). */
 export const MARGE_MS = 50;

@@ -199,7 +199,8 @@ export function bouwBronVraag(v: BronVraagInhoud): string {
   return tekst(root, { bron: SUWI_BRON_NS });
 }
 
-export type BronAntwoord = { gevonden: false } | { gevonden: true; gegevens: Record<string, unknown> };
+export type { BronAntwoord } from '../../bevragingen/bron.js';
+import type { BronAntwoord } from '../../bevragingen/bron.js';
 
 /** Reads a `bron:BronAntwoord`. Throws {@link SuwiBerichtFout} or {@link GegevensFout}. */
 export function leesBronAntwoord(e: XmlElement): BronAntwoord {
