@@ -1,5 +1,5 @@
 /** A SUWI-style JSON source on loopback that counts its calls: found, not found, slow, broken. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gegevensNaarXml, SUWI_BRON_NS } from '../../src/standards/suwi/xml.js';
 import { serializeXml } from '../../src/xml/build.js';
@@ -24,6 +24,15 @@ export const INKOMEN = {
   ],
 };
 
+/** A request listener that reads the whole request body (UTF-8), then hands it to `antwoord`. */
+function naHetLezen(antwoord: (body: string, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => antwoord(Buffer.concat(chunks).toString('utf8'), res));
+  };
+}
+
 export class FakeBron {
   calls = 0;
   /** Resolves when a slow answer has actually been sent (so a test can tell the fault came first). */
@@ -32,12 +41,10 @@ export class FakeBron {
   constructor(private readonly slowMs = 3000) {}
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+    this.server = createServer(
+      naHetLezen((body, res) => {
         this.calls++;
-        const vraag = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { bsn: string };
+        const vraag = JSON.parse(body) as { bsn: string };
         if (vraag.bsn === BRON_BSN.nietGevonden) return void res.writeHead(404).end();
         if (vraag.bsn === BRON_BSN.kapot) return void res.writeHead(500).end('oeps');
         if (vraag.bsn === BRON_BSN.traag) {
@@ -48,8 +55,8 @@ export class FakeBron {
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ...INKOMEN, bsn: vraag.bsn }));
-      });
-    });
+      }),
+    );
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/inkomen`;
   }
@@ -71,20 +78,18 @@ export class FakeSoapBron {
   private server?: Server;
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+    this.server = createServer(
+      naHetLezen((vraag, res) => {
         this.calls++;
-        const gevonden = Buffer.concat(chunks).toString('utf8').includes(BRON_BSN.gevonden);
+        const gevonden = vraag.includes(BRON_BSN.gevonden);
         const inner = gevonden
           ? { ns: SUWI_BRON_NS, name: 'Gegevens', prefix: 'b', attrs: {}, children: gegevensNaarXml(UITKERINGEN, SUWI_BRON_NS, 'b') }
           : { ns: SUWI_BRON_NS, name: 'NietGevonden', prefix: 'b', attrs: {}, children: [], text: '' };
         const body = serializeXml({ ns: SUWI_BRON_NS, name: 'BronAntwoord', prefix: 'b', attrs: {}, children: [inner] }, { declaration: false, namespaces: { b: SUWI_BRON_NS } });
         res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
           .end(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${body}</soapenv:Body></soapenv:Envelope>`);
-      });
-    });
+      }),
+    );
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/soap`;
   }

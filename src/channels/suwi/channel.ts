@@ -15,8 +15,8 @@
 import { join } from 'node:path';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import type { BevragingVraag as ServiceBevragingVraag } from '../../bevragingen/service.js';
 import type { BevragingFoutcode, BevragingUitkomst } from '../../bevragingen/types.js';
-import type { Party } from '../../parties/registry.js';
 import { SUWI_WSDL, SuwiSchemas } from '../../standards/suwi/schemas.js';
 import { bouwBevragingAntwoord, bouwFwi, leesBevragingVraag, SUWI_BEVRAGING_ACTION, SuwiBerichtFout, type BevragingVraag } from '../../standards/suwi/xml.js';
 import { serializeXml } from '../../xml/build.js';
@@ -25,17 +25,11 @@ import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter }
 
 export const SUWI_BEVRAGING_PATH = '/suwi/v1/Bevraging';
 
-/** What the channel hands to the bevraging service. */
-export interface SuwiVraag {
-  party: Party;
-  dienst: string;
-  bsn: string;
-  doel?: string;
-  zaakreferentie?: string;
-  /** The whole request as received (the SOAP envelope), for the log. */
-  raw: Buffer;
-  channel: 'suwi';
-}
+/**
+ * What the channel hands to the bevraging service: its BevragingVraag without the content type
+ * (the gateway adds it), from this channel; `raw` is the whole SOAP envelope as received.
+ */
+export type SuwiVraag = Omit<ServiceBevragingVraag, 'contentType' | 'channel'> & { channel: 'suwi' };
 
 export interface SuwiChannelDeps {
   /** The folder holding suwi.wsdl, suwi.xsd and bron.xsd (schemas/suwi). */
