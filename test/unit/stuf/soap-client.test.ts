@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express, { type Request, type RequestHandler } from 'express';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { readBody } from '../../../src/channels/istandaarden/body.js';
 import { callSoap } from '../../../src/channels/stuf/soap-client.js';
 import { soapEnvelope, soapFaultEnvelope } from '../../../src/channels/stuf/soap-envelope.js';
 import { soapEndpoint, type SoapCall } from '../../../src/channels/stuf/soap-server.js';
 import type { Party } from '../../../src/parties/registry.js';
+import { opLoopback, sluit } from '../../helpers/stuf-unit.js';
 
 const ZKN = 'http://www.egem.nl/StUF/sector/zkn/0310';
 const STUF = 'http://www.egem.nl/StUF/StUF0301';
@@ -69,15 +69,10 @@ describe('callSoap', () => {
     });
     await endpoint.ready;
     app.use('/stuf/zds/OntvangAsynchroon', endpoint);
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((ok) => server.once('listening', () => ok()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await opLoopback(app));
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((ok) => server.close(() => ok()));
-  });
+  afterAll(() => sluit(server));
 
   it('posts a SOAP 1.1 envelope around the payload, byte for byte, with a quoted SOAPAction and the extra headers', async () => {
     received.length = 0;

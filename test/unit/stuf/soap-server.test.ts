@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express, { type RequestHandler } from 'express';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import * as soap from 'soap';
 import { HttpProblem } from '../../../src/channels/rest/problem.js';
@@ -9,6 +8,7 @@ import { soapEnvelope } from '../../../src/channels/stuf/soap-envelope.js';
 import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter } from '../../../src/channels/stuf/soap-server.js';
 import type { Party } from '../../../src/parties/registry.js';
 import { parseXml, type XmlElement } from '../../../src/xml/parse.js';
+import { opLoopback, sluit } from '../../helpers/stuf-unit.js';
 
 const SOAPENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 const ZKN = 'http://www.egem.nl/StUF/sector/zkn/0310';
@@ -110,15 +110,10 @@ describe.each(WSDLS)('soapEndpoint with %s', (wsdlPath) => {
     app.use((_req, res) => {
       res.status(404).end();
     });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((ok) => server.once('listening', () => ok()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await opLoopback(app));
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((ok) => server.close(() => ok()));
-  });
+  afterAll(() => sluit(server));
 
   const url = (): string => `${base}/stuf/zds/OntvangAsynchroon`;
   const reset = (): void => {
@@ -380,10 +375,9 @@ describe('soapEndpoint start-up', () => {
     await e.ready.catch(() => undefined);
     const app = express();
     app.use('/s', e);
-    const server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((ok) => server.once('listening', () => ok()));
+    const { server, base: url } = await opLoopback(app);
     try {
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/s`, {
+      const res = await fetch(`${url}/s`, {
         method: 'POST',
         headers: { authorization: `Bearer ${KEY}`, 'content-type': 'text/xml', soapaction: 'urn:x' },
         body: envelope(ZAK_LK01),
@@ -392,8 +386,7 @@ describe('soapEndpoint start-up', () => {
       expect(faultOf(await res.text()).code).toBe('soapenv:Server');
       expect(errors).toEqual(['wsdl']);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      await sluit(server);
     }
   });
 });
@@ -450,15 +443,10 @@ describe('the ZDS WSDLs', () => {
       await endpoint.ready;
       app.use(`/stuf/zds/${e.service}`, endpoint);
     }
-    server = app.listen(0, '127.0.0.1');
-    await new Promise<void>((ok) => server.once('listening', () => ok()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    ({ server, base } = await opLoopback(app));
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((ok) => server.close(() => ok()));
-  });
+  afterAll(() => sluit(server));
 
   it.each(ZDS_ENDPOINTS)('$service: a node-soap client reaches every operation', async ({ service, operations }) => {
     calls.length = 0;

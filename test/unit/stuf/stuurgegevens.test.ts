@@ -1,8 +1,6 @@
 /**
  * StUF stuurgegevens (read, build, the answer rule), the answers of berichten.ts and the foutcodes.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { bouwBv03, bouwDu02, bouwFo02, bouwFo03, soapEnvelope, soapFault, soapFaultcode } from '../../../src/standards/stuf/berichten.js';
 import { fout, FOUTCODES } from '../../../src/standards/stuf/foutcodes.js';
 import { STUF_NS, STUF_PREFIXEN } from '../../../src/standards/stuf/namespaces.js';
@@ -14,11 +12,10 @@ import {
   StuurgegevensFout,
   type Stuurgegevens,
 } from '../../../src/standards/stuf/stuurgegevens.js';
-import { projectRoot } from '../../../src/util/paths.js';
 import { serializeXml } from '../../../src/xml/build.js';
 import { parseXml, type XmlElement } from '../../../src/xml/parse.js';
+import { CREEER_ZAAK_STUURGEGEVENS, xsdFixture as fixture } from '../../helpers/stuf-unit.js';
 
-const fixture = (name: string): string => readFileSync(join(projectRoot(), 'fixtures', 'stuf', 'xsd', `${name}.xml`), 'utf8');
 const lees = (xml: string): Stuurgegevens => leesStuurgegevens(parseXml(xml));
 
 function fout_(xml: string): StuurgegevensFout {
@@ -35,14 +32,7 @@ const child = (el: XmlElement, name: string): XmlElement | undefined => el.child
 
 describe('leesStuurgegevens', () => {
   it('reads the stuurgegevens of a kennisgeving', () => {
-    expect(lees(fixture('creeerZaak_zakLk01'))).toEqual({
-      berichtcode: 'Lk01',
-      zender: { organisatie: '0153', applicatie: 'Jeugd-BO' },
-      ontvanger: { organisatie: '0153', applicatie: 'Zaaksysteem' },
-      referentienummer: 'JBO-2026-0004712',
-      tijdstipBericht: '20261120101502317',
-      entiteittype: 'ZAK',
-    });
+    expect(lees(fixture('creeerZaak_zakLk01'))).toEqual(CREEER_ZAAK_STUURGEGEVENS);
   });
 
   it('reads gebruiker, crossRefnummer and functie, and StUF:stuurgegevens of a Bv03', () => {

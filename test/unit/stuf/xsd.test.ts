@@ -12,6 +12,7 @@ import type { Stuurgegevens } from '../../../src/standards/stuf/stuurgegevens.js
 import { defaultStufSchemasDir, STUF_BERICHTEN, STUF_XSD_BESTANDEN, StufSchemas, type XsdIssue } from '../../../src/standards/stuf/validator.js';
 import { projectRoot } from '../../../src/util/paths.js';
 import { XsdSchemaSet } from '../../../src/xml/xsd.js';
+import { CREEER_ZAAK_STUURGEGEVENS, XSD_FIXTURES, xsdFixture as fixture } from '../../helpers/stuf-unit.js';
 
 let stuf: StufSchemas;
 let loadMs = 0;
@@ -22,8 +23,6 @@ beforeAll(async () => {
 });
 afterAll(() => stuf.dispose());
 
-const FIXTURES = join(projectRoot(), 'fixtures', 'stuf', 'xsd');
-const fixture = (name: string): string => readFileSync(join(FIXTURES, `${name}.xml`), 'utf8');
 const messages = (issues: XsdIssue[]): string[] => issues.map((i) => i.message);
 
 /** Replaces the text of the first element with this local name (any prefix). */
@@ -36,14 +35,7 @@ function drop(xml: string, local: string): string {
   return xml.replace(new RegExp(`\\s*<((?:\\w+:)?)${local}(?:\\s[^>]*)?>[\\s\\S]*?</\\1${local}>`), '');
 }
 
-const VRAAG: Stuurgegevens = {
-  berichtcode: 'Lk01',
-  zender: { organisatie: '0153', applicatie: 'Jeugd-BO' },
-  ontvanger: { organisatie: '0153', applicatie: 'Zaaksysteem' },
-  referentienummer: 'JBO-2026-0004712',
-  tijdstipBericht: '20261120101502317',
-  entiteittype: 'ZAK',
-};
+const VRAAG = CREEER_ZAAK_STUURGEGEVENS;
 
 describe('schemas/stuf', () => {
   it('compiles (entry zds0120/zds0120_msg.xsd with its imports)', () => {
@@ -73,7 +65,7 @@ describe('schemas/stuf', () => {
 });
 
 describe('StufSchemas: valid fixtures', () => {
-  const names = readdirSync(FIXTURES).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort();
+  const names = readdirSync(XSD_FIXTURES).filter((f) => f.endsWith('.xml')).map((f) => f.slice(0, -4)).sort();
 
   it('has a fixture for every request and answer of the contract', () => {
     expect(names).toEqual([
