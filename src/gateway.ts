@@ -152,10 +152,13 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const envelopeSchema = JSON.parse(readFileSync(join(env.schemasDir, 'api', 'message-envelope.schema.json'), 'utf8')) as Record<string, unknown>;
   const version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   let shuttingDown = false;
-  const auth = authenticate(parties, (req, result) => {
-    logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
-    void pipeline.logRefusedRequest('rest', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
-  });
+  // Every channel authenticates the same way; a refusal is logged under the channel's name.
+  const authFor = (channel: string) =>
+    authenticate(parties, (req, result) => {
+      logger.info({ path: req.path, reason: result.reason, channel }, 'request refused: authentication');
+      void pipeline.logRefusedRequest(channel, result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
+    });
+  const auth = authFor('rest');
   const suwiSchemas = await SuwiSchemas.load(join(env.schemasDir, 'suwi'));
   const bevragingen = new BevragingService(config, {
     pipeline, ring, mappings: declarative, logger,
@@ -174,10 +177,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   });
   const mailbox = new Mailbox(db, log);
   const istandaarden = istandaardenChannel({
-    authenticate: authenticate(parties, (req, result) => {
-      logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
-      void pipeline.logRefusedRequest('istandaarden', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
-    }),
+    authenticate: authFor('istandaarden'),
     pipeline,
     parties,
     mailbox,
@@ -186,10 +186,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   });
   const soapChannels = stufChannel({
     schemasDir: join(env.schemasDir, 'stuf'),
-    authenticate: authenticate(parties, (req, result) => {
-      logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
-      void pipeline.logRefusedRequest('stuf', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
-    }),
+    authenticate: authFor('stuf'),
     pipeline,
     parties,
     zaken,
@@ -203,10 +200,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const suwi = suwiChannel({
     schemasDir: join(env.schemasDir, 'suwi'),
     schemas: suwiSchemas,
-    authenticate: authenticate(parties, (req, result) => {
-      logger.info({ path: req.path, reason: result.reason }, 'request refused: authentication');
-      void pipeline.logRefusedRequest('suwi', result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
-    }),
+    authenticate: authFor('suwi'),
     maxBodyBytes: 64 * 1024,
     xmlLimits: { maxBytes: 64 * 1024, maxDepth: 16, maxElements: 1000 },
     vraag: (v) => bevragingen.vraag({ ...v, contentType: 'text/xml; charset=utf-8' }),

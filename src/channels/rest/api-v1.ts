@@ -4,6 +4,7 @@ import type { MessageView } from '../../core/message-view.js';
 import type { AcceptResult, Pipeline, RejectCode } from '../../core/pipeline.js';
 import type { Party } from '../../parties/registry.js';
 import type { ValidateFunction } from 'ajv';
+import { readJsonBody } from './json-body.js';
 import { HttpProblem } from './problem.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -80,19 +81,7 @@ export function apiV1(deps: {
 
   r.post('/messages', rawJson, async (req, res) => {
     const caller = party(res);
-    const contentType = req.get('content-type') ?? '';
-    if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
-      await deps.pipeline.logRefusedRequest('rest', 'unsupported-media-type', {}, caller.id);
-      throw new HttpProblem(415, 'unsupported-media-type', 'Send the message as application/json');
-    }
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-    } catch {
-      await deps.pipeline.logRefusedRequest('rest', 'malformed-json', { size: raw.length }, caller.id);
-      throw new HttpProblem(400, 'malformed-json', 'The request body is not valid UTF-8 JSON');
-    }
+    const { raw, body } = await readJsonBody(req, deps.pipeline, caller.id, 'message');
     if (!deps.validateEnvelope(body)) {
       await deps.pipeline.logRefusedRequest('rest', 'invalid-envelope', { size: raw.length }, caller.id);
       throw new HttpProblem(

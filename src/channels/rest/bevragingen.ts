@@ -5,6 +5,7 @@ import type { BevragingService } from '../../bevragingen/service.js';
 import type { BevragingFoutcode } from '../../bevragingen/types.js';
 import type { Pipeline } from '../../core/pipeline.js';
 import type { Party } from '../../parties/registry.js';
+import { readJsonBody } from './json-body.js';
 import { HttpProblem } from './problem.js';
 
 const STATUS: Record<BevragingFoutcode, number> = {
@@ -20,18 +21,7 @@ export function bevragingenRouter(deps: { service: BevragingService; validate: V
   const r = express.Router();
   r.post('/bevragingen', express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res: Response) => {
     const party = (res.locals as { party: Party }).party;
-    if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(req.get('content-type') ?? '')) {
-      await deps.pipeline.logRefusedRequest('rest', 'unsupported-media-type', { path: '/bevragingen' }, party.id);
-      throw new HttpProblem(415, 'unsupported-media-type', 'Send the bevraging as application/json');
-    }
-    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    let body: unknown;
-    try {
-      body = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(raw));
-    } catch {
-      await deps.pipeline.logRefusedRequest('rest', 'malformed-json', { path: '/bevragingen', size: raw.length }, party.id);
-      throw new HttpProblem(400, 'malformed-json', 'The request body is not valid UTF-8 JSON');
-    }
+    const { raw, body } = await readJsonBody(req, deps.pipeline, party.id, 'bevraging');
     if (!deps.validate(body)) {
       await deps.pipeline.logRefusedRequest('rest', 'invalid-bevraging', { size: raw.length }, party.id);
       // Names the fields, never their values (a BSN must not come back in an error).
