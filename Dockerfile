@@ -19,6 +19,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY src/console/static ./src/console/static
 COPY package.json ./
 COPY schemas ./schemas
 COPY mappings ./mappings
