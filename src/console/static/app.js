@@ -1,0 +1,551 @@
+// Knooppunt beheer: the administrator console. Plain ES modules, no framework.
+// Views are chosen by the location hash: #/zoeken, #/bericht/<id>, #/niet-bezorgd, #/werking, #/privacy.
+import { api, ApiError, query, setCsrfToken, whenUnauthorized } from './api.js';
+import { bytes, clear, compact, dl, duration, field, h, pretty, table, timeEl } from './dom.js';
+
+const PAGE_SIZE = 25;
+
+const STATUS_NL = {
+  received: 'ontvangen',
+  rejected: 'afgewezen',
+  routed: 'doorgestuurd',
+  delivered: 'bezorgd',
+  dead_letter: 'niet bezorgd',
+  partially_delivered: 'deels bezorgd',
+  answered: 'beantwoord',
+  pending: 'wacht',
+  in_flight: 'onderweg',
+  failed: 'mislukt',
+};
+const ROLE_NL = { beheerder: 'beheerder', privacy: 'privacy officer', auditor: 'auditor' };
+const KIND_NL = { raw: 'origineel (zoals ontvangen)', mapped: 'gemapt (zoals verstuurd)', answer: 'antwoord' };
+
+const state = { session: null, search: {}, page: 1 };
+
+const main = () => document.getElementById('inhoud');
+
+function can(...roles) {
+  return Boolean(state.session && roles.includes(state.session.role));
+}
+
+function nl(status) {
+  return STATUS_NL[status] ?? status ?? '—';
+}
+
+function say(text, kind = 'info') {
+  const el = document.getElementById('status');
+  clear(el);
+  if (!text) return;
+  el.appendChild(h('p', { className: `msg ${kind}` }, text));
+}
+
+function errorText(err) {
+  if (err instanceof ApiError) {
+    if (err.status === 403) return 'U hebt geen toegang tot deze gegevens of handeling.';
+    if (err.status === 404) return 'Niet gevonden.';
+    if (err.status === 429) return 'Te veel pogingen. Probeer het later opnieuw.';
+    return `De server gaf een fout (${err.status}): ${err.message}`;
+  }
+  return `Er ging iets mis: ${err?.message ?? err}`;
+}
+
+/** Replace the main content; put the focus on the first heading so screen readers announce the page. */
+function show(title, ...content) {
+  const m = clear(main());
+  const h1 = h('h1', { tabindex: '-1' }, title);
+  m.appendChild(h1);
+  for (const c of content) if (c) m.appendChild(c);
+  document.title = `${title} — Knooppunt beheer`;
+  h1.focus();
+  return m;
+}
+
+// ---------------------------------------------------------------- session
+
+function signedIn(session) {
+  state.session = session;
+  setCsrfToken(session.csrfToken);
+  const nav = document.getElementById('nav');
+  for (const li of nav.querySelectorAll('li[data-roles]')) li.hidden = !li.dataset.roles.split(' ').includes(session.role);
+  nav.hidden = false;
+  document.getElementById('who').hidden = false;
+  document.getElementById('who-name').textContent = `${session.name ?? session.user} (${ROLE_NL[session.role] ?? session.role})`;
+}
+
+function signedOut(message) {
+  state.session = null;
+  setCsrfToken(null);
+  document.getElementById('nav').hidden = true;
+  document.getElementById('who').hidden = true;
+  if (location.hash && location.hash !== '#/aanmelden') history.replaceState(null, '', '#/aanmelden');
+  renderSignIn(message);
+}
+
+function renderSignIn(message) {
+  const err = h('p', { className: 'msg error', role: 'alert', hidden: !message }, message ?? '');
+  const user = h('input', { id: 'user', name: 'user', autocomplete: 'username', required: true });
+  const pass = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const button = h('button', { type: 'submit' }, 'Aanmelden');
+  const form = h('form', { id: 'signin', className: 'card narrow', 'aria-describedby': 'signin-uitleg' },
+    h('p', { id: 'signin-uitleg' }, 'Meld u aan met uw beheeraccount. Dit is niet de API-sleutel van een partij.'),
+    field('user', 'Gebruikersnaam', user),
+    field('password', 'Wachtwoord', pass),
+    err,
+    button,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    button.disabled = true;
+    err.hidden = true;
+    try {
+      const session = await api('POST', '/session', { user: user.value.trim(), password: pass.value });
+      pass.value = '';
+      signedIn(session);
+      say('');
+      if (!location.hash || location.hash === '#/aanmelden') location.hash = '#/zoeken';
+      else route();
+    } catch (ex) {
+      err.textContent = ex instanceof ApiError && ex.status === 401
+        ? 'Gebruikersnaam of wachtwoord klopt niet.'
+        : errorText(ex);
+      err.hidden = false;
+      pass.focus();
+    } finally {
+      button.disabled = false;
+    }
+  });
+  show('Aanmelden', form);
+  user.focus();
+}
+
+async function signOut() {
+  try {
+    await api('DELETE', '/session');
+  } catch {
+    /* signed out anyway */
+  }
+  signedOut('U bent afgemeld.');
+}
+
+// ---------------------------------------------------------------- search
+
+function searchForm() {
+  const s = state.search;
+  const input = (id, label, opts = {}) => field(`f-${id}`, label, h('input', { id: `f-${id}`, name: id, value: s[id] ?? '', ...opts }), opts.hint);
+  const statusSelect = h('select', { id: 'f-status', name: 'status' },
+    h('option', { value: '' }, 'alle'),
+    ['received', 'routed', 'delivered', 'partially_delivered', 'dead_letter', 'rejected', 'answered'].map((v) => {
+      const o = h('option', { value: v }, nl(v));
+      if (s.status === v) o.selected = true;
+      return o;
+    }),
+  );
+  const standardSelect = h('select', { id: 'f-standard', name: 'standard' },
+    h('option', { value: '' }, 'alle'),
+    [['json', 'JSON (REST)'], ['istandaarden', 'iStandaarden'], ['stuf', 'StUF'], ['suwi', 'SUWI']].map(([v, t]) => {
+      const o = h('option', { value: v }, t);
+      if (s.standard === v) o.selected = true;
+      return o;
+    }),
+  );
+  const form = h('form', { id: 'zoekformulier', className: 'card grid', role: 'search', 'aria-label': 'Berichten zoeken' },
+    input('messageId', 'Bericht-id', { autocomplete: 'off' }),
+    input('correlationId', 'Correlatie-id', { autocomplete: 'off' }),
+    input('party', 'Partij (afzender of ontvanger)', { autocomplete: 'off', placeholder: 'bijv. gemeente-0153' }),
+    field('f-standard', 'Standaard', standardSelect),
+    input('messageType', 'Berichtsoort', { autocomplete: 'off', placeholder: 'bijv. toewijzing' }),
+    field('f-status', 'Status', statusSelect),
+    input('from', 'Ontvangen vanaf', { type: 'datetime-local' }),
+    input('to', 'Ontvangen tot', { type: 'datetime-local' }),
+    can('beheerder', 'privacy')
+      ? input('bsn', 'BSN', { inputmode: 'numeric', autocomplete: 'off', pattern: '[0-9]{8,9}', maxlength: 9, hint: 'Zoeken op BSN wordt vastgelegd.' })
+      : null,
+    h('div', { className: 'actions' },
+      h('button', { type: 'submit' }, 'Zoeken'),
+      h('button', { type: 'reset', className: 'secondary' }, 'Wissen'),
+    ),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    state.search = {};
+    for (const [k, v] of data.entries()) if (typeof v === 'string' && v.trim()) state.search[k] = v.trim();
+    state.page = 1;
+    runSearch();
+  });
+  form.addEventListener('reset', () => {
+    state.search = {};
+    state.page = 1;
+    setTimeout(runSearch, 0);
+  });
+  return form;
+}
+
+function isoOf(local) {
+  if (!local) return undefined;
+  const d = new Date(local);
+  return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
+}
+
+async function runSearch() {
+  const results = document.getElementById('resultaten');
+  if (!results) return;
+  clear(results).appendChild(h('p', null, 'Zoeken…'));
+  results.setAttribute('aria-busy', 'true');
+  const s = state.search;
+  try {
+    const data = await api('GET', `/exchanges${query({
+      messageId: s.messageId, correlationId: s.correlationId, party: s.party, standard: s.standard,
+      messageType: s.messageType, status: s.status, from: isoOf(s.from), to: isoOf(s.to), bsn: s.bsn,
+      page: state.page, pageSize: PAGE_SIZE,
+    })}`);
+    renderResults(results, data);
+  } catch (err) {
+    clear(results).appendChild(h('p', { className: 'msg error', role: 'alert' }, errorText(err)));
+  } finally {
+    results.removeAttribute('aria-busy');
+  }
+}
+
+function renderResults(results, data) {
+  const items = data?.items ?? [];
+  const total = Number(data?.total ?? items.length);
+  const page = Number(data?.page ?? state.page);
+  const pageSize = Number(data?.pageSize ?? PAGE_SIZE);
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const rows = items.map((m) => h('tr', null,
+    h('td', null, timeEl(m.receivedAt)),
+    h('td', null, m.messageType ?? '—'),
+    h('td', null, m.standard ?? '—'),
+    h('td', null, m.sender ?? '—'),
+    h('td', null, m.receiver ?? '—'),
+    h('td', null, h('span', { className: `badge s-${String(m.status).replace(/[^a-z_]/g, '')}` }, nl(m.status))),
+    h('td', null, h('a', { href: `#/bericht/${encodeURIComponent(m.id)}`, 'aria-label': `Details van bericht ${m.id}` }, String(m.id).slice(0, 8))),
+  ));
+  clear(results).append(
+    h('p', { id: 'totaal', className: 'total' }, total === 1 ? '1 bericht gevonden' : `${total} berichten gevonden`),
+    table('Gevonden berichten', ['Ontvangen', 'Berichtsoort', 'Standaard', 'Van', 'Aan', 'Status', 'Details'], rows),
+    pager(page, pages, (p) => {
+      state.page = p;
+      runSearch();
+    }),
+  );
+}
+
+function pager(page, pages, go) {
+  return h('nav', { className: 'pager', 'aria-label': 'Pagina’s' },
+    h('button', { type: 'button', className: 'secondary', disabled: page <= 1, onclick: () => go(page - 1) }, '‹ Vorige'),
+    h('span', null, `Pagina ${page} van ${pages}`),
+    h('button', { type: 'button', className: 'secondary', disabled: page >= pages, onclick: () => go(page + 1) }, 'Volgende ›'),
+  );
+}
+
+function renderSearch() {
+  show('Berichten zoeken', searchForm(), h('section', { id: 'resultaten', 'aria-label': 'Zoekresultaten' }));
+  runSearch();
+}
+
+// ---------------------------------------------------------------- detail
+
+async function renderDetail(id) {
+  show('Bericht', h('p', null, 'Laden…'));
+  let d;
+  try {
+    d = await api('GET', `/exchanges/${encodeURIComponent(id)}`);
+  } catch (err) {
+    show('Bericht', h('p', { className: 'msg error', role: 'alert' }, errorText(err)), h('p', null, h('a', { href: '#/zoeken' }, 'Terug naar zoeken')));
+    return;
+  }
+  const m = d.message ?? {};
+  const summary = h('section', { 'aria-labelledby': 'kop-bericht', className: 'card' },
+    h('h2', { id: 'kop-bericht' }, 'Gegevens'),
+    dl([
+      ['Bericht-id', m.id],
+      ['Correlatie-id', m.correlationId],
+      ['Berichtsoort', m.messageType],
+      ['Standaard', m.standard],
+      ['Kanaal', m.channel],
+      ['Van', m.sender],
+      ['Aan', m.receiver],
+      ['Status', nl(m.status)],
+      ['Ontvangen', timeEl(m.receivedAt)],
+      ['Laatst bijgewerkt', timeEl(m.updatedAt)],
+    ]),
+  );
+
+  const events = h('section', { 'aria-labelledby': 'kop-verloop' },
+    h('h2', { id: 'kop-verloop' }, 'Verloop'),
+    table('Gebeurtenissen in volgorde', ['#', 'Gebeurtenis', 'Tijd', 'Sinds start', 'Sinds vorige', 'Details'],
+      (d.events ?? []).map((e) => h('tr', null,
+        h('td', null, e.seq ?? ''),
+        h('td', null, e.type ?? ''),
+        h('td', null, timeEl(e.at)),
+        h('td', { className: 'num' }, duration(e.sinceStartMs)),
+        h('td', { className: 'num' }, duration(e.sincePreviousMs)),
+        h('td', null, h('code', { className: 'detail' }, compact(e.detail))),
+      ))),
+  );
+
+  const v = d.validation ?? {};
+  const problems = v.problems ?? [];
+  const validation = h('section', { 'aria-labelledby': 'kop-validatie' },
+    h('h2', { id: 'kop-validatie' }, 'Validatie'),
+    h('p', null, 'Uitkomst: ', h('strong', null, v.outcome ?? '—')),
+    problems.length
+      ? h('ul', { className: 'problems' }, problems.map((p) => h('li', null,
+        typeof p === 'string' ? p : [p.path || p.field || p.location ? h('code', null, String(p.path ?? p.field ?? p.location)) : null, ' ', p.message ?? p.detail ?? p.code ?? compact(p)])))
+      : h('p', null, 'Geen problemen gevonden.'),
+  );
+
+  const deliveries = h('section', { 'aria-labelledby': 'kop-bezorging' },
+    h('h2', { id: 'kop-bezorging' }, 'Bezorging'),
+    ...((d.deliveries ?? []).length ? d.deliveries.map((del) => deliveryBlock(del, id)) : [h('p', null, 'Geen bezorgingen.')]),
+  );
+
+  show(`Bericht ${m.messageType ?? ''}`.trim(),
+    h('p', null, h('a', { href: '#/zoeken' }, '‹ Terug naar zoeken')),
+    summary, events, validation, deliveries, payloadSection(id, d.payloads ?? []),
+    (d.zaken ?? []).length ? h('section', { 'aria-labelledby': 'kop-zaken' }, h('h2', { id: 'kop-zaken' }, 'Zaken'),
+      h('ul', null, d.zaken.map((z) => h('li', null, compact(z))))) : null,
+  );
+}
+
+function deliveryBlock(del, messageId) {
+  const canRedeliver = can('beheerder') && (del.status === 'dead_letter' || del.status === 'failed');
+  return h('div', { className: 'card delivery' },
+    h('h3', null, `Naar ${del.destination ?? '—'}: `, h('span', { className: `badge s-${String(del.status).replace(/[^a-z_]/g, '')}` }, nl(del.status))),
+    table(`Pogingen voor ${del.destination ?? 'bestemming'}`, ['Poging', 'Tijd', 'Duur', 'Uitkomst', 'HTTP-status', 'Fout'],
+      (del.attempts ?? []).map((a) => h('tr', null,
+        h('td', null, a.attempt ?? ''),
+        h('td', null, timeEl(a.at)),
+        h('td', { className: 'num' }, duration(a.durationMs)),
+        h('td', null, a.outcome ?? '—'),
+        h('td', null, a.statusCode ?? '—'),
+        h('td', null, a.error ?? ''),
+      ))),
+    canRedeliver
+      ? h('button', { type: 'button', onclick: async (e) => {
+        e.currentTarget.disabled = true;
+        try {
+          await api('POST', `/deliveries/${encodeURIComponent(del.id)}/redeliver`);
+          say('De bezorging is opnieuw aangeboden.', 'ok');
+          renderDetail(messageId);
+        } catch (err) {
+          say(errorText(err), 'error');
+        }
+      } }, 'Opnieuw bezorgen')
+      : null,
+  );
+}
+
+function payloadSection(messageId, payloads) {
+  const mayView = can('beheerder', 'privacy');
+  const panes = {
+    left: h('div', { className: 'pane', id: 'pane-origineel' }, h('h3', null, 'Origineel'), h('pre', { tabindex: '0', 'aria-label': 'Originele inhoud' }, 'Kies “toon”.')),
+    right: h('div', { className: 'pane', id: 'pane-gemapt' }, h('h3', null, 'Gemapt / antwoord'), h('pre', { tabindex: '0', 'aria-label': 'Gemapte inhoud' }, 'Kies “toon”.')),
+  };
+  const viewer = h('div', { className: 'side-by-side', id: 'payload-viewer', hidden: true }, panes.left, panes.right);
+  const rows = payloads.map((p) => h('tr', null,
+    h('td', null, KIND_NL[p.kind] ?? p.kind ?? '—'),
+    h('td', null, p.contentType ?? '—'),
+    h('td', { className: 'num' }, bytes(p.size)),
+    h('td', null, p.purged
+      ? 'verwijderd (bewaartermijn verlopen)'
+      : mayView
+        ? h('button', { type: 'button', className: 'secondary toon', 'data-payload': p.id, 'aria-label': `Toon ${KIND_NL[p.kind] ?? p.kind}`, onclick: async () => {
+          const pane = p.kind === 'raw' ? panes.left : panes.right;
+          const pre = pane.querySelector('pre');
+          viewer.hidden = false;
+          pre.textContent = 'Laden…';
+          try {
+            const c = await api('GET', `/exchanges/${encodeURIComponent(messageId)}/payloads/${encodeURIComponent(p.id)}`);
+            pane.querySelector('h3').textContent = `${KIND_NL[c.kind] ?? c.kind} — ${c.contentType ?? ''}`;
+            pre.textContent = pretty(c.content, c.contentType);
+            say('De inhoud wordt getoond. Dit inzien is vastgelegd.', 'info');
+          } catch (err) {
+            pre.textContent = errorText(err);
+          }
+        } }, 'toon')
+        : 'alleen metagegevens'),
+  ));
+  return h('section', { 'aria-labelledby': 'kop-inhoud' },
+    h('h2', { id: 'kop-inhoud' }, 'Inhoud'),
+    mayView ? h('p', { className: 'hint' }, 'Inhoud bevat persoonsgegevens. Elk inzien wordt vastgelegd.') : h('p', { className: 'hint' }, 'Met uw rol ziet u geen inhoud van berichten.'),
+    table('Opgeslagen inhoud', ['Soort', 'Type', 'Grootte', ''], rows),
+    viewer,
+  );
+}
+
+// ---------------------------------------------------------------- dead letters
+
+async function renderDeadLetters(page = 1) {
+  show('Niet bezorgde berichten', h('p', null, 'Laden…'));
+  let data;
+  try {
+    data = await api('GET', `/dead-letters${query({ page, pageSize: PAGE_SIZE })}`);
+  } catch (err) {
+    show('Niet bezorgde berichten', h('p', { className: 'msg error', role: 'alert' }, errorText(err)));
+    return;
+  }
+  const items = data?.items ?? (Array.isArray(data) ? data : []);
+  const total = Number(data?.total ?? items.length);
+  const pages = Math.max(1, Math.ceil(total / Number(data?.pageSize ?? PAGE_SIZE)));
+  const redeliver = async (ids, button) => {
+    button.disabled = true;
+    try {
+      const body = ids === 'all' ? { all: true } : { ids };
+      if (ids !== 'all' && ids.length === 1) await api('POST', `/deliveries/${encodeURIComponent(ids[0])}/redeliver`);
+      else await api('POST', '/dead-letters/drain', body);
+      await renderDeadLetters(page);
+      say(ids === 'all' ? 'Alle niet bezorgde berichten zijn opnieuw aangeboden.' : 'De bezorging is opnieuw aangeboden.', 'ok');
+    } catch (err) {
+      button.disabled = false;
+      say(errorText(err), 'error');
+    }
+  };
+  const rows = items.map((dl0) => {
+    const id = dl0.deliveryId ?? dl0.id;
+    const msgId = dl0.messageId;
+    return h('tr', { 'data-delivery': id },
+      h('td', null, timeEl(dl0.since ?? dl0.deadLetteredAt ?? dl0.updatedAt)),
+      h('td', null, dl0.messageType ?? '—'),
+      h('td', null, dl0.destination ?? '—'),
+      h('td', { className: 'num' }, dl0.attempts ?? '—'),
+      h('td', null, dl0.lastError ?? dl0.error ?? '—'),
+      h('td', null, msgId ? h('a', { href: `#/bericht/${encodeURIComponent(msgId)}` }, String(msgId).slice(0, 8)) : '—'),
+      h('td', null, can('beheerder')
+        ? h('button', { type: 'button', className: 'redeliver', 'aria-label': `Opnieuw bezorgen: ${dl0.messageType ?? ''} naar ${dl0.destination ?? ''}`, onclick: (e) => redeliver([id], e.currentTarget) }, 'Opnieuw bezorgen')
+        : ''),
+    );
+  });
+  const drain = can('beheerder') && items.length
+    ? h('button', { type: 'button', id: 'drain', onclick: (e) => {
+      if (window.confirm(`Alle ${total} niet bezorgde berichten opnieuw aanbieden?`)) redeliver('all', e.currentTarget);
+    } }, 'Alles opnieuw bezorgen')
+    : null;
+  show('Niet bezorgde berichten',
+    h('p', { className: 'total', id: 'totaal' }, `${total} niet bezorgd`),
+    drain,
+    table('Berichten die na alle pogingen niet bezorgd zijn', ['Sinds', 'Berichtsoort', 'Bestemming', 'Pogingen', 'Laatste fout', 'Bericht', ''], rows),
+    pager(page, pages, (p) => renderDeadLetters(p)),
+  );
+}
+
+// ---------------------------------------------------------------- operations
+
+async function renderOperations() {
+  show('Werking', h('p', null, 'Laden…'));
+  let o;
+  try {
+    o = await api('GET', '/operations');
+  } catch (err) {
+    show('Werking', h('p', { className: 'msg error', role: 'alert' }, errorText(err)));
+    return;
+  }
+  const q = o.queue ?? {};
+  const age = q.oldestPendingAgeSeconds;
+  show('Werking',
+    h('p', { className: 'hint' }, 'Cijfers over de afgelopen 24 uur.'),
+    h('section', { 'aria-labelledby': 'kop-wachtrij', className: 'card' },
+      h('h2', { id: 'kop-wachtrij' }, 'Wachtrij'),
+      dl([
+        ['Wachtend', q.pending ?? 0],
+        ['Opnieuw proberen', q.retrying ?? 0],
+        ['Niet bezorgd', q.deadLetter ?? 0],
+        ['Oudste wachtende', age === null || age === undefined ? '—' : duration(Number(age) * 1000)],
+      ]),
+      button('Vernieuwen', () => renderOperations(), 'secondary'),
+    ),
+    h('section', { 'aria-labelledby': 'kop-fouten' },
+      h('h2', { id: 'kop-fouten' }, 'Foutpercentages'),
+      table('Per partij en berichtsoort', ['Partij', 'Berichtsoort', 'Totaal', 'Afgewezen', 'Mislukt', 'Foutpercentage'],
+        (o.errorRates ?? []).map((r) => {
+          const total = Number(r.total) || 0;
+          const bad = (Number(r.rejected) || 0) + (Number(r.failed) || 0);
+          return h('tr', null, h('td', null, r.party ?? '—'), h('td', null, r.messageType ?? '—'),
+            h('td', { className: 'num' }, total), h('td', { className: 'num' }, r.rejected ?? 0), h('td', { className: 'num' }, r.failed ?? 0),
+            h('td', { className: 'num' }, total ? `${((bad / total) * 100).toFixed(1).replace('.', ',')}%` : '—'));
+        })),
+    ),
+    h('section', { 'aria-labelledby': 'kop-partners' },
+      h('h2', { id: 'kop-partners' }, 'Ketenpartners'),
+      table('Gezondheid per partij', ['Partij', 'Laatste geslaagde bezorging', 'Certificaat verloopt'],
+        (o.partners ?? []).map((p) => h('tr', null, h('td', null, p.party ?? '—'), h('td', null, timeEl(p.lastSuccessfulDelivery)), h('td', null, timeEl(p.certificateExpires))))),
+    ),
+  );
+}
+
+function button(text, onclick, className) {
+  return h('button', { type: 'button', className, onclick }, text);
+}
+
+// ---------------------------------------------------------------- privacy
+
+function renderPrivacy() {
+  const sections = [];
+  if (can('privacy')) {
+    const bsn = h('input', { id: 'rapport-bsn', name: 'bsn', inputmode: 'numeric', autocomplete: 'off', pattern: '[0-9]{8,9}', maxlength: 9, required: true });
+    // A plain GET form: the printable report opens in a new tab; the gateway logs it with the keyed hash only.
+    const form = h('form', { id: 'burgerrapport', method: 'get', action: '/console/citizen-report.html', target: '_blank', rel: 'noopener noreferrer', className: 'card narrow' },
+      h('p', null, 'Welke uitwisselingen gingen over deze burger? Het overzicht opent als afdrukbare pagina in een nieuw tabblad.'),
+      field('rapport-bsn', 'BSN van de burger', bsn, '8 of 9 cijfers. Het opvragen wordt vastgelegd, zonder het BSN zelf.'),
+      h('button', { type: 'submit' }, 'Overzicht voor burger openen'),
+    );
+    sections.push(h('section', { 'aria-labelledby': 'kop-burger' }, h('h2', { id: 'kop-burger' }, 'Overzicht voor een burger (inzageverzoek)'), form));
+  }
+  if (can('privacy', 'auditor')) {
+    sections.push(h('section', { 'aria-labelledby': 'kop-register' },
+      h('h2', { id: 'kop-register' }, 'Verwerkingsregister'),
+      h('p', null, 'Eén regel per route en per bevraging: doel, grondslag, gegevens, ontvangers en bewaartermijn.'),
+      h('p', null, h('a', { id: 'register-csv', href: '/console/api/processing-register?format=csv', download: 'verwerkingsregister.csv' }, 'Verwerkingsregister downloaden (CSV)')),
+    ));
+  }
+  if (can('privacy')) {
+    const out = h('p', { role: 'status' });
+    sections.push(h('section', { 'aria-labelledby': 'kop-bewaar' },
+      h('h2', { id: 'kop-bewaar' }, 'Bewaartermijnen'),
+      h('p', null, 'Verlopen inhoud wordt dagelijks verwijderd. U kunt dat ook nu laten doen; het verloop van berichten blijft bewaard.'),
+      button('Verlopen inhoud nu verwijderen', async (e) => {
+        if (!window.confirm('Verlopen inhoud nu verwijderen? Dit kan niet ongedaan worden gemaakt.')) return;
+        e.currentTarget.disabled = true;
+        try {
+          const r = await api('POST', '/retention/purge');
+          out.textContent = `Verwijderd: ${r.purgedPayloads ?? 0} berichtinhouden en ${r.purgedSubjectLinks ?? 0} koppelingen aan burgers (ouder dan de bewaartermijn).`;
+        } catch (err) {
+          out.textContent = errorText(err);
+        }
+      }, 'secondary'),
+      out,
+    ));
+  }
+  show('Privacy', ...(sections.length ? sections : [h('p', null, 'Met uw rol zijn hier geen onderdelen beschikbaar.')]));
+}
+
+// ---------------------------------------------------------------- routing
+
+async function route() {
+  say('');
+  if (!state.session) return;
+  const hash = location.hash || '#/zoeken';
+  const detail = /^#\/bericht\/([^/]+)$/.exec(hash);
+  if (detail) return renderDetail(decodeURIComponent(detail[1]));
+  if (hash === '#/niet-bezorgd') return renderDeadLetters();
+  if (hash === '#/werking') return renderOperations();
+  if (hash === '#/privacy') return renderPrivacy();
+  return renderSearch();
+}
+
+async function start() {
+  document.getElementById('signout').addEventListener('click', signOut);
+  whenUnauthorized(() => signedOut('Uw sessie is verlopen. Meld u opnieuw aan.'));
+  window.addEventListener('hashchange', route);
+  try {
+    const session = await api('GET', '/session');
+    signedIn(session);
+    route();
+  } catch {
+    signedOut();
+  }
+}
+
+start();
