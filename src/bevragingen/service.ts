@@ -5,6 +5,7 @@
  * asked. The answer holds only what the route's mapping lets through. Request and answer are one
  * exchange in the log: requester, source, purpose, legal basis and the citizen by keyed hash.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { BevragingConfig, BronConfig, GatewayConfig } from '../config/types.js';
 import type { Pipeline } from '../core/pipeline.js';
@@ -80,7 +81,8 @@ export class BevragingService {
       standard: 'suwi',
       messageType: v.dienst,
       sender: v.party.id,
-      senderMessageId: `bevraging/${started}/${Math.random().toString(36).slice(2)}`,
+      // A question has no sender id of its own; every question is a new exchange.
+      senderMessageId: `bevraging/${randomUUID()}`,
       contentType: v.contentType,
       raw: v.raw,
       body: null,
