@@ -311,7 +311,8 @@ async function renderDetail(id) {
 }
 
 function deliveryBlock(del, messageId) {
-  const canRedeliver = can('beheerder') && (del.status === 'dead_letter' || del.status === 'failed');
+  const waitingRetry = del.status === 'pending' && (del.attempts ?? []).length > 0;
+  const canRedeliver = can('beheerder') && (del.status === 'dead_letter' || del.status === 'failed' || waitingRetry);
   return h('div', { className: 'card delivery' },
     h('h3', null, `Naar ${del.destination ?? '—'}: `, h('span', { className: `badge s-${String(del.status).replace(/[^a-z_]/g, '')}` }, nl(del.status))),
     table(`Pogingen voor ${del.destination ?? 'bestemming'}`, ['Poging', 'Tijd', 'Duur', 'Uitkomst', 'HTTP-status', 'Fout'],
