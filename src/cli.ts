@@ -4,6 +4,7 @@ import { createGateway } from './gateway.js';
 import { createLogger } from './ops/logger.js';
 import { generateApiKey, hashApiKey } from './parties/api-keys.js';
 import { generateMasterKey } from './log/keys.js';
+import { hashPassword } from './console/auth/passwords.js';
 import { formatVerifyResult, verifyLog } from './log/verify.js';
 import { runMapCommand } from './mapping/index.js';
 import { openStore } from './store/open.js';
@@ -17,6 +18,7 @@ usage:
   knooppunt new-api-key                   print a new API key and the sha256 to put in the configuration
   knooppunt hash-key <key>                print the sha256 of an existing API key
   knooppunt generate-key                  print a new KNOOPPUNT_ENCRYPTION_KEY (base64, 32 bytes)
+  knooppunt hash-password                 read a console password from stdin, print its passwordHash (scrypt)
 `;
 
 async function serve(): Promise<number> {
@@ -54,6 +56,13 @@ async function verify(): Promise<number> {
   }
 }
 
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('password (then Enter, Ctrl-D): ');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -72,6 +81,16 @@ export async function main(argv: string[]): Promise<number> {
       if (!rest[0]) break;
       process.stdout.write(hashApiKey(rest[0]) + '\n');
       return 0;
+    case 'hash-password': {
+      // From stdin, not the command line: arguments end up in shell history and process lists.
+      const password = (await readStdin()).replace(/\r?\n$/, '');
+      if (!password) {
+        process.stderr.write('knooppunt hash-password: give the password on stdin\n');
+        return 2;
+      }
+      process.stdout.write((await hashPassword(password)) + '\n');
+      return 0;
+    }
     case 'generate-key':
       process.stdout.write(generateMasterKey() + '\n');
       return 0;

@@ -47,6 +47,9 @@ import { bevragingenRouter } from './channels/rest/bevragingen.js';
 import { suwiChannel } from './channels/suwi/channel.js';
 import { SuwiSchemas } from './standards/suwi/schemas.js';
 import { vraagSoapBron } from './standards/suwi/soap-bron.js';
+import { consoleApi, citizenReportPage } from './console/api/index.js';
+import { consoleUi } from './console/ui.js';
+import { purgeExpired, retentionPolicy, scheduleDailyPurge } from './retention/purge.js';
 import { createAjv } from './util/ajv.js';
 import { projectRoot } from './util/paths.js';
 
@@ -96,6 +99,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   if (env.production) {
     const demo = config.parties.flatMap((p) => p.credentials.apiKeys.filter((k) => k.id.startsWith('demo-')).map((k) => `${p.id}/${k.id}`));
     if (demo.length > 0) throw new Error(`${env.configPath}: demo API keys are not allowed in production (${demo.join(', ')})`);
+    const demoUsers = (config.console?.users ?? []).filter((u) => u.id.startsWith('demo-')).map((u) => u.id);
+    if (demoUsers.length > 0) throw new Error(`${env.configPath}: demo console users are not allowed in production (${demoUsers.join(', ')})`);
   }
   // Declarative mapping files, plus the codecs of the standards that routes can name as well.
   const declarative = loadMappings(env.mappingsDir);
@@ -210,6 +215,16 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   soapChannels.push(suwi);
   // A WSDL that does not load, or does not fit the operation table, stops the start.
   await Promise.all(soapChannels.map((e) => e.router.ready));
+  // The administrator console: its API, the printable citizen report, and the static UI.
+  const policy = retentionPolicy(config, env.retentionDays);
+  const purge = (trigger: string) => purgeExpired({ db, log, policy }, { trigger });
+  const consoleDeps = { db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger };
+  const consoleChannels = [
+    { path: '/console/api', router: consoleApi(consoleDeps) },
+    { path: '/console', router: citizenReportPage(consoleDeps) },
+    { path: '/', router: consoleUi() },
+  ];
+  let dailyPurge: { stop(): Promise<void> } | undefined;
   const app = createHttpApp({
     logger,
     metrics,
@@ -218,7 +233,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    channels: [{ path: '/istandaarden/v1', router: istandaarden }, ...soapChannels],
+    channels: [{ path: '/istandaarden/v1', router: istandaarden }, ...soapChannels, ...consoleChannels],
     openApi: openApiDocument(
       envelopeSchema,
       [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson), ...stufJson.all().filter((t) => t.name === JSON_KENNISGEVING)],
@@ -235,6 +250,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     env, config, logger, db, ring, log, queue, pipeline, mappings, app,
     async listen() {
       await queue.start();
+      dailyPurge = scheduleDailyPurge(() => purge('schedule'), logger);
       server = app.listen(env.port, env.host);
       await new Promise<void>((resolve, reject) => {
         server!.once('listening', resolve);
@@ -254,6 +270,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
         await closed;
         clearTimeout(timer);
       }
+      await dailyPurge?.stop();
       await queue.stop();
       await db.close();
       logger.info('knooppunt gateway stopped');

@@ -28,6 +28,8 @@ export interface GatewayEnv {
   leaseMarginMs: number;
   /** Redis key prefix for the BullMQ queue, so several gateways can share one Redis. */
   queuePrefix: string;
+  /** Retention of a message whose route or bevraging names none (days; default 2555 = 7 years). */
+  retentionDays: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -63,5 +65,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     shutdownTimeoutMs: int(env.KNOOPPUNT_SHUTDOWN_TIMEOUT_MS, 15000, 'KNOOPPUNT_SHUTDOWN_TIMEOUT_MS'),
     leaseMarginMs: int(env.KNOOPPUNT_LEASE_MARGIN_MS, 30000, 'KNOOPPUNT_LEASE_MARGIN_MS'),
     queuePrefix: env.KNOOPPUNT_QUEUE_PREFIX ?? 'knooppunt',
+    retentionDays: int(env.KNOOPPUNT_RETENTION_DAYS, 2555, 'KNOOPPUNT_RETENTION_DAYS'),
   };
 }

@@ -97,6 +97,11 @@ export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
     if (!bronIds.has(v.bron)) problems.push(`bevraging '${v.id}': unknown bron '${v.bron}'`);
     for (const who of v.partijen) if (!who.includes('*') && !partyIds.has(who)) problems.push(`bevraging '${v.id}': unknown party '${who}'`);
   }
+  const userIds = new Set<string>();
+  for (const u of config.console?.users ?? []) {
+    if (userIds.has(u.id)) problems.push(`console user '${u.id}' is defined twice`);
+    userIds.add(u.id);
+  }
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
 }

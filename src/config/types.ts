@@ -107,6 +107,22 @@ export interface GatewayConfig {
   routes: RouteConfig[];
   bronnen?: BronConfig[];
   bevragingen?: BevragingConfig[];
+  console?: ConsoleConfig;
+}
+
+export type ConsoleRole = 'beheerder' | 'privacy' | 'auditor';
+
+/** A person who signs in to the administrator console (separate from party API keys). */
+export interface ConsoleUserConfig {
+  id: string;
+  name: string;
+  role: ConsoleRole;
+  /** `scrypt$<salt b64>$<hash b64>`; `knooppunt hash-password` makes one. The password itself is never stored. */
+  passwordHash: string;
+}
+
+export interface ConsoleConfig {
+  users: ConsoleUserConfig[];
 }
 
 /** A source that answers bevragingen: a JSON API (POST {bsn}) or a SOAP service (BronVraag). */

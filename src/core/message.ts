@@ -72,7 +72,11 @@ export type ExchangeEventType =
   | 'dead_lettered'
   | 'answered'
   | 'picked_up'
-  | 'redelivery_requested';
+  | 'redelivery_requested'
+  /** Something an administrator did in the console (sign-in, payload view, redeliver, purge, ...). */
+  | 'admin_action'
+  /** A retention purge ran: counts only, the events themselves are never removed. */
+  | 'purged';
 
 export interface ExchangeEventInput {
   messageId: string | null;

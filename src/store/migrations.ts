@@ -241,6 +241,29 @@ CREATE TABLE zaak_koppelingen (
 CREATE INDEX zaak_koppelingen_zaak_idx ON zaak_koppelingen (zaak_identificatie);
 `,
   },
+  {
+    version: 4,
+    name: 'console: sessions and sign-in failures',
+    // Shared through the database so several gateway processes behind one load balancer know the
+    // same sessions. Only a hash of the session id is stored: a copy of this table signs no one in.
+    sql: `
+CREATE TABLE console_sessions (
+  id_hash       text PRIMARY KEY,
+  user_id       text NOT NULL,
+  csrf_token    text NOT NULL,
+  created_at    timestamptz NOT NULL,
+  last_seen_at  timestamptz NOT NULL
+);
+CREATE INDEX console_sessions_seen_idx ON console_sessions (last_seen_at);
+-- Failed sign-ins per user and client address (hashed together), for the lock after 5 failures.
+CREATE TABLE console_signin_failures (
+  key_hash         text PRIMARY KEY,
+  failures         integer NOT NULL,
+  last_failure_at  timestamptz NOT NULL,
+  locked_until     timestamptz
+);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

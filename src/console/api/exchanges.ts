@@ -1,0 +1,173 @@
+import express from 'express';
+import { HttpProblem } from '../../channels/rest/problem.js';
+import type { ExchangeLog } from '../../log/exchange-log.js';
+import { subjectHashCandidates } from '../../log/crypto.js';
+import type { KeyRing } from '../../log/keys.js';
+import type { Db } from '../../store/db.js';
+import { signedIn, type consoleGuard } from '../auth/guard.js';
+import { may } from '../auth/roles.js';
+import { logAdminAction } from './audit.js';
+import { int, optionalDate, optionalText, pageOf, UUID_RE } from './params.js';
+
+export interface ExchangesDeps {
+  db: Db;
+  log: ExchangeLog;
+  ring: KeyRing;
+  guard: ReturnType<typeof consoleGuard>;
+}
+
+interface SummaryRow {
+  id: string;
+  correlationId: string;
+  channel: string;
+  standard: string;
+  messageType: string;
+  sender: string;
+  receiver: string | null;
+  status: string;
+  receivedAt: Date;
+  updatedAt: Date;
+}
+
+const SUMMARY = `id, correlation_id AS "correlationId", channel, standard, message_type AS "messageType", sender, receiver,
+  status, received_at AS "receivedAt", updated_at AS "updatedAt"`;
+
+/** Search, detail and payloads of exchanges (docs/console/api.md). */
+export function exchangesRouter(deps: ExchangesDeps): express.Router {
+  const { db, log, ring, guard } = deps;
+  const router = express.Router();
+
+  router.get('/exchanges', guard.requirePermission('search'), async (req, res) => {
+    const q = req.query;
+    const { page, pageSize } = pageOf(q);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => where.push(sql.replaceAll('?', `$${params.push(value)}`));
+    const messageId = optionalText(q.messageId, 'messageId');
+    if (messageId !== undefined) {
+      if (!UUID_RE.test(messageId)) throw new HttpProblem(400, 'bad-request', 'messageId must be a UUID');
+      add('id = ?', messageId.toLowerCase());
+    }
+    const correlationId = optionalText(q.correlationId, 'correlationId');
+    if (correlationId !== undefined) add('correlation_id = ?', correlationId);
+    const party = optionalText(q.party, 'party');
+    if (party !== undefined) add('(sender = ? OR receiver = ?)', party);
+    for (const [name, column] of [['standard', 'standard'], ['messageType', 'message_type'], ['status', 'status']] as const) {
+      const v = optionalText(q[name], name);
+      if (v !== undefined) add(`${column} = ?`, v);
+    }
+    const from = optionalDate(q.from, 'from');
+    if (from) add('received_at >= ?', from);
+    const to = optionalDate(q.to, 'to');
+    if (to) add('received_at < ?', to);
+    const bsn = optionalText(q.bsn, 'bsn');
+    if (bsn !== undefined) {
+      // Only through the keyed hash: the BSN itself is never stored, nor compared in SQL.
+      if (!may(signedIn(res).user.role, 'searchByBsn')) throw new HttpProblem(403, 'forbidden', 'Searching by BSN is for the privacy officer and beheerder');
+      let hashes: string[];
+      try {
+        hashes = subjectHashCandidates(ring, bsn);
+      } catch {
+        throw new HttpProblem(400, 'bad-request', 'bsn must be 8 or 9 digits');
+      }
+      add('id IN (SELECT message_id FROM message_subjects WHERE subject_hash = ANY(?::text[]))', hashes);
+    }
+    const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages ${clause}`, params);
+    const items = await db.query<SummaryRow>(
+      `SELECT ${SUMMARY} FROM messages ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, pageSize, (page - 1) * pageSize],
+    );
+    res.json({ items: items.rows.map(summaryJson), total: total.rows[0]?.n ?? 0, page, pageSize });
+  });
+
+  router.get('/exchanges/:id', guard.requirePermission('detail'), async (req, res) => {
+    const id = messageIdParam(req.params.id);
+    const m = await db.query<SummaryRow & { version: string | null; routeId: string | null; error: unknown }>(
+      `SELECT ${SUMMARY}, version, route_id AS "routeId", error FROM messages WHERE id = $1`,
+      [id],
+    );
+    const message = m.rows[0];
+    if (!message) throw new HttpProblem(404, 'not-found', 'No exchange with this id');
+    const events = await log.eventsForMessage(id);
+    const start = events[0]?.occurredAt.getTime() ?? new Date(message.receivedAt).getTime();
+    let previous = start;
+    const timeline = events.map((e) => {
+      const at = e.occurredAt.getTime();
+      const row = { seq: e.seq, type: e.eventType, at: e.occurredAt.toISOString(), sinceStartMs: at - start, sincePreviousMs: at - previous, detail: e.detail };
+      previous = at;
+      return row;
+    });
+    const rejected = events.find((e) => e.eventType === 'rejected');
+    const validated = events.some((e) => e.eventType === 'validated');
+    const validation = rejected
+      ? { outcome: 'rejected', code: rejected.detail.code ?? null, problems: Array.isArray(rejected.detail.problems) ? rejected.detail.problems : [] }
+      : { outcome: validated ? 'valid' : 'not-validated', problems: [] };
+    const deliveries = await db.query<{ id: string; destination: string; route: string; status: string; attempts: number; lastError: string | null }>(
+      `SELECT id, destination_id AS destination, route_id AS route, status, attempts, last_error AS "lastError"
+         FROM deliveries WHERE message_id = $1 ORDER BY seq`,
+      [id],
+    );
+    const attempts = await db.query<{ deliveryId: string; attempt: number; at: Date; durationMs: number; outcome: string; statusCode: number | null; error: string | null }>(
+      `SELECT a.delivery_id AS "deliveryId", a.attempt, a.started_at AS at, a.duration_ms AS "durationMs", a.outcome,
+              a.status_code AS "statusCode", a.error
+         FROM delivery_attempts a JOIN deliveries d ON d.id = a.delivery_id WHERE d.message_id = $1 ORDER BY a.id`,
+      [id],
+    );
+    const payloads = await log.payloadsForMessage(id);
+    const zaken = await db.query<{ zaak: string; rol: string }>(
+      'SELECT zaak_identificatie AS zaak, rol FROM zaak_koppelingen WHERE message_id = $1 ORDER BY zaak_identificatie',
+      [id],
+    );
+    res.json({
+      message: { ...summaryJson(message), version: message.version, routeId: message.routeId, error: message.error ?? null },
+      events: timeline,
+      validation,
+      deliveries: deliveries.rows.map((d) => ({
+        ...d,
+        attempts: attempts.rows
+          .filter((a) => a.deliveryId === d.id)
+          .map((a) => ({ attempt: a.attempt, at: new Date(a.at).toISOString(), durationMs: a.durationMs, outcome: a.outcome, statusCode: a.statusCode, error: a.error })),
+        attemptCount: d.attempts,
+      })),
+      payloads: payloads.map((p) => ({ id: p.id, kind: p.kind, destinationId: p.destinationId, contentType: p.contentType, size: p.size, purged: p.purgedAt !== null })),
+      zaken: zaken.rows,
+    });
+  });
+
+  router.get('/exchanges/:id/payloads/:payloadId', guard.requirePermission('viewPayload'), async (req, res) => {
+    const id = messageIdParam(req.params.id);
+    const payloadId = int(req.params.payloadId, 'payloadId', 1, Number.MAX_SAFE_INTEGER);
+    const { user } = signedIn(res);
+    const info = (await log.payloadsForMessage(id)).find((p) => p.id === payloadId);
+    if (!info) throw new HttpProblem(404, 'not-found', 'No such payload for this exchange');
+    if (info.purgedAt !== null) throw new HttpProblem(410, 'purged', `This payload was removed under the retention policy on ${info.purgedAt.toISOString()}`);
+    // Logged before it is shown: a view that cannot be recorded does not happen.
+    await logAdminAction(log, 'payload_viewed', user, `exchange/${id}/payload/${payloadId}`, { kind: info.kind });
+    const payload = await log.readPayload(payloadId);
+    if (!payload?.content) throw new HttpProblem(410, 'purged', 'This payload was removed under the retention policy');
+    res.json({ kind: payload.kind, contentType: payload.contentType, content: payload.content.toString('utf8') });
+  });
+
+  return router;
+}
+
+function messageIdParam(value: unknown): string {
+  if (typeof value !== 'string' || !UUID_RE.test(value)) throw new HttpProblem(404, 'not-found', 'No exchange with this id');
+  return value.toLowerCase();
+}
+
+function summaryJson(r: SummaryRow) {
+  return {
+    id: r.id,
+    correlationId: r.correlationId,
+    channel: r.channel,
+    standard: r.standard,
+    messageType: r.messageType,
+    sender: r.sender,
+    receiver: r.receiver,
+    status: r.status,
+    receivedAt: new Date(r.receivedAt).toISOString(),
+    updatedAt: new Date(r.updatedAt).toISOString(),
+  };
+}
