@@ -131,7 +131,7 @@ async function signOut() {
 
 function searchForm() {
   const s = state.search;
-  const input = (id, label, opts = {}) => field(`f-${id}`, label, h('input', { id: `f-${id}`, name: id, value: s[id] ?? '', ...opts }), opts.hint);
+  const input = (id, label, { hint, ...opts } = {}) => field(`f-${id}`, label, h('input', { id: `f-${id}`, name: id, value: s[id] ?? '', ...opts }), hint);
   const statusSelect = h('select', { id: 'f-status', name: 'status' },
     h('option', { value: '' }, 'alle'),
     ['received', 'routed', 'delivered', 'partially_delivered', 'dead_letter', 'rejected', 'answered'].map((v) => {
