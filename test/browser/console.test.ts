@@ -171,6 +171,8 @@ test('beheerder: sign in, search, open a detail, view payloads (logged), redeliv
     for (let i = 0; i < (await toon.count()); i++) await toon.nth(i).click();
     await page.locator('#pane-origineel pre', { hasText: 'Jansen' }).waitFor();
     await page.locator('#pane-gemapt pre', { hasText: 'berichtId' }).waitFor();
+    // CONSOLE_SCREENSHOTS=<dir> keeps a picture of the detail page for a person to look at.
+    if (process.env.CONSOLE_SCREENSHOTS) await page.screenshot({ path: join(process.env.CONSOLE_SCREENSHOTS, 'detail.png'), fullPage: true });
 
     const viewed = await waitFor(async () => {
       const events = await gateway.log.events({ eventType: 'admin_action', limit: 1000 });
