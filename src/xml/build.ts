@@ -27,21 +27,66 @@ export function serializeXml(root: XmlElement, options: XmlSerializeOptions = {}
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const rootNode = doc.ele(root.ns === '' ? null : root.ns, prefixes.qname(root.ns, root.name, false));
   for (const [prefix, uri] of prefixes.declarations()) {
+    // A root in no namespace cannot carry a default namespace declaration: it would move the root into it.
+    if (prefix === '' && root.ns === '') continue;
     rootNode.att(XMLNS_NS, prefix === '' ? 'xmlns' : `xmlns:${prefix}`, uri);
   }
   fill(rootNode, root, prefixes);
-  return doc.end({ prettyPrint: options.pretty ?? false, headless: options.declaration === false, wellFormed: true });
+  // Without any namespace xmlbuilder2 takes its plain serialiser, whose well-formedness check finds
+  // a "duplicate" attribute in any attribute named like an Object.prototype member (constructor,
+  // toString). Attribute keys of a record cannot repeat, so there we check names and characters
+  // ourselves and let xmlbuilder2 write without its check.
+  const namespaced = prefixes.declarations().length > 0 || usesNamespaces(root);
+  if (!namespaced) checkPlain(root);
+  return doc.end({ prettyPrint: options.pretty ?? false, headless: options.declaration === false, wellFormed: namespaced });
+}
+
+function usesNamespaces(element: XmlElement): boolean {
+  return element.ns !== '' || Object.keys(element.attrs).some((k) => k.startsWith('{')) || element.children.some(usesNamespaces);
+}
+
+// XML 1.0 (5th ed.) Name without the colon, and Char.
+const NAME_START = 'A-Z_a-z\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C-\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u{10000}-\\u{EFFFF}';
+const NCNAME = new RegExp(`^[${NAME_START}][${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040]*$`, 'u');
+const NOT_XML_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
+/** What xmlbuilder2's well-formedness check would refuse in a tree without namespaces. */
+function checkPlain(element: XmlElement): void {
+  if (!NCNAME.test(element.name)) throw new Error('Element name is not a valid XML name (well-formed required).');
+  for (const [key, value] of Object.entries(element.attrs)) {
+    if (!NCNAME.test(key)) throw new Error('Attribute name is not a valid XML name (well-formed required).');
+    if (NOT_XML_CHAR.test(value)) throw new Error('Invalid characters in attribute value (well-formed required).');
+  }
+  if (element.text !== undefined && NOT_XML_CHAR.test(element.text)) throw new Error('Text data contains invalid characters (well-formed required).');
+  element.children.forEach(checkPlain);
 }
 
 function fill(node: XMLBuilder, element: XmlElement, prefixes: PrefixTable): void {
   for (const [key, value] of Object.entries(element.attrs)) {
     const { ns, local } = splitClark(key);
-    node.att(ns === '' ? null : ns, prefixes.qname(ns, local, true), value);
+    node.att(ns === '' ? null : ns, prefixes.qname(ns, local, true), escapeAttribute(value));
   }
-  if (element.text !== undefined && element.text !== '') node.txt(element.text);
+  if (element.text !== undefined && element.text !== '') node.txt(escapeText(element.text));
   for (const child of element.children) {
     fill(node.ele(child.ns === '' ? null : child.ns, prefixes.qname(child.ns, child.name, false)), child, prefixes);
   }
+}
+
+/*
+ * xmlbuilder2 escapes `<`, `>` (and `"` in attributes) but leaves an `&` alone when what follows
+ * looks like a reference (`&amp;`, `&#65;`, `&T;`): text such as `AT&T;` came out unescaped (not
+ * well-formed) and `&amp;` read back as `&`. So every `&` is escaped here; xmlbuilder2 then keeps
+ * our `&amp;` as it is. In an attribute, a tab, line feed or carriage return becomes a character
+ * reference, which attribute-value normalisation leaves intact (written raw, each read back as a
+ * space). A carriage return in text is written as is, so it reads back as a line feed (XML
+ * end-of-line handling), as src/standards/suwi/xml.ts documents.
+ */
+function escapeText(text: string): string {
+  return text.replace(/&/g, '&amp;');
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
 }
 
 function splitClark(key: string): { ns: string; local: string } {
