@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -25,7 +26,8 @@ import { generateMasterKey, keyRingFrom, parseMasterKey, type KeyRing } from './
 import { loadMappings, type RouteMapping } from './mapping/index.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
-import { PartyRegistry } from './parties/registry.js';
+import { LogThrottle, RateLimiter, sendRateLimited } from './ops/rate-limit.js';
+import { PartyRegistry, type Party } from './parties/registry.js';
 import { DestinationRegistry } from './routing/destinations.js';
 import { Router } from './routing/router.js';
 import type { Db } from './store/db.js';
@@ -158,11 +160,40 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
   let shuttingDown = false;
   // Every channel authenticates the same way; a refusal is logged under the channel's name.
-  const authFor = (channel: string) =>
-    authenticate(parties, (req, result) => {
-      logger.info({ path: req.path, reason: result.reason, channel }, 'request refused: authentication');
-      void pipeline.logRefusedRequest(channel, result.reason, { path: req.path.slice(0, 200) }).catch(() => undefined);
+  // Right after authentication, the per-party rate limit (src/ops/rate-limit.ts): an over-limit
+  // request is answered 429 in the channel's own form, and logged once per burst.
+  const limiter = new RateLimiter(
+    env.rateLimitPerMinute,
+    new Map(config.parties.filter((p) => p.rateLimitPerMinute !== undefined).map((p) => [p.id, p.rateLimitPerMinute!])),
+  );
+  const refusalLog = new LogThrottle();
+  const authFor = (channel: string): RequestHandler => {
+    const auth = authenticate(parties, (req, result) => {
+      // No party to rate-limit: these refusals are logged through a throttle instead.
+      const t = refusalLog.take(`${channel}:${result.reason}`);
+      if (!t.log) return;
+      logger.info({ path: req.path.slice(0, 200), reason: result.reason, channel, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused: authentication');
+      void pipeline.logRefusedRequest(channel, result.reason, { path: req.path.slice(0, 200), ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
     });
+    return (req, res, next) =>
+      auth(req, res, (err?: unknown) => {
+        if (err !== undefined) return next(err);
+        const party = (res.locals as { party: Party }).party;
+        const decision = limiter.take(party.id);
+        if (decision.allowed) {
+          if (decision.burstEnded) logger.info({ party: party.id, channel, refused: decision.burstEnded.refused }, 'rate limit: burst ended');
+          return next();
+        }
+        metrics.rateLimited.inc({ channel, party: party.id });
+        if (decision.firstOfBurst) {
+          logger.warn({ party: party.id, channel, path: req.path.slice(0, 200), limitPerMinute: limiter.limitFor(party.id) }, 'rate limit: party over its limit (logged once per burst)');
+          void pipeline
+            .logRefusedRequest(channel, 'rate-limited', { path: req.path.slice(0, 200), limitPerMinute: limiter.limitFor(party.id), retryAfterSeconds: decision.retryAfterSeconds }, party.id)
+            .catch(() => undefined);
+        }
+        sendRateLimited(channel, req, res, decision.retryAfterSeconds);
+      });
+  };
   const auth = authFor('rest');
   const suwiSchemas = await SuwiSchemas.load(join(env.schemasDir, 'suwi'));
   const bevragingen = new BevragingService(config, {
@@ -242,7 +273,10 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       bevragingSchema,
     ),
     isShuttingDown: () => shuttingDown,
-    onRefused: (reason, detail) => void pipeline.logRefusedRequest('rest', reason, detail).catch(() => undefined),
+    onRefused: (reason, detail) => {
+      const t = refusalLog.take(`http:${reason}`);
+      if (t.log) void pipeline.logRefusedRequest('rest', reason, { ...detail, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
+    },
   });
 
   let server: Server | undefined;
@@ -252,6 +286,25 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       await queue.start();
       dailyPurge = scheduleDailyPurge(() => purge('schedule'), logger);
       server = app.listen(env.port, env.host);
+      // A request Node refuses before express sees it (headers over 16 KB → 431, a malformed request
+      // line → 400): answered as Node does, and logged (throttled: no party is known yet).
+      server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+        const code = err.code ?? 'unknown';
+        const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW' ? 413 : 400;
+        if (code !== 'ECONNRESET') {
+          const t = refusalLog.take(`http:client-error:${code}`);
+          if (t.log) {
+            logger.info({ code, status, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused by the HTTP parser');
+            void pipeline.logRefusedRequest('http', status === 431 ? 'request-header-too-large' : 'malformed-http-request', { code, status, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
+          }
+        }
+        if (socket.writable && !(socket as { _httpMessage?: unknown })._httpMessage) {
+          const text = status === 431 ? 'Request Header Fields Too Large' : status === 413 ? 'Payload Too Large' : 'Bad Request';
+          socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+        } else {
+          socket.destroy();
+        }
+      });
       await new Promise<void>((resolve, reject) => {
         server!.once('listening', resolve);
         server!.once('error', reject);

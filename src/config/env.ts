@@ -30,6 +30,8 @@ export interface GatewayEnv {
   queuePrefix: string;
   /** Retention of a message whose route or bevraging names none (days; default 2555 = 7 years). */
   retentionDays: number;
+  /** Requests per party per minute (token bucket, burst = the same), per process; 0 = no limit. */
+  rateLimitPerMinute: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -66,5 +68,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     leaseMarginMs: int(env.KNOOPPUNT_LEASE_MARGIN_MS, 30000, 'KNOOPPUNT_LEASE_MARGIN_MS'),
     queuePrefix: env.KNOOPPUNT_QUEUE_PREFIX ?? 'knooppunt',
     retentionDays: int(env.KNOOPPUNT_RETENTION_DAYS, 2555, 'KNOOPPUNT_RETENTION_DAYS'),
+    rateLimitPerMinute: int(env.KNOOPPUNT_RATE_LIMIT_PER_MINUTE, 600, 'KNOOPPUNT_RATE_LIMIT_PER_MINUTE'),
   };
 }

@@ -29,6 +29,8 @@ export interface PartyConfig {
   deliverTo?: string;
   /** How the party appears in StUF stuurgegevens (zender/ontvanger). */
   stuf?: StufSysteem;
+  /** This party's own rate limit (requests per minute, burst the same); 0 = none. Default: KNOOPPUNT_RATE_LIMIT_PER_MINUTE. */
+  rateLimitPerMinute?: number;
 }
 
 export interface StufSysteem {

@@ -5,8 +5,9 @@
  * MappingRunError); 2 wrong usage (arguments, unknown mapping name, missing file);
  * 3 a mapping file is broken (MappingFileError with file:line:column field).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { projectRoot } from '../util/paths.js';
 import type { CompiledMapping } from './compile.js';
 import { MappingFileError, MappingRunError } from './errors.js';
@@ -49,12 +50,17 @@ export async function runMapCommand(argv: string[], out: NodeJS.WritableStream, 
   if (positional.length !== 2) return usage(err, 'expected a mapping and an input file');
   const [mappingRef, inputFile] = positional as [string, string];
 
+  // Paths are checked before anything is read: no `../../etc/passwd` as a mapping or an input.
+  const outside = (file: string) => outsideAllowed(file, mappingsDir);
   let mapping: CompiledMapping;
   try {
     if (/\.ya?ml$/i.test(mappingRef) || mappingRef.includes('/') || mappingRef.includes('\\')) {
+      if (!/\.ya?ml$/i.test(mappingRef)) return usage(err, `refusing mapping '${printable(mappingRef)}': a mapping is a name (letters, digits, - _ .) or a .yaml file`);
+      if (outside(mappingRef)) return usage(err, `refusing mapping file ${printable(mappingRef)}: it is outside the project, the working directory and the mappings folder`);
       if (!existsSync(mappingRef)) return usage(err, `mapping file ${mappingRef} does not exist`);
       mapping = loadMappingFile(mappingRef);
     } else {
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(mappingRef)) return usage(err, `refusing mapping '${printable(mappingRef)}': a mapping name has only letters, digits, - _ .`);
       const dir = mappingsDir ?? process.env.KNOOPPUNT_MAPPINGS_DIR ?? join(projectRoot(), 'mappings');
       if (!existsSync(dir)) return usage(err, `mappings folder ${dir} does not exist`);
       const found = loadMappings(dir).get(mappingRef);
@@ -69,6 +75,7 @@ export async function runMapCommand(argv: string[], out: NodeJS.WritableStream, 
     throw e;
   }
 
+  if (outside(inputFile)) return usage(err, `refusing input file ${printable(inputFile)}: it is outside the project and the working directory`);
   let raw: Buffer;
   try {
     raw = readFileSync(inputFile);
@@ -97,6 +104,33 @@ export async function runMapCommand(argv: string[], out: NodeJS.WritableStream, 
     }
     throw e;
   }
+}
+
+/**
+ * Whether a file lies outside every folder the CLI reads from: the project, the working directory,
+ * the mappings folder and the system's temporary folder (scratch inputs). Symbolic links are
+ * followed, so a link inside the project cannot point out of it. A file that does not exist is
+ * judged by its path (and then reported as missing).
+ */
+function outsideAllowed(file: string, mappingsDir: string | undefined): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const target = real(file);
+  const roots = [projectRoot(), process.cwd(), tmpdir(), ...(mappingsDir ? [mappingsDir] : []), ...(process.env.KNOOPPUNT_MAPPINGS_DIR ? [process.env.KNOOPPUNT_MAPPINGS_DIR] : [])];
+  return !roots.some((root) => {
+    const rel = relative(real(root), target);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
+}
+
+/** A name as given, shortened and without control characters, for an error message. */
+function printable(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 200);
 }
 
 function usage(err: NodeJS.WritableStream, problem: string): number {

@@ -22,6 +22,12 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly rateLimited = new Counter({
+    name: 'knooppunt_rate_limited_total',
+    help: 'Requests refused by the per-party rate limit (429), by channel and party',
+    labelNames: ['channel', 'party'] as const,
+    registers: [this.registry],
+  });
   readonly httpDuration = new Histogram({
     name: 'knooppunt_http_request_seconds',
     help: 'HTTP requests, by route and status',

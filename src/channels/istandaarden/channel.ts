@@ -150,7 +150,10 @@ export function istandaardenChannel(deps: {
   r.get('/mailbox/:id', async (req, res) => {
     const id = String(req.params.id);
     const item = UUID.test(id) ? await deps.mailbox.get(party(res).id, id.toLowerCase()) : undefined;
-    if (!item || item.content === null) throw new HttpProblem(404, 'mailbox-item-not-found', 'Geen bericht met dit id voor deze partij');
+    if (!item || item.content === null) {
+      await deps.pipeline.logRefusedRequest('istandaarden', 'mailbox-item-not-found', { resource: 'mailbox' }, party(res).id);
+      throw new HttpProblem(404, 'mailbox-item-not-found', 'Geen bericht met dit id voor deze partij');
+    }
     res.status(200).type(item.contentType).setHeader('X-Knooppunt-Message-Id', item.messageId);
     res.send(item.content);
   });
@@ -158,7 +161,10 @@ export function istandaardenChannel(deps: {
   r.put('/mailbox/:id/ontvangstbevestiging', async (req, res) => {
     const id = String(req.params.id);
     const result = UUID.test(id) ? await deps.mailbox.acknowledge(party(res).id, id.toLowerCase()) : { found: false, alreadyAcknowledged: false };
-    if (!result.found) throw new HttpProblem(404, 'mailbox-item-not-found', 'Geen bericht met dit id voor deze partij');
+    if (!result.found) {
+      await deps.pipeline.logRefusedRequest('istandaarden', 'mailbox-item-not-found', { resource: 'mailbox' }, party(res).id);
+      throw new HttpProblem(404, 'mailbox-item-not-found', 'Geen bericht met dit id voor deze partij');
+    }
     res.status(200).json({ id, opgehaald: true, alEerderBevestigd: result.alreadyAcknowledged });
   });
 

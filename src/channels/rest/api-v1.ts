@@ -132,7 +132,11 @@ export function apiV1(deps: {
     const id = String(req.params.id);
     // Unknown and not-yours look the same, so ids cannot be probed.
     const detail = UUID.test(id) ? await deps.view.forParty(id.toLowerCase(), party(res).id) : undefined;
-    if (!detail) throw new HttpProblem(404, 'message-not-found', 'No such message for this party');
+    if (!detail) {
+      // Logged: a party guessing ids shows up in the log (bounded by its rate limit).
+      await deps.pipeline.logRefusedRequest('rest', 'message-not-found', { resource: 'message' }, party(res).id);
+      throw new HttpProblem(404, 'message-not-found', 'No such message for this party');
+    }
     res.json(detail);
   });
 
@@ -160,7 +164,10 @@ export function apiV1(deps: {
   r.put('/mailbox/:id/acknowledgement', async (req, res) => {
     const id = String(req.params.id);
     const result = UUID.test(id) ? await deps.mailbox.acknowledge(party(res).id, id.toLowerCase()) : { found: false, alreadyAcknowledged: false };
-    if (!result.found) throw new HttpProblem(404, 'mailbox-item-not-found', 'No such mailbox item for this party');
+    if (!result.found) {
+      await deps.pipeline.logRefusedRequest('rest', 'mailbox-item-not-found', { resource: 'mailbox' }, party(res).id);
+      throw new HttpProblem(404, 'mailbox-item-not-found', 'No such mailbox item for this party');
+    }
     res.status(200).json({ id, acknowledged: true, alreadyAcknowledged: result.alreadyAcknowledged });
   });
 

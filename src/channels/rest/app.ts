@@ -70,7 +70,11 @@ export function createHttpApp(deps: {
   app.use('/api/v1', deps.api);
   for (const c of deps.channels ?? []) app.use(c.path, c.router);
 
-  app.use((req, _res, next) => next(new HttpProblem(404, 'not-found', `No resource at ${req.method} ${req.path}`)));
+  app.use((req, _res, next) => {
+    // A path that tries to climb out (`..`, also percent-encoded) is an attack, not a typo: logged.
+    if (/(^|[/\\])\.\.([/\\]|$)/.test(safeDecode(req.path))) deps.onRefused('path-traversal', { path: req.path.slice(0, 200) });
+    next(new HttpProblem(404, 'not-found', 'No resource at this path'));
+  });
 
   // Every error leaves as problem+json; unexpected ones without internals.
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -88,6 +92,14 @@ export function createHttpApp(deps: {
   });
 
   return app;
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
