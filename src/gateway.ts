@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { istandaardenChannel } from './channels/istandaarden/channel.js';
 import { apiV1 } from './channels/rest/api-v1.js';
+import { envelopesRouter } from './channels/rest/envelopes.js';
 import { createHttpApp } from './channels/rest/app.js';
 import { authenticate } from './channels/rest/auth.js';
 import { openApiDocument } from './channels/rest/openapi.js';
@@ -34,6 +35,7 @@ import type { Db } from './store/db.js';
 import { openStore } from './store/open.js';
 import { JsonMessageTypes } from './standards/json/message-types.js';
 import { JsonStandard } from './standards/json/standard.js';
+import { SEALED_STANDARD, SealedStandard } from './standards/sealed/standard.js';
 import { STANDAARDEN } from './standards/istandaarden/catalog.js';
 import { DbRegister } from './standards/istandaarden/register-db.js';
 import { istandaardenRouteMappings } from './standards/istandaarden/route-mappings.js';
@@ -110,7 +112,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   for (const codec of istandaardenRouteMappings(declarative)) mappings.set(codec.name, codec);
   // Checked before anything is opened: the StUF codecs need the store and join the map below.
   for (const route of config.routes) {
-    if (!mappings.has(route.mapping) && !STUF_ROUTE_MAPPINGS.includes(route.mapping)) {
+    // A sealed route has no mapping ('passthrough': the bytes as received).
+    if (!route.sealed && !mappings.has(route.mapping) && !STUF_ROUTE_MAPPINGS.includes(route.mapping)) {
       throw new Error(`${env.configPath}: route '${route.id}' names unknown mapping '${route.mapping}'`);
     }
   }
@@ -121,7 +124,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const destinations = new DestinationRegistry(config, parties);
   const router = new Router(config, destinations);
   const jsonTypes = new JsonMessageTypes(join(env.schemasDir, 'json'));
-  const standards = new Map<string, Standard>([['json', new JsonStandard(jsonTypes)]]);
+  const standards = new Map<string, Standard>([['json', new JsonStandard(jsonTypes)], [SEALED_STANDARD, new SealedStandard()]]);
   const zaken = new ZaakRegister(db, ring);
   const stufSchemas = await StufSchemas.load(join(env.schemasDir, 'stuf'));
   const stufJson = new JsonMessageTypes(join(env.schemasDir, 'stuf', 'json'));
@@ -202,7 +205,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   });
   const bevragingSchema = JSON.parse(readFileSync(join(env.schemasDir, 'api', 'bevraging.schema.json'), 'utf8')) as Record<string, unknown>;
   const api = apiV1({
-    more: [bevragingenRouter({ service: bevragingen, validate: createAjv().compile(bevragingSchema), pipeline, maxBodyBytes: 64 * 1024 })],
+    more: [bevragingenRouter({ service: bevragingen, validate: createAjv().compile(bevragingSchema), pipeline, maxBodyBytes: 64 * 1024 }), envelopesRouter({ pipeline, maxBodyBytes: env.maxBodyBytes })],
     authenticate: auth,
     pipeline,
     view: new MessageView(db, log),

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createAjv } from '../util/ajv.js';
 import { projectRoot } from '../util/paths.js';
-import type { GatewayConfig } from './types.js';
+import { SEALED_METADATA_FIELDS, SEALED_STANDARD } from '../standards/sealed/standard.js';
+import type { GatewayConfig, RouteConfig } from './types.js';
 
 const SCHEMA_PATH = join(projectRoot(), 'schemas', 'config.schema.json');
 
@@ -78,6 +79,7 @@ export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
       if (who !== undefined && !who.includes('*') && !partyIds.has(who))
         problems.push(`route '${r.id}': unknown party '${who}'`);
     }
+    checkSealedRoute(r, problems);
   }
   const bronIds = new Set<string>();
   for (const b of config.bronnen ?? []) {
@@ -104,4 +106,24 @@ export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
   }
   if (problems.length > 0) throw new ConfigError(file, problems);
   return config;
+}
+
+/**
+ * Sealed envelopes are never opened: a sealed route is never mapped (mapping `passthrough` or absent,
+ * set to `passthrough`), matches standard `sealed` only, and its content conditions name envelope
+ * metadata only. Standard `sealed` is carried by sealed routes only.
+ */
+function checkSealedRoute(r: RouteConfig, problems: string[]): void {
+  if (!r.sealed) {
+    if (r.match.standard === SEALED_STANDARD) problems.push(`route '${r.id}': standard '${SEALED_STANDARD}' carries sealed envelopes; its routes need sealed: true`);
+    if (r.mapping === 'passthrough') problems.push(`route '${r.id}': mapping 'passthrough' is only for sealed routes`);
+    return;
+  }
+  if ((r as { mapping?: string }).mapping === undefined) r.mapping = 'passthrough';
+  else if (r.mapping !== 'passthrough') problems.push(`route '${r.id}': a sealed route is never mapped (mapping must be 'passthrough' or absent, not '${r.mapping}')`);
+  if (r.match.standard !== SEALED_STANDARD) problems.push(`route '${r.id}': a sealed route matches standard '${SEALED_STANDARD}'`);
+  for (const c of r.match.content ?? []) {
+    if (!SEALED_METADATA_FIELDS.has(c.path))
+      problems.push(`route '${r.id}': a sealed route can only look at envelope metadata (${[...SEALED_METADATA_FIELDS].join(', ')}), not '${c.path}'`);
+  }
 }

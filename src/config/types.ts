@@ -86,7 +86,15 @@ export interface RouteConfig {
     receiver?: string | string[];
     content?: ContentCondition[];
   };
+  /** A mapping file or codec. A sealed route has none: absent or `passthrough` (set to `passthrough` at load). */
   mapping: string;
+  /**
+   * A sealed-envelope route (standard `sealed`, message type `verzegeld`): the payload is end-to-end
+   * encrypted bytes knooppunt may not open. It routes on the envelope's metadata only, never parses
+   * or maps the content, logs only metadata and a digest, and delivers the bytes unchanged with their
+   * content type. Content conditions may only name metadata fields (see SEALED_METADATA_FIELDS).
+   */
+  sealed?: boolean;
   /** Destination ids, or `$receiver` for the addressed party's own endpoint or mailbox. */
   destinations: string[];
   delivery?: {

@@ -34,6 +34,9 @@ export interface PipelineObserver {
 
 const DEFAULT_DELIVERY = { maxAttempts: 8, backoffMs: 2000 };
 
+/** A route's plan with its mapping's result; a sealed route has neither: the received bytes go out unchanged. */
+type Planned = { plan: RoutePlan; sealed: true } | { plan: RoutePlan; sealed?: false; mapping: RouteMapping; result: MappingResult };
+
 /**
  * The core flow for one message, channel-agnostic: recognise and validate (through its standard),
  * authorise, route, map, and commit message + log events + outbox in one transaction before the
@@ -96,8 +99,13 @@ export class Pipeline {
       return this.reject(msg, messageId, correlationId, 'no-route', [{ location: 'receiver', message: 'no route for this message type, sender and receiver' }]);
     }
 
-    const mapped: Array<{ plan: RoutePlan; mapping: RouteMapping; result: MappingResult }> = [];
+    const mapped: Planned[] = [];
     for (const plan of plans) {
+      // A sealed route never opens the content: no mapping runs, nothing is parsed.
+      if (plan.route.sealed) {
+        mapped.push({ plan, sealed: true });
+        continue;
+      }
       const mapping = this.deps.mappings.get(plan.route.mapping);
       if (!mapping) throw new Error(`route '${plan.route.id}' names unknown mapping '${plan.route.mapping}'`);
       try {
@@ -144,7 +152,7 @@ export class Pipeline {
     messageId: string,
     correlationId: string,
     subjects: string[],
-    mapped: Array<{ plan: RoutePlan; mapping: RouteMapping; result: MappingResult }>,
+    mapped: Planned[],
     answer: Answer | undefined,
     recordState: (tx: Queryable) => Promise<void>,
   ): Promise<QueuedDelivery[]> {
@@ -157,12 +165,18 @@ export class Pipeline {
     await log.recordSubjects(tx, messageId, subjects);
     const queued: QueuedDelivery[] = [];
     const mappedEvents: Array<Record<string, unknown>> = [];
-    for (const { plan, mapping, result } of mapped) {
-      const payload = await log.storePayload(tx, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
-      mappedEvents.push({
-        route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest, ...(result.logDetail ?? {}),
-      });
-      await result.onCommit?.(tx, messageId);
+    for (const planned of mapped) {
+      const { plan } = planned;
+      // Sealed: the deliveries carry the received payload itself (stored once, encrypted at rest like any payload).
+      let payload = raw;
+      if (!planned.sealed) {
+        const { mapping, result } = planned;
+        payload = await log.storePayload(tx, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
+        mappedEvents.push({
+          route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest, ...(result.logDetail ?? {}),
+        });
+        await result.onCommit?.(tx, messageId);
+      }
       const policy = { ...DEFAULT_DELIVERY, ...(plan.route.delivery ?? {}) };
       for (const destination of plan.destinations) {
         const orderingKey = policy.ordering === 'receiver-subject' ? this.orderingKey(msg.receiver, destination.id, subjects) : null;
@@ -184,7 +198,11 @@ export class Pipeline {
     await log.append(tx, {
       ...base,
       eventType: 'routed',
-      detail: { routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id) })) },
+      detail: {
+        routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id), ...(m.sealed ? { sealed: true } : {}) })),
+        // A sealed message's routing document is its envelope metadata (type, content type, size, sha256): that is what is logged.
+        ...(mapped.some((m) => m.sealed) ? { envelope: msg.body } : {}),
+      },
     });
     for (const detail of mappedEvents) await log.append(tx, { ...base, eventType: 'mapped', detail });
     if (answer) await this.storeAnswer(tx, base, answer);

@@ -153,7 +153,7 @@ export function apiV1(deps: {
         availableAt: i.availableAt,
         acknowledgedAt: i.acknowledgedAt,
         contentType: i.contentType,
-        payload: decodeContent(i.contentType, i.content),
+        ...mailboxPayload(i.contentType, i.content),
       })),
       page: p.page,
       pageSize: p.pageSize,
@@ -180,7 +180,13 @@ function decodeContent(contentType: string, content: Buffer | null): unknown {
   return content.toString('utf8');
 }
 
-function sendAcceptResult(req: Request, res: Response, result: AcceptResult): void {
+/** JSON and text as they are; other bytes (a sealed envelope's ciphertext) as base64, so nothing is lost. */
+function mailboxPayload(contentType: string, content: Buffer | null): { payload: unknown; payloadEncoding?: 'base64' } {
+  if (content === null || /json|xml|^text\//i.test(contentType)) return { payload: decodeContent(contentType, content) };
+  return { payload: content.toString('base64'), payloadEncoding: 'base64' };
+}
+
+export function sendAcceptResult(req: Request, res: Response, result: AcceptResult): void {
   if (result.outcome === 'accepted') {
     res
       .status(result.duplicate ? 200 : 202)
