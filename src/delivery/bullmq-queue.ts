@@ -26,9 +26,12 @@ export class BullMqQueue extends DeliveryQueueBase {
     private readonly opts: { redisUrl: string; concurrency: number; reconcileIntervalMs: number; prefix?: string; runWorker?: boolean },
   ) {
     super(db, service, logger, opts.reconcileIntervalMs);
-    // BullMQ's blocking commands need maxRetriesPerRequest null; reconnect forever with a capped delay.
+    // The producer side fails fast while Redis is away instead of queueing commands until it is back:
+    // the delivery is already committed to the outbox and the reconciler re-adds it, so a submission
+    // must not wait for Redis (nor the readiness check hang). Reconnect forever with a capped delay.
     this.connection = new Redis(opts.redisUrl, {
-      maxRetriesPerRequest: null,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
       retryStrategy: (times: number) => Math.min(times * 200, 2000),
     });
     this.connection.on('error', (err: Error) => logger.warn({ err: err.message }, 'redis connection error'));
@@ -38,8 +41,13 @@ export class BullMqQueue extends DeliveryQueueBase {
 
   protected async startDriver(): Promise<void> {
     if (this.opts.runWorker === false) return;
-    // The worker blocks on its own connection; we made it, so we close it.
-    this.workerConnection = this.connection.duplicate();
+    // The worker blocks on its own connection (BullMQ's blocking commands need maxRetriesPerRequest
+    // null and the offline queue); we made it, so we close it.
+    this.workerConnection = new Redis(this.opts.redisUrl, {
+      maxRetriesPerRequest: null,
+      retryStrategy: (times: number) => Math.min(times * 200, 2000),
+    });
+    this.workerConnection.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'redis worker connection error'));
     this.worker = new Worker(
       QUEUE_NAME,
       async (job) => {

@@ -30,16 +30,23 @@ export class PostgresDb implements Db {
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    // A checked-out client has no pool listener: without this one, a connection dropped between two
+    // statements (PostgreSQL restarted) is an unhandled 'error' event that takes the process down.
+    let broken: Error | undefined;
+    const onError = (err: Error) => (broken ??= err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const result = await fn(new PgQueryable(client));
       await client.query('COMMIT');
       return result;
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!broken) await client.query('ROLLBACK').catch((e: Error) => (broken ??= e));
       throw err;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      // Releasing with an error discards the connection instead of handing it to the next caller.
+      client.release(broken);
     }
   }
 
