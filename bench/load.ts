@@ -104,8 +104,11 @@ function slope(points: Array<[number, number]>): number {
 /** The lowest sample of each window, as (t, value) points; fewer than 3 windows: undefined. */
 function floors(samples: Sample[], from: number, value: (s: Sample) => number): Array<[number, number]> | undefined {
   const windows = new Map<number, Sample>();
+  // Complete windows only: a trailing stub of one or two samples is no floor (it may sit on a GC peak).
+  const complete = Math.floor((SECONDS - from) / WINDOW_SECONDS);
   for (const s of samples) {
-    const w = Math.floor((s.t - from) / WINDOW_SECONDS);
+    const w = Math.min(Math.floor((s.t - from) / WINDOW_SECONDS), complete - 1);
+    if (w < 0) continue;
     const best = windows.get(w);
     if (!best || value(s) < value(best)) windows.set(w, s);
   }
