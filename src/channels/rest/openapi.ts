@@ -92,6 +92,21 @@ export function openApiDocument(
           responses: { '200': { description: 'A page of mailbox items', content: { 'application/json': { schema: { $ref: '#/components/schemas/MailboxPage' } } } }, '401': problem },
         },
       },
+      '/envelopes': {
+        post: {
+          summary: 'Send a sealed envelope: end-to-end encrypted bytes knooppunt routes on metadata only and never opens',
+          description:
+            'The body is the ciphertext, in any content type, delivered byte for byte. Metadata in headers: X-Knooppunt-Receiver, ' +
+            'X-Knooppunt-Envelope-Type, X-Knooppunt-Sender-Reference (idempotency), X-Knooppunt-Content-SHA256 (checked), ' +
+            'optional X-Knooppunt-Correlation-Id. Only metadata and the hash are logged.',
+          requestBody: { required: true, content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+          responses: {
+            '200': { description: 'Already accepted earlier (same sender reference)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
+            '202': { description: 'Accepted and stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
+            '400': problem, '401': problem, '403': problem, '413': problem, '422': problem, '429': problem,
+          },
+        },
+      },
       '/bevragingen': {
         post: {
           summary: 'Ask for data about a citizen, for a stated purpose (SUWI-style bevraging with doelbinding)',
