@@ -23,7 +23,7 @@ import { JsonMessageTypes } from '../../src/standards/json/message-types.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { serializeXml } from '../../src/xml/build.js';
 import { parseXml, type XmlElement } from '../../src/xml/parse.js';
-import { mutateJson, mutateXml, mutations, params, texts, validBsn } from './mutate.js';
+import { mutateJson, mutateXml, mutations, nineDigitRuns, params, texts, validBsn } from './mutate.js';
 
 const ROOT = projectRoot();
 const FIX = join(ROOT, 'fixtures', 'istandaarden');
@@ -58,16 +58,6 @@ function fixtures(): Fixture[] {
 
 const FIXTURES = fixtures();
 
-/** Every 9-digit run in the texts and attribute values of a tree: what a Problem or issue must never show. */
-function nineDigitRuns(el: XmlElement, into = new Set<string>()): Set<string> {
-  const add = (s: string | undefined): void => {
-    for (const m of (s ?? '').matchAll(/\d{9,}/g)) for (let i = 0; i + 9 <= m[0].length; i++) into.add(m[0].slice(i, i + 9));
-  };
-  add(el.text);
-  Object.values(el.attrs).forEach(add);
-  el.children.forEach((c) => nineDigitRuns(c, into));
-  return into;
-}
 
 const mutationTexts = fc.oneof({ weight: 3, arbitrary: texts }, { weight: 2, arbitrary: validBsn });
 const mutationValues = fc.constant(null);

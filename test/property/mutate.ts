@@ -146,3 +146,14 @@ export const validBsn = fc
     return last === 10 ? undefined : [...d, last].join('');
   })
   .filter((b): b is string => b !== undefined && b !== '000000000');
+
+/** Every 9-digit run in the texts and attribute values of a tree: what a Problem or issue must never show. */
+export function nineDigitRuns(el: XmlElement, into = new Set<string>()): Set<string> {
+  const add = (s: string | undefined): void => {
+    for (const m of (s ?? '').matchAll(/\d{9,}/g)) for (let i = 0; i + 9 <= m[0].length; i++) into.add(m[0].slice(i, i + 9));
+  };
+  add(el.text);
+  Object.values(el.attrs).forEach(add);
+  el.children.forEach((c) => nineDigitRuns(c, into));
+  return into;
+}

@@ -16,7 +16,7 @@ import { bouwBevragingAntwoord, bouwBronVraag, bouwFwi, gegevensNaarXml, SUWI_NS
 import { projectRoot } from '../../src/util/paths.js';
 import { serializeXml } from '../../src/xml/build.js';
 import { parseXml, type XmlElement } from '../../src/xml/parse.js';
-import { mutateXml, mutations, params, texts, validBsn } from './mutate.js';
+import { mutateXml, mutations, nineDigitRuns, params, texts, validBsn } from './mutate.js';
 
 const ROOT = projectRoot();
 
@@ -67,15 +67,6 @@ afterAll(() => {
   stuf?.dispose();
 });
 
-function nineDigitRuns(el: XmlElement, into = new Set<string>()): Set<string> {
-  const add = (s: string | undefined): void => {
-    for (const m of (s ?? '').matchAll(/\d{9,}/g)) for (let i = 0; i + 9 <= m[0].length; i++) into.add(m[0].slice(i, i + 9));
-  };
-  add(el.text);
-  Object.values(el.attrs).forEach(add);
-  el.children.forEach((c) => nineDigitRuns(c, into));
-  return into;
-}
 
 function vocabularyOf(dir: string): Set<string> {
   const words = new Set<string>();

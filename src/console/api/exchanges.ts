@@ -2,6 +2,7 @@ import express from 'express';
 import { HttpProblem } from '../../channels/rest/problem.js';
 import type { ExchangeLog } from '../../log/exchange-log.js';
 import { subjectHashCandidates } from '../../log/crypto.js';
+import type { MessageSummary } from '../../core/message-view.js';
 import type { KeyRing } from '../../log/keys.js';
 import type { Db } from '../../store/db.js';
 import { signedIn, type consoleGuard } from '../auth/guard.js';
@@ -16,18 +17,8 @@ export interface ExchangesDeps {
   guard: ReturnType<typeof consoleGuard>;
 }
 
-interface SummaryRow {
-  id: string;
-  correlationId: string;
-  channel: string;
-  standard: string;
-  messageType: string;
-  sender: string;
-  receiver: string | null;
-  status: string;
-  receivedAt: Date;
-  updatedAt: Date;
-}
+/** A search result: the message summary of the party API, without the sender's own id and the error. */
+type SummaryRow = Omit<MessageSummary, 'senderMessageId' | 'error'>;
 
 const SUMMARY = `id, correlation_id AS "correlationId", channel, standard, message_type AS "messageType", sender, receiver,
   status, received_at AS "receivedAt", updated_at AS "updatedAt"`;
