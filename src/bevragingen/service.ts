@@ -14,6 +14,7 @@ import type { KeyRing } from '../log/keys.js';
 import type { CompiledMapping } from '../mapping/index.js';
 import { MappingRunError } from '../mapping/index.js';
 import type { Party } from '../parties/registry.js';
+import { matcher, type Matcher } from '../routing/router.js';
 import { isValidBsn } from '../standards/common/bsn.js';
 import { BevragingCache } from './cache.js';
 import { vraagJsonBron } from './json-bron.js';
@@ -43,12 +44,9 @@ const OMSCHRIJVING: Record<BevragingFoutcode, string> = {
   'ongeldig-verzoek': 'Het verzoek is onvolledig of ongeldig.',
 };
 
-function glob(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-}
 
 export class BevragingService {
-  private readonly routes: BevragingConfig[];
+  private readonly routes: Array<BevragingConfig & { mag: Matcher }>;
   private readonly bronnen: Map<string, BronConfig>;
   private readonly cache = new BevragingCache<{ uitkomst: 'gevonden' | 'niet-gevonden'; gegevens?: Record<string, unknown> }>();
 
@@ -62,7 +60,7 @@ export class BevragingService {
       soapBron?: SoapBronVrager;
     },
   ) {
-    this.routes = config.bevragingen ?? [];
+    this.routes = (config.bevragingen ?? []).map((r) => ({ ...r, mag: matcher(r.partijen) }));
     this.bronnen = new Map((config.bronnen ?? []).map((b) => [b.id, b]));
     for (const r of this.routes) {
       if (!deps.mappings.has(r.mapping)) throw new Error(`bevraging '${r.id}' names unknown mapping '${r.mapping}'`);
@@ -71,7 +69,7 @@ export class BevragingService {
 
   /** The route for this party, dienst and doel, or undefined: then the question is refused. */
   route(party: Party, dienst: string, doel: string): BevragingConfig | undefined {
-    return this.routes.find((r) => r.dienst === dienst && r.doel === doel && r.partijen.some((p) => glob(p).test(party.id)));
+    return this.routes.find((r) => r.dienst === dienst && r.doel === doel && r.mag(party.id));
   }
 
   async vraag(v: BevragingVraag): Promise<BevragingUitkomst> {
@@ -106,7 +104,7 @@ export class BevragingService {
     const bron = this.bronnen.get(route.bron)!;
     const basis = { doel: route.doel, grondslag: route.grondslag, bevraging: route.id, bron: bron.id, bronParty: bron.party, dataCategories: route.dataCategories };
 
-    const subject = subjectHash(this.deps.ring, v.bsn);
+    const subject = route.cache ? subjectHash(this.deps.ring, v.bsn) : '';
     let antwoord = route.cache ? this.cache.get(route.id, subject) : undefined;
     const cache = antwoord ? 'hit' : 'miss';
     if (!antwoord) {

@@ -15,7 +15,7 @@ export interface RoutePlan {
   destinations: DestinationConfig[];
 }
 
-type Matcher = (value: string | undefined) => boolean;
+export type Matcher = (value: string | undefined) => boolean;
 
 interface CompiledRoute {
   route: RouteConfig;
@@ -65,7 +65,8 @@ export class Router {
   }
 }
 
-function matcher(spec: string | string[] | undefined): Matcher {
+/** Party ids, message types: `*` matches any run of characters; a list matches when one entry does. */
+export function matcher(spec: string | string[] | undefined): Matcher {
   if (spec === undefined) return () => true;
   const patterns = (Array.isArray(spec) ? spec : [spec]).map(
     (p) => new RegExp(`^${p.split('*').map(escapeRegExp).join('.*')}$`),
