@@ -25,7 +25,8 @@ import { SUWI_BEVRAGING_ACTION } from '../../src/standards/suwi/xml.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { BRON_BSN, FakeBron } from '../helpers/bron.js';
 import { startGateway, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
-import { CONFIG, DEMO, fixture, postXml, setText, waitUntil } from '../helpers/istandaarden.js';
+import { CONFIG, DEMO, fixture, postXml, setText } from '../helpers/istandaarden.js';
+import { waitFor } from '../helpers/webhook.js';
 import { soapEnvelopeOf, stufFixture, stuurgegevens } from '../helpers/stuf.js';
 
 const FLOOD_KEY = 'test-attack-flood-backoffice';
@@ -92,7 +93,7 @@ async function seqNow(): Promise<number> {
 
 /** Waits for a rejected event after `seq` (refusals are sometimes logged without being awaited). */
 async function loggedSince(seq: number, channel: string, reason?: string | RegExp): Promise<Record<string, unknown>> {
-  return waitUntil(async () => {
+  return waitFor(async () => {
     const events = await gateway.log.events({ afterSeq: seq, eventType: 'rejected', limit: 1000 });
     const hit = events.find((e) => e.channel === channel && (reason === undefined || (typeof reason === 'string' ? e.detail.reason === reason : reason.test(String(e.detail.reason ?? e.detail.code)))));
     return hit ? { ...hit.detail } : undefined;
@@ -234,7 +235,7 @@ describe('XML attacks: external entities, DTDs, billion laughs, deep nesting', (
     const r = await rest('POST', '/api/v1/messages', DEMO.enschede, nested);
     expect(r.status).toBe(422);
     expect(r.type).toContain('application/problem+json');
-    await waitUntil(async () => ((await gateway.log.events({ afterSeq: seq, eventType: 'rejected' })).length > 0 ? true : undefined));
+    await waitFor(async () => ((await gateway.log.events({ afterSeq: seq, eventType: 'rejected' })).length > 0 ? true : undefined));
     record('deep nesting (50 000 JSON arrays)', 'REST', `${r.status} problem+json ${String(r.json.code)}, logged`);
     await unharmed();
   });
@@ -511,7 +512,7 @@ describe('credentials and identity', () => {
     record('reading others\' messages (random and real ids)', 'REST', '404 problem+json message-not-found (same as unknown), logged');
 
     // Provider A's mailbox item, read and acknowledged by provider B.
-    const items = await waitUntil(async () => {
+    const items = await waitFor(async () => {
       const r = await rest('GET', '/api/v1/mailbox', DEMO.aanbiederA);
       const list = r.json.items as Array<{ id: string }>;
       return list.length > 0 ? list : undefined;

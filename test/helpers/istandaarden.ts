@@ -51,13 +51,3 @@ export async function putWith(baseUrl: string, key: string, path: string) {
   const res = await fetch(`${baseUrl}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${key}` } });
   return { status: res.status, text: await res.text() };
 }
-
-export async function waitUntil<T>(fn: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -12,7 +12,8 @@ import { XsdValidators } from '../../src/standards/istandaarden/schema/validator
 import { vandaagInNederland } from '../../src/standards/istandaarden/vandaag.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { startGateway, testEnv, type QueueKind, type StoreKind } from '../helpers/gateway.js';
-import { CONFIG, DEMO, fixture, getText, getWith, jsonFixture, postXml, putWith, setText, waitUntil } from '../helpers/istandaarden.js';
+import { CONFIG, DEMO, fixture, getText, getWith, jsonFixture, postXml, putWith, setText } from '../helpers/istandaarden.js';
+import { waitFor } from '../helpers/webhook.js';
 
 let xsd: XsdValidators;
 beforeAll(async () => {
@@ -37,7 +38,7 @@ type MailboxIndex = { items: Array<{ id: string; bericht: string; href: string }
 
 /** The provider's next unacknowledged bericht of this type, as XML. */
 async function fromProviderMailbox(baseUrl: string, key: string, bericht: string): Promise<{ id: string; xml: string }> {
-  return waitUntil(async () => {
+  return waitFor(async () => {
     const index = await getWith(baseUrl, key, '/istandaarden/v1/mailbox');
     const item = (JSON.parse(index.text) as MailboxIndex).items.find((i) => i.bericht === bericht);
     if (!item) return undefined;
@@ -50,7 +51,7 @@ async function fromProviderMailbox(baseUrl: string, key: string, bericht: string
 type JsonMailbox = { items: Array<{ id: string; messageType: string; payload: Record<string, unknown> }> };
 
 async function fromGemeenteMailbox(baseUrl: string, key: string, messageType: string): Promise<Record<string, unknown>> {
-  return waitUntil(async () => {
+  return waitFor(async () => {
     const res = await getWith(baseUrl, key, '/api/v1/mailbox');
     const item = (JSON.parse(res.text) as JsonMailbox).items.find((i) => i.messageType === messageType);
     return item?.payload;
@@ -222,7 +223,7 @@ describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue 
 
     const sent = await postJson(baseUrl, DEMO.almelo, { messageType: 'iwmo-toewijzing', messageId: randomUUID(), receiver: 'aanbieder-12345678', payload: jsonFixture('iwmo', 'toewijzing') });
     expect(sent.status).toBe(202);
-    const item = await waitUntil(async () => {
+    const item = await waitFor(async () => {
       const index = JSON.parse((await getWith(baseUrl, DEMO.aanbiederA, '/istandaarden/v1/mailbox')).text) as MailboxIndex;
       return index.items[0];
     });

@@ -15,7 +15,8 @@ import { ZaakRegister } from '../../src/zaken/zaak-register.js';
 import { parseXml, type XmlElement } from '../../src/xml/parse.js';
 import { serializeXml } from '../../src/xml/build.js';
 import { startGateway, testEnv, writeConfig, type QueueKind, type StoreKind } from '../helpers/gateway.js';
-import { fixture, postXml, setText, waitUntil } from '../helpers/istandaarden.js';
+import { fixture, postXml, setText } from '../helpers/istandaarden.js';
+import { waitFor } from '../helpers/webhook.js';
 import { FakeZaaksysteem, FO02_SERVER, soapEnvelopeOf, stufFixture, stuurgegevens, zetEerste } from '../helpers/stuf.js';
 
 const KEY = { hengelo: 'test-zaaksysteem-0164', jeugdBo: 'test-jeugd-bo-0153', zaaksysteem: 'test-zaaksysteem-0153', zakenBo: 'test-zaken-bo-0153', gemeente: 'test-gemeente-0153', aanbieder: 'test-aanbieder-87654321' };
@@ -132,13 +133,13 @@ describe.each(CASES)('StUF-ZKN channel on $store + $queue', ({ store, queue }) =
       expect(text(res.body, 'stuurgegevens', 'crossRefnummer')).toBe(/<StUF:referentienummer>([^<]*)</.exec(xml)![1]);
     }
     // The JSON back office has the four kennisgevingen as JSON; the zaaksysteem the four Lk01s with their SOAPActions.
-    const mailbox = await waitUntil(async () => {
+    const mailbox = await waitFor(async () => {
       const res = await fetch(`${baseUrl}/api/v1/mailbox`, { headers: { authorization: `Bearer ${KEY.zakenBo}` } });
       const body = (await res.json()) as { items: Array<{ payload: { operatie: string } }> };
       return body.items.length >= 4 ? body.items : undefined;
     });
     expect(mailbox.map((i) => i.payload.operatie)).toEqual(['creeerZaak', 'updateZaak', 'actualiseerZaakstatus', 'voegZaakdocumentToe']);
-    await waitUntil(async () => (zaaksysteem.calls.length >= 4 ? true : undefined));
+    await waitFor(async () => (zaaksysteem.calls.length >= 4 ? true : undefined));
     expect(zaaksysteem.calls.map((c) => c.soapAction.split('/').pop())).toEqual(['creeerZaak_Lk01', 'updateZaak_Lk01', 'actualiseerZaakstatus_Lk01', 'voegZaakdocumentToe_Lk01']);
     for (const c of zaaksysteem.calls.slice(0, 4)) validAnswer(bodyChild(c.body));
   });
@@ -186,11 +187,11 @@ describe.each(CASES)('StUF-ZKN channel on $store + $queue', ({ store, queue }) =
     });
     expect(res.status).toBe(202);
     const { id } = (await res.json()) as { id: string };
-    await waitUntil(async () => (zaaksysteem.calls.length >= before + 3 ? true : undefined));
+    await waitFor(async () => (zaaksysteem.calls.length >= before + 3 ? true : undefined));
     const delivered = zaaksysteem.calls[before + 2]!;
     expect(delivered.soapAction).toBe('http://www.egem.nl/StUF/sector/zkn/0310/actualiseerZaakstatus_Lk01');
     validAnswer(bodyChild(delivered.body));
-    const events = await waitUntil(async () => {
+    const events = await waitFor(async () => {
       const e = (await gateway.log.eventsForMessage(id)).map((x) => x.eventType);
       return e.includes('delivered') ? e : undefined;
     });
@@ -206,7 +207,7 @@ describe.each(CASES)('StUF-ZKN channel on $store + $queue', ({ store, queue }) =
     expect(res.status).toBe(200);
     expect(res.headers.get('x-knooppunt-status')).toBe('accepted');
     const id = res.headers.get('x-knooppunt-message-id')!;
-    await waitUntil(async () => (zaaksysteem.calls.length > before ? true : undefined));
+    await waitFor(async () => (zaaksysteem.calls.length > before ? true : undefined));
     const creeer = zaaksysteem.calls[before]!;
     expect(creeer.soapAction).toBe('http://www.egem.nl/StUF/sector/zkn/0310/creeerZaak_Lk01');
     const lk01 = bodyChild(creeer.body);
