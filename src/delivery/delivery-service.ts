@@ -3,7 +3,7 @@ import type { DestinationConfig } from '../config/types.js';
 import type { ExchangeLog } from '../log/exchange-log.js';
 import type { Db } from '../store/db.js';
 import { backoffDelayMs } from './backoff.js';
-import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
+import { outbox, type QueuedDelivery } from './outbox.js';
 import { depositInMailbox } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
 import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
@@ -58,13 +58,22 @@ export class DeliveryService {
     let outcome: TransportOutcome;
     if (!destination) {
       outcome = { ok: false, permanent: true, error: 'destination is no longer configured' };
-    } else if (destination.type === 'webhook') {
-      outcome = await this.sendToWebhook(destination, d, meta);
-    } else if (destination.type === 'stuf') {
+    } else if (destination.type === 'webhook' || destination.type === 'stuf') {
+      // Both transports send the stored payload; one read, one check that it is still there.
       const payload = await this.log.readPayload(d.payloadId);
-      outcome = payload?.content
-        ? await sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id })
-        : { ok: false, permanent: true, error: 'payload is no longer available' };
+      if (!payload?.content) outcome = { ok: false, permanent: true, error: 'payload is no longer available' };
+      else if (destination.type === 'stuf') outcome = await sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id });
+      else {
+        outcome = await sendWebhook(destination, {
+          messageId: d.messageId,
+          deliveryId: d.id,
+          correlationId: meta.correlationId,
+          messageType: meta.messageType,
+          sender: meta.sender,
+          contentType: payload.contentType,
+          body: payload.content,
+        });
+      }
     } else {
       outcome = { ok: true, permanent: false };
     }
@@ -143,20 +152,6 @@ export class DeliveryService {
     }
     const next = d.orderingKey ? await outbox.nextInOrder(this.db, d.orderingKey) : [];
     return { kind: final, next };
-  }
-
-  private async sendToWebhook(destination: Extract<DestinationConfig, { type: 'webhook' }>, d: DeliveryRow, meta: MessageMeta): Promise<TransportOutcome> {
-    const payload = await this.log.readPayload(d.payloadId);
-    if (!payload || !payload.content) return { ok: false, permanent: true, error: 'payload is no longer available' };
-    return sendWebhook(destination, {
-      messageId: d.messageId,
-      deliveryId: d.id,
-      correlationId: meta.correlationId,
-      messageType: meta.messageType,
-      sender: meta.sender,
-      contentType: payload.contentType,
-      body: payload.content,
-    });
   }
 
   private async messageMeta(messageId: string): Promise<MessageMeta> {
