@@ -70,8 +70,7 @@ export function istandaardenChannel(deps: {
     const read = await readBody(req, deps.maxBodyBytes);
     if (read.tooLarge) {
       res.setHeader('Connection', 'close');
-      await refuse('payload-too-large', { code: 'IB003', details: [{ melding: `Maximaal ${deps.maxBodyBytes} bytes.` }] }, { size: read.received });
-      return;
+      return refuse('payload-too-large', { code: 'IB003', details: [{ melding: `Maximaal ${deps.maxBodyBytes} bytes.` }] }, { size: read.received });
     }
     const raw = read.body;
     let root;
@@ -111,7 +110,6 @@ export function istandaardenChannel(deps: {
         code: ontvangerKind === 'gemeente' ? 'IB005' : 'IB004',
         details: [{ plek: '/Bericht/Header/Ontvanger', melding: ontvangerKind === 'gemeente' ? 'Gemeente is niet aangesloten op dit knooppunt.' : 'Aanbieder is niet aangesloten op dit knooppunt.' }],
       });
-      return;
     }
     const result = await deps.pipeline.accept({
       channel: 'istandaarden',
@@ -185,10 +183,10 @@ function sendResult(res: Response, result: AcceptResult): void {
   res.setHeader('X-Knooppunt-Message-Id', result.messageId);
   res.setHeader('X-Knooppunt-Status', result.outcome === 'accepted' ? (result.duplicate ? 'duplicate' : 'accepted') : 'rejected');
   if (result.answer) {
-    // A foutbericht carries its own status; a retourbericht is the normal answer, whatever its codes say.
-    const isFout = result.answer.content.includes('urn:knooppunt:istandaarden:transport');
-    const code = /<Foutcode>(IB\d{3})<\/Foutcode>/.exec(result.answer.content.toString('utf8'))?.[1] as Foutcode | undefined;
-    res.status(isFout && code ? FOUTCODES[code].httpStatus : 200).type(result.answer.contentType).send(result.answer.content);
+    // A foutbericht carries its own status (the standard names its code in the answer's detail);
+    // a retourbericht is the normal answer, whatever its codes say.
+    const code = result.answer.detail?.foutcode as Foutcode | undefined;
+    res.status(code && FOUTCODES[code] ? FOUTCODES[code].httpStatus : 200).type(result.answer.contentType).send(result.answer.content);
     return;
   }
   if (result.outcome === 'accepted') {
