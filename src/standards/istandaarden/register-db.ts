@@ -4,33 +4,11 @@
  * never by BSN. Written in the transaction that accepts the message.
  */
 import type { Db, Queryable } from '../../store/db.js';
-import type { Standaard } from './catalog.js';
+import { basisschemaNamespace, berichtNamespace, type Standaard } from './catalog.js';
+import { alle, eigenVan, kind, tekst, teksten } from './pad.js';
 import type { IstandaardenPrepared } from './standard.js';
 import type { IstandaardenRegister, RegisterToewijzing } from './register.js';
 import type { XmlElement } from '../../xml/parse.js';
-
-function kind(el: XmlElement | undefined, ...path: string[]): XmlElement | undefined {
-  let cur = el;
-  for (const step of path) cur = cur?.children.find((c) => c.name === step);
-  return cur;
-}
-function tekst(el: XmlElement | undefined, ...path: string[]): string | undefined {
-  const t = kind(el, ...path)?.text?.trim();
-  return t === undefined || t === '' ? undefined : t;
-}
-function alle(el: XmlElement | undefined, ...path: string[]): XmlElement[] {
-  if (!el) return [];
-  if (path.length === 0) return [el];
-  const [first, ...rest] = path as [string, ...string[]];
-  return el.children.filter((c) => c.name === first).flatMap((c) => alle(c, ...rest));
-}
-
-/** Every text of elements with this local name, anywhere below `el`. */
-function teksten(el: XmlElement, local: string, out = new Set<string>()): Set<string> {
-  if (el.name === local && el.text) out.add(el.text.trim());
-  for (const c of el.children) teksten(c, local, out);
-  return out;
-}
 
 type ToewijzingRow = {
   toewijzing_nummer: string; aanbieder: string; ingangsdatum: string; einddatum: string | null; categorie: string | null; code: string | null;
@@ -137,9 +115,10 @@ export class DbRegister implements IstandaardenRegister {
 /** Records what an accepted bericht adds to the register. A later 301 with the same number is a wijziging: it replaces. */
 export async function registreerGeaccepteerd(tx: Queryable, p: IstandaardenPrepared, messageId: string): Promise<void> {
   const { standaard, header, root } = p;
+  const eigen = eigenVan(berichtNamespace(standaard, p.nummer), basisschemaNamespace(standaard));
   if (p.nummer === '301') {
-    for (const tp of alle(root, 'Client', 'ToegewezenProducten', 'ToegewezenProduct')) {
-      const omvang = kind(tp, 'Omvang');
+    for (const tp of alle(root, eigen, 'Client', 'ToegewezenProducten', 'ToegewezenProduct')) {
+      const omvang = kind(tp, eigen, 'Omvang');
       await tx.query(
         `INSERT INTO istandaarden_toewijzingen (standaard, gemeente, aanbieder, toewijzing_nummer, ingangsdatum, einddatum, categorie, code,
            volume, eenheid, frequentie, budget, reden_wijziging, message_id)
@@ -147,13 +126,13 @@ export async function registreerGeaccepteerd(tx: Queryable, p: IstandaardenPrepa
          ON CONFLICT (standaard, gemeente, toewijzing_nummer) DO UPDATE SET aanbieder = EXCLUDED.aanbieder, ingangsdatum = EXCLUDED.ingangsdatum,
            einddatum = EXCLUDED.einddatum, categorie = EXCLUDED.categorie, code = EXCLUDED.code, volume = EXCLUDED.volume, eenheid = EXCLUDED.eenheid,
            frequentie = EXCLUDED.frequentie, budget = EXCLUDED.budget, reden_wijziging = EXCLUDED.reden_wijziging, message_id = EXCLUDED.message_id`,
-        [standaard, header.afzender, header.ontvanger, tekst(tp, 'ToewijzingNummer'), tekst(tp, 'Ingangsdatum'), tekst(tp, 'Einddatum') ?? null,
-          tekst(tp, 'Product', 'Categorie') ?? null, tekst(tp, 'Product', 'Code') ?? null, tekst(omvang, 'Volume') ?? null, tekst(omvang, 'Eenheid') ?? null,
-          tekst(omvang, 'Frequentie') ?? null, tekst(tp, 'Budget') ?? null, tekst(tp, 'RedenWijziging') ?? null, messageId],
+        [standaard, header.afzender, header.ontvanger, tekst(tp, eigen, 'ToewijzingNummer'), tekst(tp, eigen, 'Ingangsdatum'), tekst(tp, eigen, 'Einddatum') ?? null,
+          tekst(tp, eigen, 'Product', 'Categorie') ?? null, tekst(tp, eigen, 'Product', 'Code') ?? null, tekst(omvang, eigen, 'Volume') ?? null, tekst(omvang, eigen, 'Eenheid') ?? null,
+          tekst(omvang, eigen, 'Frequentie') ?? null, tekst(tp, eigen, 'Budget') ?? null, tekst(tp, eigen, 'RedenWijziging') ?? null, messageId],
       );
     }
   } else if (p.nummer === '315' || p.nummer === '317') {
-    const refs = p.nummer === '315' ? alle(root, 'Client', 'AangevraagdeProducten', 'AangevraagdProduct').map((a) => tekst(a, 'ReferentieAanbieder')) : [tekst(root, 'Client', 'Verzoek', 'ReferentieAanbieder')];
+    const refs = p.nummer === '315' ? alle(root, eigen, 'Client', 'AangevraagdeProducten', 'AangevraagdProduct').map((a) => tekst(a, eigen, 'ReferentieAanbieder')) : [tekst(root, eigen, 'Client', 'Verzoek', 'ReferentieAanbieder')];
     for (const ref of refs) {
       if (!ref) continue;
       await tx.query(
@@ -165,9 +144,9 @@ export async function registreerGeaccepteerd(tx: Queryable, p: IstandaardenPrepa
   } else if (p.nummer === '323') {
     await tx.query(
       `INSERT INTO istandaarden_declaraties (standaard, aanbieder, gemeente, declaratie_nummer, message_id) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`,
-      [standaard, header.afzender, header.ontvanger, tekst(root, 'Declaratie', 'DeclaratieNummer'), messageId],
+      [standaard, header.afzender, header.ontvanger, tekst(root, eigen, 'Declaratie', 'DeclaratieNummer'), messageId],
     );
-    const refs = alle(root, 'Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie').map((pr) => tekst(pr, 'ProductReferentie', 'ReferentieNummer'));
+    const refs = alle(root, eigen, 'Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie').map((pr) => tekst(pr, eigen, 'ProductReferentie', 'ReferentieNummer'));
     // One statement per 1,000 prestaties: a large declaratie is committed in a few round trips.
     for (let i = 0; i < refs.length; i += 1000) {
       await tx.query(

@@ -15,6 +15,7 @@ import type { JsonMessageTypes } from '../json/message-types.js';
 import { BERICHTSOORTEN, RETOURBERICHTEN, berichtType, parseBerichtNamespace, RELEASE, XSD_VERSIE, type BerichtNummer, type Standaard } from './catalog.js';
 import { jsonNaarBericht, readHeader, type BerichtHeader } from './codec.js';
 import { bouwFoutbericht } from './foutbericht.js';
+import { teksten } from './pad.js';
 import { registreerGeaccepteerd } from './register-db.js';
 import type { IstandaardenRegister } from './register.js';
 import { beoordeel, type Beoordeling } from './rules/index.js';
@@ -175,11 +176,5 @@ function fout(code: 'IB001' | 'IB004', messageId: string, problems: Problem[]) {
 
 /** Every Bsn element's text, anywhere in the bericht. */
 function bsns(root: XmlElement): string[] {
-  const found = new Set<string>();
-  const walk = (el: XmlElement) => {
-    if (el.name === 'Bsn' && el.text) found.add(el.text.trim());
-    for (const c of el.children) walk(c);
-  };
-  walk(root);
-  return [...found];
+  return [...teksten(root, 'Bsn')];
 }

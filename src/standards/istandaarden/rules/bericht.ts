@@ -5,6 +5,7 @@
  * lookups so a rule set asks the register once per toewijzing.
  */
 import type { XmlElement } from '../../../xml/parse.js';
+import { alle, eigenVan, kind, tekst, type Eigen } from '../pad.js';
 import { basisschemaNamespace, BERICHTSOORTEN, berichtNamespace, type BerichtNummer, type Standaard } from '../catalog.js';
 import { isRecordPath } from '../records.js';
 import type { RegisterToewijzing } from '../register.js';
@@ -30,6 +31,8 @@ export class Bericht {
   private readonly ouders = new Map<XmlElement, XmlElement>();
   private readonly recordElementen = new Set<XmlElement>();
   private readonly toewijzingen = new Map<string, Promise<RegisterToewijzing | undefined>>();
+  /** True for an element in the bericht's own or the basisschema namespace. */
+  private readonly eigen: Eigen;
 
   constructor(
     readonly root: XmlElement,
@@ -39,6 +42,7 @@ export class Bericht {
   ) {
     this.berichtNs = berichtNamespace(standaard, nummer);
     this.basisNs = basisschemaNamespace(standaard);
+    this.eigen = eigenVan(this.berichtNs, this.basisNs);
     this.indexeer(root, `/${root.name}`, []);
     const h = this.kind(root, 'Header');
     this.header = {
@@ -59,30 +63,19 @@ export class Bericht {
     return this.header.dagtekening ?? '';
   }
 
-  /** True for an element in the bericht's own or the basisschema namespace. */
-  private eigen(el: XmlElement): boolean {
-    return el.ns === this.berichtNs || el.ns === this.basisNs;
-  }
-
   /** The first child with this local name (bericht or basisschema namespace), following a path of names. */
   kind(el: XmlElement | undefined, ...pad: string[]): XmlElement | undefined {
-    let cur = el;
-    for (const naam of pad) cur = cur?.children.find((c) => c.name === naam && this.eigen(c));
-    return cur;
+    return kind(el, this.eigen, ...pad);
   }
 
   /** The trimmed text at a path below `el`, undefined when absent or empty. */
   tekst(el: XmlElement | undefined, ...pad: string[]): string | undefined {
-    const t = this.kind(el, ...pad)?.text?.trim();
-    return t === undefined || t === '' ? undefined : t;
+    return tekst(el, this.eigen, ...pad);
   }
 
   /** Every element reached by following the path of local names from `el` (all matches at every step). */
   alle(el: XmlElement | undefined, ...pad: string[]): XmlElement[] {
-    if (!el) return [];
-    let huidige = [el];
-    for (const naam of pad) huidige = huidige.flatMap((e) => e.children.filter((c) => c.name === naam && this.eigen(c)));
-    return huidige;
+    return alle(el, this.eigen, ...pad);
   }
 
   /** Every element reached from the root `Bericht` by this path. */
