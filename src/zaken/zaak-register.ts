@@ -7,6 +7,7 @@
 import { decryptPayload, encryptPayload } from '../log/crypto.js';
 import type { KeyRing } from '../log/keys.js';
 import type { Db, Queryable } from '../store/db.js';
+import { vandaagInNederland } from '../util/vandaag.js';
 
 /** The JSON zaak model of docs/stuf/zds.md; the register keeps it as a document. */
 export type Zaak = Record<string, unknown> & { identificatie: string; bronorganisatie?: string };
@@ -43,7 +44,7 @@ export class ZaakRegister {
    * database, so several gateway processes never hand out the same number.
    */
   async nieuwZaaknummer(organisatie: string, now = new Date()): Promise<string> {
-    const jaar = Number(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric' }).format(now));
+    const jaar = Number(vandaagInNederland(now).slice(0, 4));
     const r = await this.db.query<{ laatste: string | number }>(
       `INSERT INTO zaaknummers (organisatie, jaar, laatste) VALUES ($1, $2, 1)
        ON CONFLICT (organisatie, jaar) DO UPDATE SET laatste = zaaknummers.laatste + 1

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Gateway } from '../../src/gateway.js';
 import { bouwRetour } from '../../src/standards/istandaarden/retour.js';
 import { XsdValidators } from '../../src/standards/istandaarden/schema/validator.js';
-import { vandaagInNederland } from '../../src/standards/istandaarden/vandaag.js';
+import { vandaagInNederland } from '../../src/util/vandaag.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { startGateway, testEnv, type QueueKind, type StoreKind } from '../helpers/gateway.js';
 import { CONFIG, DEMO, fixture, getText, getWith, jsonFixture, postXml, putWith, setText } from '../helpers/istandaarden.js';

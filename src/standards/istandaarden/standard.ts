@@ -21,7 +21,7 @@ import type { IstandaardenRegister } from './register.js';
 import { beoordeel, type Beoordeling } from './rules/index.js';
 import { bouwDeclaratieAntwoord, bouwRetour } from './retour.js';
 import type { XsdValidators } from './schema/validator.js';
-import { vandaagInNederland } from './vandaag.js';
+import { vandaagInNederland } from '../../util/vandaag.js';
 
 /** A register that can prepare itself for one bericht (the database one fetches what the bericht names at once). */
 interface VoorBericht {
