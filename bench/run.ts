@@ -1,87 +1,78 @@
 /**
- * npm run bench — accepted messages per second and accept→delivered latency (p50/p99), on the
- * embedded defaults (PGlite + in-process queue) and on PostgreSQL + Redis (BullMQ).
- * Loopback only, bounded count. Options: BENCH_MESSAGES (default 1000), BENCH_CONCURRENCY (default 16).
+ * npm run bench — knooppunt's throughput as a share of what its own parts can do, all measured in
+ * this one run on this machine (loopback; the load generator and the webhook sink are processes of
+ * their own):
+ *   1. ceilings: bare express, raw PostgreSQL rows per transaction and batched, BullMQ one by one and bulk;
+ *   2. knooppunt on PGlite + in-process and on PostgreSQL + BullMQ: accepted and delivered msg/s,
+ *      statements, gateway and database CPU per message, p50/p99 at 50 % and 80 % of the maximum,
+ *      every outcome counted, and each figure's ratio to its ceiling;
+ *   3. scale-out: one vs two gateway processes against one PostgreSQL;
+ *   4. iStandaarden: a big JW323 declaratie and a stream of toewijzingen.
+ * Options: BENCH_MESSAGES (default 2000), BENCH_CONCURRENCY (default 32), BENCH_STEADY_SECONDS
+ * (default 5), BENCH_ONLY=ceilings|spine|scale|istandaarden (comma separated) runs those parts only.
  */
-import { KEYS, startGateway, testConfig, testEnv, toewijzing, writeConfig, type QueueKind, type StoreKind } from '../test/helpers/gateway.js';
-import { TestWebhook, waitFor } from '../test/helpers/webhook.js';
+import { bareExpress, bullmq, rawPostgres, type Ceiling } from './ceilings.js';
 import { benchIstandaarden } from './istandaarden.js';
+import { benchScaleOut, benchSpine, type SpineFigures } from './spine.js';
 
-const N = Number(process.env.BENCH_MESSAGES ?? 1000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const BSNS = ['999993653', '999990627', '999998456', '999996368', '999991838', '999995972', '999992296', '999994670'];
+const N = Number(process.env.BENCH_MESSAGES ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const STEADY = Number(process.env.BENCH_STEADY_SECONDS ?? 5);
+const only = new Set((process.env.BENCH_ONLY ?? 'ceilings,spine,scale,istandaarden').split(',').map((s) => s.trim()));
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (x: number, of: number | undefined) => (of ? `${((100 * x) / of).toFixed(1)} %` : '');
+
+let express: Ceiling | undefined;
+let pgCeilings: Ceiling[] = [];
+if (only.has('ceilings') || only.has('spine')) {
+  express = await bareExpress(N, CONCURRENCY);
+}
+if (only.has('ceilings')) {
+  pgCeilings = await rawPostgres(Math.max(2000, N * 5));
+  const mq = await bullmq(Math.max(1000, N));
+  console.log('Ceilings (this machine, this run)');
+  console.table([express!, ...pgCeilings, ...mq].map((c) => ({ what: c.what, 'per second': c.perSecond, 'CPU µs/item': c.cpuUsPerItem ?? '' })));
 }
 
-async function run(store: StoreKind, queue: QueueKind): Promise<Record<string, string | number>> {
-  const webhook = new TestWebhook();
-  const url = await webhook.start();
-  const env = await testEnv(store, queue, writeConfig(testConfig(url)), { LOG_LEVEL: 'warn', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' });
-  const { gateway, baseUrl } = await startGateway(env);
-  const sentAt = new Map<string, number>();
-  const deliveredAt = new Map<string, number>();
-  webhook.respond = (_n, req) => {
-    deliveredAt.set(String(req.headers['x-knooppunt-message-id']), Date.now());
-    return { status: 200 };
-  };
-  const rssBefore = process.memoryUsage().rss;
-  let next = 0;
-  const t0 = Date.now();
-  const worker = async () => {
-    while (next < N) {
-      const i = next++;
-      const start = Date.now();
-      const res = await fetch(`${baseUrl}/api/v1/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEYS.enschede}` },
-        body: JSON.stringify(toewijzing(`bench-${store}-${queue}-${t0}-${i}`, { bsn: BSNS[i % BSNS.length], receiver: i % 2 ? 'aanbieder-12345678' : 'aanbieder-87654321' })),
-      });
-      const body = (await res.json()) as { id: string };
-      if (res.status !== 202) throw new Error(`unexpected ${res.status}`);
-      sentAt.set(body.id, start);
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const acceptSeconds = (Date.now() - t0) / 1000;
-  // Half go to the webhook, half to a mailbox: both count as delivered when the outbox says so.
-  await waitFor(async () => {
-    const r = await gateway.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'delivered'`);
-    return r.rows[0]!.n >= N;
-  }, 600000, 100);
-  const totalSeconds = (Date.now() - t0) / 1000;
-  const mailboxDelivered = await gateway.db.query<{ id: string; at: Date }>(`SELECT message_id AS id, delivered_at AS at FROM deliveries WHERE status = 'delivered'`);
-  for (const r of mailboxDelivered.rows) if (!deliveredAt.has(r.id)) deliveredAt.set(r.id, r.at.getTime());
-  const latencies = [...sentAt].map(([id, at]) => (deliveredAt.get(id) ?? NaN) - at).filter(Number.isFinite).sort((a, b) => a - b);
-  const rssAfter = process.memoryUsage().rss;
-  await gateway.close();
-  await webhook.stop();
-  return {
-    drivers: `${store} + ${queue}`,
-    messages: N,
-    'accepted msg/s': Math.round(N / acceptSeconds),
-    'end-to-end msg/s': Math.round(N / totalSeconds),
-    'p50 accept→delivered ms': percentile(latencies, 50),
-    'p99 accept→delivered ms': percentile(latencies, 99),
-    'rss growth MiB': Math.round((rssAfter - rssBefore) / 1048576),
-  };
-}
-
-// BENCH_ONLY=spine or BENCH_ONLY=istandaarden runs one part.
-const only = process.env.BENCH_ONLY;
-if (only !== 'istandaarden') {
-  const results = [];
-  results.push(await run('pglite', 'in-process'));
-  results.push(await run('postgres', 'bullmq'));
+if (only.has('spine')) {
+  const figures: SpineFigures[] = [];
+  figures.push(await benchSpine('pglite', 'in-process', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY }));
+  figures.push(await benchSpine('postgres', 'bullmq', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY }));
   if (process.env.BENCH_ALL) {
-    results.push(await run('postgres', 'in-process'));
-    results.push(await run('pglite', 'bullmq'));
+    figures.push(await benchSpine('postgres', 'in-process', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY }));
+    figures.push(await benchSpine('pglite', 'bullmq', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY }));
   }
-  console.log('Spine: JSON toewijzing → webhook/mailbox');
-  console.table(results);
+  const batchedCeiling = pgCeilings.find((c) => c.what.includes('chain head once'))?.perSecond;
+  console.log(`knooppunt: JSON toewijzing → webhook (half) / mailbox (half); ${N} messages, ${CONCURRENCY} connections`);
+  console.table(figures.map((f) => ({
+    drivers: f.drivers,
+    accepted: `${f.accepted}/${f.messages}`,
+    'not accepted': Object.entries(f.notAccepted).map(([k, v]) => `${k}:${v}`).join(' ') || '0',
+    'accepted msg/s': f.acceptedPerSecond,
+    'delivered msg/s': f.deliveredPerSecond,
+    'vs express': pct(Math.min(f.acceptedPerSecond, f.deliveredPerSecond), express?.perSecond),
+    'vs PG batched+head': f.drivers.startsWith('postgres') ? pct(f.acceptedPerSecond, batchedCeiling) : '',
+    'delivered/dead/open': `${f.delivered}/${f.deadLettered}/${f.open}`,
+    'webhook dups': f.webhookDuplicates,
+    'stmts/msg': f.statementsPerMessage,
+    'gw CPU µs/msg': f.gatewayCpuUsPerMessage,
+    'gw CPU vs express': express?.cpuUsPerItem ? `${(f.gatewayCpuUsPerMessage / express.cpuUsPerItem).toFixed(1)}×` : '',
+    'db CPU µs/msg': f.dbCpuUsPerMessage ?? '(in gw)',
+  })));
+  console.log('Steady load (share of the sustainable maximum): request latency and accept→delivered, ms');
+  console.table(figures.flatMap((f) => f.steady.map((s) => ({
+    drivers: f.drivers, load: s.load, 'msg/s offered': s.rate, accepted: s.ok,
+    'request p50': s.requestP50, 'request p99': s.requestP99, 'delivered p50': s.deliveredP50, 'delivered p99': s.deliveredP99,
+  }))));
 }
-if (only !== 'spine') {
+
+if (only.has('scale')) {
+  const scale = await benchScaleOut({ messages: N, connections: CONCURRENCY });
+  console.log('Scale-out: gateway processes against one PostgreSQL (+ BullMQ), accepted msg/s');
+  console.table(scale.map((s) => ({ processes: s.processes, 'accepted msg/s': s.acceptedPerSecond, 'not accepted': s.notAccepted, 'vs one': pct(s.acceptedPerSecond, scale[0]?.acceptedPerSecond) })));
+}
+
+if (only.has('istandaarden')) {
   const rows = [...(await benchIstandaarden('pglite', 'in-process')), ...(await benchIstandaarden('postgres', 'bullmq'))];
   console.log('iStandaarden iJw/iWmo 3.2');
   console.table(rows);

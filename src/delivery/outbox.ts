@@ -149,16 +149,29 @@ export const outbox = {
     return r.rows;
   },
 
-  /** Message status follows its deliveries: all delivered, or any dead letter. */
-  async refreshMessageStatus(tx: Queryable, messageId: string): Promise<void> {
+  /**
+   * Message status follows its deliveries: all delivered; some delivered and some dead-lettered
+   * (partially_delivered); dead-lettered; otherwise still routed.
+   *
+   * The message row is locked first, in a statement of its own: two deliveries of one message that
+   * complete at the same moment would otherwise each compute the status from a snapshot in which
+   * the other is still in flight, and the message would stay `routed` for ever (a lost update).
+   * Behind the lock, the next statement's snapshot sees the other transaction's committed outcome.
+   * Callers that lock several messages in one transaction pass them sorted (no lock-order deadlock).
+   */
+  async refreshMessageStatus(tx: Queryable, messageId: string | string[]): Promise<void> {
+    const ids = [...new Set(Array.isArray(messageId) ? messageId : [messageId])].sort();
+    if (ids.length === 0) return;
+    await tx.query('SELECT id FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
     await tx.query(
-      `UPDATE messages SET updated_at = now(), status = COALESCE((
-         SELECT CASE WHEN bool_and(status = 'delivered') THEN 'delivered'
-                     WHEN bool_or(status = 'dead_letter') THEN 'dead_letter'
+      `UPDATE messages m SET updated_at = now(), status = COALESCE((
+         SELECT CASE WHEN bool_and(d.status = 'delivered') THEN 'delivered'
+                     WHEN bool_or(d.status = 'dead_letter') AND bool_or(d.status = 'delivered') THEN 'partially_delivered'
+                     WHEN bool_or(d.status = 'dead_letter') THEN 'dead_letter'
                      ELSE 'routed' END
-           FROM deliveries WHERE message_id = $1), status)
-        WHERE id = $1`,
-      [messageId],
+           FROM deliveries d WHERE d.message_id = m.id), m.status)
+        WHERE m.id = ANY($1::uuid[])`,
+      [ids],
     );
   },
 

@@ -70,7 +70,7 @@ export function openApiDocument(
           parameters: [
             ...pageParams,
             { name: 'direction', in: 'query', schema: { type: 'string', enum: ['sent', 'received'] } },
-            { name: 'status', in: 'query', schema: { type: 'string', enum: ['routed', 'delivered', 'dead_letter', 'rejected'] } },
+            { name: 'status', in: 'query', schema: { type: 'string', enum: ['routed', 'delivered', 'partially_delivered', 'dead_letter', 'rejected'] } },
             { name: 'messageType', in: 'query', schema: { type: 'string' } },
             { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
             { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },

@@ -1,0 +1,193 @@
+/**
+ * knooppunt's own figures for `npm run bench`: a JSON toewijzing from Enschede, half to a webhook
+ * (a sink in its own process), half to a mailbox, with the gateway in this process so that its
+ * statements can be counted and its CPU measured. The per-party rate limit is switched off: the
+ * gateway's capacity is measured, not one party's limit. Every outcome is counted; a dead letter
+ * is counted, never waited for.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { projectRoot } from '../src/util/paths.js';
+import { ChildGateway } from '../test/helpers/child-gateway.js';
+import { KEYS, startGateway, testConfig, testEnv, writeConfig, type QueueKind, type StoreKind } from '../test/helpers/gateway.js';
+import { freshPostgresUrl, TEST_PG_URL } from '../test/helpers/stores.js';
+import { backendCpuMs, countStatements, percentile, runLoad, selfCpuMs } from './procs.js';
+import type { LoadResult } from './loadgen.js';
+
+export async function startSink(): Promise<{ url: string; stats(): Promise<{ requests: number; distinct: number }>; stop(): void }> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/sink.ts'], { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`sink exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    stats: async () => (await (await fetch(`${url}/stats`)).json()) as { requests: number; distinct: number },
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+export interface SpineFigures {
+  drivers: string;
+  messages: number;
+  accepted: number;
+  notAccepted: Record<string, number>;
+  acceptedPerSecond: number;
+  deliveredPerSecond: number;
+  delivered: number;
+  deadLettered: number;
+  open: number;
+  webhookDuplicates: number;
+  statementsPerMessage: number;
+  gatewayCpuUsPerMessage: number;
+  dbCpuUsPerMessage: number | null;
+  steady: Array<{ load: string; rate: number; ok: number; requestP50: number; requestP99: number; deliveredP50: number; deliveredP99: number }>;
+}
+
+function failures(r: LoadResult): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [code, n] of Object.entries(r.statuses)) if (!code.startsWith('2')) out[code] = n;
+  if (r.errors) out.errors = r.errors;
+  if (r.timeouts) out.timeouts = r.timeouts;
+  return out;
+}
+
+export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { messages: number; connections: number; steadySeconds: number }): Promise<SpineFigures> {
+  const sink = await startSink();
+  const app = `kp-bench-${randomBytes(4).toString('hex')}`;
+  const extra: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' };
+  if (store === 'postgres') {
+    const url = new URL(await freshPostgresUrl());
+    url.searchParams.set('application_name', app);
+    extra.DATABASE_URL = url.toString();
+  }
+  const env = await testEnv(store, queue, writeConfig(testConfig(sink.url, { maxAttempts: 3, backoffMs: 50 })), extra);
+  const { gateway, baseUrl } = await startGateway(env);
+  const admin = new pg.Pool({ connectionString: TEST_PG_URL, max: 1 });
+  const statements = countStatements(gateway.db);
+  const run = `${store}-${queue}-${Date.now().toString(36)}`;
+  const job = { url: baseUrl, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, body: 'toewijzing' as const };
+  // Status of this run's deliveries, counted by the outbox (the truth), not by the queue.
+  const outcome = async (prefix: string) => {
+    const r = await gateway.db.query<{ delivered: number; dead: number; open: number }>(
+      `SELECT count(*) FILTER (WHERE d.status = 'delivered')::int AS delivered, count(*) FILTER (WHERE d.status = 'dead_letter')::int AS dead,
+              count(*) FILTER (WHERE d.status IN ('pending', 'in_flight'))::int AS open
+         FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE m.sender_message_id LIKE $1`,
+      [`${prefix}-%`],
+    );
+    return r.rows[0]!;
+  };
+  const settle = async (prefix: string, expected: number, timeoutMs = 120000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const o = await outcome(prefix);
+      if (o.delivered + o.dead >= expected || Date.now() > deadline) return o;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  const latencies = async (prefix: string) => {
+    const r = await gateway.db.query<{ ms: number }>(
+      `SELECT extract(epoch FROM d.delivered_at - m.received_at) * 1000 AS ms
+         FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE m.sender_message_id LIKE $1 AND d.status = 'delivered'`,
+      [`${prefix}-%`],
+    );
+    return r.rows.map((x) => Number(x.ms)).sort((a, b) => a - b);
+  };
+  const dbCpu = () => (store === 'postgres' ? backendCpuMs(admin, app) : Promise.resolve(0));
+  try {
+    // Warm-up (JIT, pools, caches).
+    const warm = `${run}-warm`;
+    const w = await runLoad({ ...job, amount: Math.min(300, opts.messages), prefix: warm });
+    await settle(warm, w.ok);
+
+    const max = `${run}-max`;
+    const sink0 = await sink.stats();
+    statements.reset();
+    const cpu0 = selfCpuMs();
+    const db0 = await dbCpu();
+    const t0 = Date.now();
+    const r = await runLoad({ ...job, amount: opts.messages, prefix: max });
+    const o = await settle(max, r.ok);
+    const cpu = selfCpuMs() - cpu0;
+    const dbUsed = (await dbCpu()) - db0;
+    const stmts = statements.count;
+    const span = await gateway.db.query<{ s: number }>(
+      `SELECT extract(epoch FROM max(d.delivered_at) - min(m.received_at)) AS s
+         FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE m.sender_message_id LIKE $1`,
+      [`${max}-%`],
+    );
+    const deliveredSeconds = Number(span.rows[0]?.s) || (Date.now() - t0) / 1000;
+    const sink1 = await sink.stats();
+    const acceptedPerSecond = Math.round(r.ok / r.seconds);
+    const deliveredPerSecond = Math.round(o.delivered / deliveredSeconds);
+
+    // Steady load at 50 % and 80 % of the sustainable maximum (the lower of accepted and delivered).
+    const steady: SpineFigures['steady'] = [];
+    const sustainable = Math.min(acceptedPerSecond, deliveredPerSecond);
+    for (const share of [0.5, 0.8]) {
+      const prefix = `${run}-steady${share * 100}`;
+      const rate = Math.max(1, Math.round(sustainable * share));
+      const s = await runLoad({ ...job, connections: Math.min(opts.connections, rate), rate, seconds: opts.steadySeconds, prefix });
+      await settle(prefix, s.ok);
+      const lat = await latencies(prefix);
+      steady.push({ load: `${share * 100} %`, rate, ok: s.ok, requestP50: s.p50, requestP99: s.p99, deliveredP50: Math.round(percentile(lat, 50)), deliveredP99: Math.round(percentile(lat, 99)) });
+    }
+    return {
+      drivers: `${store} + ${queue}`,
+      messages: r.requests,
+      accepted: r.ok,
+      notAccepted: failures(r),
+      acceptedPerSecond,
+      deliveredPerSecond,
+      delivered: o.delivered,
+      deadLettered: o.dead,
+      open: o.open,
+      // Half the messages go to the webhook: more requests than distinct keys means a duplicate delivery.
+      webhookDuplicates: sink1.requests - sink0.requests - (sink1.distinct - sink0.distinct),
+      statementsPerMessage: Math.round((stmts / Math.max(1, r.ok)) * 100) / 100,
+      gatewayCpuUsPerMessage: Math.round((cpu * 1000) / Math.max(1, r.ok)),
+      dbCpuUsPerMessage: store === 'postgres' ? Math.round((dbUsed * 1000) / Math.max(1, r.ok)) : null,
+      steady,
+    };
+  } finally {
+    await gateway.close();
+    await admin.end();
+    sink.stop();
+  }
+}
+
+/**
+ * Scale-out: one and then two gateway processes (children, PostgreSQL + BullMQ, one shared schema
+ * and queue prefix), each driven by its own load generator; accepted msg/s of the pair vs one.
+ */
+export async function benchScaleOut(opts: { messages: number; connections: number }): Promise<Array<{ processes: number; acceptedPerSecond: number; notAccepted: number }>> {
+  const sink = await startSink();
+  const env = await testEnv('postgres', 'bullmq', writeConfig(testConfig(sink.url, { maxAttempts: 3, backoffMs: 50 })), { DATABASE_URL: await freshPostgresUrl() });
+  const childEnv = ChildGateway.envFrom(env, { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' });
+  const gateways = [new ChildGateway(childEnv), new ChildGateway(childEnv)];
+  const out: Array<{ processes: number; acceptedPerSecond: number; notAccepted: number }> = [];
+  try {
+    const urls = [await gateways[0]!.start(120000), await gateways[1]!.start(120000)];
+    const run = `scale-${Date.now().toString(36)}`;
+    for (const n of [1, 2]) {
+      const each = Math.round(opts.messages / n);
+      await Promise.all(urls.slice(0, n).map((url, i) => runLoad({ url, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: 200, prefix: `${run}-w${n}-${i}`, body: 'toewijzing' })));
+      const t0 = performance.now();
+      const results = await Promise.all(urls.slice(0, n).map((url, i) => runLoad({ url, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: each, prefix: `${run}-${n}-${i}`, body: 'toewijzing' })));
+      const seconds = (performance.now() - t0) / 1000;
+      const ok = results.reduce((s, r) => s + r.ok, 0);
+      out.push({ processes: n, acceptedPerSecond: Math.round(ok / seconds), notAccepted: results.reduce((s, r) => s + r.requests - r.ok, 0) });
+    }
+  } finally {
+    for (const g of gateways) await g.kill('SIGTERM');
+    sink.stop();
+  }
+  return out;
+}

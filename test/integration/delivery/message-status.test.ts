@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DestinationConfig } from '../../../src/config/types.js';
+import { DeliveryService } from '../../../src/delivery/delivery-service.js';
+import { outbox } from '../../../src/delivery/outbox.js';
+import { ExchangeLog } from '../../../src/log/exchange-log.js';
+import { verifyLog } from '../../../src/log/verify.js';
+import { createLogger } from '../../../src/ops/logger.js';
+import type { Db } from '../../../src/store/db.js';
+import { STORE_CASES } from '../../helpers/stores.js';
+import { insertMessage, testRing } from '../log/fixtures.js';
+
+/**
+ * A destination that holds every request until both deliveries of the same message have arrived,
+ * then answers both at once: the two outcome transactions run at the same moment.
+ */
+class BarrierWebhook {
+  private server: Server | undefined;
+  private readonly waiting = new Map<string, ServerResponse[]>();
+  statusFor: (path: string) => number = () => 200;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const message = String(req.headers['x-knooppunt-message-id']);
+        const held = [...(this.waiting.get(message) ?? []), res];
+        (res as ServerResponse & { path?: string }).path = req.url ?? '/';
+        if (held.length < 2) return void this.waiting.set(message, held);
+        this.waiting.delete(message);
+        for (const r of held) r.writeHead(this.statusFor((r as ServerResponse & { path?: string }).path ?? '/')).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+}
+
+describe.each(STORE_CASES)('message status with two deliveries completing together ($name)', ({ open }) => {
+  let db: Db;
+  let log: ExchangeLog;
+  let hook: BarrierWebhook;
+  let service: DeliveryService;
+
+  beforeAll(async () => {
+    db = await open();
+    log = new ExchangeLog(db, testRing());
+    hook = new BarrierWebhook();
+    const url = await hook.start();
+    const destinations = new Map<string, DestinationConfig>([
+      ['wh-1', { id: 'wh-1', type: 'webhook', url: `${url}/one`, timeoutMs: 5000 }],
+      ['wh-2', { id: 'wh-2', type: 'webhook', url: `${url}/two`, timeoutMs: 5000 }],
+    ]);
+    service = new DeliveryService(db, log, destinations, createLogger('silent'));
+  });
+
+  afterAll(async () => {
+    await hook.stop();
+    await db.close();
+  });
+
+  async function messageWithTwoDeliveries(): Promise<{ messageId: string; ids: string[] }> {
+    return db.transaction(async (tx) => {
+      const messageId = await insertMessage(tx, { senderMessageId: randomUUID() });
+      await tx.query(`UPDATE messages SET status = 'routed' WHERE id = $1`, [messageId]);
+      const payload = await log.storePayload(tx, { messageId, kind: 'mapped', contentType: 'application/json', content: Buffer.from('{"n":1}') });
+      const ids: string[] = [];
+      for (const destinationId of ['wh-1', 'wh-2']) {
+        ids.push(await outbox.insert(tx, { messageId, routeId: 'r', destinationId, payloadId: payload.id, maxAttempts: 1, backoffMs: 10, orderingKey: null }));
+      }
+      return { messageId, ids };
+    });
+  }
+
+  const statusOf = async (id: string) => (await db.query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [id])).rows[0]?.status;
+
+  it('raced: both delivered leaves the message delivered, every time', async () => {
+    hook.statusFor = () => 200;
+    for (let round = 0; round < 12; round++) {
+      const { messageId, ids } = await messageWithTwoDeliveries();
+      const outcomes = await Promise.all(ids.map((id) => service.attempt(id)));
+      expect(outcomes.map((o) => o.kind)).toEqual(['delivered', 'delivered']);
+      expect(await statusOf(messageId)).toBe('delivered');
+    }
+    expect((await verifyLog(db)).ok).toBe(true);
+  });
+
+  it('one delivered and one dead-lettered is partially_delivered', async () => {
+    hook.statusFor = (path) => (path === '/two' ? 400 : 200);
+    const { messageId, ids } = await messageWithTwoDeliveries();
+    const outcomes = await Promise.all(ids.map((id) => service.attempt(id)));
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['dead_letter', 'delivered']);
+    expect(await statusOf(messageId)).toBe('partially_delivered');
+  });
+
+  it('both dead-lettered is dead_letter', async () => {
+    hook.statusFor = () => 404;
+    const { messageId, ids } = await messageWithTwoDeliveries();
+    await Promise.all(ids.map((id) => service.attempt(id)));
+    expect(await statusOf(messageId)).toBe('dead_letter');
+  });
+});
