@@ -49,6 +49,18 @@ export function consoleUi(): express.Router {
   router.get('/console/', sendIndex);
   router.get('/console/index.html', sendIndex);
 
+  // uPlot (the operations charts) from node_modules, under our own origin: no CDN, the CSP stays 'self'.
+  const uplotDir = join(projectRoot(), 'node_modules', 'uplot', 'dist');
+  for (const [name, file] of [['uPlot.esm.js', 'uPlot.esm.js'], ['uPlot.min.css', 'uPlot.min.css']] as const) {
+    router.get(`/console/vendor/uplot/${name}`, (_req, res, next) => {
+      securityHeaders(res);
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(join(uplotDir, file), (err) => {
+        if (err && !res.headersSent) next(err);
+      });
+    });
+  }
+
   router.use(
     '/console',
     (req, res, next) => {

@@ -9,10 +9,18 @@ export interface InboundMessage {
   sender: string; // party id of the authenticated sender
   receiver?: string; // party id of the addressed receiver
   senderMessageId: string; // the sender's own identifier: idempotency key per sender
+  /** Other identifiers people quote for this message (header Identificatie, referentienummer, zaakidentificatie): for search. Never a BSN. */
+  references?: MessageReference[];
   correlationId?: string;
   contentType: string; // of `raw`
   raw: Buffer; // exactly the bytes received
   body: unknown; // parsed body (JSON object or parsed XML tree)
+}
+
+/** An identifier of a message as people quote it; `kind` names where it comes from (e.g. 'identificatie', 'referentienummer'). */
+export interface MessageReference {
+  kind: string;
+  value: string;
 }
 
 /** A problem with a message, in words safe to return and log: never a value from the message. */

@@ -12,6 +12,7 @@ import type { Router, RoutePlan } from '../routing/router.js';
 import type { Db, Queryable } from '../store/db.js';
 import { digestMatches } from '../log/crypto.js';
 import type { Answer, InboundMessage, Problem, Standard } from './message.js';
+import { recordReferences } from './references.js';
 
 export type RejectCode =
   | 'forbidden-sender'
@@ -321,4 +322,6 @@ async function insertMessage(
     [id, msg.senderMessageId, correlationId, msg.channel, msg.standard, msg.messageType, msg.version ?? null, msg.sender,
       msg.receiver ?? null, routeId, status, error === null ? null : JSON.stringify(error)],
   );
+  // The console's search index of the references people quote (src/core/references.ts).
+  await recordReferences(tx, id, msg);
 }

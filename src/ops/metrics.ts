@@ -1,4 +1,34 @@
+import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+const BASE_KEY = 'metricsBasePath';
+
+/**
+ * Remembers the path a router is mounted at, for the route label. Express resets req.baseUrl when a
+ * request leaves a router, so an answer written by the app-level error handler (a 400, 401, 404 or
+ * 500 in problem+json) would otherwise be labelled `/messages` instead of `/api/v1/messages`.
+ */
+export function rememberMountPath(req: Request, res: Response, next: NextFunction): void {
+  res.locals[BASE_KEY] = req.baseUrl;
+  next();
+}
+
+/** The route pattern that answered (`/api/v1/messages/:id`), never the concrete path; `unmatched` when no route did. */
+export function httpRouteLabel(req: Request, res: Response): string {
+  const path = (req.route as { path?: unknown } | undefined)?.path;
+  const base = typeof res.locals[BASE_KEY] === 'string' ? (res.locals[BASE_KEY] as string) : req.baseUrl;
+  // Refused before any route matched (authentication, a body limit): labelled by the router it reached.
+  if (typeof path !== 'string') return base ? `${base}/*` : 'unmatched';
+  // A router mounted at its endpoint's own path (a SOAP endpoint) answers at '/': the label is the mount path.
+  if (path === '/' && base) return base;
+  return `${base}${path}`;
+}
+
+/** The authenticated party of a request (res.locals.party, set by every channel's authentication), or `none`. */
+export function httpPartyLabel(res: Response): string {
+  const party = (res.locals as { party?: { id?: unknown } }).party;
+  return typeof party?.id === 'string' ? party.id : 'none';
+}
 
 /** Prometheus metrics, one registry per gateway instance (tests run several in one process). */
 export class Metrics {
@@ -30,8 +60,8 @@ export class Metrics {
   });
   readonly httpDuration = new Histogram({
     name: 'knooppunt_http_request_seconds',
-    help: 'HTTP requests, by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
+    help: 'HTTP requests, by route pattern, status and authenticated party (none before authentication)',
+    labelNames: ['method', 'route', 'status', 'party'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });

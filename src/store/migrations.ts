@@ -264,6 +264,50 @@ CREATE TABLE console_signin_failures (
 );
 `,
   },
+  {
+    version: 160,
+    name: 'console: search index of message references, jobs with progress',
+    // References are identifiers of messages (sender id, iStandaarden Identificatie, StUF
+    // referentienummer), never of persons. Existing rows get theirs from sender_message_id, whose last
+    // segment is the header's Identificatie (iStandaarden) or referentienummer (StUF).
+    sql: `
+CREATE TABLE message_references (
+  message_id  uuid NOT NULL REFERENCES messages(id),
+  kind        text NOT NULL,
+  value       text NOT NULL,
+  PRIMARY KEY (message_id, kind, value)
+);
+CREATE INDEX message_references_value_idx ON message_references (lower(value));
+INSERT INTO message_references (message_id, kind, value) SELECT id, 'sender_message_id', sender_message_id FROM messages;
+INSERT INTO message_references (message_id, kind, value)
+  SELECT id, CASE channel WHEN 'istandaarden' THEN 'identificatie' ELSE 'referentienummer' END, substring(sender_message_id from '[^/]+$')
+    FROM messages WHERE channel IN ('istandaarden', 'stuf') AND substring(sender_message_id from '[^/]+$') IS NOT NULL
+  ON CONFLICT DO NOTHING;
+-- The operations charts count messages per time bucket.
+CREATE INDEX messages_received_idx ON messages (received_at);
+CREATE INDEX exchange_events_type_time_idx ON exchange_events (event_type, occurred_at);
+
+-- Long console work (bulk redeliver/hold/release, purge) runs as a job whose progress the page polls.
+CREATE TABLE console_jobs (
+  id            uuid PRIMARY KEY,
+  kind          text NOT NULL,
+  status        text NOT NULL,
+  created_by    text NOT NULL,
+  role          text NOT NULL,
+  filter        jsonb NOT NULL,
+  total         integer,
+  done          integer NOT NULL DEFAULT 0,
+  succeeded     integer NOT NULL DEFAULT 0,
+  skipped       integer NOT NULL DEFAULT 0,
+  result        jsonb,
+  error         text,
+  created_at    timestamptz NOT NULL,
+  heartbeat_at  timestamptz NOT NULL,
+  finished_at   timestamptz
+);
+CREATE INDEX console_jobs_created_idx ON console_jobs (created_at);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -165,7 +165,8 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     expect(all.json.total).toBeGreaterThanOrEqual(4);
     expect(all.json.items).toHaveLength(2);
     expect(all.json.pageSize).toBe(2);
-    expect(Object.keys(all.json.items[0]).sort()).toEqual(['channel', 'correlationId', 'id', 'messageType', 'receivedAt', 'receiver', 'sender', 'standard', 'status', 'updatedAt']);
+    expect(Object.keys(all.json.items[0]).sort()).toEqual(['channel', 'correlationId', 'deliveries', 'id', 'messageType', 'receivedAt', 'receiver', 'sender', 'senderMessageId', 'standard', 'status', 'updatedAt']);
+    expect(all.json.items[0].deliveries).toEqual({ total: 1, delivered: 1 });
 
     expect((await auditor.call('GET', `/console/api/exchanges?bsn=${BSN_A}`)).status).toBe(403);
     const byBsn = await privacy.call('GET', `/console/api/exchanges?bsn=${BSN_A}&pageSize=100`);

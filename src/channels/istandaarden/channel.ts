@@ -119,6 +119,7 @@ export function istandaardenChannel(deps: {
       sender: caller.id,
       receiver: receiver.id,
       senderMessageId: `${header.afzender}/${header.berichtCode}/${header.identificatie}`,
+      references: [{ kind: 'identificatie', value: header.identificatie }],
       contentType: 'application/xml',
       raw,
       body: root,

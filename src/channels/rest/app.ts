@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { Metrics } from '../../ops/metrics.js';
+import { httpPartyLabel, httpRouteLabel, rememberMountPath, type Metrics } from '../../ops/metrics.js';
 import { HttpProblem, sendProblem } from './problem.js';
 
 export interface HealthCheck {
@@ -30,9 +30,8 @@ export function createHttpApp(deps: {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', 'no-store');
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched';
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      deps.metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      deps.metrics.httpDuration.observe({ method: req.method, route: httpRouteLabel(req, res), status: String(res.statusCode), party: httpPartyLabel(res) }, seconds);
       // Path only: query strings may carry filters about persons.
       deps.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'http');
     });
@@ -67,8 +66,8 @@ export function createHttpApp(deps: {
     res.json(deps.openApi);
   });
 
-  app.use('/api/v1', deps.api);
-  for (const c of deps.channels ?? []) app.use(c.path, c.router);
+  app.use('/api/v1', rememberMountPath, deps.api);
+  for (const c of deps.channels ?? []) app.use(c.path, rememberMountPath, c.router);
 
   app.use((req, _res, next) => {
     // A path that tries to climb out (`..`, also percent-encoded) is an attack, not a typo: logged.

@@ -111,6 +111,7 @@ export function stufChannel(deps: {
     sender: zender.id,
     ...(ontvanger ? { receiver: ontvanger.id } : {}),
     senderMessageId: `${sg.zender.organisatie}/${sg.zender.applicatie}/${sg.referentienummer}`,
+    references: [{ kind: 'referentienummer', value: sg.referentienummer }],
     contentType: 'text/xml; charset=utf-8',
     raw: Buffer.from(body, 'utf8'),
     body: call.body,

@@ -15,13 +15,25 @@ export interface ExchangesDeps {
   log: ExchangeLog;
   ring: KeyRing;
   guard: ReturnType<typeof consoleGuard>;
+  /** Party ids whose id or name matches a text (src/console/api/parties.ts). */
+  partiesMatching: (text: string) => string[];
 }
 
-/** A search result: the message summary of the party API, without the sender's own id and the error. */
-type SummaryRow = Omit<MessageSummary, 'senderMessageId' | 'error'>;
+/** A search result: the message summary of the party API without the error, with how many of its deliveries arrived. */
+type SummaryRow = Omit<MessageSummary, 'error'> & { deliveriesTotal?: number; deliveriesDelivered?: number };
 
-const SUMMARY = `id, correlation_id AS "correlationId", channel, standard, message_type AS "messageType", sender, receiver,
+const SUMMARY = `id, sender_message_id AS "senderMessageId", correlation_id AS "correlationId", channel, standard, message_type AS "messageType", sender, receiver,
   status, received_at AS "receivedAt", updated_at AS "updatedAt"`;
+
+/** The short id the console's table shows: the first 8 (or more) hex digits of the message id. */
+const SHORT_ID_RE = /^[0-9a-f]{8}(?:-?[0-9a-f]{0,4}){0,4}$/i;
+
+/** The lowest and highest UUID that start with these hex digits: a range on the primary key, no extra index. */
+function uuidRange(prefix: string): [string, string] {
+  const hex = prefix.replace(/-/g, '').toLowerCase().slice(0, 32);
+  const fmt = (h: string) => `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return [fmt(hex.padEnd(32, '0')), fmt(hex.padEnd(32, 'f'))];
+}
 
 /** Search, detail and payloads of exchanges (docs/console/api.md). */
 export function exchangesRouter(deps: ExchangesDeps): express.Router {
@@ -42,7 +54,30 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
     const correlationId = optionalText(q.correlationId, 'correlationId');
     if (correlationId !== undefined) add('correlation_id = ?', correlationId);
     const party = optionalText(q.party, 'party');
-    if (party !== undefined) add('(sender = ? OR receiver = ?)', party);
+    if (party !== undefined) {
+      // A party's id, code or (part of its) name: people know their partners by name.
+      const ids = deps.partiesMatching(party);
+      add('(sender = ANY(?::text[]) OR receiver = ANY(?::text[]))', ids.length > 0 ? ids : [party]);
+    }
+    const reference = optionalText(q.q, 'q')?.trim();
+    if (reference) {
+      // One box for every reference people quote: our id (whole or the short id the table shows), the
+      // sender's message id, the iStandaarden Identificatie, the StUF referentienummer, a zaakidentificatie,
+      // the correlation id, or a party's name.
+      const alternatives: string[] = [];
+      const or = (sql: string, value: unknown) => alternatives.push(sql.replaceAll('?', `$${params.push(value)}`));
+      if (UUID_RE.test(reference)) or('id = ?', reference.toLowerCase());
+      else if (SHORT_ID_RE.test(reference)) {
+        const [low, high] = uuidRange(reference);
+        alternatives.push(`(id BETWEEN $${params.push(low)} AND $${params.push(high)})`);
+      }
+      or('id IN (SELECT message_id FROM message_references WHERE lower(value) = lower(?))', reference);
+      or('id IN (SELECT message_id FROM zaak_koppelingen WHERE zaak_identificatie = ?)', reference);
+      or('correlation_id = ?', reference);
+      const ids = reference.length >= 3 ? deps.partiesMatching(reference) : [];
+      if (ids.length > 0) or('(sender = ANY(?::text[]) OR receiver = ANY(?::text[]))', ids);
+      where.push(`(${alternatives.join(' OR ')})`);
+    }
     for (const [name, column] of [['standard', 'standard'], ['messageType', 'message_type'], ['status', 'status']] as const) {
       const v = optionalText(q[name], name);
       if (v !== undefined) add(`${column} = ?`, v);
@@ -66,7 +101,10 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages ${clause}`, params);
     const items = await db.query<SummaryRow>(
-      `SELECT ${SUMMARY} FROM messages ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      `SELECT ${SUMMARY},
+              (SELECT count(*)::int FROM deliveries d WHERE d.message_id = messages.id) AS "deliveriesTotal",
+              (SELECT count(*)::int FROM deliveries d WHERE d.message_id = messages.id AND d.status = 'delivered') AS "deliveriesDelivered"
+         FROM messages ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, pageSize, (page - 1) * pageSize],
     );
     res.json({ items: items.rows.map(summaryJson), total: total.rows[0]?.n ?? 0, page, pageSize });
@@ -110,8 +148,13 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
       'SELECT zaak_identificatie AS zaak, rol FROM zaak_koppelingen WHERE message_id = $1 ORDER BY zaak_identificatie',
       [id],
     );
+    const references = await db.query<{ kind: string; value: string }>(
+      'SELECT kind, value FROM message_references WHERE message_id = $1 ORDER BY kind, value',
+      [id],
+    );
     res.json({
       message: { ...summaryJson(message), version: message.version, routeId: message.routeId, error: message.error ?? null },
+      references: references.rows,
       events: timeline,
       validation,
       deliveries: deliveries.rows.map((d) => ({
@@ -151,6 +194,7 @@ function messageIdParam(value: unknown): string {
 function summaryJson(r: SummaryRow) {
   return {
     id: r.id,
+    senderMessageId: r.senderMessageId,
     correlationId: r.correlationId,
     channel: r.channel,
     standard: r.standard,
@@ -160,5 +204,6 @@ function summaryJson(r: SummaryRow) {
     status: r.status,
     receivedAt: new Date(r.receivedAt).toISOString(),
     updatedAt: new Date(r.updatedAt).toISOString(),
+    ...(r.deliveriesTotal === undefined ? {} : { deliveries: { total: r.deliveriesTotal, delivered: r.deliveriesDelivered ?? 0 } }),
   };
 }

@@ -19,6 +19,7 @@ import { deliveriesRouter } from './deliveries.js';
 import { exchangesRouter } from './exchanges.js';
 import { operationsRouter } from './operations.js';
 import { optionalText } from './params.js';
+import { partiesMatcher, partiesRouter } from './parties.js';
 import { citizenReport, processingRegister, registerCsv } from './transparency.js';
 
 export interface ConsoleDeps {
@@ -123,7 +124,8 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
 
   // Everything below needs a session (and, for POST/PUT/DELETE, its CSRF token).
   router.use(guard.requireSession);
-  router.use(exchangesRouter({ db, log, ring, guard }));
+  router.use(partiesRouter({ config, guard }));
+  router.use(exchangesRouter({ db, log, ring, guard, partiesMatching: partiesMatcher(config) }));
   router.use(deliveriesRouter({ db, log, queue: deps.queue, guard }));
   router.use(operationsRouter({ db, config, guard }));
 

@@ -18,9 +18,58 @@ const STATUS_NL = {
   failed: 'mislukt',
 };
 const ROLE_NL = { beheerder: 'beheerder', privacy: 'privacy officer', auditor: 'auditor' };
+const REFERENCE_NL = { identificatie: 'Identificatie (iStandaarden)', referentienummer: 'Referentienummer (StUF)', zaakidentificatie: 'Zaakidentificatie' };
 const KIND_NL = { raw: 'origineel (zoals ontvangen)', mapped: 'gemapt (zoals verstuurd)', answer: 'antwoord' };
 
-const state = { session: null, search: {}, page: 1 };
+const state = { session: null, search: {}, page: 1, parties: new Map() };
+
+// The pages of the console: the menu and the routing are made from this one list. A new page is one
+// entry here (hash, label, roles, render); its code can live in its own module.
+const PAGES = [
+  { hash: '#/zoeken', label: 'Berichten zoeken', roles: ['beheerder', 'privacy', 'auditor'], render: () => renderSearch() },
+  { hash: '#/niet-bezorgd', label: 'Niet bezorgd', roles: ['beheerder'], render: () => renderDeadLetters() },
+  { hash: '#/werking', label: 'Werking', roles: ['beheerder', 'auditor'], render: () => renderOperations() },
+  { hash: '#/privacy', label: 'Privacy', roles: ['privacy', 'auditor'], render: () => renderPrivacy() },
+];
+
+// ---------------------------------------------------------------- auto-refresh
+
+let refreshTimer = null;
+
+/** Runs `fn` every `ms` while the page stays; any navigation stops it. Skipped while the tab is hidden. */
+function autoRefresh(fn, ms) {
+  stopRefresh();
+  refreshTimer = setInterval(() => {
+    if (document.visibilityState === 'hidden') return;
+    fn();
+  }, ms);
+}
+
+function stopRefresh() {
+  if (refreshTimer) clearInterval(refreshTimer);
+  refreshTimer = null;
+}
+
+/** A party by name, with its code (CBS gemeentecode, AGB code) beside it; unknown ids as they are. */
+function partyEl(id) {
+  if (!id) return '—';
+  const p = state.parties.get(id);
+  if (!p) return h('span', { className: 'party' }, id);
+  return h('span', { className: 'party', title: p.id }, p.name, h('span', { className: 'code' }, p.code ?? p.id));
+}
+
+function partyText(id) {
+  const p = id ? state.parties.get(id) : undefined;
+  return p ? `${p.name} (${p.code ?? p.id})` : (id ?? '—');
+}
+
+/** The status as the beheerder reads it: a message delivered to one of two destinations is "deels bezorgd (1 van 2)". */
+function statusBadge(status, deliveries) {
+  const total = Number(deliveries?.total ?? 0);
+  const delivered = Number(deliveries?.delivered ?? 0);
+  const text = total > 1 && status !== 'rejected' ? `${nl(status)} (${delivered} van ${total})` : nl(status);
+  return h('span', { className: `badge s-${String(status).replace(/[^a-z_]/g, '')}` }, text);
+}
 
 const main = () => document.getElementById('inhoud');
 
@@ -62,17 +111,27 @@ function show(title, ...content) {
 
 // ---------------------------------------------------------------- session
 
-function signedIn(session) {
+async function signedIn(session) {
   state.session = session;
   setCsrfToken(session.csrfToken);
   const nav = document.getElementById('nav');
-  for (const li of nav.querySelectorAll('li[data-roles]')) li.hidden = !li.dataset.roles.split(' ').includes(session.role);
+  const list = clear(document.getElementById('nav-list'));
+  for (const page of PAGES) {
+    if (page.roles.includes(session.role)) list.appendChild(h('li', null, h('a', { href: page.hash }, page.label)));
+  }
   nav.hidden = false;
   document.getElementById('who').hidden = false;
   document.getElementById('who-name').textContent = `${session.name ?? session.user} (${ROLE_NL[session.role] ?? session.role})`;
+  try {
+    const parties = await api('GET', '/parties');
+    state.parties = new Map((parties?.items ?? []).map((p) => [p.id, p]));
+  } catch {
+    state.parties = new Map(); // shown by id then
+  }
 }
 
 function signedOut(message) {
+  stopRefresh();
   state.session = null;
   setCsrfToken(null);
   document.getElementById('nav').hidden = true;
@@ -100,7 +159,7 @@ function renderSignIn(message) {
     try {
       const session = await api('POST', '/session', { user: user.value.trim(), password: pass.value });
       pass.value = '';
-      signedIn(session);
+      await signedIn(session);
       say('');
       if (!location.hash || location.hash === '#/aanmelden') location.hash = '#/zoeken';
       else route();
@@ -149,9 +208,15 @@ function searchForm() {
     }),
   );
   const form = h('form', { id: 'zoekformulier', className: 'card grid', role: 'search', 'aria-label': 'Berichten zoeken' },
+    h('div', { className: 'reference' },
+      input('q', 'Kenmerk', {
+        autocomplete: 'off', type: 'search',
+        hint: 'Elk kenmerk dat mensen noemen: bericht-id van de afzender, iStandaarden Identificatie, StUF referentienummer, zaakidentificatie, korte id uit de tabel, correlatie-id of de naam van een partij.',
+      }),
+    ),
     input('messageId', 'Bericht-id', { autocomplete: 'off' }),
     input('correlationId', 'Correlatie-id', { autocomplete: 'off' }),
-    input('party', 'Partij (afzender of ontvanger)', { autocomplete: 'off', placeholder: 'bijv. gemeente-0153' }),
+    input('party', 'Partij (afzender of ontvanger)', { autocomplete: 'off', placeholder: 'naam of code, bijv. Enschede' }),
     field('f-standard', 'Standaard', standardSelect),
     input('messageType', 'Berichtsoort', { autocomplete: 'off', placeholder: 'bijv. toewijzing' }),
     field('f-status', 'Status', statusSelect),
@@ -187,15 +252,15 @@ function isoOf(local) {
   return Number.isNaN(d.getTime()) ? undefined : d.toISOString();
 }
 
-async function runSearch() {
+async function runSearch({ quiet = false } = {}) {
   const results = document.getElementById('resultaten');
   if (!results) return;
-  clear(results).appendChild(h('p', null, 'Zoeken…'));
+  if (!quiet) clear(results).appendChild(h('p', null, 'Zoeken…'));
   results.setAttribute('aria-busy', 'true');
   const s = state.search;
   try {
     const data = await api('GET', `/exchanges${query({
-      messageId: s.messageId, correlationId: s.correlationId, party: s.party, standard: s.standard,
+      q: s.q, messageId: s.messageId, correlationId: s.correlationId, party: s.party, standard: s.standard,
       messageType: s.messageType, status: s.status, from: isoOf(s.from), to: isoOf(s.to), bsn: s.bsn,
       page: state.page, pageSize: PAGE_SIZE,
     })}`);
@@ -217,9 +282,9 @@ function renderResults(results, data) {
     h('td', null, timeEl(m.receivedAt)),
     h('td', null, m.messageType ?? '—'),
     h('td', null, m.standard ?? '—'),
-    h('td', null, m.sender ?? '—'),
-    h('td', null, m.receiver ?? '—'),
-    h('td', null, h('span', { className: `badge s-${String(m.status).replace(/[^a-z_]/g, '')}` }, nl(m.status))),
+    h('td', null, partyEl(m.sender)),
+    h('td', null, partyEl(m.receiver)),
+    h('td', null, statusBadge(m.status, m.deliveries)),
     h('td', null, h('a', { href: `#/bericht/${encodeURIComponent(m.id)}`, 'aria-label': `Details van bericht ${m.id}` }, String(m.id).slice(0, 8))),
   ));
   clear(results).append(
@@ -240,8 +305,18 @@ function pager(page, pages, go) {
   );
 }
 
+function refreshToggle(id, label, fn, ms, on = true) {
+  const box = h('input', { id, type: 'checkbox', checked: on });
+  const apply = () => (box.checked ? autoRefresh(fn, ms) : stopRefresh());
+  box.addEventListener('change', apply);
+  apply();
+  return h('p', { className: 'refresh' }, box, h('label', { for: id }, label));
+}
+
 function renderSearch() {
-  show('Berichten zoeken', searchForm(), h('section', { id: 'resultaten', 'aria-label': 'Zoekresultaten' }));
+  show('Berichten zoeken', searchForm(),
+    refreshToggle('auto-zoeken', 'Resultaten elke 30 seconden vernieuwen', () => runSearch({ quiet: true }), 30_000),
+    h('section', { id: 'resultaten', 'aria-label': 'Zoekresultaten' }));
   runSearch();
 }
 
@@ -261,13 +336,15 @@ async function renderDetail(id) {
     h('h2', { id: 'kop-bericht' }, 'Gegevens'),
     dl([
       ['Bericht-id', m.id],
+      ['Kenmerk afzender', m.senderMessageId],
+      ...(d.references ?? []).filter((r) => r.kind !== 'sender_message_id').map((r) => [REFERENCE_NL[r.kind] ?? r.kind, r.value]),
       ['Correlatie-id', m.correlationId],
       ['Berichtsoort', m.messageType],
       ['Standaard', m.standard],
       ['Kanaal', m.channel],
-      ['Van', m.sender],
-      ['Aan', m.receiver],
-      ['Status', nl(m.status)],
+      ['Van', partyEl(m.sender)],
+      ['Aan', partyEl(m.receiver)],
+      ['Status', statusBadge(m.status, { total: (d.deliveries ?? []).length, delivered: (d.deliveries ?? []).filter((x) => x.status === 'delivered').length })],
       ['Ontvangen', timeEl(m.receivedAt)],
       ['Laatst bijgewerkt', timeEl(m.updatedAt)],
     ]),
@@ -526,14 +603,13 @@ function renderPrivacy() {
 
 async function route() {
   say('');
+  stopRefresh();
   if (!state.session) return;
   const hash = location.hash || '#/zoeken';
   const detail = /^#\/bericht\/([^/]+)$/.exec(hash);
   if (detail) return renderDetail(decodeURIComponent(detail[1]));
-  if (hash === '#/niet-bezorgd') return renderDeadLetters();
-  if (hash === '#/werking') return renderOperations();
-  if (hash === '#/privacy') return renderPrivacy();
-  return renderSearch();
+  const page = PAGES.find((p) => p.hash === hash && p.roles.includes(state.session.role)) ?? PAGES[0];
+  return page.render();
 }
 
 async function start() {
@@ -542,7 +618,7 @@ async function start() {
   window.addEventListener('hashchange', route);
   try {
     const session = await api('GET', '/session');
-    signedIn(session);
+    await signedIn(session);
     route();
   } catch {
     signedOut();
