@@ -65,6 +65,11 @@ export interface Standard {
   inspect(msg: InboundMessage, ctx: InspectionContext): Inspection | Promise<Inspection>;
   /** Called inside the accepting transaction: what later messages are checked against (e.g. issued toewijzingen). */
   recordAccepted?(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void>;
+  /**
+   * True when the standard itself answers a reused sender id with other content (iStandaarden TR056,
+   * retourcode 9056): the pipeline then inspects it as a new message instead of refusing it as reused-id.
+   */
+  refusesReusedId?(msg: InboundMessage): boolean;
 }
 
 export type MessageStatus = 'received' | 'rejected' | 'routed' | 'delivered' | 'dead_letter' | 'partially_delivered' | 'answered';

@@ -11,6 +11,7 @@ import type { PartyRegistry } from '../parties/registry.js';
 import type { Router, RoutePlan } from '../routing/router.js';
 import type { Db, Queryable } from '../store/db.js';
 import { digestMatches } from '../log/crypto.js';
+import { canonicalJson } from '../log/canonical.js';
 import type { Answer, InboundMessage, Problem, Standard } from './message.js';
 import { recordReferences } from './references.js';
 
@@ -22,11 +23,22 @@ export type RejectCode =
   | 'unknown-message-type'
   | 'validation-failed'
   | 'no-route'
-  | 'mapping-failed';
+  | 'mapping-failed'
+  /** The sender's message id (or reference) was used before for a message with other content. */
+  | 'reused-id';
 
 export type AcceptResult =
   | { outcome: 'accepted'; messageId: string; correlationId: string; status: string; deliveries: number; duplicate: boolean; answer?: Answer }
-  | { outcome: 'rejected'; messageId: string; correlationId: string; code: RejectCode; problems: Problem[]; answer?: Answer };
+  | {
+      outcome: 'rejected';
+      messageId: string;
+      correlationId: string;
+      code: RejectCode;
+      problems: Problem[];
+      answer?: Answer;
+      /** For 'reused-id': the message that first used the sender's id. */
+      firstMessageId?: string;
+    };
 
 export interface PipelineObserver {
   onAccepted?(standard: string, messageType: string): void;
@@ -34,6 +46,24 @@ export interface PipelineObserver {
 }
 
 const DEFAULT_DELIVERY = { maxAttempts: 8, backoffMs: 2000 };
+
+/** How often a submission that lost a race on its sender id is answered afresh (once is enough: the winner has committed). */
+const MAX_ROUNDS = 3;
+const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
+
+/** The unique index on (sender, sender_message_id) refused a second accepted message. */
+function isSenderIdConflict(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  return e?.code === '23505' && (e.constraint === 'messages_sender_message_uq' || /messages_sender_message_uq/.test(e.message ?? ''));
+}
+
+function canonicalOf(bytes: Buffer): string | undefined {
+  try {
+    return canonicalJson(JSON.parse(bytes.toString('utf8')) as unknown);
+  } catch {
+    return undefined;
+  }
+}
 
 /** A route's plan with its mapping's result; a sealed route has neither: the received bytes go out unchanged. */
 type Planned = { plan: RoutePlan; sealed: true } | { plan: RoutePlan; sealed?: false; mapping: RouteMapping; result: MappingResult };
@@ -60,17 +90,38 @@ export class Pipeline {
   ) {}
 
   async accept(msg: InboundMessage): Promise<AcceptResult> {
+    // Submissions of one sender id at once: the unique index lets one commit win and the others
+    // fail on it. Once the winner is committed, the loser is answered exactly as a later resend
+    // would be (duplicate, the standard's own refusal, or reused-id), never with an error.
+    for (let round = 1; ; round++) {
+      try {
+        return await this.acceptOnce(msg);
+      } catch (err) {
+        if (round < MAX_ROUNDS && isSenderIdConflict(err)) continue;
+        throw err;
+      }
+    }
+  }
+
+  private async acceptOnce(msg: InboundMessage): Promise<AcceptResult> {
     const { parties } = this.deps;
     const messageId = randomUUID();
     const correlationId = msg.correlationId ?? messageId;
 
-    // A resend of the same bytes under the same sender id is answered as before; other bytes under a
-    // used id are a new message, which the standard may refuse (iStandaarden TR056).
-    const duplicate = await this.findAccepted(msg.sender, msg.senderMessageId, msg.raw);
-    if (duplicate) return duplicate;
+    // A resend of the same message under the same sender id is answered as before.
+    const earlier = await this.findAccepted(msg);
+    if (earlier?.same) return earlier.result;
 
     const standard = this.deps.standards.get(msg.standard);
     if (!standard) return this.reject(msg, messageId, correlationId, 'unknown-standard', [{ location: 'standard', message: 'not supported' }]);
+    // Other content under a used id: refused by the standard itself where it has a rule for it
+    // (iStandaarden TR056, retourcode 9056), otherwise here, naming the first message.
+    if (earlier && !standard.refusesReusedId?.(msg)) {
+      const first = earlier.result.messageId;
+      return this.reject(msg, messageId, correlationId, 'reused-id', [
+        { location: 'messageId', message: `this sender id was already used for message ${first}, with other content` },
+      ], undefined, first);
+    }
     const inspection = await standard.inspect(msg, { messageId });
     const answer = inspection.answer;
     if (!inspection.known) {
@@ -129,19 +180,9 @@ export class Pipeline {
       }
     }
 
-    let queued: QueuedDelivery[];
-    try {
-      queued = await this.deps.db.transaction((tx) =>
-        this.commitAccepted(tx, msg, messageId, correlationId, inspection.subjects, mapped, answer, (t) => standard.recordAccepted?.(t, msg, inspection, messageId) ?? Promise.resolve()),
-      );
-    } catch (err) {
-      // Two submissions of the same sender id at once: the unique index lets one win.
-      if ((err as { code?: string }).code === '23505') {
-        const winner = await this.findAccepted(msg.sender, msg.senderMessageId, msg.raw);
-        if (winner) return winner;
-      }
-      throw err;
-    }
+    const queued = await this.deps.db.transaction((tx) =>
+      this.commitAccepted(tx, msg, messageId, correlationId, inspection.subjects, mapped, answer, (t) => standard.recordAccepted?.(t, msg, inspection, messageId) ?? Promise.resolve()),
+    );
     await this.deps.queue.enqueue(queued);
     this.deps.observer?.onAccepted?.(msg.standard, msg.messageType);
     return { outcome: 'accepted', messageId, correlationId, status: 'routed', deliveries: queued.length, duplicate: false, ...(answer ? { answer } : {}) };
@@ -233,20 +274,37 @@ export class Pipeline {
     };
   }
 
-  private async findAccepted(sender: string, senderMessageId: string, raw: Buffer): Promise<AcceptResult | undefined> {
-    const r = await this.deps.db.query<{ id: string; correlation_id: string; status: string; n: number; raw_digest: string | null; answer_id: number | null }>(
+  /**
+   * The accepted message under this sender id, if any, and whether it is the same message: the same
+   * bytes, or for JSON the same document after canonicalisation (a client that re-serialises on retry
+   * sends the same message).
+   */
+  private async findAccepted(msg: InboundMessage): Promise<{ same: boolean; result: AcceptResult } | undefined> {
+    const r = await this.deps.db.query<{ id: string; correlation_id: string; status: string; n: number; raw_id: number | null; raw_digest: string | null; answer_id: number | null }>(
       `SELECT m.id, m.correlation_id, m.status, (SELECT count(*)::int FROM deliveries d WHERE d.message_id = m.id) AS n,
+              (SELECT p.id FROM payloads p WHERE p.message_id = m.id AND p.kind = 'raw' ORDER BY p.id LIMIT 1) AS raw_id,
               (SELECT p.digest FROM payloads p WHERE p.message_id = m.id AND p.kind = 'raw' ORDER BY p.id LIMIT 1) AS raw_digest,
               (SELECT p.id FROM payloads p WHERE p.message_id = m.id AND p.kind = 'answer' ORDER BY p.id LIMIT 1) AS answer_id
          FROM messages m WHERE m.sender = $1 AND m.sender_message_id = $2 AND m.status <> 'rejected'`,
-      [sender, senderMessageId],
+      [msg.sender, msg.senderMessageId],
     );
     const row = r.rows[0];
     if (!row) return undefined;
-    if (row.raw_digest !== null && !digestMatches(this.deps.ring, raw, row.raw_digest)) return undefined;
+    const base = { messageId: row.id, correlationId: row.correlation_id };
+    const same = row.raw_digest === null || digestMatches(this.deps.ring, msg.raw, row.raw_digest) || (await this.sameJson(msg, row.raw_id));
+    if (!same) return { same: false, result: { outcome: 'accepted', ...base, status: row.status, deliveries: row.n, duplicate: true } };
     const stored = row.answer_id === null ? null : await this.deps.log.readPayload(row.answer_id);
     const answer = stored?.content ? { contentType: stored.contentType, content: stored.content } : undefined;
-    return { outcome: 'accepted', messageId: row.id, correlationId: row.correlation_id, status: row.status, deliveries: row.n, duplicate: true, ...(answer ? { answer } : {}) };
+    return { same: true, result: { outcome: 'accepted', ...base, status: row.status, deliveries: row.n, duplicate: true, ...(answer ? { answer } : {}) } };
+  }
+
+  /** Both JSON, and equal after canonicalisation (key order, whitespace, escapes do not make another message). */
+  private async sameJson(msg: InboundMessage, rawId: number | null): Promise<boolean> {
+    if (rawId === null || !JSON_TYPE.test(msg.contentType)) return false;
+    const first = await this.deps.log.readPayload(Number(rawId));
+    if (!first?.content || !JSON_TYPE.test(first.contentType)) return false;
+    const a = canonicalOf(first.content);
+    return a !== undefined && a === canonicalOf(msg.raw);
   }
 
   /** A rejected message is kept too (raw payload encrypted, reason in the log): bad input is never silently dropped. */
@@ -257,19 +315,21 @@ export class Pipeline {
     code: RejectCode,
     problems: Problem[],
     answer?: Answer,
+    firstMessageId?: string,
   ): Promise<AcceptResult> {
     const { log } = this.deps;
+    const first = firstMessageId ? { firstMessageId } : {};
     await this.deps.db.transaction(async (tx) => {
-      await insertMessage(tx, msg, messageId, correlationId, 'rejected', { code, problems }, null);
+      await insertMessage(tx, msg, messageId, correlationId, 'rejected', { code, problems, ...first }, null);
       const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
       const base = this.eventBase(msg, messageId, correlationId);
       await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId } });
-      await log.append(tx, { ...base, eventType: 'rejected', detail: { code, problems: problems.map((p) => ({ ...p })) } });
+      await log.append(tx, { ...base, eventType: 'rejected', detail: { code, problems: problems.map((p) => ({ ...p })), ...first } });
       if (answer) await this.storeAnswer(tx, base, answer);
     });
     this.deps.observer?.onRejected?.(msg.standard, msg.messageType, code);
-    this.deps.logger.info({ messageId, channel: msg.channel, sender: msg.sender, messageType: msg.messageType, code }, 'message rejected');
-    return { outcome: 'rejected', messageId, correlationId, code, problems, ...(answer ? { answer } : {}) };
+    this.deps.logger.info({ messageId, channel: msg.channel, sender: msg.sender, messageType: msg.messageType, code, ...first }, 'message rejected');
+    return { outcome: 'rejected', messageId, correlationId, code, problems, ...(answer ? { answer } : {}), ...first };
   }
 
   /**

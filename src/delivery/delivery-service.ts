@@ -11,7 +11,8 @@ import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
 export type AttemptOutcome =
   | { kind: 'delivered'; next: QueuedDelivery[] }
   | { kind: 'dead_letter'; next: QueuedDelivery[] }
-  | { kind: 'retry'; at: Date; attempts: number }
+  /** `at` on the database's clock; `delayMs` is what a queue waits (no process clock involved). */
+  | { kind: 'retry'; at: Date; delayMs: number; attempts: number }
   | { kind: 'not-claimed' };
 
 export interface DeliveryObserver {
@@ -54,7 +55,9 @@ export class DeliveryService {
 
     const meta = await this.messageMeta(d.messageId);
     const attemptNo = d.attempts + 1;
-    const startedAt = new Date();
+    // Times from the database's clock (taken at the claim); the duration from this process's monotonic clock.
+    const startedAt = d.claimedAt instanceof Date ? d.claimedAt : new Date(String(d.claimedAt));
+    const started = performance.now();
     let outcome: TransportOutcome;
     if (!destination) {
       outcome = { ok: false, permanent: true, error: 'destination is no longer configured' };
@@ -77,11 +80,11 @@ export class DeliveryService {
     } else {
       outcome = { ok: true, permanent: false };
     }
-    const durationMs = Date.now() - startedAt.getTime();
+    const durationMs = Math.round(performance.now() - started);
 
     const final = outcome.ok ? 'delivered' : outcome.permanent || attemptNo >= d.maxAttempts ? 'dead_letter' : 'retry';
-    const retryAt =
-      final === 'retry' ? new Date(Date.now() + backoffDelayMs(attemptNo, d.backoffMs, this.opts.maxBackoffMs ?? MAX_BACKOFF_DEFAULT)) : undefined;
+    const retryDelayMs = final === 'retry' ? backoffDelayMs(attemptNo, d.backoffMs, this.opts.maxBackoffMs ?? MAX_BACKOFF_DEFAULT) : 0;
+    let retryAt: Date | undefined;
 
     await this.db.transaction(async (tx) => {
       if (outcome.ok && destination?.type === 'mailbox') {
@@ -106,7 +109,7 @@ export class DeliveryService {
       // State first, log appends last (they hold the chain-head lock until commit).
       if (final === 'delivered') await outbox.markDelivered(tx, d.id, attemptNo);
       else if (final === 'dead_letter') await outbox.markDeadLetter(tx, d.id, attemptNo, outcome.error ?? 'failed');
-      else await outbox.markRetry(tx, d.id, attemptNo, retryAt!, outcome.error ?? 'failed');
+      else retryAt = await outbox.markRetry(tx, d.id, attemptNo, retryDelayMs, outcome.error ?? 'failed');
       await outbox.refreshMessageStatus(tx, d.messageId);
       const base = {
         messageId: d.messageId,
@@ -145,7 +148,7 @@ export class DeliveryService {
     this.observer.onAttempt?.(d.destinationId, final, durationMs);
     if (final === 'retry') {
       this.logger.warn({ deliveryId: d.id, destination: d.destinationId, attempt: attemptNo, error: outcome.error }, 'delivery attempt failed; retry scheduled');
-      return { kind: 'retry', at: retryAt!, attempts: attemptNo };
+      return { kind: 'retry', at: retryAt!, delayMs: retryDelayMs, attempts: attemptNo };
     }
     if (final === 'dead_letter') {
       this.logger.error({ deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, error: outcome.error }, 'delivery dead-lettered');

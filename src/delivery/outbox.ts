@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/db.js';
+import { DB_NOW_SQL } from '../store/clock.js';
 
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead_letter';
 
@@ -69,8 +70,8 @@ export const outbox = {
    * Takes a delivery for one attempt: only when it is due, not already taken (or its lease ran out,
    * e.g. after a crash), and no earlier delivery with the same ordering key is still open.
    */
-  async claim(q: Queryable, id: string, leaseMs: number): Promise<DeliveryRow | undefined> {
-    const r = await q.query<DeliveryRow>(
+  async claim(q: Queryable, id: string, leaseMs: number): Promise<(DeliveryRow & { claimedAt: Date }) | undefined> {
+    const r = await q.query<DeliveryRow & { claimedAt: Date }>(
       `UPDATE deliveries d SET status = 'in_flight', lease_until = now() + ($2::int * interval '1 millisecond'), updated_at = now()
         WHERE d.id = $1
           AND d.next_attempt_at <= now()
@@ -78,7 +79,7 @@ export const outbox = {
           AND (d.ordering_key IS NULL OR NOT EXISTS (
                 SELECT 1 FROM deliveries p
                  WHERE p.ordering_key = d.ordering_key AND p.seq < d.seq AND p.status IN ('pending', 'in_flight')))
-        RETURNING ${COLUMNS}`,
+        RETURNING ${COLUMNS}, ${DB_NOW_SQL} AS "claimedAt"`,
       [id, leaseMs],
     );
     return r.rows[0];
@@ -103,12 +104,16 @@ export const outbox = {
     );
   },
 
-  async markRetry(tx: Queryable, id: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void> {
-    await tx.query(
-      `UPDATE deliveries SET status = 'pending', attempts = $2, next_attempt_at = $3, lease_until = NULL,
-         last_error = $4, updated_at = now() WHERE id = $1`,
-      [id, attempts, nextAttemptAt, error],
+  /** Schedules the next attempt `delayMs` from now on the database's clock (the one due() compares with); returns that time. */
+  async markRetry(tx: Queryable, id: string, attempts: number, delayMs: number, error: string): Promise<Date> {
+    const r = await tx.query<{ at: Date | string }>(
+      `UPDATE deliveries SET status = 'pending', attempts = $2, next_attempt_at = ${DB_NOW_SQL} + ($3::int * interval '1 millisecond'),
+         lease_until = NULL, last_error = $4, updated_at = now() WHERE id = $1
+       RETURNING next_attempt_at AS at`,
+      [id, attempts, Math.max(0, Math.round(delayMs)), error],
     );
+    const at = r.rows[0]?.at;
+    return at instanceof Date ? at : new Date(String(at));
   },
 
   async markDeadLetter(tx: Queryable, id: string, attempts: number, error: string): Promise<void> {
@@ -175,15 +180,17 @@ export const outbox = {
     );
   },
 
-  async depth(q: Queryable): Promise<{ pending: number; inFlight: number; deadLetter: number; oldestPendingAt: Date | null }> {
-    const r = await q.query<{ pending: number; in_flight: number; dead_letter: number; oldest: Date | null }>(
+  async depth(q: Queryable): Promise<{ pending: number; inFlight: number; deadLetter: number; oldestPendingAt: Date | null; oldestPendingAgeSeconds: number }> {
+    const r = await q.query<{ pending: number; in_flight: number; dead_letter: number; oldest: Date | null; age: number | string | null }>(
       `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
               count(*) FILTER (WHERE status = 'in_flight')::int AS in_flight,
               count(*) FILTER (WHERE status = 'dead_letter')::int AS dead_letter,
-              min(created_at) FILTER (WHERE status IN ('pending', 'in_flight')) AS oldest
+              min(created_at) FILTER (WHERE status IN ('pending', 'in_flight')) AS oldest,
+              extract(epoch FROM clock_timestamp() - min(created_at) FILTER (WHERE status IN ('pending', 'in_flight')))::float8 AS age
          FROM deliveries WHERE status <> 'delivered'`,
     );
     const row = r.rows[0]!;
-    return { pending: row.pending, inFlight: row.in_flight, deadLetter: row.dead_letter, oldestPendingAt: row.oldest };
+    // The age is measured on the clock that wrote created_at: the database's.
+    return { pending: row.pending, inFlight: row.in_flight, deadLetter: row.dead_letter, oldestPendingAt: row.oldest, oldestPendingAgeSeconds: Math.max(0, Number(row.age ?? 0)) };
   },
 };

@@ -75,7 +75,7 @@ export abstract class DeliveryQueueBase implements DeliveryQueue {
   /** Runs one delivery and schedules what follows from it: its retry, or the next one in order. */
   protected async process(id: string): Promise<void> {
     const out = await this.service.attempt(id);
-    if (out.kind === 'retry') await this.push([{ id, attempts: out.attempts }], Math.max(0, out.at.getTime() - Date.now()));
+    if (out.kind === 'retry') await this.push([{ id, attempts: out.attempts }], out.delayMs);
     else if (out.kind === 'delivered' || out.kind === 'dead_letter') await this.enqueue(out.next);
   }
 

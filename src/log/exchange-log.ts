@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExchangeEvent, ExchangeEventInput, ExchangeEventType } from '../core/message.js';
 import type { Db, Queryable } from '../store/db.js';
+import { DB_NOW_SQL } from '../store/clock.js';
 import { canonicalJson } from './canonical.js';
 import { eventHash } from './chain.js';
 import { decryptPayload, digestMatches, encryptPayload, payloadDigest, subjectHash, subjectHashCandidates } from './crypto.js';
@@ -161,8 +162,9 @@ export class ExchangeLog {
     // Everything that can be prepared without the lock is prepared before taking it.
     // Runtime check: callers in plain JS or with casts can still pass nonsense.
     if (typeof ev.eventType !== 'string' || (ev.eventType as string) === '') throw new LogInputError('eventType is required');
-    const occurredAt = ev.occurredAt ?? new Date();
-    if (!(occurredAt instanceof Date) || Number.isNaN(occurredAt.getTime())) throw new LogInputError('occurredAt must be a valid Date');
+    if (ev.occurredAt !== undefined && (!(ev.occurredAt instanceof Date) || Number.isNaN(ev.occurredAt.getTime()))) {
+      throw new LogInputError('occurredAt must be a valid Date');
+    }
     let detailJson: string;
     try {
       detailJson = canonicalJson(ev.detail ?? {});
@@ -180,16 +182,17 @@ export class ExchangeLog {
       messageType: optionalText(ev.messageType, 'messageType'),
       sender: optionalText(ev.sender, 'sender'),
       receiver: optionalText(ev.receiver, 'receiver'),
-      occurredAt,
       // The parsed canonical form is exactly what jsonb will give back, so the returned event equals a later read.
       detail: JSON.parse(detailJson) as Record<string, unknown>,
     };
 
-    const head = await tx.query<{ seq: number | string; hash: string }>('SELECT seq, hash FROM log_head WHERE id = 1 FOR UPDATE');
+    // The time comes from the database's clock (read under the head lock, so it follows seq), not this process's.
+    const head = await tx.query<{ seq: number | string; hash: string; now: Date | string }>(`SELECT seq, hash, ${DB_NOW_SQL} AS now FROM log_head WHERE id = 1 FOR UPDATE`);
     const h = head.rows[0];
     if (!h) throw new Error('log_head row is missing (migrations not applied?)');
+    const occurredAt = ev.occurredAt ?? toDate(h.now);
     const seq = Number(h.seq) + 1;
-    const hash = eventHash(h.hash, { seq, ...fields });
+    const hash = eventHash(h.hash, { seq, ...fields, occurredAt });
     // One round trip inside the lock: insert the event and move the head in a single statement.
     const res = await tx.query(
       `WITH ins AS (
@@ -209,14 +212,14 @@ export class ExchangeLog {
         fields.messageType,
         fields.sender,
         fields.receiver,
-        fields.occurredAt,
+        occurredAt,
         detailJson,
         h.hash,
         hash,
       ],
     );
     if (res.rowCount !== 1) throw new Error('exchange log append did not move log_head');
-    return { seq, ...fields, eventType: fields.eventType as ExchangeEventType, prevHash: h.hash, hash };
+    return { seq, ...fields, occurredAt, eventType: fields.eventType as ExchangeEventType, prevHash: h.hash, hash };
   }
 
   /** Appends in a transaction of its own. */

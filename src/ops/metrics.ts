@@ -66,7 +66,7 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor(outboxDepth: () => Promise<{ pending: number; inFlight: number; deadLetter: number; oldestPendingAt: Date | null }>) {
+  constructor(outboxDepth: () => Promise<{ pending: number; inFlight: number; deadLetter: number; oldestPendingAt: Date | null; oldestPendingAgeSeconds: number }>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'knooppunt_' });
     const depth = new Gauge({
       name: 'knooppunt_outbox_deliveries',
@@ -79,7 +79,7 @@ export class Metrics {
           this.set({ status: 'pending' }, d.pending);
           this.set({ status: 'in_flight' }, d.inFlight);
           this.set({ status: 'dead_letter' }, d.deadLetter);
-          age.set(d.oldestPendingAt ? (Date.now() - d.oldestPendingAt.getTime()) / 1000 : 0);
+          age.set(d.oldestPendingAgeSeconds);
         } catch {
           // The store being down shows in /health/ready; metrics keep their last values.
         }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/types.js';
 import type { ExchangeLog } from '../log/exchange-log.js';
 import type { Db } from '../store/db.js';
+import { dbNow } from '../store/clock.js';
 
 export interface PurgeResult {
   purgedPayloads: number;
@@ -53,7 +54,8 @@ export async function purgeExpired(
   deps: { db: Db; log: ExchangeLog; policy: RetentionPolicy },
   opts: { trigger: string; now?: Date } = { trigger: 'schedule' },
 ): Promise<PurgeResult> {
-  const now = opts.now ?? new Date();
+  // "Now" is the database's: received_at was written on its clock.
+  const now = opts.now ?? (await dbNow(deps.db));
   const { policy } = deps;
   const params = [
     policy.routes.map((r) => r.id),

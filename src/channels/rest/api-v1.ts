@@ -18,6 +18,7 @@ const REJECT_STATUS: Record<RejectCode, number> = {
   'validation-failed': 422,
   'no-route': 422,
   'mapping-failed': 422,
+  'reused-id': 409,
 };
 
 interface Envelope {
@@ -199,6 +200,6 @@ export function sendAcceptResult(req: Request, res: Response, result: AcceptResu
     result.code,
     'The message was not accepted; it has been logged with this id',
     result.problems.map((p) => ({ name: p.location, reason: p.message, ...(p.code ? { code: p.code } : {}) })),
-    { messageId: result.messageId },
+    { messageId: result.messageId, ...(result.firstMessageId ? { firstMessageId: result.firstMessageId } : {}) },
   );
 }

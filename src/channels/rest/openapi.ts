@@ -60,8 +60,9 @@ export function openApiDocument(
             },
           },
           responses: {
-            '200': { description: 'Already accepted earlier (same messageId)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
+            '200': { description: 'Already accepted earlier (same messageId, same JSON after canonicalisation)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
             '202': { description: 'Accepted and stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
+            '409': problem,
             '400': problem, '401': problem, '403': problem, '413': problem, '415': problem, '422': problem,
           },
         },
@@ -103,6 +104,7 @@ export function openApiDocument(
           responses: {
             '200': { description: 'Already accepted earlier (same sender reference)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
             '202': { description: 'Accepted and stored', content: { 'application/json': { schema: { $ref: '#/components/schemas/Accepted' } } } },
+            '409': problem,
             '400': problem, '401': problem, '403': problem, '413': problem, '422': problem, '429': problem,
           },
         },

@@ -69,6 +69,13 @@ export class IstandaardenStandard implements Standard {
     return msg.channel === 'istandaarden' ? this.inspectXml(msg, ctx) : this.inspectJson(msg, ctx);
   }
 
+  /** A heenbericht's reused Identificatie gets TR056's retourcode 9056; a retourbericht has no such rule. */
+  refusesReusedId(msg: InboundMessage): boolean {
+    if (msg.channel !== 'istandaarden') return false;
+    const nummer = /^(?:JW|WMO)(\d{3})$/.exec(msg.messageType)?.[1] as BerichtNummer | undefined;
+    return nummer !== undefined && BERICHTSOORTEN.has(nummer) && !RETOURBERICHTEN.includes(nummer);
+  }
+
   async recordAccepted(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
     const prepared = inspection.prepared as IstandaardenPrepared | undefined;
     if (prepared) await registreerGeaccepteerd(tx, prepared, messageId);
