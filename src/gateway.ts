@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { RequestHandler } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -29,6 +30,8 @@ import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { LogThrottle, RateLimiter, sendRateLimited } from './ops/rate-limit.js';
 import { PartyRegistry, type Party } from './parties/registry.js';
+import { loadCertificatePolicy } from './parties/certificates.js';
+import { CertificateExpiryWatch } from './parties/certificate-expiry.js';
 import { DestinationRegistry } from './routing/destinations.js';
 import { Router } from './routing/router.js';
 import type { Db } from './store/db.js';
@@ -121,6 +124,13 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   const log = new ExchangeLog(db, ring);
   const parties = new PartyRegistry(config);
+  // Client certificates as identity (docs/chain/mtls.md): from our own TLS listener or a trusted proxy's header.
+  const certificatePolicy = await loadCertificatePolicy({
+    caFile: env.tls.clientCaFile,
+    crlFile: env.tls.crlFile,
+    proxyHeader: env.tls.clientCertHeader,
+    trustedProxies: env.tls.trustedProxies,
+  });
   const destinations = new DestinationRegistry(config, parties);
   const router = new Router(config, destinations);
   const jsonTypes = new JsonMessageTypes(join(env.schemasDir, 'json'));
@@ -140,6 +150,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   }
 
   const metrics = new Metrics(() => outbox.depth(db));
+  const certificateExpiry = new CertificateExpiryWatch(parties, metrics.registry, logger, env.tls.expiryWarningDays);
   const service = new DeliveryService(db, log, destinations, logger, {
     onAttempt(destination, result, durationMs) {
       metrics.deliveries.inc({ destination, result });
@@ -175,9 +186,11 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       // No party to rate-limit: these refusals are logged through a throttle instead.
       const t = refusalLog.take(`${channel}:${result.reason}`);
       if (!t.log) return;
-      logger.info({ path: req.path.slice(0, 200), reason: result.reason, channel, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused: authentication');
-      void pipeline.logRefusedRequest(channel, result.reason, { path: req.path.slice(0, 200), ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
-    });
+      // A refused certificate is named by its fingerprint only: that identifies it without anything personal.
+      const cert = result.certificate ? { certificate: result.certificate } : {};
+      logger.info({ path: req.path.slice(0, 200), reason: result.reason, channel, ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused: authentication');
+      void pipeline.logRefusedRequest(channel, result.reason, { path: req.path.slice(0, 200), ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
+    }, certificatePolicy, (party, cert) => parties.noteCertificate(party.id, cert.fingerprint, cert.notAfter, 'presented'));
     return (req, res, next) =>
       auth(req, res, (err?: unknown) => {
         if (err !== undefined) return next(err);
@@ -252,7 +265,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // The administrator console: its API, the printable citizen report, and the static UI.
   const policy = retentionPolicy(config, env.retentionDays);
   const purge = (trigger: string) => purgeExpired({ db, log, policy }, { trigger });
-  const consoleDeps = { db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger };
+  const consoleDeps = { db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry };
   const consoleChannels = [
     { path: '/console/api', router: consoleApi(consoleDeps) },
     { path: '/console', router: citizenReportPage(consoleDeps) },
@@ -288,7 +301,11 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     async listen() {
       await queue.start();
       dailyPurge = scheduleDailyPurge(() => purge('schedule'), logger);
-      server = app.listen(env.port, env.host);
+      certificateExpiry.start();
+      server = listenOn(env, app, logger, (reason, detail) => {
+        const t = refusalLog.take(`tls:${reason}`);
+        if (t.log) void pipeline.logRefusedRequest('tls', reason, { ...detail, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
+      });
       // A request Node refuses before express sees it (headers over 16 KB → 431, a malformed request
       // line → 400): answered as Node does, and logged (throttled: no party is known yet).
       server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -326,10 +343,40 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
         await closed;
         clearTimeout(timer);
       }
+      certificateExpiry.stop();
       await dailyPurge?.stop();
       await queue.stop();
       await db.close();
       logger.info('knooppunt gateway stopped');
     },
   };
+}
+
+/**
+ * Plain HTTP, or HTTPS when a server certificate is configured. With a client CA the listener asks
+ * every client for a certificate; it refuses one without a valid certificate at the handshake only
+ * when KNOOPPUNT_TLS_REQUIRE_CLIENT_CERT=true, otherwise the channels answer 401 in their own standard.
+ */
+function listenOn(env: GatewayEnv, app: ReturnType<typeof createHttpApp>, logger: Logger, onTlsRefused: (reason: string, detail: Record<string, unknown>) => void): Server {
+  const { certFile, keyFile, clientCaFile, crlFile, requireClientCert } = env.tls;
+  if (!certFile || !keyFile) {
+    if (certFile || keyFile) throw new Error('KNOOPPUNT_TLS_CERT and KNOOPPUNT_TLS_KEY go together');
+    return app.listen(env.port, env.host);
+  }
+  const server = createHttpsServer(
+    {
+      cert: readFileSync(certFile),
+      key: readFileSync(keyFile),
+      ...(clientCaFile ? { ca: readFileSync(clientCaFile), requestCert: true, rejectUnauthorized: requireClientCert } : {}),
+      ...(crlFile ? { crl: readFileSync(crlFile) } : {}),
+      minVersion: 'TLSv1.2',
+    },
+    app,
+  );
+  server.on('tlsClientError', (err: NodeJS.ErrnoException) => {
+    const reason = String(err.code ?? 'tls-error').toLowerCase();
+    logger.info({ reason }, 'connection refused at the TLS handshake');
+    onTlsRefused('tls-handshake-refused', { code: reason });
+  });
+  return server.listen(env.port, env.host);
 }

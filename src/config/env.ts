@@ -32,6 +32,24 @@ export interface GatewayEnv {
   retentionDays: number;
   /** Requests per party per minute (token bucket, burst = the same), per process; 0 = no limit. */
   rateLimitPerMinute: number;
+  /** Mutual TLS and client certificates (docs/chain/mtls.md). */
+  tls: {
+    /** Server certificate and key (PEM files): when both are set the gateway listens on HTTPS. */
+    certFile?: string;
+    keyFile?: string;
+    /** CAs whose client certificates identify parties (PEM bundle, e.g. the PKIoverheid private services CA). */
+    clientCaFile?: string;
+    /** A CRL of that CA: revoked client certificates are refused. */
+    crlFile?: string;
+    /** Refuse a connection without a valid client certificate already at the TLS handshake. */
+    requireClientCert: boolean;
+    /** The header in which a trusted TLS-terminating proxy passes the client certificate (URL-encoded PEM). */
+    clientCertHeader?: string;
+    /** Addresses that may set that header (default loopback). */
+    trustedProxies: string[];
+    /** Warn (log, metric, console) this many days before a party's certificate expires. */
+    expiryWarningDays: number;
+  };
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -69,5 +87,15 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     queuePrefix: env.KNOOPPUNT_QUEUE_PREFIX ?? 'knooppunt',
     retentionDays: int(env.KNOOPPUNT_RETENTION_DAYS, 2555, 'KNOOPPUNT_RETENTION_DAYS'),
     rateLimitPerMinute: int(env.KNOOPPUNT_RATE_LIMIT_PER_MINUTE, 600, 'KNOOPPUNT_RATE_LIMIT_PER_MINUTE'),
+    tls: {
+      certFile: env.KNOOPPUNT_TLS_CERT ? resolve(root, env.KNOOPPUNT_TLS_CERT) : undefined,
+      keyFile: env.KNOOPPUNT_TLS_KEY ? resolve(root, env.KNOOPPUNT_TLS_KEY) : undefined,
+      clientCaFile: env.KNOOPPUNT_TLS_CLIENT_CA ? resolve(root, env.KNOOPPUNT_TLS_CLIENT_CA) : undefined,
+      crlFile: env.KNOOPPUNT_TLS_CRL ? resolve(root, env.KNOOPPUNT_TLS_CRL) : undefined,
+      requireClientCert: env.KNOOPPUNT_TLS_REQUIRE_CLIENT_CERT === 'true',
+      clientCertHeader: env.KNOOPPUNT_CLIENT_CERT_HEADER || undefined,
+      trustedProxies: (env.KNOOPPUNT_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+      expiryWarningDays: int(env.KNOOPPUNT_CERT_EXPIRY_WARNING_DAYS, 30, 'KNOOPPUNT_CERT_EXPIRY_WARNING_DAYS'),
+    },
   };
 }

@@ -21,7 +21,14 @@ export interface PartyConfig {
     apiKeys: ApiKeyConfig[];
     /** SHA-256 fingerprints of accepted TLS client certificates (when the gateway terminates TLS). */
     certFingerprints?: string[];
+    /**
+     * PEM files of the party's client certificates: their fingerprints are accepted like
+     * certFingerprints, and their expiry shows in the console and the metrics.
+     */
+    certificateFiles?: string[];
   };
+  /** The party's OIN (20 digits): a PKIoverheid client certificate whose subject serialNumber is this OIN identifies the party. */
+  oin?: string;
   standards?: string[];
   /** Message types this party may send; absent means none. */
   maySend?: string[];
@@ -49,6 +56,15 @@ export interface WebhookDestinationConfig {
   headers?: Record<string, string>;
   /** Name of an environment variable holding the HMAC secret that signs each body. */
   signingSecretEnv?: string;
+  /** The client certificate knooppunt presents to this endpoint (mutual TLS). */
+  tls?: ClientTlsConfig;
+}
+
+/** A client certificate and key (PEM files) knooppunt presents to an endpoint, and the CAs it trusts for that endpoint. */
+export interface ClientTlsConfig {
+  certFile: string;
+  keyFile: string;
+  caFile?: string;
 }
 
 export interface MailboxDestinationConfig {
@@ -65,6 +81,7 @@ export interface StufDestinationConfig {
   party: string;
   timeoutMs?: number;
   headers?: Record<string, string>;
+  tls?: ClientTlsConfig;
 }
 
 export type DestinationConfig = WebhookDestinationConfig | MailboxDestinationConfig | StufDestinationConfig;
@@ -145,6 +162,7 @@ export interface BronConfig {
   soapAction?: string;
   timeoutMs?: number;
   headers?: Record<string, string>;
+  tls?: ClientTlsConfig;
 }
 
 /** A purpose-bound route for a bevraging: who may ask what, for which purpose, on which legal basis. */

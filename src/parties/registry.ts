@@ -1,5 +1,7 @@
 import type { GatewayConfig, PartyConfig, PartyKind, StufSysteem } from '../config/types.js';
 import { hashApiKey, normaliseFingerprint } from './api-keys.js';
+import { describeCertificate, readPemBundle, type CertificateCheck, type ClientCertificate } from './certificates.js';
+import { readFileSync } from 'node:fs';
 
 export interface Party {
   id: string;
@@ -11,13 +13,34 @@ export interface Party {
   /** Destination id, or 'mailbox'. */
   deliverTo: string;
   certFingerprints: ReadonlySet<string>;
+  /** The party's OIN (Organisatie-identificatienummer, 20 digits): a PKIoverheid certificate carrying it identifies the party. */
+  oin?: string;
   /** The party's StUF identity (organisatie + applicatie), when it speaks StUF. */
   stuf?: StufSysteem;
 }
 
 export type AuthResult =
-  | { ok: true; party: Party; keyId: string }
-  | { ok: false; reason: 'missing-credential' | 'unknown-credential' | 'expired-credential' | 'certificate-required' | 'certificate-mismatch' };
+  | { ok: true; party: Party; keyId: string; certificate?: ClientCertificate }
+  | {
+      ok: false;
+      reason:
+        | 'missing-credential'
+        | 'unknown-credential'
+        | 'expired-credential'
+        | 'certificate-required'
+        | 'certificate-mismatch'
+        | 'unknown-certificate'
+        | Extract<CertificateCheck, { ok: false }>['reason'];
+      /** The refused certificate's fingerprint (never anything personal), for the log. */
+      certificate?: string;
+    };
+
+/** What the registry knows about a party's certificate: configured, or last presented. */
+export interface CertificateValidity {
+  fingerprint: string;
+  notAfter: Date;
+  source: 'configured' | 'presented';
+}
 
 interface KeyEntry {
   party: Party;
@@ -31,12 +54,19 @@ export class PartyRegistry {
   private readonly keys = new Map<string, KeyEntry>();
   private readonly codes = new Map<string, Party>();
   private readonly stufSystemen = new Map<string, Party>();
+  private readonly byFingerprint = new Map<string, Party>();
+  private readonly byOin = new Map<string, Party>();
+  /** Per party, the certificate that expires first among those known (configured or seen). */
+  private readonly validity = new Map<string, CertificateValidity>();
 
   constructor(config: Pick<GatewayConfig, 'parties'>) {
     for (const pc of config.parties) this.add(pc);
   }
 
   private add(pc: PartyConfig): void {
+    const fingerprints = new Set((pc.credentials.certFingerprints ?? []).map(normaliseFingerprint));
+    const configured = (pc.credentials.certificateFiles ?? []).flatMap((file) => readPemBundle(readFileSync(file, 'utf8')).map(describeCertificate));
+    for (const c of configured) fingerprints.add(c.fingerprint);
     const party: Party = {
       id: pc.id,
       kind: pc.kind,
@@ -45,9 +75,13 @@ export class PartyRegistry {
       standards: pc.standards ?? [],
       maySend: new Set(pc.maySend ?? []),
       deliverTo: pc.deliverTo ?? 'mailbox',
-      certFingerprints: new Set((pc.credentials.certFingerprints ?? []).map(normaliseFingerprint)),
+      certFingerprints: fingerprints,
+      ...(pc.oin ? { oin: pc.oin } : {}),
       ...(pc.stuf ? { stuf: pc.stuf } : {}),
     };
+    for (const fp of party.certFingerprints) this.byFingerprint.set(fp, party);
+    if (party.oin) this.byOin.set(party.oin, party);
+    for (const c of configured) this.noteCertificate(party.id, c.fingerprint, c.notAfter, 'configured');
     if (pc.stuf) this.stufSystemen.set(stufKey(pc.stuf.organisatie, pc.stuf.applicatie), party);
     this.parties.set(party.id, party);
     if (party.code) this.codes.set(`${party.kind}:${party.code}`, party);
@@ -75,21 +109,58 @@ export class PartyRegistry {
     return [...this.parties.values()];
   }
 
+  /** Does this party identify itself with a certificate (fingerprint or OIN)? */
+  usesCertificates(party: Party): boolean {
+    return party.certFingerprints.size > 0 || party.oin !== undefined;
+  }
+
+  /** The party a (checked) certificate belongs to: by fingerprint first, then by OIN. */
+  byCertificate(cert: ClientCertificate): Party | undefined {
+    return this.byFingerprint.get(cert.fingerprint) ?? (cert.oin ? this.byOin.get(cert.oin) : undefined);
+  }
+
+  /** Remembers a certificate's expiry for a party; the earliest expiry among its certificates is what the console and metrics show. */
+  noteCertificate(partyId: string, fingerprint: string, notAfter: Date, source: CertificateValidity['source']): void {
+    const known = this.validity.get(partyId);
+    // Of configured certificates the first to expire is what matters; a newly presented one replaces an
+    // earlier presented one (the party rotated its certificate).
+    if (known && known.fingerprint !== fingerprint && known.notAfter <= notAfter && !(known.source === 'presented' && source === 'presented')) return;
+    this.validity.set(partyId, { fingerprint, notAfter, source: known?.fingerprint === fingerprint && known.source === 'configured' ? 'configured' : source });
+  }
+
+  certificateValidity(partyId: string): CertificateValidity | undefined {
+    return this.validity.get(partyId);
+  }
+
   /**
-   * Identifies a caller by API key and, where the party has registered certificates, also by the
-   * TLS client certificate: both must match then.
+   * Identifies a caller by API key, by client certificate, or both. A presented certificate must be
+   * valid (trusted CA, in its validity period, not revoked) whatever else is presented. With a key:
+   * where the party has registered certificates (fingerprints or an OIN), the certificate must be one
+   * of them. Without a key: the certificate alone identifies the party. A string is taken as a
+   * fingerprint already checked by the TLS layer (kept for callers that have only that).
    */
-  authenticate(apiKey: string | undefined, certFingerprint?: string, now: number = Date.now()): AuthResult {
-    if (!apiKey) return { ok: false, reason: 'missing-credential' };
+  authenticate(apiKey: string | undefined, cert?: string | CertificateCheck, now: number = Date.now()): AuthResult {
+    const check: CertificateCheck | undefined =
+      typeof cert === 'string'
+        ? { ok: true, certificate: { fingerprint: normaliseFingerprint(cert), subject: '', serialNumber: '', notBefore: new Date(0), notAfter: new Date(8.64e15) } }
+        : cert;
+    if (check && !check.ok) return { ok: false, reason: check.reason, ...(check.certificate ? { certificate: check.certificate.fingerprint } : {}) };
+    const certificate = check?.ok ? check.certificate : undefined;
+    if (!apiKey) {
+      if (!certificate) return { ok: false, reason: 'missing-credential' };
+      const party = this.byCertificate(certificate);
+      if (!party) return { ok: false, reason: 'unknown-certificate', certificate: certificate.fingerprint };
+      return { ok: true, party, keyId: `certificate:${certificate.fingerprint.slice(0, 16)}`, certificate };
+    }
     const entry = this.keys.get(hashApiKey(apiKey));
     if (!entry) return { ok: false, reason: 'unknown-credential' };
     if (entry.expires !== undefined && now > entry.expires) return { ok: false, reason: 'expired-credential' };
     const { party } = entry;
-    if (party.certFingerprints.size > 0) {
-      if (!certFingerprint) return { ok: false, reason: 'certificate-required' };
-      if (!party.certFingerprints.has(normaliseFingerprint(certFingerprint))) return { ok: false, reason: 'certificate-mismatch' };
+    if (this.usesCertificates(party)) {
+      if (!certificate) return { ok: false, reason: 'certificate-required' };
+      if (this.byCertificate(certificate) !== party) return { ok: false, reason: 'certificate-mismatch', certificate: certificate.fingerprint };
     }
-    return { ok: true, party, keyId: entry.keyId };
+    return { ok: true, party, keyId: entry.keyId, ...(certificate ? { certificate } : {}) };
   }
 }
 

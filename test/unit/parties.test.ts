@@ -30,7 +30,7 @@ describe('party registry', () => {
 
   it('requires the registered client certificate when a party has one', () => {
     expect(registry.authenticate(keyCert)).toEqual({ ok: false, reason: 'certificate-required' });
-    expect(registry.authenticate(keyCert, 'CD:'.repeat(31) + 'CD')).toEqual({ ok: false, reason: 'certificate-mismatch' });
+    expect(registry.authenticate(keyCert, 'CD:'.repeat(31) + 'CD')).toMatchObject({ ok: false, reason: 'certificate-mismatch' });
     expect(registry.authenticate(keyCert, fp.toLowerCase()).ok).toBe(true);
   });
 

@@ -1,5 +1,6 @@
-import type { TLSSocket } from 'node:tls';
 import type { NextFunction, Request, Response } from 'express';
+import type { ClientCertificatePolicy } from '../../parties/certificates.js';
+import { requestCertificate } from '../../parties/certificates.js';
 import type { AuthResult, Party, PartyRegistry } from '../../parties/registry.js';
 import { HttpProblem } from './problem.js';
 
@@ -16,24 +17,45 @@ function presentedKey(req: Request): string | undefined {
   return req.get('x-api-key') ?? undefined;
 }
 
-function clientCertFingerprint(req: Request): string | undefined {
-  const socket = req.socket as Partial<TLSSocket>;
-  if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
-  const cert = socket.getPeerCertificate();
-  return cert && 'fingerprint256' in cert ? cert.fingerprint256 : undefined;
-}
+const MESSAGES: Partial<Record<Extract<AuthResult, { ok: false }>['reason'], string>> = {
+  'certificate-expired': 'The client certificate has expired',
+  'certificate-not-yet-valid': 'The client certificate is not valid yet',
+  'certificate-untrusted': 'The client certificate is not issued by a trusted CA',
+  'certificate-revoked': 'The client certificate has been revoked',
+  'certificate-unreadable': 'The client certificate cannot be read',
+  'unknown-certificate': 'The client certificate belongs to no registered party',
+};
 
-/** Every API call is made by a known party; `res.locals.party` is who, for all later checks. */
-export function authenticate(parties: PartyRegistry, onRefused: (req: Request, result: Extract<AuthResult, { ok: false }>) => void) {
+/**
+ * Every call is made by a known party; `res.locals.party` is who, for all later checks. A party proves
+ * it with an API key, a client certificate (our own TLS listener or a trusted proxy's header), or both
+ * where its registration asks for both.
+ */
+export function authenticate(
+  parties: PartyRegistry,
+  onRefused: (req: Request, result: Extract<AuthResult, { ok: false }>) => void,
+  certificates?: ClientCertificatePolicy,
+  onCertificate?: (party: Party, cert: NonNullable<Extract<AuthResult, { ok: true }>['certificate']>) => void,
+) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const result = parties.authenticate(presentedKey(req), clientCertFingerprint(req));
+    const result = parties.authenticate(presentedKey(req), requestCertificate(req, certificates) ?? legacyFingerprint(req, certificates));
     if (!result.ok) {
       onRefused(req, result);
       const status = result.reason === 'certificate-mismatch' || result.reason === 'certificate-required' ? 403 : 401;
-      next(new HttpProblem(status, result.reason, status === 401 ? 'A valid API key is required (Authorization: Bearer <key>)' : 'The client certificate does not belong to this party'));
+      const detail = MESSAGES[result.reason] ?? (status === 401 ? 'A valid API key or client certificate is required (Authorization: Bearer <key>)' : 'The client certificate does not belong to this party');
+      next(new HttpProblem(status, result.reason, detail));
       return;
     }
+    if (result.certificate) onCertificate?.(result.party, result.certificate);
     (res.locals as AuthenticatedLocals).party = result.party;
     next();
   };
+}
+
+/** Without a certificate policy, a TLS peer certificate Node itself authorised still counts by fingerprint (as before). */
+function legacyFingerprint(req: Request, policy: ClientCertificatePolicy | undefined): string | undefined {
+  if (policy) return undefined;
+  const socket = req.socket as { getPeerCertificate?: () => { fingerprint256?: string }; authorized?: boolean };
+  if (typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return undefined;
+  return socket.getPeerCertificate().fingerprint256;
 }

@@ -9,6 +9,7 @@
  * over the limit, XML the parser refuses) as `body: undefined` with the reason in `unreadable`.
  */
 import { parseXml, XmlRejectedError, type XmlElement, type XmlLimits } from '../../xml/parse.js';
+import { withDispatcher, type Dispatcher } from '../../delivery/transports/client-tls.js';
 import { readEnvelope, SOAP11_NS, soapEnvelope } from './soap-envelope.js';
 
 export interface SoapCallOptions {
@@ -18,6 +19,8 @@ export interface SoapCallOptions {
   /** The largest answer read, in bytes. Default 10 MiB. */
   maxResponseBytes?: number;
   xmlLimits?: XmlLimits;
+  /** A connection pool that presents a client certificate (src/delivery/transports/client-tls.ts). */
+  dispatcher?: Dispatcher;
 }
 
 export interface SoapFaultReceived {
@@ -45,13 +48,13 @@ export async function callSoap(url: string, soapAction: string, bodyXml: string,
   for (const key of Object.keys(headers)) {
     if (/^(content-type|soapaction|content-length)$/i.test(key)) delete headers[key];
   }
-  const res = await fetch(url, {
+  const res = await fetch(url, withDispatcher({
     method: 'POST',
     headers: { ...headers, 'Content-Type': 'text/xml; charset=utf-8', SOAPAction: `"${soapAction}"`, Accept: 'text/xml' },
     body: soapEnvelope(bodyXml),
     redirect: 'manual',
     signal: AbortSignal.timeout(opts.timeoutMs),
-  });
+  }, opts.dispatcher));
   const raw = await readBounded(res, maxBytes);
   if (raw === undefined) return { status: res.status, body: undefined, unreadable: 'too-large' };
   if (raw.length === 0) return { status: res.status, body: undefined };

@@ -33,6 +33,8 @@ export interface ConsoleDeps {
   /** Runs the retention purge now; `trigger` is the console user's id. */
   purge: (trigger: string) => Promise<PurgeResult>;
   logger: Logger;
+  /** Certificate expiry per party (partner health). */
+  certificates?: { forParty(partyId: string): { expires: string | null; expiringSoon: boolean } };
 }
 
 function apiHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -127,7 +129,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   router.use(partiesRouter({ config, guard }));
   router.use(exchangesRouter({ db, log, ring, guard, partiesMatching: partiesMatcher(config) }));
   router.use(deliveriesRouter({ db, log, queue: deps.queue, guard }));
-  router.use(operationsRouter({ db, config, guard }));
+  router.use(operationsRouter({ db, config, guard, ...(deps.certificates ? { certificates: deps.certificates } : {}) }));
 
   router.get('/citizen-report', guard.requirePermission('citizenReport'), async (req, res) => {
     const bsn = requireBsn(req.query.bsn);

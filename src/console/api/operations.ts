@@ -7,6 +7,7 @@ export interface OperationsDeps {
   db: Db;
   config: GatewayConfig;
   guard: ReturnType<typeof consoleGuard>;
+  certificates?: { forParty(partyId: string): { expires: string | null; expiringSoon: boolean } };
 }
 
 /** The state of the gateway at a glance: queue, error rates and partner health over the last 24 hours. */
@@ -51,8 +52,9 @@ export function operationsRouter(deps: OperationsDeps): express.Router {
         party: p.id,
         name: p.name,
         lastSuccessfulDelivery: lastByParty.get(p.id) ?? null,
-        // Parties are configured by certificate fingerprint only; the expiry date is not known here.
-        certificateExpires: null,
+        // From the party's configured certificate files, or the last certificate it presented.
+        certificateExpires: deps.certificates?.forParty(p.id).expires ?? null,
+        certificateExpiring: deps.certificates?.forParty(p.id).expiringSoon ?? false,
       })),
     });
   });

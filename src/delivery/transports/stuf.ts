@@ -9,6 +9,7 @@ import type { StufDestinationConfig } from '../../config/types.js';
 import { callSoap } from '../../channels/stuf/soap-client.js';
 import type { XmlElement } from '../../xml/parse.js';
 import type { TransportOutcome } from './webhook.js';
+import { clientTlsDispatcher } from './client-tls.js';
 
 export function soapActionOf(contentType: string): string | undefined {
   return /;\s*action="([^"]+)"/i.exec(contentType)?.[1];
@@ -32,6 +33,7 @@ export async function sendStuf(dest: StufDestinationConfig, req: { contentType: 
     const res = await callSoap(dest.url, action, req.body.toString('utf8'), {
       timeoutMs: dest.timeoutMs ?? 10000,
       headers: { ...(dest.headers ?? {}), 'idempotency-key': req.deliveryId },
+      ...(dest.tls ? { dispatcher: clientTlsDispatcher(dest.tls)! } : {}),
     });
     if (res.fault) {
       const f = fo02(res.fault.detail);

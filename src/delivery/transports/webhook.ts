@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { WebhookDestinationConfig } from '../../config/types.js';
+import { clientTlsDispatcher, withDispatcher } from './client-tls.js';
 
 export interface TransportOutcome {
   ok: boolean;
@@ -40,13 +41,13 @@ export async function sendWebhook(dest: WebhookDestinationConfig, req: WebhookRe
     headers['x-knooppunt-signature'] = `t=${t},v1=${mac}`;
   }
   try {
-    const res = await fetch(dest.url, {
+    const res = await fetch(dest.url, withDispatcher({
       method: 'POST',
       headers,
       body: new Uint8Array(req.body),
       redirect: 'manual',
       signal: AbortSignal.timeout(dest.timeoutMs ?? 10000),
-    });
+    }, clientTlsDispatcher(dest.tls)));
     // Drain the body so the connection is reused; its content is not kept (it may hold personal data).
     await res.arrayBuffer().catch(() => undefined);
     if (res.status >= 200 && res.status < 300) return { ok: true, permanent: false, statusCode: res.status };
