@@ -225,7 +225,7 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     expect(ops.status).toBe(200);
     expect(ops.json.queue.deadLetter).toBeGreaterThanOrEqual(1);
     expect(ops.json.errorRates).toEqual(expect.arrayContaining([expect.objectContaining({ party: 'gemeente-0153', messageType: 'toewijzing', failed: 1 })]));
-    expect(ops.json.partners).toEqual(expect.arrayContaining([{ party: 'aanbieder-12345678', name: 'Aanbieder A', lastSuccessfulDelivery: expect.any(String), certificateExpires: null }]));
+    expect(ops.json.partners).toEqual(expect.arrayContaining([{ party: 'aanbieder-12345678', name: 'Aanbieder A', lastSuccessfulDelivery: expect.any(String), certificateExpires: null, certificateExpiring: false }]));
 
     webhook.respond = () => ({ status: 200 });
     const again = await admin.call('POST', `/console/api/deliveries/${dead.id}/redeliver`);
