@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { readEnv } from './config/env.js';
-import { createGateway } from './gateway.js';
+import { existsSync } from 'node:fs';
+import { createGateway, resolveMasterKey } from './gateway.js';
+import { formatAnchorResult, readAnchorFile, verifyAgainstAnchors } from './log/anchor.js';
 import { createLogger } from './ops/logger.js';
 import { generateApiKey, hashApiKey } from './parties/api-keys.js';
 import { generateMasterKey } from './log/keys.js';
@@ -13,7 +15,9 @@ const USAGE = `knooppunt — integration gateway for the Dutch municipal social 
 
 usage:
   knooppunt serve                         run the gateway (configuration from the environment, see README)
-  knooppunt verify-log                    check the exchange log's hash chain; exit 1 and name the first broken event
+  knooppunt verify-log [--anchor <file>]  check the exchange log's hash chain and print its head; with an anchor file
+                                          (default KNOOPPUNT_CHECKPOINT_FILE), also check the head against its checkpoints
+                                          and name any missing range; exit 1 on any break
   knooppunt map <mapping> <input-file>    run a mapping file (or mapping name) on an input file and print the result
   knooppunt new-api-key                   print a new API key and the sha256 to put in the configuration
   knooppunt hash-key <key>                print the sha256 of an existing API key
@@ -44,13 +48,23 @@ async function serve(): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
-async function verify(): Promise<number> {
+async function verify(args: string[]): Promise<number> {
   const env = readEnv();
+  const i = args.indexOf('--anchor');
+  if (i >= 0 && !args[i + 1]) {
+    process.stderr.write('knooppunt verify-log: --anchor needs a file\n');
+    return 2;
+  }
+  const anchorFile = i >= 0 ? args[i + 1] : env.checkpointFile && existsSync(env.checkpointFile) ? env.checkpointFile : undefined;
   const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   try {
     const result = await verifyLog(db);
     process.stdout.write(formatVerifyResult(result) + '\n');
-    return result.ok ? 0 : 1;
+    if (!anchorFile) return result.ok ? 0 : 1;
+    const ring = resolveMasterKey(env, createLogger('silent'));
+    const anchored = await verifyAgainstAnchors(db, ring, await readAnchorFile(anchorFile));
+    process.stdout.write(formatAnchorResult(anchored) + '\n');
+    return result.ok && anchored.ok ? 0 : 1;
   } finally {
     await db.close();
   }
@@ -69,7 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'serve':
       return serve();
     case 'verify-log':
-      return verify();
+      return verify(rest);
     case 'map':
       return runMapCommand(rest, process.stdout, process.stderr);
     case 'new-api-key': {

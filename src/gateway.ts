@@ -24,6 +24,7 @@ import { InProcessQueue } from './delivery/in-process-queue.js';
 import { outbox } from './delivery/outbox.js';
 import type { DeliveryQueue } from './delivery/queue.js';
 import { ExchangeLog } from './log/exchange-log.js';
+import { CheckpointWriter } from './log/anchor.js';
 import { generateMasterKey, keyRingFrom, parseMasterKey, type KeyRing } from './log/keys.js';
 import { loadMappings, type RouteMapping } from './mapping/index.js';
 import { createLogger } from './ops/logger.js';
@@ -272,6 +273,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     { path: '/', router: consoleUi() },
   ];
   let dailyPurge: { stop(): Promise<void> } | undefined;
+  // The log head, anchored outside the database at intervals (and once more at shutdown).
+  const checkpoints = new CheckpointWriter(db, ring, { file: env.checkpointFile, url: env.checkpointUrl }, logger);
   const app = createHttpApp({
     logger,
     metrics,
@@ -301,6 +304,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     async listen() {
       await queue.start();
       dailyPurge = scheduleDailyPurge(() => purge('schedule'), logger);
+      checkpoints.start(env.checkpointIntervalMs);
       certificateExpiry.start();
       server = listenOn(env, app, logger, (reason, detail) => {
         const t = refusalLog.take(`tls:${reason}`);
@@ -346,6 +350,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       certificateExpiry.stop();
       await dailyPurge?.stop();
       await queue.stop();
+      await checkpoints.stop();
       await db.close();
       logger.info('knooppunt gateway stopped');
     },

@@ -50,6 +50,11 @@ export interface GatewayEnv {
     /** Warn (log, metric, console) this many days before a party's certificate expires. */
     expiryWarningDays: number;
   };
+  /** Where the log head is anchored outside the database: a file (one HMAC'd checkpoint per line) and/or a webhook. */
+  checkpointFile?: string;
+  checkpointUrl?: string;
+  /** How often a checkpoint is written (when the head moved); default 5 minutes. */
+  checkpointIntervalMs: number;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -97,5 +102,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       trustedProxies: (env.KNOOPPUNT_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       expiryWarningDays: int(env.KNOOPPUNT_CERT_EXPIRY_WARNING_DAYS, 30, 'KNOOPPUNT_CERT_EXPIRY_WARNING_DAYS'),
     },
+    checkpointFile: env.KNOOPPUNT_CHECKPOINT_FILE ? resolve(root, env.KNOOPPUNT_CHECKPOINT_FILE) : undefined,
+    checkpointUrl: env.KNOOPPUNT_CHECKPOINT_URL || undefined,
+    checkpointIntervalMs: int(env.KNOOPPUNT_CHECKPOINT_INTERVAL_MS, 5 * 60 * 1000, 'KNOOPPUNT_CHECKPOINT_INTERVAL_MS'),
   };
 }

@@ -23,6 +23,11 @@ export interface KeyRing {
    * rotation were made with these, so lookups and digest checks try them too.
    */
   previousHashKeys: Buffer[];
+  /**
+   * HMAC keys for log checkpoints (the head anchored outside the database), current first, then
+   * those of previous masters: a checkpoint written before a rotation still verifies.
+   */
+  anchorKeys: DataKey[];
 }
 
 const MASTER_KEY_BYTES = 32;
@@ -30,6 +35,7 @@ const MASTER_KEY_BYTES = 32;
 const HKDF_SALT = Buffer.from('knooppunt/exchange-log', 'utf8');
 const INFO_ENCRYPTION = 'knooppunt/v1/payload-encryption';
 const INFO_HASHING = 'knooppunt/v1/keyed-hash';
+const INFO_ANCHOR = 'knooppunt/v1/log-checkpoint';
 
 /**
  * Parses a master key given as 64 hex characters or base64 (44 characters; base64url and a
@@ -75,6 +81,11 @@ function dataKeyFrom(master: Buffer): DataKey {
   return { id, key };
 }
 
+/** The checkpoint key carries the id of its master's data key, so an operator sees one id per master. */
+function anchorKeyFrom(master: Buffer): DataKey {
+  return { id: dataKeyFrom(master).id, key: derive(master, INFO_ANCHOR) };
+}
+
 /**
  * Builds the key ring from the current master key and, after a rotation, the previous ones
  * (newest first) so that older payloads stay readable and older subject hashes findable.
@@ -84,6 +95,7 @@ export function keyRingFrom(master: Buffer, previous: Buffer[] = []): KeyRing {
   const byId = new Map<string, DataKey>([[current.id, current]]);
   const hashKey = derive(master, INFO_HASHING);
   const previousHashKeys: Buffer[] = [];
+  const anchorKeys: DataKey[] = [anchorKeyFrom(master)];
   for (const old of previous) {
     const dk = dataKeyFrom(old);
     const existing = byId.get(dk.id);
@@ -94,6 +106,7 @@ export function keyRingFrom(master: Buffer, previous: Buffer[] = []): KeyRing {
     }
     byId.set(dk.id, dk);
     previousHashKeys.push(derive(old, INFO_HASHING));
+    anchorKeys.push(anchorKeyFrom(old));
   }
-  return { current, byId, hashKey, previousHashKeys };
+  return { current, byId, hashKey, previousHashKeys, anchorKeys };
 }

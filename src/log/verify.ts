@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.js';
+import { formatHeads, type ChainHead } from './anchor.js';
 import { GENESIS_HASH, eventHash } from './chain.js';
 import { EVENT_COLUMNS, rowToEvent, type EventRow } from './exchange-log.js';
 
@@ -10,6 +11,8 @@ export interface VerifyResult {
   checked: number;
   /** log_head.seq when verification started: the number of events the log claims to hold. */
   headSeq: number;
+  /** The head(s) the run verified against, to be compared with (or recorded as) an anchor outside the database. */
+  heads: ChainHead[];
   /**
    * The first event at which the chain is broken. For a truncated tail (events missing at the end)
    * seq is the first missing one and id is ''.
@@ -26,7 +29,8 @@ const DEFAULT_BATCH = 1000;
  *
  * What it proves: no event was edited, removed, inserted or moved relative to log_head. What it
  * cannot prove alone: that log_head itself was not rewritten together with every later hash by
- * someone with write access; for that, record formatVerifyResult's head hash outside the database.
+ * someone with write access (a cut tail); for that, anchor the head outside the database
+ * (anchor.ts: checkpoints, and `verify-log --anchor`).
  */
 export async function verifyLog(db: Db, opts: { batchSize?: number } = {}): Promise<VerifyResult> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH;
@@ -36,6 +40,7 @@ export async function verifyLog(db: Db, opts: { batchSize?: number } = {}): Prom
   const head = headRes.rows[0];
   if (!head) throw new Error('log_head row is missing (migrations not applied?)');
   const headSeq = Number(head.seq);
+  const heads: ChainHead[] = [{ chain: '1', seq: headSeq, hash: head.hash }];
 
   let prevHash = GENESIS_HASH;
   let expectedSeq = 1;
@@ -43,7 +48,7 @@ export async function verifyLog(db: Db, opts: { batchSize?: number } = {}): Prom
   let lastId = '';
   // Start below any possible seq so that a forged event with seq <= 0 is seen too.
   let after = Number.MIN_SAFE_INTEGER;
-  const broken = (seq: number, id: string, reason: BreakReason): VerifyResult => ({ ok: false, checked, headSeq, firstBroken: { seq, id, reason } });
+  const broken = (seq: number, id: string, reason: BreakReason): VerifyResult => ({ ok: false, checked, headSeq, heads, firstBroken: { seq, id, reason } });
 
   for (;;) {
     const res = await db.query<EventRow>(
@@ -84,7 +89,7 @@ export async function verifyLog(db: Db, opts: { batchSize?: number } = {}): Prom
     const e = extra.rows[0];
     return broken(e ? Number(e.seq) : Number(b.head_seq) + 1, e?.id ?? '', 'head-mismatch');
   }
-  return { ok: true, checked, headSeq };
+  return { ok: true, checked, headSeq, heads };
 }
 
 const REASON_TEXT: Record<BreakReason, string> = {
@@ -96,6 +101,10 @@ const REASON_TEXT: Record<BreakReason, string> = {
 
 /** One line for `knooppunt verify-log`; the CLI exits 1 when result.ok is false. */
 export function formatVerifyResult(result: VerifyResult): string {
+  return `${verdict(result)}\n${formatHeads(result.heads)}`;
+}
+
+function verdict(result: VerifyResult): string {
   if (result.ok) return `log intact: ${result.checked} events verified`;
   const fb = result.firstBroken;
   if (!fb) return `log BROKEN after ${result.checked} verified events`;

@@ -54,7 +54,7 @@ describe.each(STORE_CASES)('exchange log on $name', ({ name, open }) => {
       const head = await db.query<{ seq: number; hash: string }>('SELECT seq, hash FROM log_head');
       expect(Number(head.rows[0]!.seq)).toBe(5);
       expect(head.rows[0]!.hash).toBe(appended[4]!.hash);
-      expect(await verifyLog(db)).toEqual({ ok: true, checked: 5, headSeq: 5 });
+      expect(await verifyLog(db)).toMatchObject({ ok: true, checked: 5, headSeq: 5 });
     });
 
     it('stores optional fields as null and lower-cases the message id', async () => {
@@ -77,7 +77,7 @@ describe.each(STORE_CASES)('exchange log on $name', ({ name, open }) => {
       ).rejects.toThrow('caller failed');
       const next = await log.appendNow({ messageId: null, eventType: 'received' });
       expect(next.seq).toBe(2);
-      expect(await verifyLog(db)).toEqual({ ok: true, checked: 2, headSeq: 2 });
+      expect(await verifyLog(db)).toMatchObject({ ok: true, checked: 2, headSeq: 2 });
     });
 
     it('refuses bad input with a LogInputError and appends nothing', async () => {
@@ -105,7 +105,7 @@ describe.each(STORE_CASES)('exchange log on $name', ({ name, open }) => {
       expect(results.map((e) => e.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
       const bySeq = new Map(results.map((e) => [e.seq, e]));
       for (let s = 2; s <= N; s++) expect(bySeq.get(s)!.prevHash).toBe(bySeq.get(s - 1)!.hash);
-      expect(await verifyLog(db, { batchSize: 7 })).toEqual({ ok: true, checked: N, headSeq: N });
+      expect(await verifyLog(db, { batchSize: 7 })).toMatchObject({ ok: true, checked: N, headSeq: N });
     });
 
     if (name === 'postgres') {
@@ -117,7 +117,7 @@ describe.each(STORE_CASES)('exchange log on $name', ({ name, open }) => {
           const N = 90;
           await Promise.all(Array.from({ length: N }, (_, i) => logs[i % logs.length]!.appendNow({ messageId: null, eventType: 'received', detail: { i } })));
           const result = await verifyLog(dbs[0]!, { batchSize: 10 });
-          expect(result).toEqual({ ok: true, checked: N, headSeq: N });
+          expect(result).toMatchObject({ ok: true, checked: N, headSeq: N });
           const seqs = await dbs[0]!.query<{ n: number; distinct_prev: number }>(
             'SELECT count(*)::int AS n, count(DISTINCT prev_hash)::int AS distinct_prev FROM exchange_events',
           );
@@ -136,7 +136,7 @@ describe.each(STORE_CASES)('exchange log on $name', ({ name, open }) => {
       await expect(db.query(`UPDATE exchange_events SET sender = 'x'`)).rejects.toThrow(/append-only/);
       await expect(db.query('DELETE FROM exchange_events')).rejects.toThrow(/append-only/);
       await expect(db.query('TRUNCATE exchange_events')).rejects.toThrow(/append-only/);
-      expect(await verifyLog(db)).toEqual({ ok: true, checked: 1, headSeq: 1 });
+      expect(await verifyLog(db)).toMatchObject({ ok: true, checked: 1, headSeq: 1 });
     });
   });
 
@@ -224,7 +224,7 @@ describe.each(STORE_CASES)('exchange log on $name', ({ name, open }) => {
       expect(read?.digest).toBe(p.digest);
       expect(read?.size).toBe(XML.length);
       expect((await log.payloadsForMessage(messageId))[0]?.purgedAt).toBeInstanceOf(Date);
-      expect(await verifyLog(db)).toEqual({ ok: true, checked: 2, headSeq: 2 });
+      expect(await verifyLog(db)).toMatchObject({ ok: true, checked: 2, headSeq: 2 });
       expect(await findEverywhere(db, BSN_A)).toEqual([]);
     });
 
