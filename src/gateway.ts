@@ -59,6 +59,7 @@ import { consoleApi, citizenReportPage } from './console/api/index.js';
 import { consoleUi } from './console/ui.js';
 import { purgeExpired, retentionPolicy, scheduleDailyPurge } from './retention/purge.js';
 import { createAjv } from './util/ajv.js';
+import { createContracten } from './contracten/index.js';
 import { projectRoot } from './util/paths.js';
 
 export interface Gateway {
@@ -146,8 +147,10 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const istandaardenJson = new JsonMessageTypes(join(env.schemasDir, 'istandaarden', 'json'));
   const xsd = await XsdValidators.load(join(env.schemasDir, 'istandaarden'));
   const register = new DbRegister(db);
+  // The region's contract register: its checks join the iStandaarden rules, its monitor the accepting transaction.
+  const contracten = await createContracten({ db, log, ring, config, configPath: env.configPath, logger });
   for (const standaard of STANDAARDEN) {
-    standards.set(standaard, new IstandaardenStandard(standaard, { xsd, register, parties, jsonTypes: istandaardenJson, mappings: declarative }));
+    standards.set(standaard, contracten.wrap(new IstandaardenStandard(standaard, { xsd, register, parties, jsonTypes: istandaardenJson, mappings: declarative, extraRegels: contracten.regels })));
   }
 
   const metrics = new Metrics(() => outbox.depth(db));
@@ -283,7 +286,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    channels: [{ path: '/istandaarden/v1', router: istandaarden }, ...soapChannels, ...consoleChannels],
+    channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten')) }, ...soapChannels, ...consoleChannels],
     openApi: openApiDocument(
       envelopeSchema,
       [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson), ...stufJson.all().filter((t) => t.name === JSON_KENNISGEVING)],
@@ -303,6 +306,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     env, config, logger, db, ring, log, queue, pipeline, mappings, app,
     async listen() {
       await queue.start();
+      contracten.start();
       dailyPurge = scheduleDailyPurge(() => purge('schedule'), logger);
       checkpoints.start(env.checkpointIntervalMs);
       certificateExpiry.start();
@@ -349,6 +353,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       }
       certificateExpiry.stop();
       await dailyPurge?.stop();
+      await contracten.stop();
       await queue.stop();
       await checkpoints.stop();
       await db.close();

@@ -1,3 +1,4 @@
+import type { ContractenConfig } from '../contracten/config.js';
 /** The gateway's configuration file (KNOOPPUNT_CONFIG): parties, destinations and routes. */
 
 export type PartyKind = 'gemeente' | 'aanbieder' | 'backoffice' | 'bron' | 'regio';
@@ -135,6 +136,8 @@ export interface GatewayConfig {
   bronnen?: BronConfig[];
   bevragingen?: BevragingConfig[];
   console?: ConsoleConfig;
+  /** The region's contract register, its checks and its ceiling monitor (src/contracten/, docs/contracten.md). */
+  contracten?: ContractenConfig;
 }
 
 export type ConsoleRole = 'beheerder' | 'privacy' | 'auditor';

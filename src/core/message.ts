@@ -89,7 +89,13 @@ export type ExchangeEventType =
   /** Something an administrator did in the console (sign-in, payload view, redeliver, purge, ...). */
   | 'admin_action'
   /** A retention purge ran: counts only, the events themselves are never removed. */
-  | 'purged';
+  | 'purged'
+  /** The region's contract register changed: a new version (src/contracten/). */
+  | 'contract_changed'
+  /** A contract ceiling threshold was crossed, or a conversation step is overdue (src/contracten/). */
+  | 'contract_alert'
+  /** What the contract checks found on an accepted bericht: was-wordt translations, warnings (rule ids only). */
+  | 'contract_check';
 
 export interface ExchangeEventInput {
   messageId: string | null;

@@ -308,6 +308,72 @@ CREATE TABLE console_jobs (
 CREATE INDEX console_jobs_created_idx ON console_jobs (created_at);
 `,
   },
+  {
+    version: 170,
+    name: 'contracten: register versions, prestaties, ceiling standings and alerts',
+    // The region's contract register (src/contracten/): every load or change is a new version.
+    // Prestaties are keyed by the standard's own numbers and a keyed hash of the client, never a BSN.
+    sql: `
+CREATE TABLE contract_register_versies (
+  versie        integer PRIMARY KEY,
+  geldig_vanaf  timestamptz NOT NULL,
+  door          text NOT NULL,
+  bron          text NOT NULL,
+  digest        text NOT NULL,
+  inhoud        jsonb NOT NULL
+);
+CREATE TABLE contract_prestaties (
+  id           bigserial PRIMARY KEY,
+  message_id   uuid NOT NULL,
+  bron         text NOT NULL,
+  wet          text NOT NULL,
+  contract_id  text,
+  aanbieder    text NOT NULL,
+  gemeente     text NOT NULL,
+  declaratie   text NOT NULL,
+  referentie   text NOT NULL,
+  categorie    text NOT NULL,
+  code         text NOT NULL,
+  maand        text NOT NULL,
+  begindatum   text NOT NULL,
+  volume       bigint,
+  eenheid      text,
+  bedrag       bigint NOT NULL,
+  toegekend    bigint,
+  client_hash  text NOT NULL,
+  ontvangen_op timestamptz NOT NULL
+);
+CREATE INDEX contract_prestaties_contract_idx ON contract_prestaties (contract_id, maand);
+CREATE INDEX contract_prestaties_gemeente_idx ON contract_prestaties (gemeente, maand);
+CREATE INDEX contract_prestaties_declaratie_idx ON contract_prestaties (wet, aanbieder, gemeente, declaratie);
+-- Spend per contract per year (periode 'JJJJ') and over its whole term (periode 'totaal').
+CREATE TABLE contract_standen (
+  contract_id   text NOT NULL,
+  periode       text NOT NULL,
+  gedeclareerd  bigint NOT NULL,
+  toegekend     bigint NOT NULL,
+  PRIMARY KEY (contract_id, periode)
+);
+-- One row per threshold crossed: the unique key makes an alert happen exactly once.
+CREATE TABLE contract_alarmen (
+  id                 bigserial PRIMARY KEY,
+  soort              text NOT NULL,
+  sleutel            text NOT NULL UNIQUE,
+  contract_id        text,
+  periode            text,
+  drempel            integer,
+  bedrag             bigint,
+  maximum            bigint,
+  detail             jsonb NOT NULL,
+  message_id         uuid,
+  ontstaan_op        timestamptz NOT NULL,
+  webhook_pogingen   integer NOT NULL DEFAULT 0,
+  webhook_bezorgd_op timestamptz,
+  gezien_op          timestamptz
+);
+CREATE INDEX contract_alarmen_webhook_idx ON contract_alarmen (webhook_bezorgd_op, id);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -18,7 +18,7 @@ import { bouwFoutbericht } from './foutbericht.js';
 import { teksten } from './pad.js';
 import { registreerGeaccepteerd } from './register-db.js';
 import type { IstandaardenRegister } from './register.js';
-import { beoordeel, type Beoordeling } from './rules/index.js';
+import { beoordeel, type Beoordeling, type Regel } from './rules/index.js';
 import { bouwDeclaratieAntwoord, bouwRetour } from './retour.js';
 import type { XsdValidators } from './schema/validator.js';
 import { vandaagInNederland } from '../../util/vandaag.js';
@@ -62,6 +62,8 @@ export class IstandaardenStandard implements Standard {
       jsonTypes: JsonMessageTypes;
       mappings: ReadonlyMap<string, CompiledMapping>;
       now?: () => Date;
+      /** Extra rules registered from outside (the contract checks of src/contracten/). */
+      extraRegels?: readonly Regel[];
     },
   ) {}
 
@@ -113,7 +115,7 @@ export class IstandaardenStandard implements Standard {
     }
     const sender = this.deps.parties.get(msg.sender);
     const register = await this.registerVoor(root, header);
-    const beoordeling = await beoordeel(root, this.name, nummer, { afzenderVerwacht: sender?.code ?? '', vandaag: this.vandaag(), register });
+    const beoordeling = await beoordeel(root, this.name, nummer, { afzenderVerwacht: sender?.code ?? '', vandaag: this.vandaag(), register, ...(this.deps.extraRegels ? { extraRegels: this.deps.extraRegels } : {}) });
     const problems = beoordeling.problems;
     const answer = this.answerFor(root, nummer, beoordeling, ctx.messageId);
     return { known: true, problems, subjects, prepared, ...(answer ? { answer } : {}) };
@@ -162,7 +164,7 @@ export class IstandaardenStandard implements Standard {
     }
     const root = parseXml(xml);
     const register = await this.registerVoor(root, header);
-    const beoordeling = await beoordeel(root, this.name, target.nummer, { afzenderVerwacht: sender.code, vandaag: header.dagtekening, register });
+    const beoordeling = await beoordeel(root, this.name, target.nummer, { afzenderVerwacht: sender.code, vandaag: header.dagtekening, register, ...(this.deps.extraRegels ? { extraRegels: this.deps.extraRegels } : {}) });
     const prepared: IstandaardenPrepared = { standaard: this.name, nummer: target.nummer, header, root, xml };
     return { known: true, problems: beoordeling.problems, subjects: bsns(root), prepared };
   }

@@ -60,7 +60,7 @@ export async function beoordeel(root: XmlElement, standaard: Standaard, nummer: 
   const bevindingen: Bevinding[] = [];
   const problems: Problem[] = [];
 
-  for (const regel of regelsVoor(nummer)) {
+  for (const regel of [...regelsVoor(nummer), ...(ctx.extraRegels ?? []).filter((r) => r.berichten.includes(nummer))]) {
     await regel.toets(bericht, (record, plek) => {
       const element = plek ?? (record === 'header' ? bericht.header.element : record);
       const location = element ? bericht.pad(element) : `/${root.name}/Header`;

@@ -15,6 +15,8 @@ export interface BeoordelingContext {
   /** Today, YYYY-MM-DD in Europe/Amsterdam (TR135). */
   vandaag: string;
   register: IstandaardenRegister;
+  /** Rules from outside this folder (e.g. the region's contract checks, src/contracten/): run after these, reported the same way. */
+  extraRegels?: readonly Regel[];
 }
 
 /** Where a rule's retourcode goes: on the Header or on a record (berichtklasse). */

@@ -1,0 +1,74 @@
+/**
+ * The contract register's part in accepting an iJw/iWmo bericht. Wraps the standard (nothing in
+ * it changes): inside the accepting transaction, after the standard's own recording, it feeds the
+ * ceiling monitor (323, 325), the conversation ledger, and logs what the contract rules noted
+ * (was-wordt translations, warnings: rule ids and element paths, never a value).
+ */
+import type { Inspection, InboundMessage, InspectionContext, Standard } from '../core/message.js';
+import type { ExchangeLog } from '../log/exchange-log.js';
+import type { Queryable } from '../store/db.js';
+import type { IstandaardenPrepared } from '../standards/istandaarden/standard.js';
+import { antwoord325, declaratieNummer, leesbaar, prestaties323 } from './bericht.js';
+import type { CeilingMonitor } from './monitor.js';
+import { notitiesVan } from './regels.js';
+import type { ContractVersies } from './versies.js';
+
+export interface NaAcceptatie {
+  (tx: Queryable, prepared: IstandaardenPrepared, messageId: string): Promise<void>;
+}
+
+export class ContractStandard implements Standard {
+  readonly name: string;
+
+  constructor(
+    private readonly inner: Standard,
+    private readonly deps: { versies: ContractVersies; monitor: CeilingMonitor; log: ExchangeLog; na?: NaAcceptatie[]; onAlarm?: () => void },
+  ) {
+    this.name = inner.name;
+  }
+
+  inspect(msg: InboundMessage, ctx: InspectionContext) {
+    return this.inner.inspect(msg, ctx);
+  }
+
+  async recordAccepted(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
+    await this.inner.recordAccepted?.(tx, msg, inspection, messageId);
+    const p = inspection.prepared as IstandaardenPrepared | undefined;
+    if (!p || !('root' in p)) return;
+    for (const na of this.deps.na ?? []) await na(tx, p, messageId);
+    if (p.nummer === '323' || p.nummer === '325') {
+      const index = await this.deps.versies.actueel(tx);
+      const l = leesbaar(p.root, p.standaard, p.nummer);
+      if (p.nummer === '323') {
+        const declaratie = declaratieNummer(l, 'Declaratie');
+        const prestaties = prestaties323(l).map((x) => {
+          const code = x.product?.categorie && x.product.code ? index.vertaling(p.standaard, x.product.categorie, x.product.code, x.begindatum) : undefined;
+          return {
+            bsn: x.bsn, referentie: x.referentie,
+            categorie: code ? code.regel.nieuw.categorie : (x.product?.categorie ?? ''),
+            code: code ? code.regel.nieuw.code : (x.product?.code ?? ''),
+            begindatum: x.begindatum, volume: Number.isFinite(x.volume) ? x.volume : null, eenheid: x.eenheid || null, bedrag: Number.isFinite(x.bedrag) ? x.bedrag : 0,
+          };
+        });
+        const alarmen = await this.deps.monitor.registreer(tx, index, { bron: '323', wet: p.standaard, aanbieder: l.aanbieder, gemeente: l.gemeente, declaratie, messageId }, prestaties);
+        if (alarmen.length > 0) this.deps.onAlarm?.();
+      } else {
+        const a = antwoord325(l);
+        await this.deps.monitor.registreerAntwoord(tx, { wet: p.standaard, aanbieder: l.aanbieder, gemeente: l.gemeente, declaratie: a.declaratieNummer, messageId }, a.beoordeeld, a.afgewezen);
+      }
+    }
+    const notities = notitiesVan(p.root);
+    if (notities && (notities.waarschuwingen.length > 0 || notities.vertalingen.length > 0)) {
+      await this.deps.log.append(tx, {
+        messageId,
+        eventType: 'contract_check',
+        channel: msg.channel,
+        standard: msg.standard,
+        messageType: msg.messageType,
+        sender: msg.sender,
+        receiver: msg.receiver ?? null,
+        detail: { registerVersie: notities.registerVersie, waarschuwingen: notities.waarschuwingen, vertalingen: notities.vertalingen },
+      });
+    }
+  }
+}
