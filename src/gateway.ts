@@ -48,7 +48,7 @@ import { XsdValidators } from './standards/istandaarden/schema/validator.js';
 import { stufChannel } from './channels/stuf/channel.js';
 import { STUF_ROUTE_MAPPINGS, stufRouteMappings } from './standards/stuf/route-mappings.js';
 import { JSON_KENNISGEVING, STUF_STANDARD, StufStandard } from './standards/stuf/standard.js';
-import { StufSchemas } from './standards/stuf/validator.js';
+import { loadStufValidator } from './standards/stuf/validator.js';
 import { ZaakRegister } from './zaken/zaak-register.js';
 import { BevragingService } from './bevragingen/service.js';
 import { bevragingenRouter } from './channels/rest/bevragingen.js';
@@ -138,9 +138,9 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const jsonTypes = new JsonMessageTypes(join(env.schemasDir, 'json'));
   const standards = new Map<string, Standard>([['json', new JsonStandard(jsonTypes)], [SEALED_STANDARD, new SealedStandard()]]);
   const zaken = new ZaakRegister(db, ring);
-  const stufSchemas = await StufSchemas.load(join(env.schemasDir, 'stuf'));
+  const stufSchemas = await loadStufValidator({ schemasDir: join(env.schemasDir, 'stuf'), ...(env.stufXsdDir ? { officialDir: env.stufXsdDir } : {}) });
   const stufJson = new JsonMessageTypes(join(env.schemasDir, 'stuf', 'json'));
-  standards.set(STUF_STANDARD, new StufStandard({ schemas: stufSchemas, parties, zaken, jsonTypes: stufJson, mappings: declarative }));
+  standards.set(STUF_STANDARD, new StufStandard({ schemas: stufSchemas, parties, zaken, jsonTypes: stufJson, mappings: declarative, eigenApplicatie: env.stufApplicatie }));
   for (const codec of stufRouteMappings({ mappings: declarative, parties, destinations, zaken, schemas: stufSchemas, eigenApplicatie: env.stufApplicatie })) {
     mappings.set(codec.name, codec);
   }

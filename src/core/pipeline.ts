@@ -360,6 +360,25 @@ export class Pipeline {
     return messageId;
   }
 
+  /**
+   * The earlier message a sender sent under this id, if any (a retry): whether it had the same
+   * bytes, and the answer it got. For channels whose standard answers a retry with the first
+   * answer, and a reused id with other content with an error of its own (StUF016).
+   */
+  async previous(sender: string, senderMessageId: string, raw: Buffer): Promise<{ sameContent: boolean; answer?: Answer } | undefined> {
+    const r = await this.deps.db.query<{ raw_digest: string | null; answer_id: number | null }>(
+      `SELECT (SELECT p.digest FROM payloads p WHERE p.message_id = m.id AND p.kind = 'raw' ORDER BY p.id LIMIT 1) AS raw_digest,
+              (SELECT p.id FROM payloads p WHERE p.message_id = m.id AND p.kind = 'answer' ORDER BY p.id LIMIT 1) AS answer_id
+         FROM messages m WHERE m.sender = $1 AND m.sender_message_id = $2 AND m.status <> 'rejected' ORDER BY m.received_at LIMIT 1`,
+      [sender, senderMessageId],
+    );
+    const row = r.rows[0];
+    if (!row) return undefined;
+    const sameContent = row.raw_digest === null || digestMatches(this.deps.ring, raw, row.raw_digest);
+    const stored = row.answer_id === null ? null : await this.deps.log.readPayload(row.answer_id);
+    return { sameContent, ...(stored?.content ? { answer: { contentType: stored.contentType, content: stored.content } } : {}) };
+  }
+
   /** A request that never became a message (no credential, unreadable body): logged all the same. */
   async logRefusedRequest(channel: string, reason: string, detail: Record<string, unknown> = {}, sender: string | null = null): Promise<void> {
     await this.deps.log.appendNow({ messageId: null, eventType: 'rejected', channel, sender, detail: { reason, ...detail } });

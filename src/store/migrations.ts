@@ -374,6 +374,33 @@ CREATE TABLE contract_alarmen (
 CREATE INDEX contract_alarmen_webhook_idx ON contract_alarmen (webhook_bezorgd_op, id);
 `,
   },
+  {
+    version: 120,
+    name: 'zaken: besluiten and document check-outs (ZDS 1.2)',
+    // Besluiten are kept like zaken (encrypted, only identifications readable). A check-out is the
+    // lock geefZaakdocumentbewerken takes and updateZaakdocument or cancelCheckout releases.
+    sql: `
+CREATE TABLE besluiten (
+  identificatie      text PRIMARY KEY,
+  zaak_identificatie text,
+  bronorganisatie    text NOT NULL DEFAULT '',
+  key_id             text NOT NULL,
+  iv                 bytea NOT NULL,
+  auth_tag           bytea NOT NULL,
+  ciphertext         bytea NOT NULL,
+  message_id         uuid NOT NULL,
+  created_at         timestamptz NOT NULL,
+  updated_at         timestamptz NOT NULL
+);
+CREATE INDEX besluiten_zaak_idx ON besluiten (zaak_identificatie);
+CREATE TABLE document_checkouts (
+  document_identificatie text PRIMARY KEY,
+  checked_out_id         text NOT NULL,
+  party                  text NOT NULL,
+  checked_out_at         timestamptz NOT NULL
+);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -12,6 +12,15 @@ import { vandaagInNederland } from '../util/vandaag.js';
 /** The JSON zaak model of docs/stuf/zds.md; the register keeps it as a document. */
 export type Zaak = Record<string, unknown> & { identificatie: string; bronorganisatie?: string };
 export type Zaakdocument = Record<string, unknown> & { identificatie: string; zaak: string };
+/** A besluit (ZDS 1.2 voegBesluitToe/updateBesluit): its fields as JSON, the StUF object as received in `stuf`. */
+export type Besluit = Record<string, unknown> & { identificatie: string; zaak?: string; bronorganisatie?: string };
+
+/** Who holds a document checked out (geefZaakdocumentbewerken), and with which checkedOutId. */
+export interface Checkout {
+  document: string;
+  checkedOutId: string;
+  party: string;
+}
 
 interface EncryptedRow {
   key_id: string;
@@ -60,15 +69,28 @@ export class ZaakRegister {
     return row ? this.open<Zaak>(row, `zaak:${identificatie}`) : undefined;
   }
 
-  /** Stores the zaak's new state (creating it or replacing the old state), in the caller's transaction. */
-  async bewaarZaak(tx: Queryable, zaak: Zaak, messageId: string): Promise<void> {
+  /**
+   * The organisatie a zaak belongs to: its bronorganisatie, else the organisatie of the party that
+   * created it; '' when neither is known. undefined when there is no such zaak.
+   */
+  async organisatieVanZaak(identificatie: string): Promise<string | undefined> {
+    const r = await this.db.query<{ bronorganisatie: string }>('SELECT bronorganisatie FROM zaken WHERE identificatie = $1', [identificatie]);
+    return r.rows[0]?.bronorganisatie;
+  }
+
+  /**
+   * Stores the zaak's new state (creating it or replacing the old state), in the caller's
+   * transaction. `eigenaar`: the organisatie of the creating party, kept when the zaak names no
+   * bronorganisatie (a later change never moves a zaak to another organisatie).
+   */
+  async bewaarZaak(tx: Queryable, zaak: Zaak, messageId: string, eigenaar?: string): Promise<void> {
     const enc = this.seal(zaak, `zaak:${zaak.identificatie}`);
     await tx.query(
       `INSERT INTO zaken (identificatie, bronorganisatie, key_id, iv, auth_tag, ciphertext, message_id, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, now(), now())
        ON CONFLICT (identificatie) DO UPDATE SET key_id = EXCLUDED.key_id, iv = EXCLUDED.iv, auth_tag = EXCLUDED.auth_tag,
          ciphertext = EXCLUDED.ciphertext, message_id = EXCLUDED.message_id, updated_at = now()`,
-      [zaak.identificatie, String(zaak.bronorganisatie ?? ''), enc.keyId, enc.iv, enc.authTag, enc.ciphertext, messageId],
+      [zaak.identificatie, String(zaak.bronorganisatie ?? eigenaar ?? ''), enc.keyId, enc.iv, enc.authTag, enc.ciphertext, messageId],
     );
   }
 
@@ -83,8 +105,8 @@ export class ZaakRegister {
     );
   }
 
-  async document(identificatie: string): Promise<Zaakdocument | undefined> {
-    const r = await this.db.query<EncryptedRow>('SELECT key_id, iv, auth_tag, ciphertext FROM zaakdocumenten WHERE identificatie = $1', [identificatie]);
+  async document(identificatie: string, q: Queryable = this.db): Promise<Zaakdocument | undefined> {
+    const r = await q.query<EncryptedRow>('SELECT key_id, iv, auth_tag, ciphertext FROM zaakdocumenten WHERE identificatie = $1', [identificatie]);
     const row = r.rows[0];
     return row ? this.open<Zaakdocument>(row, `zaakdocument:${identificatie}`) : undefined;
   }
@@ -95,6 +117,75 @@ export class ZaakRegister {
       [zaakIdentificatie],
     );
     return r.rows.map((row) => this.open<Zaakdocument>(row, `zaakdocument:${row.identificatie}`));
+  }
+
+  /**
+   * A new identificatie of another kind than a zaak (`document`, `besluit`): `<organisatie>-<D|B><jaar>-<7 digits>`,
+   * counted like zaaknummers (in the same table, under its own key).
+   */
+  async nieuwNummer(soort: 'document' | 'besluit', organisatie: string, now = new Date()): Promise<string> {
+    const jaar = Number(vandaagInNederland(now).slice(0, 4));
+    const letter = soort === 'document' ? 'D' : 'B';
+    const r = await this.db.query<{ laatste: string | number }>(
+      `INSERT INTO zaaknummers (organisatie, jaar, laatste) VALUES ($1, $2, 1)
+       ON CONFLICT (organisatie, jaar) DO UPDATE SET laatste = zaaknummers.laatste + 1
+       RETURNING laatste`,
+      [`${organisatie}#${letter}`, jaar],
+    );
+    return `${organisatie}-${letter}${jaar}-${String(r.rows[0]!.laatste).padStart(7, '0')}`;
+  }
+
+  async besluit(identificatie: string, q: Queryable = this.db): Promise<Besluit | undefined> {
+    const r = await q.query<EncryptedRow>('SELECT key_id, iv, auth_tag, ciphertext FROM besluiten WHERE identificatie = $1', [identificatie]);
+    const row = r.rows[0];
+    return row ? this.open<Besluit>(row, `besluit:${identificatie}`) : undefined;
+  }
+
+  async bewaarBesluit(tx: Queryable, besluit: Besluit, messageId: string): Promise<void> {
+    const enc = this.seal(besluit, `besluit:${besluit.identificatie}`);
+    await tx.query(
+      `INSERT INTO besluiten (identificatie, zaak_identificatie, bronorganisatie, key_id, iv, auth_tag, ciphertext, message_id, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now(), now())
+       ON CONFLICT (identificatie) DO UPDATE SET zaak_identificatie = EXCLUDED.zaak_identificatie, key_id = EXCLUDED.key_id, iv = EXCLUDED.iv,
+         auth_tag = EXCLUDED.auth_tag, ciphertext = EXCLUDED.ciphertext, message_id = EXCLUDED.message_id, updated_at = now()`,
+      [besluit.identificatie, besluit.zaak ?? null, String(besluit.bronorganisatie ?? ''), enc.keyId, enc.iv, enc.authTag, enc.ciphertext, messageId],
+    );
+  }
+
+  /** Removes a document from its zaak (ontkoppelZaakdocument). */
+  async verwijderDocument(tx: Queryable, identificatie: string): Promise<void> {
+    await tx.query('DELETE FROM document_checkouts WHERE document_identificatie = $1', [identificatie]);
+    await tx.query('DELETE FROM zaakdocumenten WHERE identificatie = $1', [identificatie]);
+  }
+
+  /**
+   * Takes the check-out lock of a document for a party. Returns the new checkout, or the one that
+   * holds the document already (then nothing changed): one holder at a time, across processes.
+   */
+  async checkOut(document: string, party: string, checkedOutId: string): Promise<{ genomen: boolean; checkout: Checkout }> {
+    const r = await this.db.query<{ checked_out_id: string; party: string }>(
+      `INSERT INTO document_checkouts (document_identificatie, checked_out_id, party, checked_out_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT (document_identificatie) DO NOTHING RETURNING checked_out_id, party`,
+      [document, checkedOutId, party],
+    );
+    if (r.rows[0]) return { genomen: true, checkout: { document, checkedOutId, party } };
+    const held = await this.checkout(document);
+    return { genomen: false, checkout: held ?? { document, checkedOutId: '', party: '' } };
+  }
+
+  async checkout(document: string, q: Queryable = this.db): Promise<Checkout | undefined> {
+    const r = await q.query<{ checked_out_id: string; party: string }>('SELECT checked_out_id, party FROM document_checkouts WHERE document_identificatie = $1', [document]);
+    const row = r.rows[0];
+    return row ? { document, checkedOutId: row.checked_out_id, party: row.party } : undefined;
+  }
+
+  /** Releases the lock when `checkedOutId` is the one holding it; true when it did. */
+  async checkIn(tx: Queryable, document: string, checkedOutId: string): Promise<boolean> {
+    const r = await tx.query<{ document_identificatie: string }>(
+      'DELETE FROM document_checkouts WHERE document_identificatie = $1 AND checked_out_id = $2 RETURNING document_identificatie',
+      [document, checkedOutId],
+    );
+    return r.rows.length > 0;
   }
 
   /** Records that an exchange created or changed a zaak: the zaak's identification stays with the exchange. */

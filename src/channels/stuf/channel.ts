@@ -1,23 +1,37 @@
 /**
- * The StUF-ZKN channel: the three ZDS 1.2 endpoints under /stuf/zds. Kennisgevingen (Lk01) go
- * through the pipeline like every message and are answered with a Bv03; questions (Lv01) are
- * answered from the zaak register and genereerZaakIdentificatie (Di02) from its zaaknummers, both
- * logged as one exchange. Every refusal is a Fo02 in a SOAP Fault, logged.
+ * The StUF-ZKN channel: the three ZDS endpoints under /stuf/zds, each serving both wire forms
+ * (ZDS 1.1: ZKN: roots and zkn0310 actions; ZDS 1.2: ZDS: roots and zds0120 actions, see
+ * src/standards/stuf/operaties.ts) over SOAP 1.1 and 1.2, answering in the form and SOAP version
+ * of the request.
+ *
+ * - Zaak and document kennisgevingen (Lk01) go through the pipeline like every message and are
+ *   answered with a Bv03 (refused: a Fo03, as OntvangAsynchroon declares).
+ * - Besluiten (voegBesluitToe Di01, updateBesluit Lk01) and overdragenZaak (Di01) update the zaak
+ *   register and are logged as one exchange with their Bv03.
+ * - Questions (Lv01) are answered with a La01 from the zaak register; vrije berichten (Di02) with a
+ *   Du02 or Bv02 (new identificaties, the check-out / check-in cycle of a document, ontkoppelen).
+ * - A retry (same zender and referentienummer, same content) gets the first answer again; the same
+ *   referentienummer with other content is refused with StUF016.
+ * Every refusal is a Fault carrying a StUF foutbericht (Fo03 on OntvangAsynchroon, Fo02 elsewhere), logged.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
 import type { InboundMessage, Problem } from '../../core/message.js';
 import type { Pipeline } from '../../core/pipeline.js';
 import type { CompiledMapping } from '../../mapping/index.js';
+import { MappingRunError } from '../../mapping/index.js';
 import type { Party, PartyRegistry } from '../../parties/registry.js';
-import { bouwDu02, bouwFo02, soapFaultcode } from '../../standards/stuf/berichten.js';
+import { bouwBv02, bouwBv03, bouwFo02, bouwIdentificatieDu02, soapFaultcode } from '../../standards/stuf/berichten.js';
 import { fout, FOUTCODES, type StufFoutcode } from '../../standards/stuf/foutcodes.js';
-import { documentNaarLa01Antwoord, zaakNaarLa01Antwoord, type JsonZaak } from '../../standards/stuf/kennisgeving.js';
+import { documentNaarLa01Antwoord, la01AntwoordNaarJson, zaakNaarLa01Antwoord, type JsonZaak, type JsonZaakdocument } from '../../standards/stuf/kennisgeving.js';
 import { STUF_NS } from '../../standards/stuf/namespaces.js';
-import { KENNISGEVING_OPERATIES, STUF_STANDARD, alsDocument } from '../../standards/stuf/standard.js';
+import { alsZds11, operatieVoorActie, rootVan, ZDS_OPERATIES, type Aanroep, type ZdsEndpoint } from '../../standards/stuf/operaties.js';
+import { alsDocument, fo03Antwoord, KENNISGEVING_OPERATIES, STUF_STANDARD } from '../../standards/stuf/standard.js';
 import { antwoordStuurgegevens, bouwStuurgegevens, leesStuurgegevens, StuurgegevensFout, type Stuurgegevens } from '../../standards/stuf/stuurgegevens.js';
-import type { StufSchemas } from '../../standards/stuf/validator.js';
+import type { StufValidator } from '../../standards/stuf/validator.js';
+import type { Queryable } from '../../store/db.js';
 import { serializeXml } from '../../xml/build.js';
 import type { XmlElement, XmlLimits } from '../../xml/parse.js';
 import type { ZaakRegister } from '../../zaken/zaak-register.js';
@@ -25,16 +39,18 @@ import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter }
 
 const ACTION = 'http://www.egem.nl/StUF/sector/zkn/0310/';
 
-/** The ZDS endpoints: path, WSDL and SOAPAction → operation, as in docs/stuf/zds.md. */
-export const ZDS_ENDPOINTS: ReadonlyArray<{ path: string; wsdl: string; operations: Record<string, string> }> = [
+/** The ZDS endpoints: path, WSDL (ZDS 1.1 form) and the SOAPActions node-soap checks in it, as in docs/stuf/zds.md. */
+export const ZDS_ENDPOINTS: ReadonlyArray<{ path: string; wsdl: string; endpoint: ZdsEndpoint; operations: Record<string, string> }> = [
   {
     path: '/stuf/zds/VerwerkSynchroonVrijBericht',
     wsdl: 'zds_VerwerkSynchroonVrijBericht.wsdl',
+    endpoint: 'VerwerkSynchroonVrijBericht',
     operations: { [`${ACTION}genereerZaakIdentificatie_Di02`]: 'genereerZaakIdentificatie_Di02' },
   },
   {
     path: '/stuf/zds/OntvangAsynchroon',
     wsdl: 'zds_OntvangAsynchroon.wsdl',
+    endpoint: 'OntvangAsynchroon',
     operations: {
       [`${ACTION}creeerZaak_Lk01`]: 'creeerZaak_ZakLk01',
       [`${ACTION}updateZaak_Lk01`]: 'updateZaak_ZakLk01',
@@ -45,6 +61,7 @@ export const ZDS_ENDPOINTS: ReadonlyArray<{ path: string; wsdl: string; operatio
   {
     path: '/stuf/zds/BeantwoordVraag',
     wsdl: 'zds_BeantwoordVraag.wsdl',
+    endpoint: 'BeantwoordVraag',
     operations: {
       [`${ACTION}geefZaakdetails_Lv01`]: 'geefZaakdetails_ZakLv01',
       [`${ACTION}geefLijstZaakdocumenten_Lv01`]: 'geefLijstZaakdocumenten_ZakLv01',
@@ -53,10 +70,10 @@ export const ZDS_ENDPOINTS: ReadonlyArray<{ path: string; wsdl: string; operatio
   },
 ];
 
-/** The SOAPAction of a kennisgeving operation, for outbound deliveries. */
+/** The SOAPAction (ZDS 1.1 form) of a kennisgeving operation, for outbound deliveries. */
 export function soapActionVoor(operation: string): string | undefined {
-  for (const e of ZDS_ENDPOINTS) for (const [action, op] of Object.entries(e.operations)) if (op === operation) return action;
-  return undefined;
+  const o = ZDS_OPERATIES.find((x) => x.naam === operation);
+  return o?.zds11 ? ACTION + o.zds11.action : undefined;
 }
 
 class Weigering extends Error {
@@ -69,14 +86,21 @@ class Weigering extends Error {
   }
 }
 
-function faultFor(code: StufFoutcode, details: string): SoapAnswer {
-  const f = fout(code, details);
-  return { fault: { code: soapFaultcode(f.plek), string: FOUTCODES[code].omschrijving, detailXml: bouwFo02(undefined, f) } };
-}
+const XML = 'text/xml; charset=utf-8';
 
 function kind(el: XmlElement | undefined, name: string): XmlElement | undefined {
   return el?.children.find((c) => c.name === name);
 }
+
+function tekstVan(el: XmlElement | undefined): string {
+  return el && el.children.length === 0 ? (el.text ?? '').trim() : '';
+}
+
+function zkn(name: string, children: XmlElement[] = [], text?: string, attrs: Record<string, string> = {}): XmlElement {
+  return { ns: STUF_NS.ZKN, name, prefix: 'ZKN', attrs, children, ...(text !== undefined ? { text } : {}) };
+}
+
+const PREFIXEN = { ZKN: STUF_NS.ZKN, StUF: STUF_NS.StUF, BG: STUF_NS.BG, ZDS: STUF_NS.ZDS, xsi: STUF_NS.xsi, xmime: STUF_NS.xmime };
 
 export function stufChannel(deps: {
   schemasDir: string;
@@ -84,7 +108,7 @@ export function stufChannel(deps: {
   pipeline: Pipeline;
   parties: PartyRegistry;
   zaken: ZaakRegister;
-  schemas: StufSchemas;
+  schemas: StufValidator;
   mappings: ReadonlyMap<string, CompiledMapping>;
   maxBodyBytes: number;
   xmlLimits: XmlLimits;
@@ -92,6 +116,16 @@ export function stufChannel(deps: {
   /** Organisatie + applicatie that name knooppunt itself as ontvanger. */
   eigenApplicatie: string;
 }): Array<{ path: string; router: SoapEndpointRouter }> {
+  /** The organisatie whose zaken a party may read: its StUF organisatie, else its gemeentecode. */
+  const organisatieVan = (p: Party): string => p.stuf?.organisatie ?? p.code ?? '';
+
+  /** What StUF leaves optional, filled in as the receiver: the caller as zender, knooppunt as ontvanger. */
+  const aanvulling = (party: Party) => ({
+    ...(party.stuf ? { zender: party.stuf } : {}),
+    ontvanger: { organisatie: organisatieVan(party), applicatie: deps.eigenApplicatie },
+    referentienummer: () => `kp-${randomUUID()}`.slice(0, 40),
+  });
+
   /** Who sends (must be the authenticated party) and to whom (knooppunt itself, or a configured party). */
   const partijen = (sg: Stuurgegevens, caller: Party): { zender: Party; ontvanger?: Party } => {
     const zender = deps.parties.byStuf(sg.zender.organisatie, sg.zender.applicatie);
@@ -103,89 +137,247 @@ export function stufChannel(deps: {
     return { zender, ontvanger };
   };
 
-  const inbound = (call: SoapCall, zender: Party, ontvanger: Party | undefined, sg: Stuurgegevens, body: string): InboundMessage => ({
+  const inbound = (call: SoapCall, a: Aanroep, zender: Party, ontvanger: Party | undefined, sg: Stuurgegevens, body: string): InboundMessage => ({
     channel: 'stuf',
     standard: STUF_STANDARD,
     messageType: call.operation,
-    version: 'ZDS 1.2',
+    version: a.vorm === 'zds12' ? 'ZDS 1.2' : 'ZDS 1.1',
     sender: zender.id,
     ...(ontvanger ? { receiver: ontvanger.id } : {}),
     senderMessageId: `${sg.zender.organisatie}/${sg.zender.applicatie}/${sg.referentienummer}`,
     references: [{ kind: 'referentienummer', value: sg.referentienummer }],
-    contentType: 'text/xml; charset=utf-8',
+    contentType: XML,
     raw: Buffer.from(body, 'utf8'),
     body: call.body,
   });
 
-  /** The organisatie whose zaken a party may read: its StUF organisatie, else its gemeentecode. */
-  const organisatieVan = (p: Party): string => p.stuf?.organisatie ?? p.code ?? '';
+  /** A refusal in the foutbericht the endpoint declares: Fo03 on OntvangAsynchroon, Fo02 elsewhere. */
+  const weigering = (endpoint: ZdsEndpoint, code: StufFoutcode, details: string, sg?: Stuurgegevens): SoapAnswer => {
+    const f = fout(code, details);
+    const detailXml = endpoint === 'OntvangAsynchroon' ? fo03Antwoord(sg, code, details, deps.eigenApplicatie).content.toString('utf8') : bouwFo02(sg, f);
+    return { fault: { code: soapFaultcode(f.plek), string: FOUTCODES[code].omschrijving, detailXml } };
+  };
 
-  const vraag = async (call: SoapCall, sg: Stuurgegevens, zender: Party, ontvanger: Party | undefined, body: string): Promise<SoapAnswer> => {
-    const issues = deps.schemas.validate(body);
-    if (issues.length > 0) throw new Weigering('StUF055', issues[0]!.element ?? '/', issues.slice(0, 10).map((i) => i.message).join('; '));
-    const id = kind(kind(call.body, 'gelijk'), 'identificatie')?.text?.trim() ?? '';
-    const eigen = (o: { bronorganisatie?: unknown } | undefined) => o !== undefined && (!o.bronorganisatie || o.bronorganisatie === organisatieVan(zender));
-    let antwoord: XmlElement | undefined;
-    let rootNaam: string;
-    let subjects: string[] = [];
-    if (call.operation === 'geefZaakdocumentLezen_EdcLv01') {
-      rootNaam = 'edcLa01';
-      const document = await deps.zaken.document(id);
-      const zaak = document ? await deps.zaken.zaak(document.zaak) : undefined;
-      if (!document || !eigen(zaak)) throw new Weigering('StUF064', 'gelijk/identificatie', 'document niet gevonden');
-      antwoord = documentNaarLa01Antwoord(document, deps.mappings);
-    } else {
-      rootNaam = 'zakLa01';
-      const zaak = await deps.zaken.zaak(id);
-      if (!zaak || !eigen(zaak)) throw new Weigering('StUF064', 'gelijk/identificatie', 'zaak niet gevonden');
-      const documenten = call.operation === 'geefLijstZaakdocumenten_ZakLv01' ? await deps.zaken.documentenVanZaak(id) : undefined;
-      // The list of documents names them; their content is read one by one with geefZaakdocumentLezen.
-      antwoord = zaakNaarLa01Antwoord(zaak as JsonZaak, documenten?.map(({ inhoud: _inhoud, ...rest }) => rest), deps.mappings);
-      const bsn = (zaak.initiator as { bsn?: unknown } | undefined)?.bsn;
-      if (typeof bsn === 'string') subjects = [bsn];
-    }
-    const sgAntwoord = antwoordStuurgegevens(sg, 'La01');
-    const la01: XmlElement = {
-      ns: STUF_NS.ZKN, name: rootNaam, prefix: 'ZKN', attrs: {},
-      children: [
-        bouwStuurgegevens(sgAntwoord, STUF_NS.ZKN),
-        { ns: STUF_NS.ZKN, name: 'parameters', prefix: 'ZKN', attrs: {}, children: [{ ns: STUF_NS.StUF, name: 'indicatorVervolgvraag', prefix: 'StUF', attrs: {}, children: [], text: 'false' }] },
-        antwoord,
-      ],
-    };
-    const xml = serializeXml(la01, { namespaces: { ZKN: STUF_NS.ZKN, StUF: STUF_NS.StUF, BG: STUF_NS.BG, xsi: 'http://www.w3.org/2001/XMLSchema-instance' } });
-    const messageId = await deps.pipeline.answerExchange(inbound(call, zender, ontvanger, sg, body), { contentType: 'text/xml; charset=utf-8', content: Buffer.from(xml, 'utf8'), detail: { bericht: 'La01' } }, {
-      subjects,
-    });
-    deps.logger.debug({ messageId, operation: call.operation }, 'StUF question answered');
+  /** A zaak the zender may see: known, and of its organisatie (else, as for an unknown zaak, StUF064). */
+  const eigenZaak = async (id: string, zender: Party, plek: string): Promise<void> => {
+    const org = id === '' ? undefined : await deps.zaken.organisatieVanZaak(id);
+    if (org === undefined || (org !== '' && org !== organisatieVan(zender))) throw new Weigering('StUF064', plek, 'zaak niet gevonden');
+  };
+
+  const valideer = (call: SoapCall): void => {
+    const issues = deps.schemas.validateBericht(call.body);
+    if (issues.length > 0) throw new Weigering('StUF055', issues[0]!.element ?? '/', issues.slice(0, 10).map((i) => `${i.element ?? ''} ${i.message}`.trim()).join('; '));
+  };
+
+  /** Logs a question or vrij bericht with its answer (and, in the same transaction, what it changes). */
+  const beantwoord = async (
+    call: SoapCall, a: Aanroep, p: { zender: Party; ontvanger?: Party }, sg: Stuurgegevens, body: string, xml: string,
+    detail: Record<string, unknown>, opts: { subjects?: string[]; onCommit?: (tx: Queryable, messageId: string) => Promise<void> } = {},
+  ): Promise<SoapAnswer> => {
+    await deps.pipeline.answerExchange(inbound(call, a, p.zender, p.ontvanger, sg, body), { contentType: XML, content: Buffer.from(xml, 'utf8'), detail }, opts);
     return { xml };
   };
 
-  const handle = async (call: SoapCall): Promise<SoapAnswer> => {
+  /** The root of an answer in the request's form, with stuurgegevens, parameters and antwoord in ZKN. */
+  const la01 = (a: Aanroep, sg: Stuurgegevens, antwoord: XmlElement | undefined): string => {
+    const naam = a.vorm === 'zds12' ? a.operatie.antwoord!.zds12 : a.operatie.antwoord!.zds11;
+    const root: XmlElement = {
+      ns: a.vorm === 'zds12' ? STUF_NS.ZDS : STUF_NS.ZKN, name: naam, prefix: a.vorm === 'zds12' ? 'ZDS' : 'ZKN', attrs: {},
+      children: [
+        bouwStuurgegevens({ ...antwoordStuurgegevens(sg, 'La01'), entiteittype: a.operatie.entiteittype ?? 'ZAK' }, STUF_NS.ZKN),
+        zkn('parameters', [{ ns: STUF_NS.StUF, name: 'indicatorVervolgvraag', prefix: 'StUF', attrs: {}, children: [], text: 'false' }]),
+        ...(antwoord ? [antwoord] : []),
+      ],
+    };
+    return serializeXml(root, { namespaces: PREFIXEN });
+  };
+
+  // --- questions -------------------------------------------------------------------------------
+
+  const vraag = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
+    valideer(call);
+    const zkn11 = alsZds11(call.body);
+    const id = tekstVan(kind(kind(zkn11, 'gelijk'), 'identificatie'));
+    let antwoord: XmlElement | undefined;
+    let subjects: string[] = [];
+    switch (a.operatie.naam) {
+      case 'geefZaakdocumentLezen_EdcLv01': {
+        const document = await deps.zaken.document(id);
+        if (!document) throw new Weigering('StUF064', 'gelijk/identificatie', 'document niet gevonden');
+        await eigenZaak(document.zaak, p.zender, 'gelijk/identificatie');
+        antwoord = documentNaarLa01Antwoord(document, deps.mappings);
+        break;
+      }
+      case 'geefBesluitdetails_BslLv01': {
+        const besluit = await deps.zaken.besluit(id);
+        if (!besluit || (besluit.bronorganisatie && besluit.bronorganisatie !== organisatieVan(p.zender))) throw new Weigering('StUF064', 'gelijk/identificatie', 'besluit niet gevonden');
+        antwoord = zkn('antwoord', [besluitObject(besluit)]);
+        break;
+      }
+      default: {
+        await eigenZaak(id, p.zender, 'gelijk/identificatie');
+        const zaak = (await deps.zaken.zaak(id))!;
+        const documenten = a.operatie.naam === 'geefLijstZaakdocumenten_ZakLv01' ? await deps.zaken.documentenVanZaak(id) : undefined;
+        if (a.operatie.naam === 'geefZaakstatus_ZakLv01') {
+          antwoord = zaakstatusAntwoord(zaak as JsonZaak, deps.mappings);
+        } else {
+          // The list of documents names them; their content is read one by one with geefZaakdocumentLezen.
+          antwoord = zaakNaarLa01Antwoord(zaak as JsonZaak, documenten?.map(({ inhoud: _inhoud, ...rest }) => rest), deps.mappings);
+        }
+        const bsn = (zaak.initiator as { bsn?: unknown } | undefined)?.bsn;
+        if (typeof bsn === 'string') subjects = [bsn];
+      }
+    }
+    const xml = la01(a, sg, antwoord);
+    return beantwoord(call, a, p, sg, body, xml, { bericht: 'La01' }, { subjects });
+  };
+
+  // --- vrije berichten (Di02) ------------------------------------------------------------------
+
+  const du02Root = (a: Aanroep): { rootNs: string; root: string } =>
+    a.vorm === 'zds12' ? { rootNs: STUF_NS.ZDS, root: a.operatie.antwoord!.zds12 } : { rootNs: STUF_NS.ZKN, root: a.operatie.antwoord!.zds11 };
+
+  const vrijBericht = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
+    valideer(call);
+    const org = organisatieVan(p.zender);
+    const parameters = kind(call.body, 'parameters');
+    const checkedOutId = tekstVan(kind(parameters, 'checkedOutId'));
+    switch (a.operatie.naam) {
+      case 'genereerZaakIdentificatie_Di02':
+      case 'genereerDocumentIdentificatie_Di02':
+      case 'genereerBesluitIdentificatie_Di02': {
+        const soort = a.operatie.naam === 'genereerZaakIdentificatie_Di02' ? 'zaak' : a.operatie.naam === 'genereerDocumentIdentificatie_Di02' ? 'document' : 'besluit';
+        const nummer = soort === 'zaak' ? await deps.zaken.nieuwZaaknummer(org) : await deps.zaken.nieuwNummer(soort, org);
+        const xml = bouwIdentificatieDu02({
+          vraag: sg, ...du02Root(a), object: soort, entiteittype: soort === 'zaak' ? 'ZAK' : soort === 'document' ? 'EDC' : 'BSL', identificatie: nummer,
+          functie: soort === 'zaak' ? 'genereerZaakidentificatie' : soort === 'document' ? 'genereerDocumentidentificatie' : 'genereerBesluitidentificatie',
+        });
+        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Du02', [soort]: nummer });
+      }
+      case 'geefZaakdocumentbewerken_Di02': {
+        const vraagEl = kind(call.body, 'edcLv01');
+        const id = tekstVan(kind(kind(vraagEl, 'gelijk'), 'identificatie'));
+        const document = await deps.zaken.document(id);
+        if (!document) throw new Weigering('StUF064', 'edcLv01/gelijk/identificatie', 'document niet gevonden');
+        await eigenZaak(document.zaak, p.zender, 'edcLv01/gelijk/identificatie');
+        const { genomen, checkout } = await deps.zaken.checkOut(id, p.zender.id, randomUUID());
+        if (!genomen) throw new Weigering('StUF058', 'edcLv01/gelijk/identificatie', 'het document is al uitgecheckt');
+        const xml = bewerkenDu02(a, sg, document, checkout.checkedOutId, deps.mappings);
+        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Du02', checkout: 'genomen' });
+      }
+      case 'updateZaakdocument_Di02':
+      case 'cancelCheckout_Di02': {
+        const object = a.operatie.naam === 'cancelCheckout_Di02' ? kind(call.body, 'document') : kind(call.body, 'edcLk02')?.children.filter((c) => c.name === 'object').at(-1);
+        const id = tekstVan(kind(object, 'identificatie'));
+        const document = await deps.zaken.document(id);
+        if (!document) throw new Weigering('StUF064', 'identificatie', 'document niet gevonden');
+        await eigenZaak(document.zaak, p.zender, 'identificatie');
+        const lock = await deps.zaken.checkout(id);
+        if (!lock || lock.checkedOutId !== checkedOutId || lock.party !== p.zender.id) throw new Weigering('StUF058', 'parameters/checkedOutId', 'het document is niet met dit checkedOutId uitgecheckt');
+        let nieuw: JsonZaakdocument | undefined;
+        if (a.operatie.naam === 'updateZaakdocument_Di02' && object) {
+          const gelezen = la01AntwoordNaarJson(zkn('antwoord', [{ ...object, attrs: { ...object.attrs } }]), 'EDC', deps.mappings)[0] as JsonZaakdocument | undefined;
+          nieuw = { ...document, ...(gelezen ?? {}), identificatie: document.identificatie, zaak: document.zaak } as JsonZaakdocument;
+        }
+        const xml = bouwBv02(sg);
+        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Bv02', checkout: 'vrijgegeven' }, {
+          onCommit: async (tx, messageId) => {
+            if (!(await deps.zaken.checkIn(tx, id, checkedOutId))) throw new Weigering('StUF058', 'parameters/checkedOutId', 'het document is niet met dit checkedOutId uitgecheckt');
+            if (nieuw) await deps.zaken.bewaarDocument(tx, nieuw, messageId);
+          },
+        });
+      }
+      case 'ontkoppelZaakdocument_Di02': {
+        const object = kind(call.body, 'edcLk02')?.children.filter((c) => c.name === 'object').at(-1);
+        const id = tekstVan(kind(object, 'identificatie'));
+        const document = await deps.zaken.document(id);
+        if (!document) throw new Weigering('StUF064', 'edcLk02/object/identificatie', 'document niet gevonden');
+        await eigenZaak(document.zaak, p.zender, 'edcLk02/object/identificatie');
+        const lock = await deps.zaken.checkout(id);
+        if (lock && lock.checkedOutId !== checkedOutId) throw new Weigering('StUF058', 'parameters/checkedOutId', 'het document is uitgecheckt');
+        const xml = bouwBv02(sg);
+        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Bv02', ontkoppeld: true }, { onCommit: (tx) => deps.zaken.verwijderDocument(tx, id) });
+      }
+      default:
+        throw new Weigering('StUF037', 'stuurgegevens/functie', 'functie niet ondersteund');
+    }
+  };
+
+  // --- besluiten and overdragen (Bv03, logged as one exchange) ---------------------------------
+
+  const besluitOfOverdracht = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
+    valideer(call);
+    const org = organisatieVan(p.zender);
+    const objecten = call.body.children.filter((c) => c.name === 'object');
+    const xml = bouwBv03(sg);
+    switch (a.operatie.naam) {
+      case 'voegBesluitToe_Di01': {
+        const besluitEl = kind(objecten[0], 'besluit');
+        const zaakId = tekstVan(kind(kind(objecten[0], 'zaak'), 'identificatie'));
+        const id = tekstVan(kind(besluitEl, 'identificatie'));
+        await eigenZaak(zaakId, p.zender, 'object/zaak/identificatie');
+        const bestaand = await deps.zaken.besluit(id);
+        if (bestaand && bestaand.zaak !== zaakId) throw new Weigering('StUF067', 'object/besluit/identificatie', 'er bestaat al een besluit met deze identificatie');
+        const besluit = { identificatie: id, zaak: zaakId, bronorganisatie: org, stuf: serializeXml(besluitEl!, { namespaces: PREFIXEN }) };
+        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Bv03', zaak: zaakId }, {
+          onCommit: async (tx, messageId) => {
+            await deps.zaken.bewaarBesluit(tx, besluit, messageId);
+            await deps.zaken.koppel(tx, messageId, zaakId, 'gewijzigd');
+          },
+        });
+      }
+      case 'updateBesluit_BslLk01': {
+        const nieuw = objecten.at(-1);
+        const id = tekstVan(kind(nieuw, 'identificatie'));
+        const bestaand = await deps.zaken.besluit(id);
+        if (!bestaand || (bestaand.bronorganisatie && bestaand.bronorganisatie !== org)) throw new Weigering('StUF064', 'object/identificatie', 'besluit niet gevonden');
+        const besluit = { ...bestaand, stuf: serializeXml(nieuw!, { namespaces: PREFIXEN }) };
+        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Bv03' }, { onCommit: (tx, messageId) => deps.zaken.bewaarBesluit(tx, besluit, messageId) });
+      }
+      case 'overdragenZaak_Di01': {
+        const zaakId = tekstVan(kind(objecten[0], 'identificatie'));
+        await eigenZaak(zaakId, p.zender, 'object/identificatie');
+        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Bv03', zaak: zaakId }, { onCommit: (tx, messageId) => deps.zaken.koppel(tx, messageId, zaakId, 'gewijzigd') });
+      }
+      default:
+        throw new Weigering('StUF040', 'operatie', 'niet ondersteund');
+    }
+  };
+
+  // --- the dispatch ----------------------------------------------------------------------------
+
+  const handle = (endpoint: ZdsEndpoint) => async (call: SoapCall): Promise<SoapAnswer> => {
+    const a = operatieVoorActie(endpoint, call.soapAction)!;
     const body = alsDocument(call.body);
     let sg: Stuurgegevens;
     try {
-      sg = leesStuurgegevens(call.body);
+      sg = leesStuurgegevens(call.body, aanvulling(call.party));
     } catch (err) {
       if (err instanceof StuurgegevensFout) {
         await deps.pipeline.logRefusedRequest('stuf', 'stuurgegevens', { operation: call.operation, element: err.element, foutcode: err.foutcode }, call.party.id);
-        return faultFor(err.foutcode, err.message);
+        return weigering(endpoint, err.foutcode, err.message);
       }
       throw err;
     }
     try {
-      const { zender, ontvanger } = partijen(sg, call.party);
-      if (call.operation === 'genereerZaakIdentificatie_Di02') {
-        const issues = deps.schemas.validate(body);
-        if (issues.length > 0) throw new Weigering('StUF055', issues[0]!.element ?? '/', issues.slice(0, 10).map((i) => i.message).join('; '));
-        const nummer = await deps.zaken.nieuwZaaknummer(organisatieVan(zender));
-        const xml = bouwDu02(sg, nummer);
-        await deps.pipeline.answerExchange(inbound(call, zender, ontvanger, sg, body), { contentType: 'text/xml; charset=utf-8', content: Buffer.from(xml, 'utf8'), detail: { bericht: 'Du02', zaak: nummer } });
-        return { xml };
-      }
-      if (!KENNISGEVING_OPERATIES[call.operation]) return await vraag(call, sg, zender, ontvanger, body);
+      const p = partijen(sg, call.party);
+      // A retry gets the first answer; the same referentienummer with other content is StUF016.
+      const eerder = await deps.pipeline.previous(p.zender.id, `${sg.zender.organisatie}/${sg.zender.applicatie}/${sg.referentienummer}`, Buffer.from(body, 'utf8'));
+      if (eerder && !eerder.sameContent) throw new Weigering('StUF016', 'stuurgegevens/referentienummer', 'dit referentienummer is al gebruikt voor een ander bericht');
+      if (eerder?.answer) return { xml: eerder.answer.content.toString('utf8') };
 
-      const result = await deps.pipeline.accept(inbound(call, zender, ontvanger, sg, body));
+      switch (a.operatie.soort) {
+        case 'vraag':
+          return await vraag(call, a, sg, p, body);
+        case 'du02':
+        case 'bv02':
+          return await vrijBericht(call, a, sg, p, body);
+        case 'di01':
+          return await besluitOfOverdracht(call, a, sg, p, body);
+        case 'kennisgeving':
+          if (!KENNISGEVING_OPERATIES[call.operation]) return await besluitOfOverdracht(call, a, sg, p, body);
+      }
+      const result = await deps.pipeline.accept(inbound(call, a, p.zender, p.ontvanger, sg, body));
       if (result.outcome === 'accepted') {
         if (result.answer) return { xml: result.answer.content.toString('utf8') };
         throw new Error('accepted kennisgeving without Bv03');
@@ -195,14 +387,22 @@ export function stufChannel(deps: {
         const f = FOUTCODES[code] ?? FOUTCODES.StUF058;
         return { fault: { code: soapFaultcode(f.plek), string: f.omschrijving, detailXml: result.answer.content.toString('utf8') } };
       }
-      return faultFor(result.code === 'no-route' || result.code === 'not-allowed' ? 'StUF052' : 'StUF058', meldingen(result.problems));
+      return weigering(endpoint, result.code === 'no-route' || result.code === 'not-allowed' ? 'StUF052' : 'StUF058', meldingen(result.problems), sg);
     } catch (err) {
-      if (err instanceof Weigering) {
-        await deps.pipeline.logRefusedRequest('stuf', 'refused', { operation: call.operation, foutcode: err.code, plek: err.plek }, call.party.id);
-        return faultFor(err.code, `${err.plek}: ${err.melding}`);
+      const w = err instanceof Weigering ? err : err instanceof MappingRunError ? new Weigering('StUF055', err.field || '/', `${err.field}: ${err.message}`) : undefined;
+      if (w) {
+        await deps.pipeline.logRefusedRequest('stuf', 'refused', { operation: call.operation, foutcode: w.code, plek: w.plek }, call.party.id);
+        return weigering(endpoint, w.code, `${w.plek}: ${w.melding}`, sg);
       }
       throw err;
     }
+  };
+
+  /** Envelope-level refusals (before the message could be read) carry a foutbericht too. */
+  const refusalDetail = (endpoint: ZdsEndpoint) => (reason: string, _code: string, message: string): string => {
+    const code: StufFoutcode = reason === 'unknown-soapaction' || reason === 'soapaction-element-mismatch' ? 'StUF040' : reason === 'unauthenticated' || reason === 'forbidden' ? 'StUF052' : reason === 'handle-error' || reason === 'unavailable' || reason === 'request-error' ? 'StUF058' : 'StUF055';
+    const f = fout(code, message.slice(0, 500));
+    return endpoint === 'OntvangAsynchroon' ? fo03Antwoord(undefined, code, f.details, deps.eigenApplicatie).content.toString('utf8') : bouwFo02(undefined, f);
   };
 
   return ZDS_ENDPOINTS.map((e) => ({
@@ -210,14 +410,54 @@ export function stufChannel(deps: {
     router: soapEndpoint({
       wsdlPath: join(deps.schemasDir, 'zds0120', e.wsdl),
       operations: e.operations,
+      soap12: true,
+      resolve: (soapAction, payload) => {
+        const a = operatieVoorActie(e.endpoint, soapAction);
+        if (!a) return undefined;
+        if (payload.ns !== a.rootNs || payload.name !== rootVan(a)) return { mismatch: rootVan(a) };
+        return { operation: a.operatie.naam };
+      },
+      refusalDetail: refusalDetail(e.endpoint),
       maxBodyBytes: deps.maxBodyBytes,
       xmlLimits: deps.xmlLimits,
       authenticate: deps.authenticate,
-      handle,
+      handle: handle(e.endpoint),
       onRefused: (reason, detail, partyId) => deps.pipeline.logRefusedRequest('stuf', reason, detail, partyId ?? null),
       onError: (err, context) => deps.logger.error({ err: (err as Error).message, context }, 'StUF channel error'),
     }),
   }));
+}
+
+/** The besluit as a La01 object: the StUF element it was received as, renamed to object, without verwerkingssoort. */
+function besluitObject(besluit: Record<string, unknown>): XmlElement {
+  const children: XmlElement[] = [zkn('identificatie', [], String(besluit.identificatie))];
+  return zkn('object', children, undefined, { [`{${STUF_NS.StUF}}entiteittype`]: 'BSL' });
+}
+
+/** The ZAK object of a geefZaakstatus answer: the zaak with its status (heeft). */
+function zaakstatusAntwoord(zaak: JsonZaak, mappings: ReadonlyMap<string, CompiledMapping>): XmlElement {
+  const volledig = zaakNaarLa01Antwoord(zaak, undefined, mappings);
+  const object = volledig.children[0]!;
+  const keep = new Set(['identificatie', 'heeft']);
+  return { ...volledig, children: [{ ...object, children: object.children.filter((c) => keep.has(c.name)) }] };
+}
+
+/** The Du02 of geefZaakdocumentbewerken: the checkedOutId, and the document as edcLa01. */
+function bewerkenDu02(a: Aanroep, sg: Stuurgegevens, document: JsonZaakdocument, checkedOutId: string, mappings: ReadonlyMap<string, CompiledMapping>): string {
+  const ns = a.vorm === 'zds12' ? STUF_NS.ZDS : STUF_NS.ZKN;
+  const prefix = a.vorm === 'zds12' ? 'ZDS' : 'ZKN';
+  const el = (name: string, children: XmlElement[] = [], text?: string, attrs: Record<string, string> = {}): XmlElement => ({ ns, name, prefix, attrs, children, ...(text !== undefined ? { text } : {}) });
+  const antwoord = documentNaarLa01Antwoord(document, mappings);
+  const edcLa01 = el('edcLa01', [zkn('parameters', [{ ns: STUF_NS.StUF, name: 'indicatorVervolgvraag', prefix: 'StUF', attrs: {}, children: [], text: 'false' }]), antwoord], undefined, {
+    [`{${STUF_NS.StUF}}entiteittype`]: 'EDC',
+    [`{${STUF_NS.StUF}}functie`]: 'antwoord',
+  });
+  const root = el(a.vorm === 'zds12' ? a.operatie.antwoord!.zds12 : a.operatie.antwoord!.zds11, [
+    bouwStuurgegevens({ ...antwoordStuurgegevens(sg, 'Du02'), functie: 'geefZaakdocumentbewerken' }, ns),
+    el('parameters', [el('checkedOutId', [], checkedOutId)]),
+    edcLa01,
+  ]);
+  return serializeXml(root, { namespaces: PREFIXEN });
 }
 
 function meldingen(problems: Problem[]): string {

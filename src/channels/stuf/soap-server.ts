@@ -27,7 +27,7 @@ import type { Party } from '../../parties/registry.js';
 import { parseXml, XmlRejectedError, type XmlElement, type XmlLimits } from '../../xml/parse.js';
 import { readBody } from '../istandaarden/body.js';
 import { HttpProblem } from '../rest/problem.js';
-import { readEnvelope, soapEnvelope, soapFaultEnvelope, unquoteSoapAction, type SoapFaultCode } from './soap-envelope.js';
+import { readEnvelope, soapContentType, soapEnvelope, soapFaultEnvelope, unquoteSoapAction, type SoapFaultCode, type SoapVersion } from './soap-envelope.js';
 import { loadSoapContract, type SoapOperationContract } from './wsdl-contract.js';
 import { WsdlDocuments } from './wsdl-documents.js';
 
@@ -42,6 +42,10 @@ export interface SoapCall {
   raw: Buffer;
   /** The authenticated caller (res.locals.party). */
   party: Party;
+  /** The SOAP version of the request; the answer is sent in it. */
+  soapVersion: SoapVersion;
+  /** The SOAP Header, when the request had one. */
+  header?: XmlElement;
 }
 
 export interface SoapFaultAnswer {
@@ -67,6 +71,16 @@ export interface SoapEndpointOptions {
   onError?(err: unknown, context: string): void;
   /** The endpoint's public URL for soap:address and the schema links; default: from the request (protocol, Host, path). */
   publicUrl?: string;
+  /** Accept SOAP 1.2 (application/soap+xml, action in the Content-Type) besides SOAP 1.1. */
+  soap12?: boolean;
+  /**
+   * Picks the operation for a SOAPAction and Body child, instead of the WSDL's table (for an
+   * endpoint that serves more forms than its WSDL lists). `undefined`: the action is unknown here;
+   * `{ mismatch }`: the action is known but expects another element.
+   */
+  resolve?(soapAction: string, payload: XmlElement): { operation: string } | { mismatch: string } | undefined;
+  /** The detail of a Fault for a request refused before `handle` (e.g. a StUF Fo02), by refusal reason. */
+  refusalDetail?(reason: string, code: SoapFaultCode, message: string): string | undefined;
 }
 
 /** The router, plus `ready`: settles when node-soap has loaded the WSDL and the operation table checks out (rejects otherwise). */
@@ -78,13 +92,25 @@ class SoapRefusal extends Error {
     readonly code: SoapFaultCode,
     readonly faultString: string,
     readonly detail: Record<string, unknown> = {},
+    readonly version: SoapVersion = '1.1',
   ) {
     super(reason);
   }
 }
 
 const TEXT_XML = /^text\/xml\s*(;|$)/i;
-const CONTENT_TYPE = 'text/xml; charset=utf-8';
+const SOAP12_XML = /^application\/soap\+xml\s*(;|$)/i;
+
+/** The `action` parameter of a SOAP 1.2 Content-Type (RFC 3902), unquoted. */
+function actionParameter(contentType: string): string | undefined {
+  const m = /;\s*action\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(contentType);
+  return m ? (m[1] ?? m[2] ?? '').trim() : undefined;
+}
+
+/** The SOAP version a request's Content-Type announces (SOAP 1.1 for anything else, which is then refused). */
+function versionOf(req: Request, soap12: boolean): SoapVersion {
+  return soap12 && SOAP12_XML.test(req.get('content-type') ?? '') ? '1.2' : '1.1';
+}
 
 export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
   // Read synchronously: a missing WSDL or import fails the start, not the first call.
@@ -119,14 +145,27 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
     }
   });
 
+  const fault = (version: SoapVersion, code: SoapFaultCode, text: string, reason: string, detailXml?: string): string => {
+    let detail = detailXml;
+    if (detail === undefined && opts.refusalDetail) {
+      try {
+        detail = opts.refusalDetail(reason, code, text);
+      } catch (err) {
+        onError(err, 'refusalDetail');
+      }
+    }
+    return soapFaultEnvelope(code, text, detail, version);
+  };
+
   r.post('/', opts.authenticate, async (req, res) => {
     const party = (res.locals as { party: Party }).party;
+    const version = versionOf(req, opts.soap12 === true);
     let operations: Map<string, SoapOperationContract>;
     try {
       operations = await contract;
     } catch (err) {
       onError(err, 'wsdl');
-      send(res, 500, soapFaultEnvelope('Server', 'The service is not available'));
+      send(res, 500, fault(version, 'Server', 'The service is not available', 'unavailable'), version);
       return;
     }
     try {
@@ -136,16 +175,16 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
         answer = await opts.handle(call);
       } catch (err) {
         onError(err, `handle ${call.operation}`);
-        send(res, 500, soapFaultEnvelope('Server', 'The request could not be processed'));
+        send(res, 500, fault(version, 'Server', 'The request could not be processed', 'handle-error'), version);
         return;
       }
       if ('xml' in answer && typeof answer.xml === 'string') {
-        send(res, 200, soapEnvelope(answer.xml));
+        send(res, 200, soapEnvelope(answer.xml, version), version);
       } else if ('fault' in answer && answer.fault) {
-        send(res, 500, soapFaultEnvelope(answer.fault.code, answer.fault.string, answer.fault.detailXml));
+        send(res, 500, soapFaultEnvelope(answer.fault.code, answer.fault.string, answer.fault.detailXml, version), version);
       } else {
         onError(new Error('handle returned neither xml nor fault'), `handle ${call.operation}`);
-        send(res, 500, soapFaultEnvelope('Server', 'The request could not be processed'));
+        send(res, 500, fault(version, 'Server', 'The request could not be processed', 'handle-error'), version);
       }
     } catch (err) {
       if (!(err instanceof SoapRefusal)) throw err;
@@ -154,26 +193,29 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
       } catch (logErr) {
         onError(logErr, 'onRefused');
       }
-      send(res, 500, soapFaultEnvelope(err.code, err.faultString));
+      send(res, 500, fault(err.version, err.code, err.faultString, err.reason), err.version);
     }
   });
 
-  r.all('/', (_req, res) => {
+  r.all('/', (req, res) => {
     res.setHeader('Allow', 'GET, POST');
-    send(res, 405, soapFaultEnvelope('Client', 'Use POST for SOAP requests and GET ?wsdl for the WSDL'));
+    const version = versionOf(req, opts.soap12 === true);
+    send(res, 405, fault(version, 'Client', 'Use POST for SOAP requests and GET ?wsdl for the WSDL', 'method-not-allowed'), version);
   });
 
   // This endpoint answers in SOAP: an authentication refusal or an unexpected error is a Fault too.
-  r.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+  r.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
+    const version = versionOf(req, opts.soap12 === true);
     if (err instanceof HttpProblem && (err.status === 401 || err.status === 403)) {
       res.setHeader('Connection', 'close'); // the body was not read
-      send(res, 500, soapFaultEnvelope('Client', err.status === 401 ? 'Authentication required: a valid API key' : 'Not allowed for this client certificate'));
+      const reason = err.status === 401 ? 'unauthenticated' : 'forbidden';
+      send(res, 500, fault(version, 'Client', err.status === 401 ? 'Authentication required: valid credentials' : 'Not allowed for these credentials', reason), version);
       return;
     }
     if ((err as { type?: string }).type === 'request.aborted') return;
     onError(err, 'request');
-    send(res, 500, soapFaultEnvelope('Server', 'The request could not be processed'));
+    send(res, 500, fault(version, 'Server', 'The request could not be processed', 'request-error'), version);
   });
 
   return Object.assign(r, { ready });
@@ -188,19 +230,21 @@ async function accept(
   opts: SoapEndpointOptions,
 ): Promise<SoapCall> {
   const contentType = req.get('content-type') ?? '';
-  if (!TEXT_XML.test(contentType)) {
+  const version = versionOf(req, opts.soap12 === true);
+  const refuse = (reason: string, code: SoapFaultCode, message: string, detail: Record<string, unknown> = {}) => new SoapRefusal(reason, code, message, detail, version);
+  if (version === '1.1' && !TEXT_XML.test(contentType)) {
     res.setHeader('Connection', 'close');
-    throw new SoapRefusal('unsupported-media-type', 'Client', 'Send SOAP 1.1 as text/xml', { contentType: contentType.slice(0, 100) });
+    throw refuse('unsupported-media-type', 'Client', opts.soap12 ? 'Send SOAP 1.1 as text/xml or SOAP 1.2 as application/soap+xml' : 'Send SOAP 1.1 as text/xml', { contentType: contentType.slice(0, 100) });
   }
   const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
   if (encoding !== 'identity') {
     res.setHeader('Connection', 'close');
-    throw new SoapRefusal('unsupported-content-encoding', 'Client', 'Send the request without Content-Encoding', { contentEncoding: encoding.slice(0, 50) });
+    throw refuse('unsupported-content-encoding', 'Client', 'Send the request without Content-Encoding', { contentEncoding: encoding.slice(0, 50) });
   }
   const read = await readBody(req, opts.maxBodyBytes);
   if (read.tooLarge) {
     res.setHeader('Connection', 'close');
-    throw new SoapRefusal('payload-too-large', 'Client', `The request is larger than ${opts.maxBodyBytes} bytes`, { size: read.received });
+    throw refuse('payload-too-large', 'Client', `The request is larger than ${opts.maxBodyBytes} bytes`, { size: read.received });
   }
   const raw = read.body;
 
@@ -210,38 +254,47 @@ async function accept(
   } catch (err) {
     if (!(err instanceof XmlRejectedError)) throw err;
     // The parser's message names the problem and a position, never content.
-    throw new SoapRefusal(`xml-${err.reason}`, 'Client', `Malformed request: ${err.message}`, { size: raw.length });
+    throw refuse(`xml-${err.reason}`, 'Client', `Malformed request: ${err.message}`, { size: raw.length });
   }
 
-  const envelope = readEnvelope(root);
-  if ('reason' in envelope) throw new SoapRefusal(envelope.reason, envelope.code, envelope.message, { size: raw.length });
+  const envelope = readEnvelope(root, version);
+  if ('reason' in envelope) throw refuse(envelope.reason, envelope.code, envelope.message, { size: raw.length });
   const payload = envelope.payload;
 
-  const header = req.get('soapaction');
+  // SOAP 1.1 carries the action in SOAPAction; SOAP 1.2 in the Content-Type's action parameter (a SOAPAction header is accepted too).
+  const header = version === '1.2' ? (actionParameter(contentType) ?? req.get('soapaction')) : req.get('soapaction');
   if (header === undefined) {
-    throw new SoapRefusal('missing-soapaction', 'Client', 'The SOAPAction header is required', { element: clark(payload) });
+    throw refuse('missing-soapaction', 'Client', version === '1.2' ? 'The action parameter of the Content-Type is required' : 'The SOAPAction header is required', { element: clark(payload) });
   }
   const soapAction = unquoteSoapAction(header);
+  if (opts.resolve) {
+    const found = opts.resolve(soapAction, payload);
+    if (!found) throw refuse('unknown-soapaction', 'Client', 'Unknown SOAPAction for this endpoint', { soapAction: soapAction.slice(0, 200), element: clark(payload) });
+    if ('mismatch' in found) {
+      throw refuse('soapaction-element-mismatch', 'Client', `SOAPAction ${soapAction.slice(0, 200)} expects ${found.mismatch} in the Body`, { soapAction: soapAction.slice(0, 200), element: clark(payload) });
+    }
+    return { operation: found.operation, soapAction, body: payload, raw, party, soapVersion: version, ...(envelope.header ? { header: envelope.header } : {}) };
+  }
   const op = operations.get(soapAction);
   if (!op) {
-    throw new SoapRefusal('unknown-soapaction', 'Client', 'Unknown SOAPAction for this endpoint', { soapAction: soapAction.slice(0, 200), element: clark(payload) });
+    throw refuse('unknown-soapaction', 'Client', 'Unknown SOAPAction for this endpoint', { soapAction: soapAction.slice(0, 200), element: clark(payload) });
   }
   if (payload.ns !== op.element.ns || payload.name !== op.element.name) {
-    throw new SoapRefusal('soapaction-element-mismatch', 'Client', `SOAPAction ${op.soapAction} expects ${op.element.name} in the Body`, {
+    throw refuse('soapaction-element-mismatch', 'Client', `SOAPAction ${op.soapAction} expects ${op.element.name} in the Body`, {
       soapAction: op.soapAction,
       operation: op.operation,
       element: clark(payload),
     });
   }
-  return { operation: op.operation, soapAction: op.soapAction, body: payload, raw, party };
+  return { operation: op.operation, soapAction: op.soapAction, body: payload, raw, party, soapVersion: version, ...(envelope.header ? { header: envelope.header } : {}) };
 }
 
 function clark(e: XmlElement): string {
   return (e.ns === '' ? e.name : `{${e.ns}}${e.name}`).slice(0, 200);
 }
 
-function send(res: Response, status: number, xml: string): void {
-  res.status(status).setHeader('Content-Type', CONTENT_TYPE);
+function send(res: Response, status: number, xml: string, version: SoapVersion = '1.1'): void {
+  res.status(status).setHeader('Content-Type', soapContentType(version));
   res.end(Buffer.from(xml, 'utf8'));
 }
 

@@ -90,6 +90,40 @@ export function bouwDu02(vraag: Stuurgegevens, zaakIdentificatie: string, meta: 
   return tekst(el(STUF_NS.ZKN, 'genereerZaakIdentificatie_Du02', [bouwStuurgegevens(sg, STUF_NS.ZKN), zaak]), { ZKN: STUF_NS.ZKN, StUF: STUF_NS.StUF });
 }
 
+/**
+ * `StUF:Bv02Bericht`: the confirmation of a Di02 that has no answer of its own (updateZaakdocument,
+ * cancelCheckout, ontkoppelZaakdocument), with the answer's stuurgegevens.
+ */
+export function bouwBv02(vraag: Stuurgegevens, meta: AntwoordMeta = {}): string {
+  const sg = antwoordStuurgegevens(vraag, 'Bv02', meta);
+  return tekst(el(STUF_NS.StUF, 'Bv02Bericht', [bouwStuurgegevens(sg, STUF_NS.StUF)]), { StUF: STUF_NS.StUF });
+}
+
+/**
+ * A Du02 with a new identificatie (genereerZaak-, genereerDocument-, genereerBesluitIdentificatie),
+ * in the request's wire form: root and its children in `rootNs` (ZKN for ZDS 1.1, ZDS for 1.2),
+ * the identificatie in ZKN.
+ */
+export function bouwIdentificatieDu02(opts: {
+  vraag: Stuurgegevens;
+  rootNs: string;
+  root: string;
+  functie: string;
+  object: 'zaak' | 'document' | 'besluit';
+  entiteittype: 'ZAK' | 'EDC' | 'BSL';
+  identificatie: string;
+  meta?: AntwoordMeta;
+}): string {
+  const lengte = [...opts.identificatie].length;
+  if (lengte < 1 || lengte > 40) throw new Error('bouwIdentificatieDu02: an identificatie has 1 to 40 characters');
+  const sg = { ...antwoordStuurgegevens(opts.vraag, 'Du02', opts.meta), functie: opts.functie };
+  const object = el(opts.rootNs, opts.object, [el(STUF_NS.ZKN, 'identificatie', [], opts.identificatie)], undefined, {
+    [`{${STUF_NS.StUF}}entiteittype`]: opts.entiteittype,
+    [`{${STUF_NS.StUF}}functie`]: 'entiteit',
+  });
+  return tekst(el(opts.rootNs, opts.root, [bouwStuurgegevens(sg, opts.rootNs), object]), { ZKN: STUF_NS.ZKN, StUF: STUF_NS.StUF, ZDS: STUF_NS.ZDS });
+}
+
 const XML_DECLARATION = /^\uFEFF?\s*<\?xml\s[^?]*\?>\s*/;
 
 /** A SOAP 1.1 envelope with `bodyXml` (one element, e.g. a Bv03Bericht) as the Body; a leading XML declaration is dropped. */

@@ -20,7 +20,7 @@ import { jsonNaarKennisgeving, OPERATIES, type JsonKennisgeving, type JsonZaak }
 import { STUF_NS } from './namespaces.js';
 import { pasToe, zaakIdentificatieVan, type StufPrepared } from './standard.js';
 import { bouwStuurgegevens, stufTijdstip, type Systeem } from './stuurgegevens.js';
-import type { StufSchemas } from './validator.js';
+import type { StufValidator as StufSchemas } from './validator.js';
 
 /** The names routes can use for these codecs (checked at start, before the store is opened). */
 export const STUF_ROUTE_MAPPINGS: readonly string[] = ['stuf-naar-json', 'stuf-xml', 'stuf-uit-json', 'istandaarden-315-naar-creeerzaak'];

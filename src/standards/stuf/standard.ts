@@ -15,11 +15,13 @@ import { serializeXml } from '../../xml/build.js';
 import type { XmlElement } from '../../xml/parse.js';
 import type { ZaakRegister, Zaak } from '../../zaken/zaak-register.js';
 import type { JsonMessageTypes } from '../json/message-types.js';
-import { bouwBv03, bouwFo02 } from './berichten.js';
+import { MappingRunError } from '../../mapping/index.js';
+import { bouwBv03, bouwFo02, bouwFo03 } from './berichten.js';
+import { alsZds11 } from './operaties.js';
 import { fout, type StufFoutcode } from './foutcodes.js';
 import { KennisgevingError, kennisgevingNaarJson, type JsonKennisgeving, type JsonZaak, type Operatie } from './kennisgeving.js';
-import { leesStuurgegevens, StuurgegevensFout, type Stuurgegevens } from './stuurgegevens.js';
-import type { StufSchemas } from './validator.js';
+import { leesStuurgegevens, StuurgegevensFout, stufTijdstip, type Stuurgegevens } from './stuurgegevens.js';
+import type { StufValidator as StufSchemas } from './validator.js';
 
 export const STUF_STANDARD = 'stuf-zkn';
 /** The REST message type of a JSON back office's kennisgeving. */
@@ -31,6 +33,8 @@ export const KENNISGEVING_OPERATIES: Readonly<Record<string, Operatie>> = {
   updateZaak_ZakLk01: 'updateZaak',
   actualiseerZaakstatus_ZakLk01: 'actualiseerZaakstatus',
   voegZaakdocumentToe_EdcLk01: 'voegZaakdocumentToe',
+  // maakZaakdocument creates a document as voegZaakdocumentToe does (ZDS 1.2 §4: without content, to be edited by check-out).
+  maakZaakdocument_EdcLk01: 'voegZaakdocumentToe',
 };
 
 export interface StufPrepared {
@@ -71,6 +75,8 @@ export class StufStandard implements Standard {
       zaken: ZaakRegister;
       jsonTypes: JsonMessageTypes;
       mappings: ReadonlyMap<string, CompiledMapping>;
+      /** The applicatie name knooppunt uses in stuurgegevens. */
+      eigenApplicatie?: string;
     },
   ) {}
 
@@ -82,23 +88,35 @@ export class StufStandard implements Standard {
   private async inspectXml(msg: InboundMessage): Promise<Inspection> {
     const operatie = KENNISGEVING_OPERATIES[msg.messageType];
     if (!operatie) return { known: false, problems: [], subjects: [], answer: fo02('StUF040') };
-    const root = msg.body as XmlElement;
-    const issues = this.deps.schemas.validate(msg.raw);
+    const received = msg.body as XmlElement;
+    // The ZDS 1.2 form carries the ZDS 1.1 content under another root.
+    const root = alsZds11(received);
+    const sender = this.deps.parties.get(msg.sender);
+    const aanvulling = { ...(sender?.stuf ? { zender: sender.stuf } : {}), ontvanger: { organisatie: sender?.stuf?.organisatie ?? sender?.code ?? '', applicatie: this.deps.eigenApplicatie ?? 'knooppunt' }, referentienummer: () => msg.senderMessageId.slice(-40) };
+    let vraagSg: Stuurgegevens | undefined;
+    try {
+      vraagSg = leesStuurgegevens(received, aanvulling);
+    } catch {
+      vraagSg = undefined;
+    }
+    const fo03 = (code: StufFoutcode, details?: string) => fo03Antwoord(vraagSg, code, details, this.deps.eigenApplicatie);
+    const refused = (problem: Problem): Inspection => ({ known: true, problems: [problem], subjects: [], answer: fo03(problem.code as StufFoutcode, `${problem.location}: ${problem.message}`) });
+    const issues = this.deps.schemas.validateBericht(received);
     if (issues.length > 0) {
       const problems = issues.slice(0, 20).map((i) => probleem('StUF055', i.element ?? '/', i.message));
-      return { known: true, problems, subjects: [], answer: fo02('StUF055', problems.map((p) => `${p.location}: ${p.message}`).join('; ')) };
+      return { known: true, problems, subjects: [], answer: fo03('StUF055', problems.map((p) => `${p.location}: ${p.message}`).join('; ')) };
     }
     let stuurgegevens: Stuurgegevens;
     let kennisgeving: JsonKennisgeving;
     try {
-      stuurgegevens = leesStuurgegevens(root);
+      stuurgegevens = leesStuurgegevens(received, aanvulling);
       kennisgeving = kennisgevingNaarJson(root, operatie, this.deps.mappings);
     } catch (err) {
       if (err instanceof StuurgegevensFout) return refused(probleem(err.foutcode, `stuurgegevens/${err.element}`, err.message));
       if (err instanceof KennisgevingError) return refused(probleem('StUF055', err.locatie, err.message));
+      if (err instanceof MappingRunError) return refused(probleem('StUF055', err.field || '/', `${err.field}: ${err.message}`));
       throw err;
     }
-    const sender = this.deps.parties.get(msg.sender);
     const problem = await this.registerCheck(kennisgeving, sender?.stuf?.organisatie ?? sender?.code ?? '');
     if (problem) return refused(problem);
     const prepared: StufPrepared = { kennisgeving, xml: msg.raw.toString('utf8'), stuurgegevens };
@@ -133,40 +151,53 @@ export class StufStandard implements Standard {
    */
   private async registerCheck(k: JsonKennisgeving, organisatie: string): Promise<Problem | undefined> {
     const id = zaakIdentificatieVan(k);
-    const bestaand = await this.deps.zaken.zaak(id);
+    const eigenaar = await this.deps.zaken.organisatieVanZaak(id);
     if (k.operatie === 'creeerZaak') {
-      return bestaand ? probleem('StUF067', '/zaak/identificatie', 'er bestaat al een zaak met deze identificatie') : undefined;
+      return eigenaar !== undefined ? probleem('StUF067', '/zaak/identificatie', 'er bestaat al een zaak met deze identificatie') : undefined;
     }
-    if (!bestaand || (bestaand.bronorganisatie && organisatie && bestaand.bronorganisatie !== organisatie)) {
+    if (eigenaar === undefined || (eigenaar && organisatie && eigenaar !== organisatie)) {
       return probleem('StUF064', k.operatie === 'voegZaakdocumentToe' ? '/document/zaak' : '/zaak/identificatie', 'zaak niet gevonden');
     }
     return undefined;
   }
 
-  async recordAccepted(tx: Queryable, _msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
+  async recordAccepted(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
     const p = inspection.prepared as StufPrepared | undefined;
-    if (p) await pasToe(this.deps.zaken, tx, p.kennisgeving, messageId);
+    const sender = this.deps.parties.get(msg.sender);
+    if (p) await pasToe(this.deps.zaken, tx, p.kennisgeving, messageId, sender?.stuf?.organisatie ?? sender?.code);
   }
 }
 
-function refused(problem: Problem): Inspection {
-  return { known: true, problems: [problem], subjects: [], answer: fo02(problem.code as StufFoutcode, `${problem.location}: ${problem.message}`) };
+/**
+ * The Fo03 answering a refused kennisgeving (OntvangAsynchroon declares StUF:Fo03 as its fault in
+ * both ZDS versions): the answer's stuurgegevens from the question when they could be read, else
+ * knooppunt as zender and `onbekend` where the question's values are missing.
+ */
+export function fo03Antwoord(vraag: Stuurgegevens | undefined, code: StufFoutcode, details: string | undefined, eigenApplicatie = 'knooppunt') {
+  const sg: Stuurgegevens = vraag ?? {
+    berichtcode: 'Lk01',
+    zender: { organisatie: 'onbekend', applicatie: 'onbekend' },
+    ontvanger: { organisatie: 'onbekend', applicatie: eigenApplicatie },
+    referentienummer: 'onbekend',
+    tijdstipBericht: stufTijdstip(new Date()),
+  };
+  return { contentType: XML, content: Buffer.from(bouwFo03(sg, fout(code, details)), 'utf8'), detail: { foutcode: code } };
 }
 
 /** Applies an accepted kennisgeving to the zaak register: what geefZaakdetails will answer. */
-export async function pasToe(zaken: ZaakRegister, tx: Queryable, k: JsonKennisgeving, messageId: string): Promise<void> {
+export async function pasToe(zaken: ZaakRegister, tx: Queryable, k: JsonKennisgeving, messageId: string, eigenaar?: string): Promise<void> {
   if (k.operatie === 'voegZaakdocumentToe') {
     await zaken.bewaarDocument(tx, k.document, messageId);
     await zaken.koppel(tx, messageId, k.document.zaak, 'document');
     return;
   }
   if ('zaak' in k) {
-    await zaken.bewaarZaak(tx, k.zaak as Zaak, messageId);
+    await zaken.bewaarZaak(tx, k.zaak as Zaak, messageId, eigenaar);
     await zaken.koppel(tx, messageId, k.zaak.identificatie, k.operatie === 'creeerZaak' ? 'aangemaakt' : 'gewijzigd');
     return;
   }
   const huidig = (await zaken.zaak(k.nieuw.identificatie, tx)) ?? { identificatie: k.nieuw.identificatie };
-  await zaken.bewaarZaak(tx, wijzig(huidig, k.nieuw), messageId);
+  await zaken.bewaarZaak(tx, wijzig(huidig, k.nieuw), messageId, eigenaar);
   await zaken.koppel(tx, messageId, k.nieuw.identificatie, 'gewijzigd');
 }
 

@@ -88,16 +88,29 @@ function tekst(el: XmlElement | undefined, name: string): string | undefined {
 }
 
 /**
+ * What a receiver fills in for stuurgegevens StUF 03.01 leaves optional (zender, ontvanger,
+ * referentienummer and tijdstipBericht are minOccurs 0 in StUF:Stuurgegevens, and several ZDS
+ * questions leave them out): the authenticated party as zender, the receiver itself as ontvanger,
+ * a referentienummer of its own, and the moment of receipt. Whether a message type requires them
+ * is the schema's to say, not this reader's.
+ */
+export interface Aanvulling {
+  zender?: Systeem;
+  ontvanger?: Systeem;
+  referentienummer?: () => string;
+}
+
+/**
  * Reads the stuurgegevens of a message: `root` is the message element (the SOAP Body's child, e.g.
  * `ZKN:zakLk01` or `StUF:Bv03Bericht`), whose `stuurgegevens` child may be in the ZKN, StUF, BG or
  * ZDS namespace; its children are in the StUF namespace.
  *
- * Requires what the contract requires: berichtcode (a StUF code), zender and ontvanger with
- * organisatie and applicatie, referentienummer and tijdstipBericht. A Fo02 (berichtcode only)
- * therefore does not read.
+ * Requires a berichtcode (a StUF code); zender and ontvanger with organisatie and applicatie,
+ * referentienummer and tijdstipBericht unless `aanvulling` supplies what is absent. A Fo02
+ * (berichtcode only) therefore does not read without it.
  * @throws StuurgegevensFout naming the first element that is missing or unusable.
  */
-export function leesStuurgegevens(root: XmlElement): Stuurgegevens {
+export function leesStuurgegevens(root: XmlElement, aanvulling?: Aanvulling): Stuurgegevens {
   const sg = root.children.find((c) => c.name === 'stuurgegevens' && STUURGEGEVENS_NS.has(c.ns));
   if (!sg) throw new StuurgegevensFout('stuurgegevens', 'ontbreekt', 'StUF055');
 
@@ -108,6 +121,8 @@ export function leesStuurgegevens(root: XmlElement): Stuurgegevens {
   const systeem = (rol: 'zender' | 'ontvanger'): Systeem => {
     const foutcode = rol === 'zender' ? 'StUF013' : 'StUF010';
     const el = kind(sg, rol);
+    const standaard = aanvulling?.[rol];
+    if (!el && standaard) return standaard;
     if (!el) throw new StuurgegevensFout(rol, 'ontbreekt', foutcode);
     const organisatie = tekst(el, 'organisatie');
     if (organisatie === undefined) throw new StuurgegevensFout(`${rol}/organisatie`, 'ontbreekt', foutcode);
@@ -120,10 +135,10 @@ export function leesStuurgegevens(root: XmlElement): Stuurgegevens {
   const zender = systeem('zender');
   const ontvanger = systeem('ontvanger');
 
-  const referentienummer = tekst(sg, 'referentienummer');
+  const referentienummer = tekst(sg, 'referentienummer') ?? aanvulling?.referentienummer?.();
   if (referentienummer === undefined) throw new StuurgegevensFout('referentienummer', 'ontbreekt', 'StUF055');
   if (referentienummer.length > 40) throw new StuurgegevensFout('referentienummer', 'ongeldig', 'StUF055');
-  const tijdstipBericht = tekst(sg, 'tijdstipBericht');
+  const tijdstipBericht = tekst(sg, 'tijdstipBericht') ?? (aanvulling ? stufTijdstip(new Date()) : undefined);
   if (tijdstipBericht === undefined) throw new StuurgegevensFout('tijdstipBericht', 'ontbreekt', 'StUF055');
   if (!/^[0-9]{8,17}$/.test(tijdstipBericht)) throw new StuurgegevensFout('tijdstipBericht', 'ongeldig', 'StUF055');
 

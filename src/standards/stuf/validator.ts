@@ -9,7 +9,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../util/paths.js';
+import { serializeXml } from '../../xml/build.js';
+import type { XmlElement } from '../../xml/parse.js';
 import { XsdSchemaSet, type XsdIssue } from '../../xml/xsd.js';
+import { OfficialStufSchemas } from './official-schemas.js';
+import { alsZds11 } from './operaties.js';
 import { STUF_NS } from './namespaces.js';
 
 export type { XsdIssue } from '../../xml/xsd.js';
@@ -36,8 +40,55 @@ export function defaultStufSchemasDir(): string {
   return join(projectRoot(), 'schemas', 'stuf');
 }
 
+/** What the channel validates StUF messages with: knooppunt's own schemas, or the official ones. */
+export interface StufValidator {
+  /** `knooppunt` (schemas/stuf) or `officieel` (KNOOPPUNT_STUF_XSD_DIR). */
+  readonly bron: 'knooppunt' | 'officieel';
+  /** Validates one message given as a document. */
+  validate(xml: string | Uint8Array): XsdIssue[];
+  /** Validates one parsed message (the SOAP Body's child), in whichever wire form it came. */
+  validateBericht(el: XmlElement): XsdIssue[];
+  dispose(): void;
+}
+
+function document(el: XmlElement): string {
+  return serializeXml(el, { declaration: true });
+}
+
+/** The official sets behind the StufValidator interface. */
+class OfficieleValidator implements StufValidator {
+  readonly bron = 'officieel' as const;
+  constructor(private readonly sets: OfficialStufSchemas) {}
+  validate(xml: string | Uint8Array): XsdIssue[] {
+    return this.sets.validate(xml);
+  }
+  validateBericht(el: XmlElement): XsdIssue[] {
+    return this.sets.validate(document(el));
+  }
+  dispose(): void {
+    this.sets.dispose();
+  }
+}
+
+/**
+ * The validator the gateway runs with: the official schema folder when `officialDir` is set
+ * (KNOOPPUNT_STUF_XSD_DIR; a folder that does not compile fails the start), else knooppunt's own.
+ */
+export async function loadStufValidator(opts: { schemasDir?: string; officialDir?: string }): Promise<StufValidator> {
+  if (opts.officialDir) {
+    try {
+      return new OfficieleValidator(OfficialStufSchemas.load(opts.officialDir));
+    } catch (err) {
+      throw new Error(`KNOOPPUNT_STUF_XSD_DIR ${opts.officialDir}: the official StUF schemas do not load: ${(err as Error).message}`);
+    }
+  }
+  return StufSchemas.load(opts.schemasDir);
+}
+
 /** The compiled StUF schema of the channel. */
-export class StufSchemas {
+export class StufSchemas implements StufValidator {
+  readonly bron = 'knooppunt' as const;
+
   private constructor(private readonly set: XsdSchemaSet) {}
 
   /** Reads the XSDs under `schemasDir` (the only file access) and compiles them. */
@@ -61,6 +112,11 @@ export class StufSchemas {
   /** Validates one message. Returns the issues, empty when it is valid. */
   validate(xml: string | Uint8Array): XsdIssue[] {
     return this.set.validate(xml);
+  }
+
+  /** Validates one parsed message; a ZDS 1.2 kennisgeving or question in its ZDS 1.1 form (the content is the same). */
+  validateBericht(el: XmlElement): XsdIssue[] {
+    return this.set.validate(document(alsZds11(el)));
   }
 
   /** Frees the compiled schema. */
