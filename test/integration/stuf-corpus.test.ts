@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { OfficialStufSchemas } from '../../src/standards/stuf/official-schemas.js';
 import { projectRoot } from '../../src/util/paths.js';
@@ -119,7 +119,9 @@ if (!present) {
       const url = await zaaksysteem.start();
       const config = parse(readFileSync(join(projectRoot(), 'config', 'knooppunt.yaml'), 'utf8')) as { destinations: Array<{ id: string; url?: string; timeoutMs?: number }> };
       for (const d of config.destinations) if (d.id === 'zds-enschede') Object.assign(d, { url, timeoutMs: 3000 });
+      // A copy of the whole config folder: the example configuration names files next to it.
       const dir = mkdtempSync(join(tmpdir(), 'knooppunt-corpus-'));
+      cpSync(join(projectRoot(), 'config'), dir, { recursive: true });
       writeFileSync(join(dir, 'knooppunt.yaml'), stringify(config));
       const started = await startGateway(await testEnv('pglite', 'in-process', join(dir, 'knooppunt.yaml'), { KNOOPPUNT_STUF_XSD_DIR: OFFICIAL }));
       baseUrl = started.baseUrl;
