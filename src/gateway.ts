@@ -60,6 +60,7 @@ import { consoleUi } from './console/ui.js';
 import { purgeExpired, retentionPolicy, scheduleDailyPurge } from './retention/purge.js';
 import { createAjv } from './util/ajv.js';
 import { createContracten } from './contracten/index.js';
+import { INTAKE_MAPPING, INTAKE_STANDARD, IntakeStandard, intakeMapping, intakeRouter } from './contracten/intake.js';
 import { projectRoot } from './util/paths.js';
 
 export interface Gateway {
@@ -115,6 +116,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const declarative = loadMappings(env.mappingsDir);
   const mappings = new Map<string, RouteMapping>(declarative);
   for (const codec of istandaardenRouteMappings(declarative)) mappings.set(codec.name, codec);
+  mappings.set(INTAKE_MAPPING, intakeMapping(ring));
   // Checked before anything is opened: the StUF codecs need the store and join the map below.
   for (const route of config.routes) {
     // A sealed route has no mapping ('passthrough': the bytes as received).
@@ -149,6 +151,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const register = new DbRegister(db);
   // The region's contract register: its checks join the iStandaarden rules, its monitor the accepting transaction.
   const contracten = await createContracten({ db, log, ring, config, configPath: env.configPath, logger });
+  standards.set(INTAKE_STANDARD, new IntakeStandard({ versies: contracten.versies, monitor: contracten.monitor, parties, db }));
   for (const standaard of STANDAARDEN) {
     standards.set(standaard, contracten.wrap(new IstandaardenStandard(standaard, { xsd, register, parties, jsonTypes: istandaardenJson, mappings: declarative, extraRegels: contracten.regels })));
   }
@@ -286,7 +289,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten')) }, ...soapChannels, ...consoleChannels],
+    channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, ...consoleChannels],
     openApi: openApiDocument(
       envelopeSchema,
       [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson), ...stufJson.all().filter((t) => t.name === JSON_KENNISGEVING)],
