@@ -2,6 +2,7 @@
 import { readEnv } from './config/env.js';
 import { existsSync } from 'node:fs';
 import { createGateway, resolveMasterKey } from './gateway.js';
+import { withConsoleSession } from './console/client.js';
 import { formatAnchorResult, readAnchorFile, verifyAgainstAnchors } from './log/anchor.js';
 import { createLogger } from './ops/logger.js';
 import { generateApiKey, hashApiKey } from './parties/api-keys.js';
@@ -18,6 +19,9 @@ usage:
   knooppunt verify-log [--anchor <file>]  check the exchange log's hash chain and print its head; with an anchor file
                                           (default KNOOPPUNT_CHECKPOINT_FILE), also check the head against its checkpoints
                                           and name any missing range; exit 1 on any break
+  knooppunt verify-log --gateway <url>    the same check run by a running gateway (its admin API), for an embedded
+                                          store that gateway holds; console user in KNOOPPUNT_CONSOLE_USER, password
+                                          in KNOOPPUNT_CONSOLE_PASSWORD or on stdin
   knooppunt map <mapping> <input-file>    run a mapping file (or mapping name) on an input file and print the result
   knooppunt new-api-key                   print a new API key and the sha256 to put in the configuration
   knooppunt hash-key <key>                print the sha256 of an existing API key
@@ -48,7 +52,28 @@ async function serve(): Promise<number> {
   return new Promise<number>(() => undefined);
 }
 
+/** verify-log through a running gateway's admin API: its embedded store is locked by that gateway. */
+async function verifyRemote(gateway: string): Promise<number> {
+  const user = process.env.KNOOPPUNT_CONSOLE_USER;
+  if (!user) {
+    process.stderr.write('knooppunt verify-log --gateway: set KNOOPPUNT_CONSOLE_USER (a console user with the auditor, beheerder or privacy role)\n');
+    return 2;
+  }
+  const password = process.env.KNOOPPUNT_CONSOLE_PASSWORD ?? (await readStdin()).replace(/\r?\n$/, '');
+  const answer = await withConsoleSession(gateway, { user, password }, (get) => get('/log/verify')) as { ok: boolean; text: string };
+  process.stdout.write(answer.text + '\n');
+  return answer.ok ? 0 : 1;
+}
+
 async function verify(args: string[]): Promise<number> {
+  const g = args.indexOf('--gateway');
+  if (g >= 0) {
+    if (!args[g + 1]) {
+      process.stderr.write('knooppunt verify-log: --gateway needs the gateway URL\n');
+      return 2;
+    }
+    return verifyRemote(args[g + 1]!);
+  }
   const env = readEnv();
   const i = args.indexOf('--anchor');
   if (i >= 0 && !args[i + 1]) {

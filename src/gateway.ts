@@ -272,7 +272,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // The administrator console: its API, the printable citizen report, and the static UI.
   const policy = retentionPolicy(config, env.retentionDays);
   const purge = (trigger: string) => purgeExpired({ db, log, policy }, { trigger });
-  const consoleDeps = { db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry };
+  const consoleDeps = { db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry, checkpointFile: env.checkpointFile };
   const consoleChannels = [
     { path: '/console/api', router: consoleApi(consoleDeps) },
     { path: '/console', router: citizenReportPage(consoleDeps) },

@@ -1,14 +1,42 @@
 import { join } from 'node:path';
 import type { Db } from './db.js';
+import { lockDataDir } from './lock.js';
 import { migrate } from './migrations.js';
 import { PgliteDb } from './pglite.js';
 import { PostgresDb } from './postgres.js';
 
-/** PostgreSQL when a URL is given, embedded PGlite otherwise; migrations are applied either way. */
+/**
+ * PostgreSQL when a URL is given, embedded PGlite otherwise; migrations are applied either way.
+ * An embedded data directory is locked for this process until close (see lock.ts): a second
+ * process on it is refused with DataDirInUseError instead of silently losing data.
+ */
 export async function openStore(opts: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
-  const db = opts.databaseUrl
-    ? new PostgresDb(opts.databaseUrl)
-    : await PgliteDb.open(opts.dataDir ? join(opts.dataDir, 'pglite') : undefined);
-  await migrate(db);
+  if (opts.databaseUrl) {
+    const db = new PostgresDb(opts.databaseUrl);
+    await migrate(db);
+    return db;
+  }
+  if (!opts.dataDir) {
+    const db = await PgliteDb.open(undefined);
+    await migrate(db);
+    return db;
+  }
+  const lock = lockDataDir(opts.dataDir);
+  let db: Db;
+  try {
+    db = await PgliteDb.open(join(opts.dataDir, 'pglite'));
+    await migrate(db);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
+  const close = db.close.bind(db);
+  db.close = async () => {
+    try {
+      await close();
+    } finally {
+      lock.release();
+    }
+  };
   return db;
 }

@@ -10,7 +10,10 @@ export type AdminAction =
   | 'dead_letters_drained'
   | 'citizen_report'
   | 'register_exported'
-  | 'purge';
+  | 'purge'
+  | 'log_verified'
+  /** A query that names a citizen (search by BSN): the target is the keyed hash, never the BSN. */
+  | 'subject_searched';
 
 /**
  * Every administrator action goes into the exchange log (hash-chained, so it cannot be removed

@@ -18,6 +18,7 @@ import { citizenReportHtml, escapeHtml, REPORT_CSP } from './citizen-report-page
 import { deliveriesRouter } from './deliveries.js';
 import { exchangesRouter } from './exchanges.js';
 import { operationsRouter } from './operations.js';
+import { logCheckRouter } from './log-check.js';
 import { optionalText } from './params.js';
 import { partiesMatcher, partiesRouter } from './parties.js';
 import { citizenReport, processingRegister, registerCsv } from './transparency.js';
@@ -35,6 +36,8 @@ export interface ConsoleDeps {
   logger: Logger;
   /** Certificate expiry per party (partner health). */
   certificates?: { forParty(partyId: string): { expires: string | null; expiringSoon: boolean } };
+  /** KNOOPPUNT_CHECKPOINT_FILE: the log-check endpoint also checks the head against it. */
+  checkpointFile?: string;
 }
 
 function apiHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -130,6 +133,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   router.use(exchangesRouter({ db, log, ring, guard, partiesMatching: partiesMatcher(config) }));
   router.use(deliveriesRouter({ db, log, queue: deps.queue, guard }));
   router.use(operationsRouter({ db, config, guard, ...(deps.certificates ? { certificates: deps.certificates } : {}) }));
+  router.use(logCheckRouter({ db, log, ring, guard, checkpointFile: deps.checkpointFile }));
 
   router.get('/citizen-report', guard.requirePermission('citizenReport'), async (req, res) => {
     const bsn = requireBsn(req.query.bsn);

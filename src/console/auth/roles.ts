@@ -14,12 +14,14 @@ export type ConsolePermission =
   | 'operations'
   | 'citizenReport'
   | 'processingRegister'
-  | 'purge';
+  | 'purge'
+  /** Run the exchange log's integrity check (chain and anchors). */
+  | 'verifyLog';
 
 const GRANTS: Record<ConsoleRole, ReadonlySet<ConsolePermission>> = {
-  beheerder: new Set<ConsolePermission>(['search', 'searchByBsn', 'detail', 'viewPayload', 'redeliver', 'deadLetters', 'operations']),
-  privacy: new Set<ConsolePermission>(['search', 'searchByBsn', 'detail', 'viewPayload', 'citizenReport', 'processingRegister', 'purge']),
-  auditor: new Set<ConsolePermission>(['search', 'detail', 'operations', 'processingRegister']),
+  beheerder: new Set<ConsolePermission>(['search', 'searchByBsn', 'detail', 'viewPayload', 'redeliver', 'deadLetters', 'operations', 'verifyLog']),
+  privacy: new Set<ConsolePermission>(['search', 'searchByBsn', 'detail', 'viewPayload', 'citizenReport', 'processingRegister', 'purge', 'verifyLog']),
+  auditor: new Set<ConsolePermission>(['search', 'detail', 'operations', 'processingRegister', 'verifyLog']),
 };
 
 export const CONSOLE_ROLES: readonly ConsoleRole[] = ['beheerder', 'privacy', 'auditor'];

@@ -13,6 +13,7 @@ describe('console roles (the contract table)', () => {
     citizenReport: ['privacy'],
     processingRegister: ['privacy', 'auditor'],
     purge: ['privacy'],
+    verifyLog: ['beheerder', 'privacy', 'auditor'],
   };
 
   it.each(Object.entries(table))('%s is allowed for exactly %j', (permission, allowed) => {
