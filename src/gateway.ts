@@ -1,6 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type express from 'express';
 import type { RequestHandler } from 'express';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -61,6 +62,11 @@ import { purgeExpired, retentionPolicy, scheduleDailyPurge } from './retention/p
 import { createAjv } from './util/ajv.js';
 import { createContracten } from './contracten/index.js';
 import { INTAKE_MAPPING, INTAKE_STANDARD, IntakeStandard, intakeMapping, intakeRouter } from './contracten/intake.js';
+import { traceMiddleware } from './chain/trace-context.js';
+import { ProcessingActivities } from './chain/ldv/activities.js';
+import { LdvRecorder } from './chain/ldv/records.js';
+import { LdvExporter } from './chain/ldv/export.js';
+import { lezenRouter, registerRouter } from './chain/ldv/api.js';
 import { projectRoot } from './util/paths.js';
 
 export interface Gateway {
@@ -127,6 +133,11 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
 
   const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   const log = new ExchangeLog(db, ring);
+  // Logboek Dataverwerkingen (docs/chain/ldv.md): a record per step and subject, in the event's transaction.
+  const activities = new ProcessingActivities(db, env.chain.publicUrl);
+  await activities.sync(config, env.retentionDays);
+  const ldv = new LdvRecorder(activities);
+  log.onAppend((tx, event) => ldv.onEvent(tx, event));
   const parties = new PartyRegistry(config);
   // Client certificates as identity (docs/chain/mtls.md): from our own TLS listener or a trusted proxy's header.
   const certificatePolicy = await loadCertificatePolicy({
@@ -272,7 +283,15 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // The administrator console: its API, the printable citizen report, and the static UI.
   const policy = retentionPolicy(config, env.retentionDays);
   const purge = (trigger: string) => purgeExpired({ db, log, policy }, { trigger });
-  const consoleDeps = { db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry, checkpointFile: env.checkpointFile };
+  const consoleDeps = {
+    db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry, checkpointFile: env.checkpointFile,
+    extraRouters: ({ guard, audit }: { guard: { requirePermission(p: 'citizenReport'): RequestHandler }; audit: (req: express.Request, res: express.Response, action: 'ldv_read', target: string | null, detail: Record<string, unknown>) => Promise<void> }) => [
+      lezenRouter({ db, ring, activities, guard, audit: (req, res, detail) => audit(req, res, 'ldv_read', 'ldv', detail) }),
+    ],
+  };
+  const ldvExporter = env.chain.ldvOtlpEndpoint
+    ? new LdvExporter(db, { name: 'knooppunt', version }, { endpoint: env.chain.ldvOtlpEndpoint, intervalMs: env.chain.ldvExportIntervalMs }, logger)
+    : undefined;
   const consoleChannels = [
     { path: '/console/api', router: consoleApi(consoleDeps) },
     { path: '/console', router: citizenReportPage(consoleDeps) },
@@ -289,7 +308,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, ...consoleChannels],
+    channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, { path: '/ldv/v1', router: registerRouter(activities) }, ...consoleChannels],
+    before: [traceMiddleware()],
     openApi: openApiDocument(
       envelopeSchema,
       [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson), ...stufJson.all().filter((t) => t.name === JSON_KENNISGEVING)],
@@ -313,6 +333,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       dailyPurge = scheduleDailyPurge(() => purge('schedule'), logger);
       checkpoints.start(env.checkpointIntervalMs);
       certificateExpiry.start();
+      ldvExporter?.start();
       server = listenOn(env, app, logger, (reason, detail) => {
         const t = refusalLog.take(`tls:${reason}`);
         if (t.log) void pipeline.logRefusedRequest('tls', reason, { ...detail, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
@@ -355,6 +376,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
         clearTimeout(timer);
       }
       certificateExpiry.stop();
+      await ldvExporter?.stop();
       await dailyPurge?.stop();
       await contracten.stop();
       await queue.stop();

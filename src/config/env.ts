@@ -57,6 +57,16 @@ export interface GatewayEnv {
   checkpointUrl?: string;
   /** How often a checkpoint is written (when the head moved); default 5 minutes. */
   checkpointIntervalMs: number;
+  /** The chain: Logboek Dataverwerkingen, trace export, own identity (docs/chain/ldv.md). */
+  chain: {
+    /** The gateway's public base URL: processing-activity URIs in LDV records start with it. */
+    publicUrl: string;
+    /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces) LDV records are exported to; absent: kept in the store only. */
+    ldvOtlpEndpoint?: string;
+    ldvExportIntervalMs: number;
+    /** knooppunt's own OIN (x-origin-oin toward sources when the asking party has none). */
+    oin?: string;
+  };
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -108,5 +118,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     checkpointFile: env.KNOOPPUNT_CHECKPOINT_FILE ? resolve(root, env.KNOOPPUNT_CHECKPOINT_FILE) : undefined,
     checkpointUrl: env.KNOOPPUNT_CHECKPOINT_URL || undefined,
     checkpointIntervalMs: int(env.KNOOPPUNT_CHECKPOINT_INTERVAL_MS, 5 * 60 * 1000, 'KNOOPPUNT_CHECKPOINT_INTERVAL_MS'),
+    chain: {
+      publicUrl: (env.KNOOPPUNT_PUBLIC_URL ?? '').replace(/\/+$/, ''),
+      ldvOtlpEndpoint: env.KNOOPPUNT_LDV_OTLP_ENDPOINT || undefined,
+      ldvExportIntervalMs: int(env.KNOOPPUNT_LDV_EXPORT_INTERVAL_MS, 1000, 'KNOOPPUNT_LDV_EXPORT_INTERVAL_MS'),
+      oin: env.KNOOPPUNT_OIN || undefined,
+    },
   };
 }

@@ -6,6 +6,7 @@ import { backoffDelayMs } from './backoff.js';
 import { outbox, type QueuedDelivery } from './outbox.js';
 import { depositInMailbox } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
+import { messageTraceHeaders } from '../chain/message-trace.js';
 import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
 
 export type AttemptOutcome =
@@ -64,8 +65,10 @@ export class DeliveryService {
     } else if (destination.type === 'webhook' || destination.type === 'stuf') {
       // Both transports send the stored payload; one read, one check that it is still there.
       const payload = await this.log.readPayload(d.payloadId);
+      // The message's W3C trace goes along (traceparent), so the receiver's logboek links to ours.
+      const trace = await messageTraceHeaders(this.db, d.messageId);
       if (!payload?.content) outcome = { ok: false, permanent: true, error: 'payload is no longer available' };
-      else if (destination.type === 'stuf') outcome = await sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id });
+      else if (destination.type === 'stuf') outcome = await sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id, headers: trace });
       else {
         outcome = await sendWebhook(destination, {
           messageId: d.messageId,
@@ -75,6 +78,7 @@ export class DeliveryService {
           sender: meta.sender,
           contentType: payload.contentType,
           body: payload.content,
+          headers: trace,
         });
       }
     } else {

@@ -147,10 +147,18 @@ const JSON_NUL_RE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 /** The exchange log: append-only, hash-chained events; encrypted payloads; keyed subject index. */
 export class ExchangeLog {
+  /** Extra rows per event, written in the event's own transaction (Logboek Dataverwerkingen records). */
+  private readonly appendHooks: Array<(tx: Queryable, event: ExchangeEvent) => Promise<void>> = [];
+
   constructor(
     private readonly db: Db,
     private readonly ring: KeyRing,
   ) {}
+
+  /** Registers a hook that runs after each append, inside the appending transaction. */
+  onAppend(hook: (tx: Queryable, event: ExchangeEvent) => Promise<void>): void {
+    this.appendHooks.push(hook);
+  }
 
   /**
    * Appends one event within the caller's transaction. Takes the row lock on log_head, which is
@@ -219,7 +227,10 @@ export class ExchangeLog {
       ],
     );
     if (res.rowCount !== 1) throw new Error('exchange log append did not move log_head');
-    return { seq, ...fields, occurredAt, eventType: fields.eventType as ExchangeEventType, prevHash: h.hash, hash };
+    const event: ExchangeEvent = { seq, ...fields, occurredAt, eventType: fields.eventType as ExchangeEventType, prevHash: h.hash, hash };
+    // Extra rows for this event (LDV records), committed or rolled back with it.
+    for (const hook of this.appendHooks) await hook(tx, event);
+    return event;
   }
 
   /** Appends in a transaction of its own. */

@@ -401,6 +401,55 @@ CREATE TABLE document_checkouts (
 );
 `,
   },
+  {
+    version: 180,
+    name: 'chain: trace context per message, Logboek Dataverwerkingen records with their export outbox, versioned processing activities',
+    sql: `
+-- The W3C trace a message belongs to: taken from the inbound traceparent or started here.
+CREATE TABLE message_traces (
+  message_id      uuid PRIMARY KEY,
+  trace_id        text NOT NULL,
+  span_id         text NOT NULL,
+  parent_span_id  text,
+  created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX message_traces_trace_idx ON message_traces (trace_id);
+-- One LDV record per processing step and data subject, written in the transaction of the exchange event.
+CREATE TABLE ldv_records (
+  id              bigserial PRIMARY KEY,
+  trace_id        text NOT NULL,
+  span_id         text NOT NULL,
+  parent_span_id  text,
+  name            text NOT NULL,
+  start_time      timestamptz NOT NULL,
+  end_time        timestamptz NOT NULL,
+  status_code     text NOT NULL,
+  message_id      uuid,
+  event_seq       bigint,
+  activity_id     text NOT NULL,
+  activity_version integer NOT NULL,
+  subject_hash    text NOT NULL,
+  attributes      jsonb NOT NULL,
+  exported_at     timestamptz,
+  export_claimed_until timestamptz,
+  export_attempts integer NOT NULL DEFAULT 0,
+  created_at      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX ldv_records_trace_idx ON ldv_records (trace_id);
+CREATE INDEX ldv_records_activity_idx ON ldv_records (activity_id, activity_version);
+CREATE INDEX ldv_records_subject_idx ON ldv_records (subject_hash);
+CREATE INDEX ldv_records_unexported_idx ON ldv_records (id) WHERE exported_at IS NULL;
+-- Versions of each processing activity (a route or a bevraging), generated from the configuration.
+CREATE TABLE ldv_processing_activities (
+  activity_id     text NOT NULL,
+  version         integer NOT NULL,
+  digest          text NOT NULL,
+  definition      jsonb NOT NULL,
+  registered_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (activity_id, version)
+);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

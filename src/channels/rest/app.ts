@@ -20,10 +20,13 @@ export function createHttpApp(deps: {
   isShuttingDown: () => boolean;
   /** Logs a request refused before it became a message (e.g. a body over the limit). */
   onRefused: (reason: string, detail: Record<string, unknown>) => void;
+  /** Middleware that runs first for every request (W3C trace context). */
+  before?: express.RequestHandler[];
 }): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  for (const m of deps.before ?? []) app.use(m);
 
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();

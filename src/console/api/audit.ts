@@ -13,7 +13,9 @@ export type AdminAction =
   | 'purge'
   | 'log_verified'
   /** A query that names a citizen (search by BSN): the target is the keyed hash, never the BSN. */
-  | 'subject_searched';
+  | 'subject_searched'
+  /** A read of the Logboek Dataverwerkingen (lezen API): who asked stays here, never in the LDV records. */
+  | 'ldv_read';
 
 /**
  * Every administrator action goes into the exchange log (hash-chained, so it cannot be removed

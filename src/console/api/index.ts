@@ -38,6 +38,11 @@ export interface ConsoleDeps {
   certificates?: { forParty(partyId: string): { expires: string | null; expiringSoon: boolean } };
   /** KNOOPPUNT_CHECKPOINT_FILE: the log-check endpoint also checks the head against it. */
   checkpointFile?: string;
+  /** More console API routes (behind the session), given the guard and the audit trail. */
+  extraRouters?: (ctx: {
+    guard: ReturnType<typeof consoleGuard>;
+    audit: (req: Request, res: Response, action: 'ldv_read', target: string | null, detail: Record<string, unknown>) => Promise<void>;
+  }) => express.Router[];
 }
 
 function apiHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -132,6 +137,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   router.use(partiesRouter({ config, guard }));
   router.use(exchangesRouter({ db, log, ring, guard, partiesMatching: partiesMatcher(config) }));
   router.use(deliveriesRouter({ db, log, queue: deps.queue, guard }));
+  for (const extra of deps.extraRouters?.({ guard, audit: (_req, res, action, target, detail) => logAdminAction(log, action, signedIn(res).user, target, detail) }) ?? []) router.use(extra);
   router.use(operationsRouter({ db, config, guard, ...(deps.certificates ? { certificates: deps.certificates } : {}) }));
   router.use(logCheckRouter({ db, log, ring, guard, checkpointFile: deps.checkpointFile }));
 

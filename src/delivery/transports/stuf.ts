@@ -26,13 +26,13 @@ function fo02(detail: XmlElement | undefined): { code?: string; plek?: string } 
   return { code: child(body, 'code')?.text?.trim(), plek: child(body, 'plek')?.text?.trim() };
 }
 
-export async function sendStuf(dest: StufDestinationConfig, req: { contentType: string; body: Buffer; deliveryId: string }): Promise<TransportOutcome> {
+export async function sendStuf(dest: StufDestinationConfig, req: { contentType: string; body: Buffer; deliveryId: string; headers?: Record<string, string> }): Promise<TransportOutcome> {
   const action = soapActionOf(req.contentType);
   if (!action) return { ok: false, permanent: true, error: 'payload has no SOAPAction' };
   try {
     const res = await callSoap(dest.url, action, req.body.toString('utf8'), {
       timeoutMs: dest.timeoutMs ?? 10000,
-      headers: { ...(dest.headers ?? {}), 'idempotency-key': req.deliveryId },
+      headers: { ...(dest.headers ?? {}), ...(req.headers ?? {}), 'idempotency-key': req.deliveryId },
       ...(dest.tls ? { dispatcher: clientTlsDispatcher(dest.tls)! } : {}),
     });
     if (res.fault) {

@@ -18,6 +18,8 @@ export interface WebhookRequest {
   sender: string;
   contentType: string;
   body: Buffer;
+  /** Extra headers set by knooppunt itself (trace context). */
+  headers?: Record<string, string>;
 }
 
 // Worth retrying: the receiver is overloaded, timing out or temporarily broken.
@@ -27,6 +29,7 @@ const RETRYABLE = new Set([408, 425, 429]);
 export async function sendWebhook(dest: WebhookDestinationConfig, req: WebhookRequest, env: NodeJS.ProcessEnv = process.env): Promise<TransportOutcome> {
   const headers: Record<string, string> = {
     ...(dest.headers ?? {}),
+    ...(req.headers ?? {}),
     'content-type': req.contentType,
     'idempotency-key': req.deliveryId,
     'x-knooppunt-message-id': req.messageId,
