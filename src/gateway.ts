@@ -60,7 +60,7 @@ import { consoleApi, citizenReportPage } from './console/api/index.js';
 import { consoleUi } from './console/ui.js';
 import { purgeExpired, retentionPolicy, scheduleDailyPurge } from './retention/purge.js';
 import { createAjv } from './util/ajv.js';
-import { createContracten } from './contracten/index.js';
+import { createContracten, type Contracten } from './contracten/index.js';
 import { INTAKE_MAPPING, INTAKE_STANDARD, IntakeStandard, intakeMapping, intakeRouter } from './contracten/intake.js';
 import { traceMiddleware } from './chain/trace-context.js';
 import { ProcessingActivities } from './chain/ldv/activities.js';
@@ -80,6 +80,8 @@ export interface Gateway {
   pipeline: Pipeline;
   mappings: ReadonlyMap<string, RouteMapping>;
   app: ReturnType<typeof createHttpApp>;
+  /** The region's contract register, monitor, ledger and insight (src/contracten/). */
+  contracten: Contracten;
   /** Starts the delivery workers and the HTTP server; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
   /** Graceful: stop accepting, finish requests and attempts in flight, close connections. */
@@ -293,6 +295,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     ? new LdvExporter(db, { name: 'knooppunt', version }, { endpoint: env.chain.ldvOtlpEndpoint, intervalMs: env.chain.ldvExportIntervalMs }, logger)
     : undefined;
   const consoleChannels = [
+    { path: '/console/api/contracten', router: contracten.consoleRouter() },
     { path: '/console/api', router: consoleApi(consoleDeps) },
     { path: '/console', router: citizenReportPage(consoleDeps) },
     { path: '/', router: consoleUi() },
@@ -326,7 +329,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
 
   let server: Server | undefined;
   return {
-    env, config, logger, db, ring, log, queue, pipeline, mappings, app,
+    env, config, logger, db, ring, log, queue, pipeline, mappings, app, contracten,
     async listen() {
       await queue.start();
       contracten.start();

@@ -68,7 +68,7 @@ export function centenNaarEuro(centen: number): string {
 /** One CSV field, quoted when it holds a separator, a quote or a line break; a leading = + - @ is neutralised against formula injection. */
 export function csvVeld(v: string | number): string {
   let s = String(v);
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  if (typeof v === 'string' && /^([=+@\t\r]|-(?![\d.]))/.test(s)) s = `'${s}`;
   return /[;",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

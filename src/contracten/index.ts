@@ -23,11 +23,23 @@ import { registerRouter } from './register-api.js';
 import { contractRegels } from './regels.js';
 import { ContractStandard, type NaAcceptatie } from './standaard.js';
 import { ContractVersies } from './versies.js';
+import { Gesprekken } from './gesprekken.js';
+import { Inzicht } from './inzicht.js';
+import { inzichtRouter, type Kijker } from './inzicht-api.js';
+import { partij } from './register-api.js';
+import { HttpProblem } from '../channels/rest/problem.js';
+import { consoleGuard, signedIn } from '../console/auth/guard.js';
+import { ConsoleSessions } from '../console/auth/sessions.js';
+import { vandaagInNederland } from '../util/vandaag.js';
 
 export interface Contracten {
   config: ContractenConfig;
   versies: ContractVersies;
   monitor: CeilingMonitor;
+  gesprekken: Gesprekken;
+  inzicht: Inzicht;
+  /** The console's contract pages' API, at /console/api/contracten (signed-in beheerder or auditor). */
+  consoleRouter(): express.Router;
   /** The contract rules, for the iStandaarden standard's `extraRegels`. */
   regels: readonly Regel[];
   /** The standard with the monitor and the ledger hooked into its accepting transaction. */
@@ -57,21 +69,74 @@ export async function createContracten(deps: { db: Db; log: ExchangeLog; ring: K
   }
   const monitor = new CeilingMonitor(deps.log, deps.ring, config.drempels ?? STANDAARD_DREMPELS);
   const webhook = config.alarmWebhook ? new AlarmWebhook(deps.db, config.alarmWebhook, deps.logger) : undefined;
+  const gesprekken = new Gesprekken(deps.db, deps.log, deps.ring, { ...(config.termijnen ? { termijnen: config.termijnen } : {}), ...(config.normStartDagen ? { normStartDagen: config.normStartDagen } : {}) });
+  const inzicht = new Inzicht(deps.db, gesprekken, config.groeperingen ?? [], config.normStartDagen ?? 42);
+  const ledger: NaAcceptatie = (tx, p, messageId) => gesprekken.registreer(tx, p, messageId);
+  let termijnTimer: NodeJS.Timeout | undefined;
+  const controleerTermijnen = () =>
+    gesprekken.alarmeer(vandaagInNederland(new Date())).then(
+      (n) => (n > 0 ? webhook?.kick() : undefined),
+      (err: Error) => deps.logger.warn({ err: err.message }, 'contracten: deadline check failed'),
+    );
+  const partijKijker = (_req: express.Request, res: express.Response): Kijker => {
+    const p = partij(res);
+    if (p.kind === 'regio') return {};
+    if (p.kind === 'gemeente' && p.code) return { gemeenten: [p.code], eigen: p.code };
+    throw new HttpProblem(403, 'forbidden', 'Insight is for the region and the gemeenten');
+  };
+  const users = deps.config.console?.users ?? [];
   const regels = contractRegels({ register: () => versies.actueel(), ...(config.regels ? { afhandeling: config.regels } : {}) });
   return {
     config,
     versies,
     monitor,
+    gesprekken,
+    inzicht,
     regels,
-    wrap: (standard, na) => new ContractStandard(standard, { versies, monitor, log: deps.log, ...(na ? { na } : {}), ...(webhook ? { onAlarm: () => webhook.kick() } : {}) }),
+    wrap: (standard, na = []) => new ContractStandard(standard, { versies, monitor, log: deps.log, na: [ledger, ...na], ...(webhook ? { onAlarm: () => webhook.kick() } : {}) }),
     router(authenticate, more = []) {
       const r = express.Router();
       r.use(authenticate);
       r.use(registerRouter({ versies, maxBytes: 20 * 1024 * 1024 }));
+      r.use(inzichtRouter({ inzicht, gesprekken, versies, db: deps.db, kijker: partijKijker }));
       for (const m of more) r.use(m);
       return r;
     },
-    start: () => webhook?.start(),
-    stop: async () => webhook?.stop(),
+    consoleRouter() {
+      const guard = consoleGuard(new ConsoleSessions(deps.db), users);
+      const r = express.Router();
+      r.use((_req, res, next) => {
+        res.setHeader('Cache-Control', 'no-store');
+        res.setHeader('X-Content-Type-Options', 'nosniff');
+        next();
+      });
+      r.use(guard.requireSession);
+      const kijker = (_req: express.Request, res: express.Response): Kijker => {
+        const { user } = signedIn(res);
+        if (user.role !== 'beheerder' && user.role !== 'auditor') throw new HttpProblem(403, 'forbidden', `The role '${user.role}' does not see the contract pages`);
+        return {};
+      };
+      r.use(inzichtRouter({ inzicht, gesprekken, versies, db: deps.db, kijker }));
+      r.get('/register/versies', async (req, res) => {
+        kijker(req, res);
+        res.json({ items: await versies.lijst() });
+      });
+      r.get('/vertalingen', async (req, res) => {
+        kijker(req, res);
+        const events = await deps.log.events({ eventType: 'contract_check', limit: 200 });
+        res.json({ items: events.reverse().map((e) => ({ messageId: e.messageId, bericht: e.messageType, afzender: e.sender, op: e.occurredAt.toISOString(), ...e.detail })) });
+      });
+      return r;
+    },
+    start: () => {
+      webhook?.start();
+      termijnTimer = setInterval(() => void controleerTermijnen(), 60_000);
+      termijnTimer.unref();
+      void controleerTermijnen();
+    },
+    stop: async () => {
+      clearInterval(termijnTimer);
+      await webhook?.stop();
+    },
   };
 }

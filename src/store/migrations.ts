@@ -375,6 +375,34 @@ CREATE INDEX contract_alarmen_webhook_idx ON contract_alarmen (webhook_bezorgd_o
 `,
   },
   {
+    version: 171,
+    name: 'contracten: conversation ledger (heenberichten, retouren and follow-ups per trajectory)',
+    // One row per step of a trajectory (315, 319, 301, 305, 307, 323, 325 and the retouren 302/320),
+    // keyed by the standard's own references; the client only as a keyed hash.
+    sql: `
+CREATE TABLE contract_stappen (
+  id            bigserial PRIMARY KEY,
+  wet           text NOT NULL,
+  gemeente      text NOT NULL,
+  aanbieder     text NOT NULL,
+  stap          text NOT NULL,
+  ref           text,
+  toewijzing    text,
+  identificatie text,
+  datum         text NOT NULL,
+  client_hash   text,
+  categorie     text,
+  code          text,
+  message_id    uuid NOT NULL,
+  ontvangen_op  timestamptz NOT NULL
+);
+CREATE INDEX contract_stappen_ref_idx ON contract_stappen (wet, gemeente, aanbieder, stap, ref);
+CREATE INDEX contract_stappen_toewijzing_idx ON contract_stappen (wet, gemeente, aanbieder, stap, toewijzing);
+CREATE INDEX contract_stappen_identificatie_idx ON contract_stappen (wet, gemeente, aanbieder, stap, identificatie);
+CREATE INDEX contract_stappen_datum_idx ON contract_stappen (stap, datum);
+`,
+  },
+  {
     version: 120,
     name: 'zaken: besluiten and document check-outs (ZDS 1.2)',
     // Besluiten are kept like zaken (encrypted, only identifications readable). A check-out is the

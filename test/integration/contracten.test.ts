@@ -14,7 +14,8 @@ import { XsdValidators } from '../../src/standards/istandaarden/schema/validator
 import { declaratie323, twenteRegister, TWENTE_REGISTER, type TestPrestatie } from '../helpers/contracten.js';
 import { seedToewijzingen, syntheticBsn } from '../helpers/declaratie.js';
 import { startGateway, testEnv, type StoreKind } from '../helpers/gateway.js';
-import { CONFIG, DEMO, postXml } from '../helpers/istandaarden.js';
+import { CONFIG, DEMO, fixture, jsonFixture, postXml } from '../helpers/istandaarden.js';
+import { randomUUID } from 'node:crypto';
 import { TestWebhook, waitFor } from '../helpers/webhook.js';
 
 /** The example configuration with the alert webhook pointed at the test's receiver. */
@@ -30,7 +31,7 @@ function configMetWebhook(url: string): string {
 async function api(baseUrl: string, key: string, method: string, path: string, body?: string, contentType = 'application/json') {
   const res = await fetch(`${baseUrl}/contracten/v1${path}`, { method, headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': contentType } : {}) }, ...(body !== undefined ? { body } : {}) });
   const text = await res.text();
-  return { status: res.status, text, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  return { status: res.status, text, json: text && /json/.test(res.headers.get('content-type') ?? '') ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
 let volgnummer = 0;
@@ -178,5 +179,74 @@ describe.each(STORES)('contracts in the message traffic on %s', (store) => {
     const dump = JSON.stringify(rows.rows) + JSON.stringify(events);
     expect(sentBsns.size).toBeGreaterThan(5);
     for (const bsn of sentBsns) expect(dump).not.toContain(bsn);
+  });
+
+  it('pairs a toewijzing with its start in the conversation ledger, and alerts once on overdue steps', async () => {
+    const toewijzing = jsonFixture('ijw', 'toewijzing');
+    sentBsns.add('999993653');
+    const res = await fetch(`${baseUrl}/api/v1/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO.enschede}` },
+      body: JSON.stringify({ messageType: 'ijw-toewijzing', messageId: randomUUID(), receiver: 'aanbieder-12345678', payload: toewijzing }),
+    });
+    expect(res.status).toBe(202);
+    const start = await postXml(baseUrl, DEMO.aanbiederA, fixture('ijw', 'jw305.xml'));
+    expect(start.status).toBe(200);
+    const d = await api(baseUrl, DEMO.regio, 'GET', '/inzicht/doorlooptijden');
+    expect(d.json.toewijzingTotStart).toEqual(expect.objectContaining({ aantal: 1, binnenNorm: 1, buitenNorm: 0, mediaanDagen: 7 }));
+    expect(d.json.toewijzingenZonderStart).toBe(1); // 31000012 has no start
+    // Half a year later: the provider never sent its retour 302, 31000012 never started.
+    const achter = await gateway.contracten.gesprekken.achterstanden('2027-06-01');
+    expect(achter.map((a) => `${a.termijn}:${a.gemeente}:${a.aanbieder}`)).toEqual(expect.arrayContaining(['301>302:0153:12345678', '301>305:0153:12345678']));
+    expect(achter.filter((a) => a.termijn === '301>305').map((a) => a.sleutel)).toEqual(['31000012']);
+    const eerste = await gateway.contracten.gesprekken.alarmeer('2027-06-01');
+    expect(eerste).toBeGreaterThanOrEqual(2);
+    expect(await gateway.contracten.gesprekken.alarmeer('2027-06-01')).toBe(0);
+    const events = (await gateway.log.events({ eventType: 'contract_alert' })).filter((e) => e.detail.soort === 'termijn');
+    expect(events).toHaveLength(eerste);
+  });
+
+  it('scopes insight: a gemeente sees its own gemeente and clients only, the region any scope or grouping', async () => {
+    const eigen = await api(baseUrl, DEMO.enschede, 'GET', '/inzicht/bestedingen');
+    expect(eigen.status).toBe(200);
+    const items = eigen.json.items as Array<{ gemeente: string; clienten: number }>;
+    expect(items.length).toBeGreaterThan(0);
+    expect(new Set(items.map((i) => i.gemeente))).toEqual(new Set(['0153']));
+    expect((await api(baseUrl, DEMO.enschede, 'GET', '/inzicht/bestedingen?scope=0164')).status).toBe(403);
+    expect((await api(baseUrl, DEMO.enschede, 'GET', '/inzicht/clienten')).status).toBe(200);
+    expect((await api(baseUrl, DEMO.regio, 'GET', '/inzicht/clienten')).status).toBe(403);
+    expect((await api(baseUrl, DEMO.aanbiederA, 'GET', '/inzicht/bestedingen')).status).toBe(403);
+    const dertien = await api(baseUrl, DEMO.regio, 'GET', '/inzicht/bestedingen?scope=twente-13');
+    const gemeenten = new Set((dertien.json.items as Array<{ gemeente: string }>).map((i) => i.gemeente));
+    expect(gemeenten.has('0164')).toBe(false);
+    expect(gemeenten.has('0153')).toBe(true);
+    // Clients are counted once per scope, however many prestaties they have.
+    const totaal = await api(baseUrl, DEMO.regio, 'GET', '/inzicht/totalen');
+    const rijen = await gateway.db.query<{ n: string }>('SELECT count(DISTINCT client_hash) AS n FROM contract_prestaties');
+    expect(totaal.json.clienten).toBe(Number(rijen.rows[0]!.n));
+    const zonder = await api(baseUrl, DEMO.regio, 'GET', '/inzicht/zonder-verkeer?scope=0164');
+    expect(zonder.json.items).toEqual(expect.arrayContaining([expect.objectContaining({ contract: 'HGL-WMO-2025-01', code: '07A01', gemeente: '0164' })]));
+  });
+
+  it('the insight export and every API answer contain no BSN and no name', async () => {
+    const paden = [
+      '/inzicht/bestedingen', '/inzicht/totalen', '/inzicht/standen', '/inzicht/zonder-verkeer', '/inzicht/doorlooptijden', '/inzicht/achterstanden',
+      '/inzicht/export?format=csv', '/inzicht/export?format=json', '/alarmen', '/register',
+    ];
+    const antwoorden: string[] = [];
+    for (const pad of paden) {
+      for (const key of [DEMO.regio, DEMO.enschede]) {
+        const r = await api(baseUrl, key, 'GET', pad);
+        expect(r.status).toBe(200);
+        antwoorden.push(r.text);
+      }
+    }
+    antwoorden.push((await api(baseUrl, DEMO.enschede, 'GET', '/inzicht/clienten')).text);
+    const csv = antwoorden[12]!;
+    expect(csv.split('\r\n')[0]).toBe('maand;gemeente;aanbieder;contract;wet;categorie;code;prestaties;volume;gedeclareerd_euro;toegekend_euro;clienten');
+    const alles = antwoorden.join('\n');
+    expect(sentBsns.size).toBeGreaterThan(5);
+    for (const bsn of sentBsns) expect(alles).not.toContain(bsn);
+    for (const naam of ['Berg', 'Lotte', 'Dijkstra', 'Zorgaanbieder A', 'Gemeente Enschede']) expect(alles).not.toContain(naam);
   });
 });
