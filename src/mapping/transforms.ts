@@ -78,13 +78,16 @@ function lookupFactory(params: unknown, at: Path, codeLists: CodeLists): Transfo
   let codes: ReadonlyMap<string, Scalar> | undefined;
   let listName = 'inline';
   let fallback: Scalar | undefined;
+  let keep = false;
   if (typeof params === 'string') {
     listName = params;
     codes = codeLists.get(params);
     if (!codes) throw new MappingProblem(at, `unknown code list '${params}'`);
   } else {
-    const spec = params as { list?: string; codes?: Record<string, Scalar>; fallback?: Scalar };
+    // keep: a value the list does not know passes unchanged (for fields whose source standard allows free text besides the listed codes).
+    const spec = params as { list?: string; codes?: Record<string, Scalar>; fallback?: Scalar; keep?: boolean };
     fallback = spec.fallback;
+    keep = spec.keep === true;
     if ((spec.list === undefined) === (spec.codes === undefined)) {
       throw new MappingProblem(at, 'lookup needs either list (a code list name) or codes (inline), not both');
     }
@@ -102,6 +105,7 @@ function lookupFactory(params: unknown, at: Path, codeLists: CodeLists): Transfo
     const found = table.get(text(value));
     if (found !== undefined) return found;
     if (fallback !== undefined) return fallback;
+    if (keep) return value as Scalar;
     throw new ValueFailure('unknown-code', detail);
   };
 }

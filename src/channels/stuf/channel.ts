@@ -33,7 +33,7 @@ import { antwoordStuurgegevens, bouwStuurgegevens, leesStuurgegevens, Stuurgegev
 import type { StufValidator } from '../../standards/stuf/validator.js';
 import type { Queryable } from '../../store/db.js';
 import { serializeXml } from '../../xml/build.js';
-import type { XmlElement, XmlLimits } from '../../xml/parse.js';
+import { parseXml, type XmlElement, type XmlLimits } from '../../xml/parse.js';
 import type { ZaakRegister } from '../../zaken/zaak-register.js';
 import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter } from './soap-server.js';
 
@@ -219,10 +219,11 @@ export function stufChannel(deps: {
         const zaak = (await deps.zaken.zaak(id))!;
         const documenten = a.operatie.naam === 'geefLijstZaakdocumenten_ZakLv01' ? await deps.zaken.documentenVanZaak(id) : undefined;
         if (a.operatie.naam === 'geefZaakstatus_ZakLv01') {
-          antwoord = zaakstatusAntwoord(zaak as JsonZaak, deps.mappings);
+          antwoord = zaakstatusAntwoord(zaak as JsonZaak);
         } else {
           // The list of documents names them; their content is read one by one with geefZaakdocumentLezen.
           antwoord = zaakNaarLa01Antwoord(zaak as JsonZaak, documenten?.map(({ inhoud: _inhoud, ...rest }) => rest), deps.mappings);
+          if (documenten) antwoord = alleenDocumenten(antwoord, documenten);
         }
         const bsn = (zaak.initiator as { bsn?: unknown } | undefined)?.bsn;
         if (typeof bsn === 'string') subjects = [bsn];
@@ -260,7 +261,10 @@ export function stufChannel(deps: {
         const document = await deps.zaken.document(id);
         if (!document) throw new Weigering('StUF064', 'edcLv01/gelijk/identificatie', 'document niet gevonden');
         await eigenZaak(document.zaak, p.zender, 'edcLv01/gelijk/identificatie');
-        const { genomen, checkout } = await deps.zaken.checkOut(id, p.zender.id, randomUUID());
+        // The checkedOutId is the document's identificatie, as the StUF Testplatform's ZDS 1.2 suite
+        // expects (its updateZaakdocument sends that back); the lock itself is bound to the party
+        // that took it, so another party cannot update or cancel it with a known id.
+        const { genomen, checkout } = await deps.zaken.checkOut(id, p.zender.id, id);
         if (!genomen) throw new Weigering('StUF058', 'edcLv01/gelijk/identificatie', 'het document is al uitgecheckt');
         const xml = bewerkenDu02(a, sg, document, checkout.checkedOutId, deps.mappings);
         return beantwoord(call, a, p, sg, body, xml, { bericht: 'Du02', checkout: 'genomen' });
@@ -428,18 +432,96 @@ export function stufChannel(deps: {
   }));
 }
 
-/** The besluit as a La01 object: the StUF element it was received as, renamed to object, without verwerkingssoort. */
+/**
+ * The besluit as a La01 object: the besluit element as voegBesluitToe carried it (or the nieuw
+ * object of the last updateBesluit), as an antwoord object: verwerkingssoort and the relations'
+ * verwerkingssoort dropped, which an antwoord does not carry.
+ */
 function besluitObject(besluit: Record<string, unknown>): XmlElement {
-  const children: XmlElement[] = [zkn('identificatie', [], String(besluit.identificatie))];
-  return zkn('object', children, undefined, { [`{${STUF_NS.StUF}}entiteittype`]: 'BSL' });
+  const stuf = typeof besluit.stuf === 'string' ? besluit.stuf : undefined;
+  let el: XmlElement | undefined;
+  try {
+    el = stuf ? parseXml(stuf) : undefined;
+  } catch {
+    el = undefined;
+  }
+  const zonderVerwerking = (e: XmlElement): XmlElement => {
+    const attrs = { ...e.attrs };
+    delete attrs[`{${STUF_NS.StUF}}verwerkingssoort`];
+    return { ...e, attrs, children: e.children.map(zonderVerwerking) };
+  };
+  const ontvangen = el ? zonderVerwerking(el).children : [zkn('identificatie', [], String(besluit.identificatie))];
+  const onbekend = (ns: string, prefix: string, name: string): XmlElement => ({ ns, name, prefix, attrs: { [`{${STUF_NS.xsi}}nil`]: 'true', [`{${STUF_NS.StUF}}noValue`]: 'waardeOnbekend' }, children: [] });
+  const ent = (t: string) => ({ [`{${STUF_NS.StUF}}entiteittype`]: t });
+  // ZKN:GeefBesluitdetails-BSL-antwoord, in its order; what it requires and the besluit lacks is "waardeOnbekend".
+  const volgorde = ['identificatie', 'bst.omschrijving', 'bst.omschrijvingGeneriek', 'bst.categorie', 'bst.reactietermijn', 'bst.publicatieIndicatie', 'bst.publicatieTekst', 'bst.publicatieTermijn',
+    'datumBeslissing', 'toelichting', 'ingangsdatumWerking', 'einddatumWerking', 'vervalreden', 'datumPublicatie', 'datumVerzending', 'datumUiterlijkeReactie',
+    'tijdvakGeldigheid', 'tijdstipRegistratie', 'extraElementen', 'historieMaterieel', 'historieFormeel', 'isUitkomstVan', 'isVastgelegdIn'];
+  const children: XmlElement[] = [];
+  for (const naam of volgorde) {
+    const found = ontvangen.filter((c) => c.name === naam);
+    if (found.length > 0) children.push(...found);
+    else if (naam === 'datumBeslissing' || naam === 'ingangsdatumWerking') children.push(onbekend(STUF_NS.ZKN, 'ZKN', naam));
+    else if (naam === 'tijdvakGeldigheid') children.push({ ns: STUF_NS.StUF, name: naam, prefix: 'StUF', attrs: {}, children: [onbekend(STUF_NS.StUF, 'StUF', 'beginGeldigheid')] });
+    else if (naam === 'isUitkomstVan') {
+      children.push(typeof besluit.zaak === 'string'
+        ? zkn('isUitkomstVan', [zkn('gerelateerde', [zkn('identificatie', [], besluit.zaak)], undefined, ent('ZAK'))], undefined, ent('BSLZAK'))
+        : { ...onbekend(STUF_NS.ZKN, 'ZKN', naam), attrs: { ...onbekend(STUF_NS.ZKN, 'ZKN', naam).attrs, ...ent('BSLZAK') } });
+    }
+  }
+  return zkn('object', children, undefined, ent('BSL'));
 }
 
-/** The ZAK object of a geefZaakstatus answer: the zaak with its status (heeft). */
-function zaakstatusAntwoord(zaak: JsonZaak, mappings: ReadonlyMap<string, CompiledMapping>): XmlElement {
-  const volledig = zaakNaarLa01Antwoord(zaak, undefined, mappings);
-  const object = volledig.children[0]!;
-  const keep = new Set(['identificatie', 'heeft']);
-  return { ...volledig, children: [{ ...object, children: object.children.filter((c) => keep.has(c.name)) }] };
+/** The ZAK object of a geefZaakstatus answer (ZKN:GeefZaakStatus-ZAK-antwoord): the zaak, its zaaktype and its status. */
+function zaakstatusAntwoord(zaak: JsonZaak): XmlElement {
+  const ent = (t: string) => ({ [`{${STUF_NS.StUF}}entiteittype`]: t });
+  const nil = (name: string): XmlElement => ({ ns: STUF_NS.ZKN, name, prefix: 'ZKN', attrs: { [`{${STUF_NS.xsi}}nil`]: 'true', [`{${STUF_NS.StUF}}noValue`]: 'geenWaarde' }, children: [] });
+  const waarde = (name: string, v: unknown): XmlElement => (typeof v === 'string' && v !== '' ? zkn(name, [], v) : nil(name));
+  const zaaktype = zaak.zaaktype as { code?: string; omschrijving?: string } | undefined | null;
+  const status = zaak.status as { code?: string; omschrijving?: string; volgnummer?: number; datumStatusGezet?: string; toelichting?: string } | undefined | null;
+  const children: XmlElement[] = [zkn('identificatie', [], zaak.identificatie)];
+  if (typeof zaak.omschrijving === 'string') children.push(zkn('omschrijving', [], zaak.omschrijving));
+  if (zaaktype) children.push(zkn('isVan', [zkn('gerelateerde', [...(zaaktype.omschrijving ? [zkn('omschrijving', [], zaaktype.omschrijving)] : []), zkn('code', [], String(zaaktype.code ?? ''))], undefined, ent('ZKT'))], undefined, ent('ZAKZKT')));
+  if (status) {
+    const gezet = (status.datumStatusGezet ?? '').replace(/[^0-9]/g, '');
+    children.push(
+      zkn('heeft', [
+        zkn('gerelateerde', [
+          ...(zaaktype?.code ? [zkn('zkt.code', [], zaaktype.code)] : []),
+          waarde('zkt.omschrijving', zaaktype?.omschrijving),
+          zkn('volgnummer', [], String(status.volgnummer ?? 1).padStart(4, '0')),
+          zkn('code', [], String(status.code ?? '')),
+          ...(status.omschrijving ? [zkn('omschrijving', [], status.omschrijving)] : []),
+        ], undefined, ent('STT')),
+        waarde('toelichting', status.toelichting),
+        gezet.length >= 8 ? zkn('datumStatusGezet', [], gezet) : nil('datumStatusGezet'),
+        zkn('indicatieLaatsteStatus', [], 'J'),
+      ], undefined, ent('ZAKSTT')),
+    );
+  } else {
+    children.push({ ...nil('heeft'), attrs: { ...nil('heeft').attrs, ...ent('ZAKSTT') } });
+  }
+  return zkn('antwoord', [zkn('object', children, undefined, ent('ZAK'))]);
+}
+
+/** geefLijstZaakdocumenten answers the zaak's identificatie and its documents only (ZKN:GeefLijstZaakDocumenten-ZAK-antwoord). */
+function alleenDocumenten(antwoord: XmlElement, documenten: ReadonlyArray<Record<string, unknown>>): XmlElement {
+  const object = antwoord.children[0]!;
+  const keep = new Set(['identificatie', 'heeftRelevant']);
+  // Each relation carries its registratiedatum (required there): the document's creatiedatum, else unknown.
+  let i = 0;
+  const children = object.children.filter((c) => keep.has(c.name)).map((c) => {
+    if (c.name !== 'heeftRelevant') return c;
+    const datum = String(documenten[i++]?.creatiedatum ?? '').replace(/-/g, '');
+    const registratiedatum = /^[0-9]{8}$/.test(datum)
+      ? zkn('registratiedatum', [], datum)
+      : { ...zkn('registratiedatum'), attrs: { [`{${STUF_NS.xsi}}nil`]: 'true', [`{${STUF_NS.StUF}}noValue`]: 'waardeOnbekend' } };
+    const at = c.children.findIndex((x) => x.name !== 'gerelateerde' && x.name !== 'titel' && x.name !== 'beschrijving');
+    const rest = c.children.filter((x) => x.name !== 'registratiedatum');
+    const pos = at < 0 ? rest.length : rest.findIndex((x) => x.name !== 'gerelateerde' && x.name !== 'titel' && x.name !== 'beschrijving');
+    return { ...c, children: pos < 0 ? [...rest, registratiedatum] : [...rest.slice(0, pos), registratiedatum, ...rest.slice(pos)] };
+  });
+  return { ...antwoord, children: [{ ...object, children }] };
 }
 
 /** The Du02 of geefZaakdocumentbewerken: the checkedOutId, and the document as edcLa01. */
@@ -447,8 +529,16 @@ function bewerkenDu02(a: Aanroep, sg: Stuurgegevens, document: JsonZaakdocument,
   const ns = a.vorm === 'zds12' ? STUF_NS.ZDS : STUF_NS.ZKN;
   const prefix = a.vorm === 'zds12' ? 'ZDS' : 'ZKN';
   const el = (name: string, children: XmlElement[] = [], text?: string, attrs: Record<string, string> = {}): XmlElement => ({ ns, name, prefix, attrs, children, ...(text !== undefined ? { text } : {}) });
-  const antwoord = documentNaarLa01Antwoord(document, mappings);
-  const edcLa01 = el('edcLa01', [zkn('parameters', [{ ns: STUF_NS.StUF, name: 'indicatorVervolgvraag', prefix: 'StUF', attrs: {}, children: [], text: 'false' }]), antwoord], undefined, {
+  const gelezen = documentNaarLa01Antwoord(document, mappings);
+  // The document to edit always names its link and inhoud (ZKN:EDC-antwoord-gzdb): empty when knooppunt has none.
+  const object = gelezen.children[0]!;
+  const link = object.children.find((c) => c.name === 'link') ?? zkn('link', [], '');
+  const inhoud = object.children.find((c) => c.name === 'inhoud') ?? { ...zkn('inhoud', [], ''), attrs: { [`{${STUF_NS.StUF}}bestandsnaam`]: String(document.bestandsnaam ?? document.identificatie) } };
+  const rest = object.children.filter((c) => c.name !== 'link' && c.name !== 'inhoud');
+  const at = rest.findIndex((c) => c.name === 'isRelevantVoor' || c.name === 'tijdvakGeldigheid' || c.name === 'tijdstipRegistratie' || c.name === 'extraElementen');
+  const children = at < 0 ? [...rest, link, inhoud] : [...rest.slice(0, at), link, inhoud, ...rest.slice(at)];
+  const antwoord = { ...gelezen, children: [{ ...object, children }] };
+  const edcLa01 = el('edcLa01', [zkn('parameters', [{ ns: STUF_NS.StUF, name: 'indicatorAfnemerIndicatie', prefix: 'StUF', attrs: {}, children: [], text: 'false' }]), antwoord], undefined, {
     [`{${STUF_NS.StUF}}entiteittype`]: 'EDC',
     [`{${STUF_NS.StUF}}functie`]: 'antwoord',
   });

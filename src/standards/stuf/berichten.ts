@@ -94,8 +94,9 @@ export function bouwDu02(vraag: Stuurgegevens, zaakIdentificatie: string, meta: 
  * `StUF:Bv02Bericht`: the confirmation of a Di02 that has no answer of its own (updateZaakdocument,
  * cancelCheckout, ontkoppelZaakdocument), with the answer's stuurgegevens.
  */
-export function bouwBv02(vraag: Stuurgegevens, meta: AntwoordMeta = {}): string {
-  const sg = antwoordStuurgegevens(vraag, 'Bv02', meta);
+export function bouwBv02(_vraag: Stuurgegevens): string {
+  // StUF 03.01 allows only the berichtcode in a Bv02's stuurgegevens.
+  const sg = { berichtcode: 'Bv02' as const };
   return tekst(el(STUF_NS.StUF, 'Bv02Bericht', [bouwStuurgegevens(sg, STUF_NS.StUF)]), { StUF: STUF_NS.StUF });
 }
 
