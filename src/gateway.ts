@@ -56,6 +56,7 @@ import { bevragingenRouter } from './channels/rest/bevragingen.js';
 import { suwiChannel } from './channels/suwi/channel.js';
 import { SuwiSchemas } from './standards/suwi/schemas.js';
 import { vraagSoapBron } from './standards/suwi/soap-bron.js';
+import { ConsoleJobs } from './console/jobs.js';
 import { consoleApi, citizenReportPage } from './console/api/index.js';
 import { consoleUi } from './console/ui.js';
 import { purgeExpired, retentionPolicy, scheduleDailyPurge } from './retention/purge.js';
@@ -285,8 +286,9 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // The administrator console: its API, the printable citizen report, and the static UI.
   const policy = retentionPolicy(config, env.retentionDays);
   const purge = (trigger: string) => purgeExpired({ db, log, policy }, { trigger });
+  const consoleJobs = new ConsoleJobs(db, logger);
   const consoleDeps = {
-    db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry, checkpointFile: env.checkpointFile,
+    db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry, checkpointFile: env.checkpointFile, jobs: consoleJobs,
     extraRouters: ({ guard, audit }: { guard: { requirePermission(p: 'citizenReport'): RequestHandler }; audit: (req: express.Request, res: express.Response, action: 'ldv_read', target: string | null, detail: Record<string, unknown>) => Promise<void> }) => [
       lezenRouter({ db, ring, activities, guard, audit: (req, res, detail) => audit(req, res, 'ldv_read', 'ldv', detail) }),
     ],
@@ -382,6 +384,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       await ldvExporter?.stop();
       await dailyPurge?.stop();
       await contracten.stop();
+      // Console jobs (bulk redeliver, purge) finish their work before the store closes.
+      await consoleJobs.idle();
       await queue.stop();
       await checkpoints.stop();
       await db.close();

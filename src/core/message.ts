@@ -86,6 +86,10 @@ export type ExchangeEventType =
   | 'answered'
   | 'picked_up'
   | 'redelivery_requested'
+  /** A beheerder set a delivery aside (console hold); `redelivery_requested` ends it. */
+  | 'delivery_held'
+  /** A rejected message was put through the current configuration again (console), under its own id. */
+  | 'reprocessed'
   /** Something an administrator did in the console (sign-in, payload view, redeliver, purge, ...). */
   | 'admin_action'
   /** A retention purge ran: counts only, the events themselves are never removed. */

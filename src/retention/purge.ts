@@ -48,7 +48,7 @@ const EXPIRED_MESSAGES = `
  * tombstone with digest, size and purged_at, which readPayload answers with content null) and the
  * subject links that make a message findable by BSN. The exchange events are not touched, so the
  * hash chain (`knooppunt verify-log`) still proves the whole history. A payload that an open
- * delivery still needs is kept until that delivery ends. Appends one `purged` event with counts.
+ * delivery still needs (also one a beheerder holds) is kept until that delivery ends. Appends one `purged` event with counts.
  */
 export async function purgeExpired(
   deps: { db: Db; log: ExchangeLog; policy: RetentionPolicy },
@@ -73,7 +73,7 @@ export async function purgeExpired(
       `UPDATE payloads SET ciphertext = NULL, iv = NULL, auth_tag = NULL, purged_at = now()
         WHERE purged_at IS NULL
           AND message_id IN (${EXPIRED_MESSAGES})
-          AND id NOT IN (SELECT payload_id FROM deliveries WHERE status IN ('pending', 'in_flight'))`,
+          AND id NOT IN (SELECT payload_id FROM deliveries WHERE status IN ('pending', 'in_flight', 'held'))`,
       params,
     );
     const links = await tx.query(`DELETE FROM message_subjects WHERE message_id IN (${EXPIRED_MESSAGES})`, params);

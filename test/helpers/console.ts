@@ -1,6 +1,6 @@
 /** Helpers for the console tests: a console API client with session cookie and CSRF token, and the demo configuration adjusted for tests. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { parse } from 'yaml';
 import type { GatewayConfig } from '../../src/config/types.js';
 import { projectRoot } from '../../src/util/paths.js';
@@ -49,5 +49,8 @@ export function demoConfig(zdsUrl: string): GatewayConfig {
   const config = parse(readFileSync(join(projectRoot(), 'config', 'knooppunt.yaml'), 'utf8')) as GatewayConfig;
   for (const d of config.destinations ?? []) if (d.id === 'zds-enschede') (d as { url: string }).url = zdsUrl;
   for (const r of config.routes) r.delivery = { ...(r.delivery ?? {}), maxAttempts: 2, backoffMs: 20 };
+  // Files the configuration names relative to itself stay where they are.
+  const c = config as { contracten?: { register?: string } };
+  if (c.contracten?.register && !isAbsolute(c.contracten.register)) c.contracten.register = join(projectRoot(), 'config', c.contracten.register);
   return config;
 }

@@ -11,7 +11,7 @@ import { createLogger } from '../../src/ops/logger.js';
 import { post, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
 import { ConsoleClient, DEMO_USERS, demoConfig } from '../helpers/console.js';
 import { DEMO, fixture, postXml, setText } from '../helpers/istandaarden.js';
-import { FakeZaaksysteem, soapEnvelopeOf, stufFixture, stuurgegevens } from '../helpers/stuf.js';
+import { BV03, FakeZaaksysteem, soapEnvelopeOf, stufFixture, stuurgegevens } from '../helpers/stuf.js';
 import { waitFor } from '../helpers/webhook.js';
 
 const JEUGD_BO = 'demo-jeugd-bo-enschede';
@@ -141,6 +141,116 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
       ]));
     }
     expect((await new ConsoleClient(baseUrl).call('GET', '/parties')).status).toBe(401);
+  });
+
+  const stufKennisgeving = async (referentie: string, zaak: string) => {
+    const creeer = stuurgegevens(stufFixture('creeerZaak_ZakLk01.xml'), { zender: ['0153', 'JeugdBO'], ontvanger: ['0153', 'knooppunt'], referentie })
+      .replace(/0153-2026-0000123/g, zaak);
+    const r = await fetch(`${baseUrl}/stuf/zds/OntvangAsynchroon`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://www.egem.nl/StUF/sector/zkn/0310/creeerZaak_Lk01"', authorization: `Bearer ${JEUGD_BO}` },
+      body: soapEnvelopeOf(creeer),
+    });
+    expect(r.status).toBe(200);
+  };
+  const untilDone = (c: ConsoleClient, id: string) => waitFor(async () => {
+    const j = await c.call('GET', `/jobs/${id}`);
+    expect(j.status).toBe(200);
+    return j.json.status === 'running' ? undefined : j.json;
+  }, 60_000);
+  const adminActions = async () => (await gateway.log.events({ eventType: 'admin_action', limit: 10_000 })).map((e) => e.detail as Record<string, unknown>);
+
+  it('holds, releases and redelivers many dead letters at once by filter, as a job with progress; beheerder only; audited', async () => {
+    for (let i = 0; i < 3; i++) await stufKennisgeving(`JeugdBO-${run}-bulk-${i}`, `0153-2026-7${String(i).padStart(6, '0')}`);
+    const zds = () => beheer.call('GET', '/dead-letters?destination=zds-enschede&error=503&pageSize=200');
+    await waitFor(async () => (await zds()).json.total === 4, 60_000);
+    for (const c of [privacy, audit]) {
+      expect((await c.call('GET', '/dead-letters')).status).toBe(403);
+      expect((await c.call('POST', '/dead-letters/bulk', { action: 'hold', filter: {} })).status).toBe(403);
+    }
+    expect((await beheer.call('POST', '/dead-letters/bulk', { action: 'explode', filter: {} })).status).toBe(400);
+    expect((await beheer.call('POST', '/dead-letters/bulk', { action: 'hold', filter: { colour: 'red' } })).status).toBe(400);
+    expect((await beheer.call('POST', '/dead-letters/bulk', { action: 'release', filter: { status: 'dead_letter' } })).status).toBe(400);
+
+    // Hold every dead letter to the zaaksysteem (the REST toewijzing's delivery is not touched).
+    const started = await beheer.call('POST', '/dead-letters/bulk', { action: 'hold', filter: { destination: 'zds-enschede' } });
+    expect(started.status).toBe(202);
+    expect(started.headers.get('location')).toBe(`/console/api/jobs/${started.json.id}`);
+    expect(started.json).toMatchObject({ kind: 'hold', status: 'running', createdBy: 'demo-beheer' });
+    const held = await untilDone(beheer, started.json.id);
+    expect(held).toMatchObject({ status: 'done', total: 4, done: 4, succeeded: 4, skipped: 0 });
+    expect((await zds()).json.total).toBe(0);
+    const heldList = await beheer.call('GET', '/dead-letters?status=held&pageSize=200');
+    expect(heldList.json.total).toBe(4);
+    expect(heldList.json.items.every((d: { status: string }) => d.status === 'held')).toBe(true);
+    expect((await gateway.log.eventsForMessage(ids.stuf)).map((e) => e.eventType)).toContain('delivery_held');
+
+    // The zaaksysteem is back: release one by id, then the rest by filter; all are delivered.
+    zaaksysteem.respond = () => ({ status: 200, body: BV03 });
+    const one = heldList.json.items[0].id as string;
+    const first = await untilDone(beheer, (await beheer.call('POST', '/dead-letters/bulk', { action: 'release', filter: { ids: [one] } })).json.id);
+    expect(first).toMatchObject({ status: 'done', total: 1, succeeded: 1 });
+    const rest = await untilDone(beheer, (await beheer.call('POST', '/dead-letters/bulk', { action: 'release', filter: { destination: 'zds-enschede' } })).json.id);
+    expect(rest).toMatchObject({ status: 'done', total: 3, succeeded: 3 });
+    await waitFor(async () => (await gateway.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE destination_id = 'zds-enschede' AND status = 'delivered'`)).rows[0]!.n === 4, 60_000);
+    expect((await gateway.log.eventsForMessage(ids.stuf)).map((e) => e.eventType).at(-1)).toBe('delivered');
+
+    // Down again: a new dead letter, redelivered by its error text once the zaaksysteem recovers.
+    zaaksysteem.respond = () => ({ status: 503, body: 'onderhoud' });
+    await stufKennisgeving(`JeugdBO-${run}-bulk-x`, '0153-2026-7999999');
+    await waitFor(async () => (await zds()).json.total === 1, 60_000);
+    zaaksysteem.respond = () => ({ status: 200, body: BV03 });
+    const again = await untilDone(beheer, (await beheer.call('POST', '/dead-letters/bulk', { action: 'redeliver', filter: { error: '503' } })).json.id);
+    expect(again).toMatchObject({ status: 'done', total: 1, succeeded: 1 });
+    await waitFor(async () => (await zds()).json.total === 0 && (await gateway.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE destination_id = 'zds-enschede' AND status = 'delivered'`)).rows[0]!.n === 5, 60_000);
+
+    // Jobs are seen by whoever may start them; every action is in the log.
+    expect((await audit.call('GET', `/jobs/${again.id}`)).status).toBe(403);
+    expect((await privacy.call('GET', `/jobs/${again.id}`)).status).toBe(403);
+    expect((await audit.call('GET', '/jobs')).status).toBe(403);
+    expect((await beheer.call('GET', '/jobs')).json.items.map((j: { id: string }) => j.id)).toContain(again.id);
+    const actions = await adminActions();
+    expect(actions).toEqual(expect.arrayContaining([
+      expect.objectContaining({ action: 'bulk_hold', user: 'demo-beheer', role: 'beheerder', total: 4, job: started.json.id }),
+      expect.objectContaining({ action: 'bulk_release', user: 'demo-beheer', total: 3 }),
+      expect.objectContaining({ action: 'bulk_redeliver', user: 'demo-beheer', total: 1 }),
+      expect.objectContaining({ action: 'job_finished', user: 'demo-beheer', target: `job/${started.json.id}`, kind: 'hold', succeeded: 4 }),
+    ]));
+  });
+
+  it('runs the retention purge as a job (privacy only), audited', async () => {
+    expect((await beheer.call('POST', '/retention/purge-jobs')).status).toBe(403);
+    expect((await audit.call('POST', '/retention/purge-jobs')).status).toBe(403);
+    const started = await privacy.call('POST', '/retention/purge-jobs');
+    expect(started.status).toBe(202);
+    const job = await untilDone(privacy, started.json.id);
+    expect(job).toMatchObject({ kind: 'purge', status: 'done', result: { purgedPayloads: expect.any(Number), purgedSubjectLinks: expect.any(Number) } });
+    expect((await beheer.call('GET', `/jobs/${job.id}`)).status).toBe(403);
+    expect((await privacy.call('GET', '/jobs')).json.items.every((j: { kind: string }) => j.kind === 'purge')).toBe(true);
+    expect(await adminActions()).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'purge', user: 'demo-privacy', job: job.id, status: 'done' })]));
+  });
+
+  it('gives the charts their series from the store, per party and message type', async () => {
+    expect((await privacy.call('GET', '/operations/series')).status).toBe(403);
+    expect((await audit.call('GET', '/operations/series?hours=5')).status).toBe(400);
+    const all = await audit.call('GET', '/operations/series?hours=1');
+    expect(all.status).toBe(200);
+    expect(all.json.times).toHaveLength(60);
+    for (const k of ['received', 'rejected', 'delivered', 'failed', 'queueDepth']) expect(all.json[k]).toHaveLength(60);
+    const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+    const count = async (sql: string, params: unknown[] = []) => (await gateway.db.query<{ n: number }>(sql, params)).rows[0]!.n;
+    const from = all.json.from as string;
+    expect(sum(all.json.received)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE received_at >= $1`, [from]));
+    expect(sum(all.json.rejected)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE status = 'rejected' AND received_at >= $1`, [from]));
+    expect(sum(all.json.delivered)).toBe(await count(`SELECT count(*)::int AS n FROM deliveries WHERE delivered_at >= $1`, [from]));
+    expect(sum(all.json.failed)).toBe(await count(`SELECT count(*)::int AS n FROM delivery_attempts WHERE outcome <> 'delivered' AND started_at >= $1`, [from]));
+    expect(sum(all.json.failed)).toBeGreaterThanOrEqual(10);
+    expect(sum(all.json.rejected)).toBeGreaterThanOrEqual(1);
+    // The back office's StUF kennisgevingen, by its name, and one message type.
+    const bo = await audit.call('GET', `/operations/series?hours=1&party=${encodeURIComponent('Jeugd- en Wmo-backoffice')}&messageType=creeerZaak_ZakLk01`);
+    expect(sum(bo.json.received)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE sender = 'jeugd-bo-0153' AND message_type = 'creeerZaak_ZakLk01' AND received_at >= $1`, [from]));
+    expect(sum(bo.json.received)).toBe(5);
+    expect(sum(bo.json.rejected)).toBe(0);
   });
 
   it('labels HTTP metrics by route pattern, whatever the answer, and by party', async () => {

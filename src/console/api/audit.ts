@@ -15,7 +15,12 @@ export type AdminAction =
   /** A query that names a citizen (search by BSN): the target is the keyed hash, never the BSN. */
   | 'subject_searched'
   /** A read of the Logboek Dataverwerkingen (lezen API): who asked stays here, never in the LDV records. */
-  | 'ldv_read';
+  | 'ldv_read'
+  | 'bulk_redeliver'
+  | 'bulk_hold'
+  | 'bulk_release'
+  | 'job_finished'
+  | 'reprocessed';
 
 /**
  * Every administrator action goes into the exchange log (hash-chained, so it cannot be removed

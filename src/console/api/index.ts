@@ -21,6 +21,8 @@ import { operationsRouter } from './operations.js';
 import { logCheckRouter } from './log-check.js';
 import { optionalText } from './params.js';
 import { partiesMatcher, partiesRouter } from './parties.js';
+import { ConsoleJobs } from '../jobs.js';
+import { jobsRouter } from './jobs.js';
 import { citizenReport, processingRegister, registerCsv } from './transparency.js';
 
 export interface ConsoleDeps {
@@ -43,6 +45,8 @@ export interface ConsoleDeps {
     guard: ReturnType<typeof consoleGuard>;
     audit: (req: Request, res: Response, action: 'ldv_read', target: string | null, detail: Record<string, unknown>) => Promise<void>;
   }) => express.Router[];
+  /** Long console work with progress (bulk actions, purge); made here when the caller has none. */
+  jobs?: ConsoleJobs;
 }
 
 function apiHeaders(_req: Request, res: Response, next: NextFunction): void {
@@ -134,11 +138,14 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
 
   // Everything below needs a session (and, for POST/PUT/DELETE, its CSRF token).
   router.use(guard.requireSession);
+  const partiesMatching = partiesMatcher(config);
+  const jobs = deps.jobs ?? new ConsoleJobs(db, logger);
   router.use(partiesRouter({ config, guard }));
-  router.use(exchangesRouter({ db, log, ring, guard, partiesMatching: partiesMatcher(config) }));
-  router.use(deliveriesRouter({ db, log, queue: deps.queue, guard }));
+  router.use(exchangesRouter({ db, log, ring, guard, partiesMatching }));
+  router.use(deliveriesRouter({ db, log, queue: deps.queue, guard, jobs, partiesMatching }));
+  router.use(jobsRouter({ jobs, log, guard, purge: deps.purge }));
   for (const extra of deps.extraRouters?.({ guard, audit: (_req, res, action, target, detail) => logAdminAction(log, action, signedIn(res).user, target, detail) }) ?? []) router.use(extra);
-  router.use(operationsRouter({ db, config, guard, ...(deps.certificates ? { certificates: deps.certificates } : {}) }));
+  router.use(operationsRouter({ db, config, guard, partiesMatching, ...(deps.certificates ? { certificates: deps.certificates } : {}) }));
   router.use(logCheckRouter({ db, log, ring, guard, checkpointFile: deps.checkpointFile }));
 
   router.get('/citizen-report', guard.requirePermission('citizenReport'), async (req, res) => {

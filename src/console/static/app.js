@@ -2,6 +2,8 @@
 // Views are chosen by the location hash: #/zoeken, #/bericht/<id>, #/niet-bezorgd, #/werking, #/privacy.
 import { api, ApiError, query, setCsrfToken, whenUnauthorized } from './api.js';
 import { bytes, clear, compact, dl, duration, field, h, pretty, table, timeEl } from './dom.js';
+import { renderCharts } from './charts.js';
+import { followJob } from './jobs.js';
 
 const PAGE_SIZE = 25;
 
@@ -456,63 +458,125 @@ function payloadSection(messageId, payloads) {
 
 // ---------------------------------------------------------------- dead letters
 
+const DL_STATUS = [
+  ['dead_letter', 'niet bezorgd'],
+  ['held', 'vastgehouden'],
+  ['retrying', 'wacht op nieuwe poging'],
+];
+const BULK_NL = { redeliver: 'opnieuw bezorgen', hold: 'vasthouden', release: 'vrijgeven' };
+
+function deadLetterFilterForm(onApply) {
+  const f = state.dlFilter ?? {};
+  const input = (id, label, opts = {}) => field(`dl-${id}`, label, h('input', { id: `dl-${id}`, name: id, value: f[id] ?? '', autocomplete: 'off', ...opts }));
+  const status = h('select', { id: 'dl-status', name: 'status' }, DL_STATUS.map(([v, t]) => {
+    const o = h('option', { value: v }, t);
+    if ((f.status ?? 'dead_letter') === v) o.selected = true;
+    return o;
+  }));
+  const form = h('form', { id: 'dl-filter', className: 'card bulk', 'aria-label': 'Filter op bezorgingen' },
+    field('dl-status', 'Toestand', status),
+    input('destination', 'Bestemming'),
+    input('messageType', 'Berichtsoort'),
+    input('party', 'Partij (naam of code)'),
+    input('error', 'Fout bevat', { placeholder: 'bijv. 503' }),
+    input('since', 'Sinds', { type: 'datetime-local' }),
+    input('until', 'Tot', { type: 'datetime-local' }),
+    h('div', { className: 'actions' }, h('button', { type: 'submit' }, 'Filter toepassen')),
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const next = {};
+    for (const [k, v] of new FormData(form).entries()) if (typeof v === 'string' && v.trim()) next[k] = v.trim();
+    if (next.since) next.since = isoOf(next.since);
+    if (next.until) next.until = isoOf(next.until);
+    state.dlFilter = next;
+    onApply();
+  });
+  return form;
+}
+
 async function renderDeadLetters(page = 1) {
-  show('Niet bezorgde berichten', h('p', null, 'Laden…'));
+  const filter = state.dlFilter ?? {};
   let data;
   try {
-    data = await api('GET', `/dead-letters${query({ page, pageSize: PAGE_SIZE })}`);
+    data = await api('GET', `/dead-letters${query({ ...filter, page, pageSize: PAGE_SIZE })}`);
   } catch (err) {
-    show('Niet bezorgde berichten', h('p', { className: 'msg error', role: 'alert' }, errorText(err)));
+    show('Niet bezorgde berichten', deadLetterFilterForm(() => renderDeadLetters(1)), h('p', { className: 'msg error', role: 'alert' }, errorText(err)));
     return;
   }
-  const items = data?.items ?? (Array.isArray(data) ? data : []);
+  const status = filter.status ?? 'dead_letter';
+  const items = data?.items ?? [];
   const total = Number(data?.total ?? items.length);
   const pages = Math.max(1, Math.ceil(total / Number(data?.pageSize ?? PAGE_SIZE)));
+  const jobArea = h('div', { id: 'taak' });
   const redeliver = async (ids, button) => {
     button.disabled = true;
     try {
-      const body = ids === 'all' ? { all: true } : { ids };
-      if (ids !== 'all' && ids.length === 1) await api('POST', `/deliveries/${encodeURIComponent(ids[0])}/redeliver`);
-      else await api('POST', '/dead-letters/drain', body);
+      await api('POST', `/deliveries/${encodeURIComponent(ids[0])}/redeliver`);
       await renderDeadLetters(page);
-      say(ids === 'all' ? 'Alle niet bezorgde berichten zijn opnieuw aangeboden.' : 'De bezorging is opnieuw aangeboden.', 'ok');
+      say('De bezorging is opnieuw aangeboden.', 'ok');
     } catch (err) {
       button.disabled = false;
       say(errorText(err), 'error');
     }
   };
-  const rows = items.map((dl0) => {
-    const id = dl0.deliveryId ?? dl0.id;
-    const msgId = dl0.messageId;
-    return h('tr', { 'data-delivery': id },
-      h('td', null, timeEl(dl0.since ?? dl0.deadLetteredAt ?? dl0.updatedAt)),
-      h('td', null, dl0.messageType ?? '—'),
-      h('td', null, dl0.destination ?? '—'),
-      h('td', { className: 'num' }, dl0.attempts ?? '—'),
-      h('td', null, dl0.lastError ?? dl0.error ?? '—'),
-      h('td', null, msgId ? h('a', { href: `#/bericht/${encodeURIComponent(msgId)}` }, String(msgId).slice(0, 8)) : '—'),
-      h('td', null, can('beheerder')
-        ? h('button', { type: 'button', className: 'redeliver', 'aria-label': `Opnieuw bezorgen: ${dl0.messageType ?? ''} naar ${dl0.destination ?? ''}`, onclick: (e) => redeliver([id], e.currentTarget) }, 'Opnieuw bezorgen')
-        : ''),
-    );
-  });
-  const drain = can('beheerder') && items.length
-    ? h('button', { type: 'button', id: 'drain', onclick: (e) => {
-      if (window.confirm(`Alle ${total} niet bezorgde berichten opnieuw aanbieden?`)) redeliver('all', e.currentTarget);
-    } }, 'Alles opnieuw bezorgen')
+  // Every delivery the filter selects, as a job with progress; the list is shown again when it ends.
+  const bulk = async (action, button) => {
+    const label = BULK_NL[action];
+    if (!window.confirm(`Alle ${total} geselecteerde bezorgingen ${label}?`)) return;
+    for (const b of document.querySelectorAll('button.bulk-action')) b.disabled = true;
+    try {
+      const { page: _p, pageSize: _s, ...f } = filter;
+      const job = await api('POST', '/dead-letters/bulk', { action, filter: { ...f, status } });
+      const follow = followJob(job);
+      clear(jobArea).appendChild(follow.el);
+      const finished = await follow.done;
+      await renderDeadLetters(1);
+      const area = document.getElementById('taak');
+      if (area) clear(area).appendChild(followJob(finished).el);
+      say(finished.status === 'done'
+        ? `Klaar: ${finished.succeeded} van ${finished.total} bezorgingen ${label}${finished.skipped ? `, ${finished.skipped} overgeslagen` : ''}.`
+        : `De taak is ${finished.status === 'failed' ? 'mislukt' : 'onderbroken'}: ${finished.error ?? ''}`, finished.status === 'done' ? 'ok' : 'error');
+    } catch (err) {
+      button.disabled = false;
+      say(errorText(err), 'error');
+    }
+  };
+  const rows = items.map((d) => h('tr', { 'data-delivery': d.id },
+    h('td', null, timeEl(d.since)),
+    h('td', null, d.messageType ?? '—'),
+    h('td', null, partyEl(d.sender)),
+    h('td', null, d.destination ?? '—'),
+    h('td', { className: 'num' }, d.attempts ?? '—'),
+    h('td', null, d.lastError ?? '—'),
+    h('td', null, d.messageId ? h('a', { href: `#/bericht/${encodeURIComponent(d.messageId)}` }, String(d.messageId).slice(0, 8)) : '—'),
+    h('td', null, can('beheerder') && status !== 'held'
+      ? h('button', { type: 'button', className: 'redeliver', 'aria-label': `Opnieuw bezorgen: ${d.messageType ?? ''} naar ${d.destination ?? ''}`, onclick: (e) => redeliver([d.id], e.currentTarget) }, 'Opnieuw bezorgen')
+      : ''),
+  ));
+  const actions = can('beheerder') && total > 0
+    ? h('div', { className: 'actions', id: 'bulk-acties' },
+      (status === 'held' ? ['release'] : ['redeliver', 'hold']).map((action) =>
+        h('button', { type: 'button', className: `bulk-action${action === 'hold' ? ' secondary' : ''}`, id: `bulk-${action}`, onclick: (e) => bulk(action, e.currentTarget) },
+          `Alle ${total} ${BULK_NL[action]}`)))
     : null;
+  const label = DL_STATUS.find(([v]) => v === status)?.[1] ?? status;
   show('Niet bezorgde berichten',
-    h('p', { className: 'total', id: 'totaal' }, `${total} niet bezorgd`),
-    drain,
-    table('Berichten die na alle pogingen niet bezorgd zijn', ['Sinds', 'Berichtsoort', 'Bestemming', 'Pogingen', 'Laatste fout', 'Bericht', ''], rows),
+    deadLetterFilterForm(() => renderDeadLetters(1)),
+    h('p', { className: 'total', id: 'totaal' }, `${total} ${label}`),
+    actions,
+    jobArea,
+    table(`Bezorgingen: ${label}`, ['Sinds', 'Berichtsoort', 'Van', 'Bestemming', 'Pogingen', 'Laatste fout', 'Bericht', ''], rows),
     pager(page, pages, (p) => renderDeadLetters(p)),
   );
 }
 
 // ---------------------------------------------------------------- operations
 
+const WINDOW_NL = [['1', 'laatste uur'], ['6', 'laatste 6 uur'], ['24', 'laatste 24 uur'], ['168', 'laatste 7 dagen']];
+
 async function renderOperations() {
-  show('Werking', h('p', null, 'Laden…'));
+  const f = state.opsFilter ?? { hours: '24' };
   let o;
   try {
     o = await api('GET', '/operations');
@@ -522,35 +586,90 @@ async function renderOperations() {
   }
   const q = o.queue ?? {};
   const age = q.oldestPendingAgeSeconds;
+  const windowSelect = h('select', { id: 'ops-hours', name: 'hours' }, WINDOW_NL.map(([v, t]) => {
+    const opt = h('option', { value: v }, t);
+    if (f.hours === v) opt.selected = true;
+    return opt;
+  }));
+  const partyInput = h('input', { id: 'ops-party', name: 'party', value: f.party ?? '', autocomplete: 'off', placeholder: 'naam of code' });
+  const typeInput = h('input', { id: 'ops-type', name: 'messageType', value: f.messageType ?? '', autocomplete: 'off' });
+  const filterForm = h('form', { id: 'ops-filter', className: 'card bulk', 'aria-label': 'Grafieken filteren' },
+    field('ops-hours', 'Periode', windowSelect), field('ops-party', 'Partij', partyInput), field('ops-type', 'Berichtsoort', typeInput),
+    h('div', { className: 'actions' }, h('button', { type: 'submit' }, 'Toon')),
+  );
+  filterForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    state.opsFilter = { hours: windowSelect.value, party: partyInput.value.trim() || undefined, messageType: typeInput.value.trim() || undefined };
+    renderOperations();
+  });
+  const charts = h('section', { id: 'grafieken', className: 'charts', 'aria-labelledby': 'kop-grafieken' });
   show('Werking',
-    h('p', { className: 'hint' }, 'Cijfers over de afgelopen 24 uur.'),
+    refreshToggle('auto-werking', 'Elke 15 seconden vernieuwen', () => refreshOperations(), 15_000),
     h('section', { 'aria-labelledby': 'kop-wachtrij', className: 'card' },
       h('h2', { id: 'kop-wachtrij' }, 'Wachtrij'),
-      dl([
-        ['Wachtend', q.pending ?? 0],
-        ['Opnieuw proberen', q.retrying ?? 0],
-        ['Niet bezorgd', q.deadLetter ?? 0],
-        ['Oudste wachtende', age === null || age === undefined ? '—' : duration(Number(age) * 1000)],
-      ]),
+      h('div', { id: 'wachtrij-cijfers' }, queueFigures(q, age)),
       button('Vernieuwen', () => renderOperations(), 'secondary'),
     ),
+    h('h2', { id: 'kop-grafieken' }, 'Verloop'),
+    filterForm,
+    charts,
     h('section', { 'aria-labelledby': 'kop-fouten' },
-      h('h2', { id: 'kop-fouten' }, 'Foutpercentages'),
-      table('Per partij en berichtsoort', ['Partij', 'Berichtsoort', 'Totaal', 'Afgewezen', 'Mislukt', 'Foutpercentage'],
-        (o.errorRates ?? []).map((r) => {
-          const total = Number(r.total) || 0;
-          const bad = (Number(r.rejected) || 0) + (Number(r.failed) || 0);
-          return h('tr', null, h('td', null, r.party ?? '—'), h('td', null, r.messageType ?? '—'),
-            h('td', { className: 'num' }, total), h('td', { className: 'num' }, r.rejected ?? 0), h('td', { className: 'num' }, r.failed ?? 0),
-            h('td', { className: 'num' }, total ? `${((bad / total) * 100).toFixed(1).replace('.', ',')}%` : '—'));
-        })),
+      h('h2', { id: 'kop-fouten' }, 'Foutpercentages (afgelopen 24 uur)'),
+      h('div', { id: 'foutpercentages' }, errorRatesTable(o.errorRates ?? [])),
     ),
     h('section', { 'aria-labelledby': 'kop-partners' },
       h('h2', { id: 'kop-partners' }, 'Ketenpartners'),
       table('Gezondheid per partij', ['Partij', 'Laatste geslaagde bezorging', 'Certificaat verloopt'],
-        (o.partners ?? []).map((p) => h('tr', null, h('td', null, p.party ?? '—'), h('td', null, timeEl(p.lastSuccessfulDelivery)), h('td', null, timeEl(p.certificateExpires))))),
+        (o.partners ?? []).map((p) => h('tr', null, h('td', null, partyEl(p.party)), h('td', null, timeEl(p.lastSuccessfulDelivery)), h('td', null, timeEl(p.certificateExpires))))),
     ),
   );
+  await drawCharts(charts, f);
+}
+
+function queueFigures(q, age) {
+  return dl([
+    ['Wachtend', q.pending ?? 0],
+    ['Opnieuw proberen', q.retrying ?? 0],
+    ['Niet bezorgd', q.deadLetter ?? 0],
+    ['Oudste wachtende', age === null || age === undefined ? '—' : duration(Number(age) * 1000)],
+  ]);
+}
+
+function errorRatesTable(rates) {
+  return table('Per partij en berichtsoort', ['Partij', 'Berichtsoort', 'Totaal', 'Afgewezen', 'Mislukt', 'Foutpercentage'],
+    rates.map((r) => {
+      const total = Number(r.total) || 0;
+      const bad = (Number(r.rejected) || 0) + (Number(r.failed) || 0);
+      return h('tr', null, h('td', null, partyEl(r.party)), h('td', null, r.messageType ?? '—'),
+        h('td', { className: 'num' }, total), h('td', { className: 'num' }, r.rejected ?? 0), h('td', { className: 'num' }, r.failed ?? 0),
+        h('td', { className: 'num' }, total ? `${((bad / total) * 100).toFixed(1).replace('.', ',')}%` : '—'));
+    }));
+}
+
+async function drawCharts(container, f) {
+  try {
+    const series = await api('GET', `/operations/series${query({ hours: f.hours, party: f.party, messageType: f.messageType })}`);
+    await renderCharts(container, series);
+    container.dataset.drawnAt = String(Date.now());
+  } catch (err) {
+    container.appendChild(h('p', { className: 'msg error', role: 'alert' }, errorText(err)));
+  }
+}
+
+/** The auto-refresh of the operations page: figures and charts in place, without moving the focus. */
+async function refreshOperations() {
+  const figures = document.getElementById('wachtrij-cijfers');
+  const charts = document.getElementById('grafieken');
+  if (!figures || !charts) return;
+  try {
+    const o = await api('GET', '/operations');
+    clear(figures).appendChild(queueFigures(o.queue ?? {}, o.queue?.oldestPendingAgeSeconds));
+    const rates = document.getElementById('foutpercentages');
+    if (rates) clear(rates).appendChild(errorRatesTable(o.errorRates ?? []));
+    await drawCharts(charts, state.opsFilter ?? { hours: '24' });
+  } catch {
+    /* the next tick tries again */
+  }
 }
 
 function button(text, onclick, className) {
@@ -580,19 +699,30 @@ function renderPrivacy() {
   }
   if (can('privacy')) {
     const out = h('p', { role: 'status' });
+    const progress = h('div', { id: 'purge-taak' });
     sections.push(h('section', { 'aria-labelledby': 'kop-bewaar' },
       h('h2', { id: 'kop-bewaar' }, 'Bewaartermijnen'),
       h('p', null, 'Verlopen inhoud wordt dagelijks verwijderd. U kunt dat ook nu laten doen; het verloop van berichten blijft bewaard.'),
       button('Verlopen inhoud nu verwijderen', async (e) => {
         if (!window.confirm('Verlopen inhoud nu verwijderen? Dit kan niet ongedaan worden gemaakt.')) return;
-        e.currentTarget.disabled = true;
+        const b = e.currentTarget;
+        b.disabled = true;
         try {
-          const r = await api('POST', '/retention/purge');
-          out.textContent = `Verwijderd: ${r.purgedPayloads ?? 0} berichtinhouden en ${r.purgedSubjectLinks ?? 0} koppelingen aan burgers (ouder dan de bewaartermijn).`;
+          // A job: the page shows that it is running, and its counts when it ends.
+          const follow = followJob(await api('POST', '/retention/purge-jobs'));
+          clear(progress).appendChild(follow.el);
+          const job = await follow.done;
+          const r = job.result ?? {};
+          out.textContent = job.status === 'done'
+            ? `Verwijderd: ${r.purgedPayloads ?? 0} berichtinhouden en ${r.purgedSubjectLinks ?? 0} koppelingen aan burgers (ouder dan de bewaartermijn).`
+            : `Het verwijderen is ${job.status === 'failed' ? 'mislukt' : 'onderbroken'}.`;
         } catch (err) {
           out.textContent = errorText(err);
+        } finally {
+          b.disabled = false;
         }
       }, 'secondary'),
+      progress,
       out,
     ));
   }
