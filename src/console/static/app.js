@@ -4,6 +4,7 @@ import { api, ApiError, query, setCsrfToken, whenUnauthorized } from './api.js';
 import { bytes, clear, compact, dl, duration, field, h, pretty, table, timeEl } from './dom.js';
 import { renderCharts } from './charts.js';
 import { followJob } from './jobs.js';
+import { renderContracten } from './contracten.js';
 
 const PAGE_SIZE = 25;
 
@@ -32,6 +33,7 @@ const PAGES = [
   { hash: '#/niet-bezorgd', label: 'Niet bezorgd', roles: ['beheerder'], render: () => renderDeadLetters() },
   { hash: '#/werking', label: 'Werking', roles: ['beheerder', 'auditor'], render: () => renderOperations() },
   { hash: '#/privacy', label: 'Privacy', roles: ['privacy', 'auditor'], render: () => renderPrivacy() },
+  { hash: '#/contracten', label: 'Contracten', roles: ['beheerder', 'auditor'], render: () => renderContracten(show, errorText) },
 ];
 
 // ---------------------------------------------------------------- auto-refresh
