@@ -12,6 +12,12 @@ export interface InboundMessage {
   /** Other identifiers people quote for this message (header Identificatie, referentienummer, zaakidentificatie): for search. Never a BSN. */
   references?: MessageReference[];
   correlationId?: string;
+  /**
+   * Set only by the console's reprocess (src/console/reprocess.ts), never by a channel: the message
+   * was stored as rejected and goes through the current configuration again under its own id, its
+   * raw payload and its trail; the pipeline updates its row instead of adding one.
+   */
+  reprocessOf?: { messageId: string; correlationId: string; rawPayloadId: number; by: string; previousCode: string | null };
   contentType: string; // of `raw`
   raw: Buffer; // exactly the bytes received
   body: unknown; // parsed body (JSON object or parsed XML tree)

@@ -105,8 +105,8 @@ export class Pipeline {
 
   private async acceptOnce(msg: InboundMessage): Promise<AcceptResult> {
     const { parties } = this.deps;
-    const messageId = randomUUID();
-    const correlationId = msg.correlationId ?? messageId;
+    const messageId = msg.reprocessOf?.messageId ?? randomUUID();
+    const correlationId = msg.reprocessOf?.correlationId ?? msg.correlationId ?? messageId;
 
     // A resend of the same message under the same sender id is answered as before.
     const earlier = await this.findAccepted(msg);
@@ -203,7 +203,7 @@ export class Pipeline {
     await insertMessage(tx, msg, messageId, correlationId, 'routed', null, mapped.map((m) => m.plan.route.id).join(','));
     // What the standard keeps about accepted messages (registers), after the message row it refers to.
     await recordState(tx);
-    const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
+    const raw = await storeRaw(tx, log, msg, messageId);
     await log.recordSubjects(tx, messageId, subjects);
     const queued: QueuedDelivery[] = [];
     const mappedEvents: Array<Record<string, unknown>> = [];
@@ -235,7 +235,7 @@ export class Pipeline {
       }
     }
     const base = this.eventBase(msg, messageId, correlationId);
-    await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, subjects: subjects.length } });
+    await log.append(tx, { ...base, ...receivedEvent(msg, raw, { subjects: subjects.length }) });
     await log.append(tx, { ...base, eventType: 'validated', detail: { standard: msg.standard, version: msg.version ?? null } });
     await log.append(tx, {
       ...base,
@@ -321,9 +321,9 @@ export class Pipeline {
     const first = firstMessageId ? { firstMessageId } : {};
     await this.deps.db.transaction(async (tx) => {
       await insertMessage(tx, msg, messageId, correlationId, 'rejected', { code, problems, ...first }, null);
-      const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
+      const raw = await storeRaw(tx, log, msg, messageId);
       const base = this.eventBase(msg, messageId, correlationId);
-      await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId } });
+      await log.append(tx, { ...base, ...receivedEvent(msg, raw, {}) });
       await log.append(tx, { ...base, eventType: 'rejected', detail: { code, problems: problems.map((p) => ({ ...p })), ...first } });
       if (answer) await this.storeAnswer(tx, base, answer);
     });
@@ -385,6 +385,30 @@ export class Pipeline {
   }
 }
 
+/** The message was no longer rejected when its reprocess wanted to commit (another reprocess won). */
+export class ReprocessConflict extends Error {
+  constructor(readonly messageId: string) {
+    super('the message is no longer rejected');
+  }
+}
+
+/** The raw payload: stored once; a reprocess uses the one stored when the message arrived. */
+async function storeRaw(tx: Queryable, log: ExchangeLog, msg: InboundMessage, messageId: string): Promise<{ id: number; digest: string; size: number }> {
+  if (!msg.reprocessOf) return log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
+  const r = await tx.query<{ id: string | number; digest: string; size: number }>('SELECT id, digest, size FROM payloads WHERE id = $1 AND message_id = $2', [msg.reprocessOf.rawPayloadId, messageId]);
+  const row = r.rows[0];
+  if (!row) throw new ReprocessConflict(messageId);
+  return { id: Number(row.id), digest: row.digest, size: row.size };
+}
+
+/** The first event of this pass: `received`, or `reprocessed` when a beheerder put a rejected message through again. */
+function receivedEvent(msg: InboundMessage, raw: { size: number; digest: string }, extra: Record<string, unknown>): { eventType: 'received' | 'reprocessed'; detail: Record<string, unknown> } {
+  if (msg.reprocessOf) {
+    return { eventType: 'reprocessed', detail: { by: msg.reprocessOf.by, previousCode: msg.reprocessOf.previousCode, size: raw.size, digest: raw.digest, ...extra } };
+  }
+  return { eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, ...extra } };
+}
+
 async function insertMessage(
   tx: Queryable,
   msg: InboundMessage,
@@ -394,6 +418,15 @@ async function insertMessage(
   error: unknown,
   routeId: string | null,
 ): Promise<void> {
+  if (msg.reprocessOf) {
+    // Reprocessing a rejected message: its own row, only while it is still rejected (one reprocess at a time).
+    const r = await tx.query(
+      `UPDATE messages SET status = $2, error = $3, route_id = $4, updated_at = now() WHERE id = $1 AND status = 'rejected'`,
+      [id, status, error === null ? null : JSON.stringify(error), routeId],
+    );
+    if (r.rowCount !== 1) throw new ReprocessConflict(id);
+    return;
+  }
   await tx.query(
     `INSERT INTO messages (id, sender_message_id, correlation_id, channel, standard, message_type, version, sender, receiver,
        route_id, status, error, received_at, updated_at)

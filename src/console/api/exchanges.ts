@@ -8,6 +8,9 @@ import type { Db } from '../../store/db.js';
 import { signedIn, type consoleGuard } from '../auth/guard.js';
 import { may } from '../auth/roles.js';
 import { logAdminAction } from './audit.js';
+import type { InboundMessage } from '../../core/message.js';
+import type { AcceptResult } from '../../core/pipeline.js';
+import { reprocessRejected } from '../reprocess.js';
 import { int, optionalDate, optionalText, pageOf, UUID_RE } from './params.js';
 
 export interface ExchangesDeps {
@@ -15,6 +18,8 @@ export interface ExchangesDeps {
   log: ExchangeLog;
   ring: KeyRing;
   guard: ReturnType<typeof consoleGuard>;
+  /** For reprocessing a rejected message (absent: the endpoint answers 501). */
+  pipeline?: { accept(msg: InboundMessage): Promise<AcceptResult> };
   /** Party ids whose id or name matches a text (src/console/api/parties.ts). */
   partiesMatching: (text: string) => string[];
 }
@@ -167,6 +172,27 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
       payloads: payloads.map((p) => ({ id: p.id, kind: p.kind, destinationId: p.destinationId, contentType: p.contentType, size: p.size, purged: p.purgedAt !== null })),
       zaken: zaken.rows,
     });
+  });
+
+  // Put a rejected inbound message through the current configuration again, under its own id and trail.
+  router.post('/exchanges/:id/reprocess', guard.requirePermission('redeliver'), async (req, res) => {
+    const id = messageIdParam(req.params.id);
+    const { user } = signedIn(res);
+    if (!deps.pipeline) throw new HttpProblem(501, 'not-available', 'Reprocessing is not available in this process');
+    const r = await reprocessRejected({ db, log, pipeline: deps.pipeline }, id, user.id);
+    if (r.outcome === 'not-found') throw new HttpProblem(404, 'not-found', 'No exchange with this id');
+    if (r.outcome === 'not-rejected') throw new HttpProblem(409, 'not-reprocessable', `The message is ${r.status}; only a rejected message can be reprocessed`);
+    if (r.outcome === 'not-reprocessable') throw new HttpProblem(409, 'not-reprocessable', r.reason);
+    const result = r.result;
+    // An earlier accepted message under the same sender id: that one stands, this one stays rejected.
+    const other = result.outcome === 'accepted' && result.messageId !== id ? result.messageId : undefined;
+    await logAdminAction(log, 'reprocessed', user, `exchange/${id}`, {
+      outcome: other ? 'duplicate' : result.outcome, ...(result.outcome === 'rejected' ? { code: result.code } : {}), ...(other ? { acceptedAs: other } : {}),
+    });
+    if (other) throw new HttpProblem(409, 'already-accepted', `The same message was accepted since, as message ${other}`, undefined, { acceptedAs: other });
+    res.json(result.outcome === 'accepted'
+      ? { id, outcome: 'accepted', status: result.status, deliveries: result.deliveries }
+      : { id, outcome: 'rejected', code: result.code, problems: result.problems });
   });
 
   router.get('/exchanges/:id/payloads/:payloadId', guard.requirePermission('viewPayload'), async (req, res) => {

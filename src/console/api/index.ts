@@ -22,6 +22,8 @@ import { logCheckRouter } from './log-check.js';
 import { optionalText } from './params.js';
 import { partiesMatcher, partiesRouter } from './parties.js';
 import { ConsoleJobs } from '../jobs.js';
+import type { InboundMessage } from '../../core/message.js';
+import type { AcceptResult } from '../../core/pipeline.js';
 import { jobsRouter } from './jobs.js';
 import { citizenReport, processingRegister, registerCsv } from './transparency.js';
 
@@ -45,6 +47,8 @@ export interface ConsoleDeps {
     guard: ReturnType<typeof consoleGuard>;
     audit: (req: Request, res: Response, action: 'ldv_read', target: string | null, detail: Record<string, unknown>) => Promise<void>;
   }) => express.Router[];
+  /** The pipeline, for reprocessing a rejected message through the current configuration. */
+  pipeline?: { accept(msg: InboundMessage): Promise<AcceptResult> };
   /** Long console work with progress (bulk actions, purge); made here when the caller has none. */
   jobs?: ConsoleJobs;
 }
@@ -141,7 +145,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   const partiesMatching = partiesMatcher(config);
   const jobs = deps.jobs ?? new ConsoleJobs(db, logger);
   router.use(partiesRouter({ config, guard }));
-  router.use(exchangesRouter({ db, log, ring, guard, partiesMatching }));
+  router.use(exchangesRouter({ db, log, ring, guard, partiesMatching, ...(deps.pipeline ? { pipeline: deps.pipeline } : {}) }));
   router.use(deliveriesRouter({ db, log, queue: deps.queue, guard, jobs, partiesMatching }));
   router.use(jobsRouter({ jobs, log, guard, purge: deps.purge }));
   for (const extra of deps.extraRouters?.({ guard, audit: (_req, res, action, target, detail) => logAdminAction(log, action, signedIn(res).user, target, detail) }) ?? []) router.use(extra);

@@ -383,9 +383,30 @@ async function renderDetail(id) {
     ...((d.deliveries ?? []).length ? d.deliveries.map((del) => deliveryBlock(del, id)) : [h('p', null, 'Geen bezorgingen.')]),
   );
 
+  // A rejected message can go through the current configuration again (beheerder), under its own id.
+  const reprocess = can('beheerder') && m.status === 'rejected'
+    ? h('section', { 'aria-labelledby': 'kop-opnieuw', className: 'card' },
+      h('h2', { id: 'kop-opnieuw' }, 'Opnieuw verwerken'),
+      h('p', null, 'Verwerk dit afgewezen bericht opnieuw met de huidige configuratie (partijen, routes, mappings, regels). Het bericht houdt zijn id en zijn verloop.'),
+      button('Opnieuw verwerken', async (e) => {
+        const b = e.currentTarget;
+        b.disabled = true;
+        try {
+          const r = await api('POST', `/exchanges/${encodeURIComponent(id)}/reprocess`);
+          await renderDetail(id);
+          say(r.outcome === 'accepted'
+            ? `Het bericht is opnieuw verwerkt en geaccepteerd (${r.deliveries} bezorging${r.deliveries === 1 ? '' : 'en'}).`
+            : `Het bericht is opnieuw verwerkt en weer afgewezen (${r.code}).`, r.outcome === 'accepted' ? 'ok' : 'error');
+        } catch (err) {
+          b.disabled = false;
+          say(errorText(err), 'error');
+        }
+      }))
+    : null;
+
   show(`Bericht ${m.messageType ?? ''}`.trim(),
     h('p', null, h('a', { href: '#/zoeken' }, '‹ Terug naar zoeken')),
-    summary, events, validation, deliveries, payloadSection(id, d.payloads ?? []),
+    summary, events, validation, reprocess, deliveries, payloadSection(id, d.payloads ?? []),
     (d.zaken ?? []).length ? h('section', { 'aria-labelledby': 'kop-zaken' }, h('h2', { id: 'kop-zaken' }, 'Zaken'),
       h('ul', null, d.zaken.map((z) => h('li', null, compact(z))))) : null,
   );
