@@ -143,6 +143,16 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     expect((await new ConsoleClient(baseUrl).call('GET', '/parties')).status).toBe(401);
   });
 
+  it('shows a message delivered to one of its two destinations as partially delivered, with the count', async () => {
+    const r = await audit.call('GET', `/exchanges?q=${encodeURIComponent(refs.referentienummer)}`);
+    const item = r.json.items[0];
+    expect(item.deliveries).toEqual({ total: 2, delivered: 1 });
+    expect(item.status).toBe('partially_delivered');
+    const detail = await audit.call('GET', `/exchanges/${ids.stuf}`);
+    expect(detail.json.message.status).toBe('partially_delivered');
+    expect(detail.json.deliveries.map((d: { status: string }) => d.status).sort()).toEqual(['dead_letter', 'delivered']);
+  });
+
   const stufKennisgeving = async (referentie: string, zaak: string) => {
     const creeer = stuurgegevens(stufFixture('creeerZaak_ZakLk01.xml'), { zender: ['0153', 'JeugdBO'], ontvanger: ['0153', 'knooppunt'], referentie })
       .replace(/0153-2026-0000123/g, zaak);
