@@ -124,7 +124,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // Declarative mapping files, plus the codecs of the standards that routes can name as well.
   const declarative = loadMappings(env.mappingsDir);
   const mappings = new Map<string, RouteMapping>(declarative);
-  for (const codec of istandaardenRouteMappings(declarative)) mappings.set(codec.name, codec);
+  for (const codec of istandaardenRouteMappings()) mappings.set(codec.name, codec);
   mappings.set(INTAKE_MAPPING, intakeMapping(ring));
   // Checked before anything is opened: the StUF codecs need the store and join the map below.
   for (const route of config.routes) {

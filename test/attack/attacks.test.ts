@@ -254,9 +254,9 @@ describe('oversized bodies and headers, wrong content type', () => {
     seq = await seqNow();
     const ib = await postXml(baseUrl, DEMO.aanbiederA, big);
     expect(ib.status).toBe(413);
-    expect(foutcode(ib.text)).toBe('IB003');
+    expect(foutcode(ib.text)).toBe('IB007');
     await loggedSince(seq, 'istandaarden', 'payload-too-large');
-    record('oversized body (1 MB + 1 KB)', 'iStandaarden', '413 foutbericht IB003, logged');
+    record('oversized body (1 MB + 1 KB)', 'iStandaarden', '413 foutbericht IB007, logged');
 
     for (const [channel, path, key, action, size] of [
       ['StUF', '/stuf/zds/OntvangAsynchroon', JEUGD_BO, STUF_ACTION, MAX_BODY + 1024],
@@ -427,7 +427,7 @@ describe('injection strings are data, never code', () => {
     seq = await seqNow();
     const ib = await postXml(baseUrl, DEMO.aanbiederA, setText(fixture('iwmo', 'wmo305.xml'), 'Afzender', '"; DROP TABLE messages; --'));
     expect(ib.status).toBeLessThan(500);
-    expect(['IB001', 'IB008']).toContain(foutcode(ib.text));
+    expect(['IB001', 'IB002']).toContain(foutcode(ib.text));
     await loggedSince(seq, 'istandaarden');
     record('injection in iStandaarden Afzender', 'iStandaarden', `${ib.status} foutbericht ${foutcode(ib.text)}, logged`);
     const n = await gateway.db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages');
@@ -482,9 +482,9 @@ describe('credentials and identity', () => {
     seq = await seqNow();
     const ib = await postXml(baseUrl, DEMO.aanbiederB, fixture('iwmo', 'wmo305.xml')); // Afzender is provider A's AGB code
     expect(ib.status).toBe(403);
-    expect(foutcode(ib.text)).toBe('IB008');
+    expect(foutcode(ib.text)).toBe('IB002');
     await loggedSince(seq, 'istandaarden', 'sending-as-another-party');
-    record('sending as another party (Afzender)', 'iStandaarden', '403 foutbericht IB008, logged');
+    record('sending as another party (Afzender)', 'iStandaarden', '403 foutbericht IB002, logged');
 
     seq = await seqNow();
     const stuf = await soapPost('/stuf/zds/OntvangAsynchroon', ZAKEN_BO, creeerZaak(['0153', 'JeugdBO']));

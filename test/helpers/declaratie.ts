@@ -56,7 +56,7 @@ export function grooteDeclaratie(opts: {
       toewijzingen.push({ toewijzingNummer: nummer, categorie, code, ingangsdatum: '2026-01-01', einddatum: '2026-12-31', eenheid: '04' });
       prestaties.push(
         `<${b}:Prestatie><${b}:ProductReferentie><${i}:ReferentieNummer>P${String(n).padStart(9, '0')}</${i}:ReferentieNummer></${b}:ProductReferentie>` +
-          `<${b}:ToewijzingNummer>${nummer}</${b}:ToewijzingNummer><${b}:Product><${i}:Categorie>${categorie}</${i}:Categorie><${i}:Code>${code}</${i}:Code></${b}:Product>` +
+          `<${b}:ToewijzingNummer>${nummer}</${b}:ToewijzingNummer><${b}:ProductCategorie>${categorie}</${b}:ProductCategorie><${b}:ProductCode>${code}</${b}:ProductCode>` +
           `<${b}:ProductPeriode><${i}:Begindatum>2026-10-01</${i}:Begindatum><${i}:Einddatum>2026-10-31</${i}:Einddatum></${b}:ProductPeriode>` +
           `<${b}:GeleverdVolume>${volume}</${b}:GeleverdVolume><${b}:Eenheid>04</${b}:Eenheid><${b}:ProductTarief>${tarief}</${b}:ProductTarief>` +
           `<${b}:IngediendBedrag><${i}:Bedrag>${bedrag}</${i}:Bedrag><${i}:DebetCredit>D</${i}:DebetCredit></${b}:IngediendBedrag></${b}:Prestatie>`,
@@ -70,9 +70,10 @@ export function grooteDeclaratie(opts: {
     `<${b}:Afzender>${opts.afzender}</${b}:Afzender><${b}:Ontvanger>${opts.ontvanger}</${b}:Ontvanger>` +
     `<${b}:BerichtIdentificatie><${i}:Identificatie>${opts.identificatie}</${i}:Identificatie><${i}:Dagtekening>${opts.dagtekening}</${i}:Dagtekening></${b}:BerichtIdentificatie>` +
     `<${b}:XsdVersie><${i}:BasisschemaXsdVersie>1.0.0</${i}:BasisschemaXsdVersie><${i}:BerichtXsdVersie>1.0.0</${i}:BerichtXsdVersie></${b}:XsdVersie></${b}:Header>` +
-    `<${b}:Declaratie><${b}:DeclaratieNummer>${`D${opts.identificatie}`.slice(0, 15)}</${b}:DeclaratieNummer>` +
+    `<${b}:Declaratie><${b}:DeclaratieNummer>${`D${opts.identificatie}`.replace(/[^A-Za-z0-9]/g, '').slice(0, 12)}</${b}:DeclaratieNummer>` +
     `<${b}:DeclaratiePeriode><${i}:Begindatum>2026-10-01</${i}:Begindatum><${i}:Einddatum>2026-10-31</${i}:Einddatum></${b}:DeclaratiePeriode>` +
-    `<${b}:TotaalBedrag><${i}:TotaalBedrag>${totaal}</${i}:TotaalBedrag><${i}:DebetCredit>D</${i}:DebetCredit></${b}:TotaalBedrag>` +
+    `<${b}:DeclaratieDagtekening>${opts.dagtekening}</${b}:DeclaratieDagtekening>` +
+    `<${b}:TotaalIngediendBedrag><${i}:TotaalBedrag>${totaal}</${i}:TotaalBedrag><${i}:DebetCredit>D</${i}:DebetCredit></${b}:TotaalIngediendBedrag>` +
     `<${b}:Clienten>${clients.join('')}</${b}:Clienten></${b}:Declaratie></${b}:Bericht>\n`;
   return { xml, toewijzingen };
 }

@@ -205,7 +205,7 @@ describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue 
     const big = Buffer.alloc(50 * 1024 * 1024, 0x20);
     const res = await postXml(baseUrl, DEMO.aanbiederA, big);
     expect(res.status).toBe(413);
-    expect(res.text).toContain('<Foutcode>IB003</Foutcode>');
+    expect(res.text).toContain('<Foutcode>IB007</Foutcode>');
 
     const live = await fetch(`${baseUrl}/health/live`);
     expect(live.status).toBe(200);
@@ -219,7 +219,7 @@ describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue 
     start = setText(start, 'Ontvanger', '0153');
     const asOther = await postXml(baseUrl, DEMO.aanbiederB, start);
     expect(asOther.status).toBe(403);
-    expect(asOther.text).toContain('<Foutcode>IB008</Foutcode>');
+    expect(asOther.text).toContain('<Foutcode>IB002</Foutcode>');
 
     const sent = await postJson(baseUrl, DEMO.almelo, { messageType: 'iwmo-toewijzing', messageId: randomUUID(), receiver: 'aanbieder-12345678', payload: jsonFixture('iwmo', 'toewijzing') });
     expect(sent.status).toBe(202);

@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { Mailbox } from '../../core/mailbox.js';
 import type { AcceptResult, Pipeline, RejectCode } from '../../core/pipeline.js';
 import type { Party, PartyRegistry } from '../../parties/registry.js';
-import { BERICHTSOORTEN, RELEASE, berichtType, parseBerichtNamespace, type BerichtNummer } from '../../standards/istandaarden/catalog.js';
+import { BERICHTSOORTEN, RELEASE, RETOURBERICHTEN, berichtType, parseBerichtNamespace, type BerichtNummer } from '../../standards/istandaarden/catalog.js';
 import { bouwFoutbericht, FOUTCODES, type Fout, type Foutcode } from '../../standards/istandaarden/foutbericht.js';
 import { readHeader, type BerichtHeader } from '../../standards/istandaarden/codec.js';
 import { parseXml, XmlRejectedError, type XmlLimits } from '../../xml/parse.js';
@@ -19,9 +19,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const XML_TYPE = /^(application|text)\/([a-z0-9.+-]*\+)?xml\s*(;|$)/i;
 
 const REJECT_FOUT: Partial<Record<RejectCode, Foutcode>> = {
-  'forbidden-sender': 'IB008',
-  'not-allowed': 'IB008',
-  'unknown-receiver': 'IB005',
+  'forbidden-sender': 'IB002',
+  'not-allowed': 'IB002',
+  'unknown-receiver': 'IB102',
   'unknown-standard': 'IB004',
   'unknown-message-type': 'IB004',
   'no-route': 'IB004',
@@ -70,7 +70,7 @@ export function istandaardenChannel(deps: {
     const read = await readBody(req, deps.maxBodyBytes);
     if (read.tooLarge) {
       res.setHeader('Connection', 'close');
-      return refuse('payload-too-large', { code: 'IB003', details: [{ melding: `Maximaal ${deps.maxBodyBytes} bytes.` }] }, { size: read.received });
+      return refuse('payload-too-large', { code: 'IB007', details: [{ melding: `Maximaal ${deps.maxBodyBytes} bytes.` }] }, { size: read.received });
     }
     const raw = read.body;
     let root;
@@ -78,7 +78,7 @@ export function istandaardenChannel(deps: {
       root = parseXml(raw, { ...deps.xmlLimits, maxBytes: deps.maxBodyBytes });
     } catch (err) {
       if (err instanceof XmlRejectedError) {
-        await refuse(`xml-${err.reason}`, { code: err.reason === 'too-large' ? 'IB003' : 'IB001', details: [{ melding: err.message }] }, { size: raw.length });
+        await refuse(`xml-${err.reason}`, { code: err.reason === 'too-large' ? 'IB007' : 'IB001', details: [{ melding: err.message }] }, { size: raw.length });
       }
       throw err;
     }
@@ -100,17 +100,29 @@ export function istandaardenChannel(deps: {
       header = undefined;
     }
     if (!header) return refuse('missing-header', { code: 'IB001', details: [{ plek: '/Bericht/Header', melding: 'Header ontbreekt of is onvolledig.' }] });
-    if (header.afzender !== caller.code) {
-      return refuse('sending-as-another-party', { code: 'IB008', details: [{ plek: '/Bericht/Header/Afzender', melding: 'Afzender is niet de geauthenticeerde partij.' }] });
-    }
-    const ontvangerKind = soort.richting === 'aanbieder-naar-gemeente' ? 'gemeente' : 'aanbieder';
-    const receiver = deps.parties.byCode(ontvangerKind, header.ontvanger);
-    if (!receiver) {
-      return refuse('unknown-receiver', {
-        code: ontvangerKind === 'gemeente' ? 'IB005' : 'IB004',
-        details: [{ plek: '/Bericht/Header/Ontvanger', melding: ontvangerKind === 'gemeente' ? 'Gemeente is niet aangesloten op dit knooppunt.' : 'Aanbieder is niet aangesloten op dit knooppunt.' }],
+    // A retourbericht copies its heenbericht's header: the party that sends it is the heenbericht's
+    // Ontvanger (a provider posting a 302 or 320 has the gemeente as Afzender), and it goes to the
+    // heenbericht's Afzender. Every other bericht is sent by its Afzender to its Ontvanger.
+    const isRetour = RETOURBERICHTEN.includes(soort.nummer);
+    const heenRichting = isRetour ? BERICHTSOORTEN.get(soort.heen!)!.richting : soort.richting;
+    const zender = isRetour ? { code: header.ontvanger, plek: '/Bericht/Header/Ontvanger' } : { code: header.afzender, plek: '/Bericht/Header/Afzender' };
+    const naar = isRetour ? { code: header.afzender, plek: '/Bericht/Header/Afzender' } : { code: header.ontvanger, plek: '/Bericht/Header/Ontvanger' };
+    const zenderKind = (heenRichting === 'aanbieder-naar-gemeente') !== isRetour ? 'aanbieder' : 'gemeente';
+    if (zender.code !== caller.code || (caller.kind !== undefined && caller.kind !== zenderKind)) {
+      return refuse('sending-as-another-party', {
+        code: 'IB002',
+        details: [{ plek: zender.plek, melding: `${zender.plek.split('/').at(-1)} is niet de geauthenticeerde partij: deze partij mag dit bericht niet namens een ander versturen.` }],
       });
     }
+    const ontvangerKind = zenderKind === 'aanbieder' ? 'gemeente' : 'aanbieder';
+    const receiver = deps.parties.byCode(ontvangerKind, naar.code);
+    if (!receiver) {
+      return refuse('unknown-receiver', {
+        code: 'IB102',
+        details: [{ plek: naar.plek, melding: ontvangerKind === 'gemeente' ? 'Geen routering: de gemeente is niet aangesloten op dit knooppunt.' : 'Geen routering: de aanbieder is niet aangesloten op dit knooppunt.' }],
+      });
+    }
+    const eigenId = isRetour ? (root.children.find((c) => c.name === 'Header')?.children.find((c) => c.name === 'IdentificatieRetour')?.text?.trim() ?? header.identificatie) : header.identificatie;
     const result = await deps.pipeline.accept({
       channel: 'istandaarden',
       standard: ns.standaard,
@@ -118,7 +130,7 @@ export function istandaardenChannel(deps: {
       version: '3.2',
       sender: caller.id,
       receiver: receiver.id,
-      senderMessageId: `${header.afzender}/${header.berichtCode}/${header.identificatie}`,
+      senderMessageId: `${caller.code}/${header.berichtCode}/${eigenId}`,
       references: [{ kind: 'identificatie', value: header.identificatie }],
       contentType: 'application/xml',
       raw,

@@ -144,8 +144,8 @@ export function openApiDocument(
             'For 301/305/307/315/317/319 the answer (200) is the retourbericht (302/306/308/316/318/320) with retourcodes on the header and ' +
             'on every record: 0200 when accepted, otherwise the code of each failing rule (docs/istandaarden/regels.md). A 323 that passes ' +
             'is answered 202 (the gemeente sends its 325 later); one that fails gets a rejecting 325. A 302 or 320 is answered 202. ' +
-            'Deliveries that cannot be read as a bericht get a transport foutbericht: IB001 (not XML, not well-formed, XSD), IB003 (too large), ' +
-            'IB004 (unknown bericht or release), IB005 (unknown gemeente), IB008 (Afzender is not the authenticated AGB code). ' +
+            'Deliveries that cannot be read as a bericht get a transport foutbericht: IB001 (not XML, not well-formed, XSD), IB007 (larger than 25 MB), ' +
+            'IB004 (unknown bericht or release), IB102 (no routing: receiver not served), IB002 (not authorised: the sender is not the authenticated party). ' +
             'Header X-Knooppunt-Status: accepted, rejected or duplicate; X-Knooppunt-Message-Id: the exchange in the log.',
           requestBody: { required: true, content: xmlBody },
           responses: {

@@ -1,15 +1,14 @@
 /**
- * iJw/iWmo bericht XML ⇄ clean JSON. The field work is done by the declarative mapping files in
- * mappings/istandaarden/ (`istandaarden-<nummer>-naar-json`, `istandaarden-<nummer>-uit-json`),
- * written once against the neutral namespaces of {@link NEUTRAAL} so that one file serves iJw and
- * iWmo. This module does what those files cannot: the Header, and renaming the real namespaces
- * (`…/iwmo/3_2/wmo301/schema`, `…/iwmo/3_2/basisschema/schema`) to the neutral ones and back.
+ * iJw/iWmo bericht XML ⇄ JSON. The field work follows the structure model (json.ts), so every
+ * element of the standard is carried both ways; this module adds the Header and the renaming of the
+ * real namespaces to the neutral ones ({@link NEUTRAAL}) that declarative route mappings (such as
+ * `istandaarden-315-naar-zaak`) are written against, so that one mapping file serves iJw and iWmo.
  *
  * Pure functions: no I/O, inputs are never modified.
  */
-import type { CompiledMapping } from '../../mapping/index.js';
 import { serializeXml } from '../../xml/build.js';
 import type { XmlElement } from '../../xml/parse.js';
+import { berichtPayload, payloadNaarXml } from './json.js';
 import { basisschemaNamespace, berichtNamespace, berichtPrefix, berichtType, NEUTRAAL, parseBerichtNamespace, RELEASE, type BerichtNummer, type Standaard } from './catalog.js';
 
 /** The heenbericht header fields every bericht starts with (docs/istandaarden/berichten.md, "Header"). */
@@ -28,11 +27,6 @@ export interface BerichtHeader {
 
 /** Prefixes of the neutral namespaces, as the mapping files use them. */
 export const NEUTRALE_PREFIXEN = { bericht: 'b', basisschema: 'i' } as const;
-
-/** The mapping file that reads a bericht (`naar-json`) or writes one (`uit-json`). */
-export function mappingNaam(nummer: BerichtNummer, richting: 'naar-json' | 'uit-json'): string {
-  return `istandaarden-${nummer}-${richting}`;
-}
 
 /** A bericht whose Header is absent or incomplete; the message names the element, never a value. */
 export class BerichtHeaderError extends Error {
@@ -150,51 +144,30 @@ export function uitNeutraal(root: XmlElement, standaard: Standaard, nummer: Beri
   );
 }
 
-function mappingVoor(mappings: ReadonlyMap<string, CompiledMapping>, nummer: BerichtNummer, richting: 'naar-json' | 'uit-json'): CompiledMapping {
-  const name = mappingNaam(nummer, richting);
-  const mapping = mappings.get(name);
-  if (!mapping) throw new Error(`mapping '${name}' is not loaded (expected in mappings/istandaarden/)`);
-  const [source, target] = richting === 'naar-json' ? ['xml', 'json'] : ['json', 'xml'];
-  if (mapping.sourceFormat !== source || mapping.targetFormat !== target) {
-    throw new Error(`mapping '${name}' must map ${source} to ${target}`);
-  }
-  return mapping;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
-}
-
-/**
- * A parsed bericht (real namespaces) → its header and the clean JSON payload of mapping
- * `istandaarden-<nummer>-naar-json`. Throws when the root is not that bericht, when the Header is
- * incomplete ({@link BerichtHeaderError}) and when the mapping fails (MappingRunError).
- */
-export function berichtNaarJson(
-  root: XmlElement,
-  standaard: Standaard,
-  nummer: BerichtNummer,
-  mappings: ReadonlyMap<string, CompiledMapping>,
-): { header: BerichtHeader; payload: Record<string, unknown> } {
-  if (root.name !== 'Bericht' || root.ns !== berichtNamespace(standaard, nummer)) {
-    throw new Error(`berichtNaarJson: expected a ${berichtType(standaard, nummer)} Bericht in ${berichtNamespace(standaard, nummer)}`);
-  }
-  const header = readHeader(root);
-  const output = mappingVoor(mappings, nummer, 'naar-json').run(naarNeutraal(root, standaard)).output;
-  if (!isPlainObject(output)) throw new Error(`mapping '${mappingNaam(nummer, 'naar-json')}' did not produce a JSON object`);
-  return { header, payload: output };
-}
-
 function el(ns: string, prefix: string, name: string, children: XmlElement[] | string): XmlElement {
   return typeof children === 'string'
     ? { ns, name, prefix, attrs: {}, children: [], text: children }
     : { ns, name, prefix, attrs: {}, children };
 }
 
-/** The Header in the neutral namespaces, fields in the order of the standard. */
-function headerElement(header: BerichtHeader): XmlElement {
-  const b = (name: string, children: XmlElement[] | string) => el(NEUTRAAL.bericht, NEUTRALE_PREFIXEN.bericht, name, children);
-  const i = (name: string, text: string) => el(NEUTRAAL.basisschema, NEUTRALE_PREFIXEN.basisschema, name, text);
+/**
+ * A parsed bericht (real namespaces) → its header and its JSON payload (json.ts: every value of
+ * the body and of the Header's own extra fields). Throws when the root is not that bericht and
+ * when the Header is incomplete ({@link BerichtHeaderError}).
+ */
+export function berichtNaarJson(root: XmlElement, standaard: Standaard, nummer: BerichtNummer): { header: BerichtHeader; payload: Record<string, unknown> } {
+  if (root.name !== 'Bericht' || root.ns !== berichtNamespace(standaard, nummer)) {
+    throw new Error(`berichtNaarJson: expected a ${berichtType(standaard, nummer)} Bericht in ${berichtNamespace(standaard, nummer)}`);
+  }
+  return { header: readHeader(root), payload: berichtPayload(root, standaard, nummer) };
+}
+
+/** The common Header fields in the real namespaces, in the order of the standard. */
+function headerElement(header: BerichtHeader, standaard: Standaard, nummer: BerichtNummer): XmlElement {
+  const ns = berichtNamespace(standaard, nummer);
+  const prefix = berichtPrefix(standaard, nummer);
+  const b = (name: string, children: XmlElement[] | string) => el(ns, prefix, name, children);
+  const i = (name: string, text: string) => el(basisschemaNamespace(standaard), standaard, name, text);
   return b('Header', [
     b('BerichtCode', String(header.berichtCode)),
     b('BerichtVersie', String(header.versie)),
@@ -207,37 +180,18 @@ function headerElement(header: BerichtHeader): XmlElement {
 }
 
 /**
- * A clean JSON payload → the complete bericht XML document: root `Bericht` in the bericht's own
+ * A JSON payload → the complete bericht XML document: root `Bericht` in the bericht's own
  * namespace (prefix jw301 / wmo301 ...) with the basisschema namespace (prefix ijw / iwmo), the
- * Header first, then the body written by mapping `istandaarden-<nummer>-uit-json`.
- *
- * A mapping may add fields that the standard puts in the Header after the common ones (the 325's
- * DeclaratieIdentificatie, XsltVersie, XsdVersieDeclaratie, RetourCodes) by writing them below
- * `b:Header`: they are appended to the Header built from `header`.
- * Throws MappingRunError when the payload cannot be mapped, and an Error when the mapping is missing.
+ * Header first (the common fields from `header`, then the payload's header fields such as the
+ * 325's DeclaratieIdentificatie), then the body. Throws {@link BerichtJsonError} for a key the
+ * bericht does not have; the caller validates the result against the XSD.
  */
-export function jsonNaarBericht(
-  payload: Record<string, unknown>,
-  header: BerichtHeader,
-  standaard: Standaard,
-  nummer: BerichtNummer,
-  mappings: ReadonlyMap<string, CompiledMapping>,
-): string {
-  const body = mappingVoor(mappings, nummer, 'uit-json').run(payload).output as XmlElement;
-  if (body.ns !== NEUTRAAL.bericht || body.name !== 'Bericht') {
-    throw new Error(`mapping '${mappingNaam(nummer, 'uit-json')}' must write target root b:Bericht in ${NEUTRAAL.bericht}`);
-  }
-  const isHeader = (c: XmlElement) => c.ns === NEUTRAAL.bericht && c.name === 'Header';
-  const kop = headerElement(header);
-  for (const extra of body.children.filter(isHeader)) kop.children.push(...extra.children);
-  const neutraal: XmlElement = {
-    ns: NEUTRAAL.bericht,
-    name: 'Bericht',
-    prefix: NEUTRALE_PREFIXEN.bericht,
-    attrs: body.attrs,
-    children: [kop, ...body.children.filter((c) => !isHeader(c))],
-  };
-  const xml = serializeXml(uitNeutraal(neutraal, standaard, nummer), {
+export function jsonNaarBericht(payload: Record<string, unknown>, header: BerichtHeader, standaard: Standaard, nummer: BerichtNummer): string {
+  const { headerExtra, body } = payloadNaarXml(payload, standaard, nummer);
+  const kop = headerElement(header, standaard, nummer);
+  kop.children.push(...headerExtra);
+  const root: XmlElement = { ns: berichtNamespace(standaard, nummer), name: 'Bericht', prefix: berichtPrefix(standaard, nummer), attrs: {}, children: [kop, ...body] };
+  const xml = serializeXml(root, {
     namespaces: { [berichtPrefix(standaard, nummer)]: berichtNamespace(standaard, nummer), [standaard]: basisschemaNamespace(standaard) },
     declaration: true,
     pretty: true,

@@ -77,31 +77,23 @@ const FREQUENTIES: Array<[string, string]> = [
 export const WJ757 = lijst('WJ757', 'Frequentie', FREQUENTIES);
 export const WMO757 = lijst('WMO757', 'Frequentie', FREQUENTIES);
 
-/**
- * WJ758 Reden verzoek. The informatiemodel's codes are 1 and 2 (one position); knooppunt's
- * contract (berichten.md) types LDT_RedenVerzoek as two digits, so the values are written 01 and 02.
- * The brief and berichten.md call this list WJ759; in the informatiemodel WJ759 is "Reden afwijzing
- * verzoek" and Reden verzoek is WJ758.
- */
+/** WJ758 Reden verzoek: one position (LDT_RedenVerzoek, maxLength 1 in the 3.2 basisschema). */
 export const WJ758 = lijst('WJ758', 'Reden verzoek', [
-  ['01', 'Verandering cliëntsituatie'],
-  ['02', 'Wijziging zorgplan'],
+  ['1', 'Verandering cliëntsituatie'],
+  ['2', 'Wijziging zorgplan'],
 ]);
 
-/**
- * WJ759 Reden afwijzing verzoek, two digits as LDT_RedenAfwijzingVerzoek in the contract. Unsure:
- * secondary sources write the codes as 1–9; the contract's two-digit type gives 01–09.
- */
+/** WJ759 Reden afwijzing verzoek: codes 1–9, one position, as the 3.2 basisschema enumerates them. */
 export const WJ759 = lijst('WJ759', 'Reden afwijzing verzoek', [
-  ['01', 'Geen wijziging, maar nieuwe aanvraag'],
-  ['02', 'Past niet binnen budget'],
-  ['03', 'Geen contract'],
-  ['04', 'Past niet binnen contract'],
-  ['05', 'Andere gemeente'],
-  ['06', 'Stapeling'],
-  ['07', 'Zorginhoudelijke afkeur'],
-  ['08', 'Woonplaatsbeginsel'],
-  ['09', 'Leeftijdsgrens is bereikt'],
+  ['1', 'Geen wijziging, maar nieuwe aanvraag'],
+  ['2', 'Past niet binnen budget'],
+  ['3', 'Geen contract'],
+  ['4', 'Past niet binnen contract'],
+  ['5', 'Andere gemeente'],
+  ['6', 'Stapeling'],
+  ['7', 'Zorginhoudelijke afkeur'],
+  ['8', 'Woonplaatsbeginsel'],
+  ['9', 'Leeftijdsgrens is bereikt'],
 ]);
 
 /** WJ760 Verzoek antwoord. */

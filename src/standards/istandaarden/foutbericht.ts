@@ -8,15 +8,21 @@ import type { XmlElement } from '../../xml/parse.js';
 
 export const TRANSPORT_NS = 'urn:knooppunt:istandaarden:transport';
 
-export type Foutcode = 'IB001' | 'IB002' | 'IB003' | 'IB004' | 'IB005' | 'IB008';
+export type Foutcode = 'IB001' | 'IB002' | 'IB004' | 'IB007' | 'IB009' | 'IB102' | 'IB103';
 
+/**
+ * The transport foutcodes knooppunt answers with, with the meaning the GGk/ISD chain gives the
+ * same code (docs/istandaarden/regels.md lists them). IB004 is knooppunt's own use for an
+ * unsupported release or an unknown bericht; the others follow the chain.
+ */
 export const FOUTCODES: Readonly<Record<Foutcode, { omschrijving: string; httpStatus: number }>> = {
   IB001: { omschrijving: 'Bericht voldoet niet aan de XSD of is geen goedgevormde XML.', httpStatus: 400 },
-  IB002: { omschrijving: 'De verzendende organisatie is niet geautoriseerd om gebruik te maken van dit knooppunt.', httpStatus: 403 },
-  IB003: { omschrijving: 'Het ontvangen bericht overschrijdt de maximaal toegestane bestandsgrootte.', httpStatus: 413 },
+  IB002: { omschrijving: 'Niet geautoriseerd: de verzendende partij mag dit bericht niet (namens deze afzender) versturen.', httpStatus: 403 },
   IB004: { omschrijving: 'De functie wordt niet ondersteund: onbekend bericht of niet ondersteunde release.', httpStatus: 422 },
-  IB005: { omschrijving: 'Gemeentecode is niet bekend bij dit knooppunt.', httpStatus: 422 },
-  IB008: { omschrijving: 'Indienende partij beschikt niet over de juiste rol voor dit bericht.', httpStatus: 403 },
+  IB007: { omschrijving: 'Het ontvangen bericht is groter dan de maximaal toegestane omvang (25 MB).', httpStatus: 413 },
+  IB009: { omschrijving: 'Referentie- of crossRefnummer is geen UUID v4.', httpStatus: 400 },
+  IB102: { omschrijving: 'Geen routering mogelijk: de ontvanger is niet aangesloten op dit knooppunt.', httpStatus: 422 },
+  IB103: { omschrijving: 'Dit berichttype is tijdelijk geblokkeerd.', httpStatus: 503 },
 };
 
 export interface Fout {

@@ -8,7 +8,13 @@ import type { BerichtNummer } from './catalog.js';
 export type RecordPath = readonly string[];
 
 export const RECORDS: Readonly<Partial<Record<BerichtNummer, readonly RecordPath[]>>> = {
-  '301': [['Client'], ['Client', 'ToegewezenProducten', 'ToegewezenProduct']],
+  '301': [
+    ['Client'],
+    ['Client', 'Relaties', 'Relatie'],
+    ['Client', 'Relaties', 'Relatie', 'Contact'],
+    ['Client', 'Contactgegevens', 'Contact'],
+    ['Client', 'ToegewezenProducten', 'ToegewezenProduct'],
+  ],
   '305': [['Client'], ['Client', 'StartProducten', 'StartProduct']],
   '307': [['Client'], ['Client', 'StopProducten', 'StopProduct']],
   '315': [['Client'], ['Client', 'AangevraagdeProducten', 'AangevraagdProduct']],
@@ -19,7 +25,7 @@ export const RECORDS: Readonly<Partial<Record<BerichtNummer, readonly RecordPath
     ['Client', 'Verzoek', 'TeWijzigenProducten', 'TeWijzigenProduct'],
     ['Client', 'Verzoek', 'NieuweProducten', 'NieuwProduct'],
   ],
-  '319': [['Antwoord']],
+  '319': [['Antwoord'], ['Antwoord', 'Woonplaatsbeginsel']],
   '323': [['Declaratie'], ['Declaratie', 'Clienten', 'Client'], ['Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie']],
   '325': [['DeclaratieAntwoord'], ['DeclaratieAntwoord', 'Clienten', 'Client'], ['DeclaratieAntwoord', 'Clienten', 'Client', 'Prestaties', 'Prestatie']],
 };

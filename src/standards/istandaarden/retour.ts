@@ -2,9 +2,10 @@
  * The answers knooppunt gives on a heenbericht after the rules (rules/index.ts) have judged it:
  *
  * - {@link bouwRetour}: the retourbericht 302/306/308/316/318/320 for a 301/305/307/315/317/319.
- *   Retour header (Afzender and Ontvanger swapped, the retour's BerichtCode, knooppunt's own
- *   BerichtIdentificatie, IdentificatieRetour/DagtekeningRetour/XsdVersieRetour of the heenbericht,
- *   the header RetourCodes), then the body of the heenbericht echoed in the retour namespace
+ *   Retour header as the official retour XSDs define it: the retour's BerichtCode, then the
+ *   heenbericht's Afzender, Ontvanger, BerichtIdentificatie and XsdVersie, then the retour's own
+ *   IdentificatieRetour, DagtekeningRetour, XsltVersie and XsdVersieRetour and the header
+ *   RetourCodes; then (unless the header is rejected) the body of the heenbericht echoed in the retour namespace
  *   (basisschema elements keep the basisschema namespace), every record with `RetourCodes` as its
  *   last child: its codes from the beoordeling, 0200 when it has none.
  * - {@link bouwDeclaratieAntwoord}: the 325 with which knooppunt rejects a 323 that failed the
@@ -52,8 +53,9 @@ function tekst(parent: XmlElement | undefined, n: Namen, ...pad: string[]): stri
 }
 
 function retourCodes(n: Namen, codes: readonly string[]): XmlElement {
-  const lijst = codes.length > 0 ? codes.slice(0, 3) : ['0200'];
-  return el(n.antwoordNs, 'RetourCodes', lijst.map((c) => el(n.basisNs, 'RetourCode', [], c)));
+  // RetourCode is in the bericht's own namespace (RetourCodes/RetourCode+ of the retour XSDs).
+  const lijst = codes.length > 0 ? [...new Set(codes)] : ['0200'];
+  return el(n.antwoordNs, 'RetourCodes', lijst.map((c) => el(n.antwoordNs, 'RetourCode', [], c)));
 }
 
 function checkMeta(meta: RetourMeta): void {
@@ -110,16 +112,30 @@ export function bouwRetour(root: XmlElement, standaard: Standaard, nummer: Beric
   const n: Namen = { heenNs: berichtNamespace(standaard, nummer), antwoordNs: berichtNamespace(standaard, retour), basisNs: basisschemaNamespace(standaard) };
   const heenHeader = kind(root, n, 'Header');
 
+  // The retour copies the heenbericht's header (its Afzender, Ontvanger, BerichtIdentificatie and
+  // XsdVersie), so a provider matches it to what it sent; its own id, date and XSD version follow.
+  const soort = BERICHTSOORTEN.get(retour)!;
   const header = el(n.antwoordNs, 'Header', [
-    ...kopVelden(heenHeader, n, standaard, retour, meta),
-    el(n.antwoordNs, 'IdentificatieRetour', [], tekst(heenHeader, n, 'BerichtIdentificatie', 'Identificatie')),
-    el(n.antwoordNs, 'DagtekeningRetour', [], tekst(heenHeader, n, 'BerichtIdentificatie', 'Dagtekening')),
+    el(n.antwoordNs, 'BerichtCode', [], String(soort.berichtCode[standaard])),
+    el(n.antwoordNs, 'BerichtVersie', [], String(RELEASE.versie)),
+    el(n.antwoordNs, 'BerichtSubversie', [], String(RELEASE.subversie)),
+    el(n.antwoordNs, 'Afzender', [], tekst(heenHeader, n, 'Afzender')),
+    el(n.antwoordNs, 'Ontvanger', [], tekst(heenHeader, n, 'Ontvanger')),
+    el(n.antwoordNs, 'BerichtIdentificatie', [
+      el(n.basisNs, 'Identificatie', [], tekst(heenHeader, n, 'BerichtIdentificatie', 'Identificatie')),
+      el(n.basisNs, 'Dagtekening', [], tekst(heenHeader, n, 'BerichtIdentificatie', 'Dagtekening')),
+    ]),
+    xsdVersieVan(heenHeader, n, 'XsdVersie'),
+    el(n.antwoordNs, 'IdentificatieRetour', [], meta.identificatie),
+    el(n.antwoordNs, 'DagtekeningRetour', [], meta.dagtekening),
     el(n.antwoordNs, 'XsltVersie', [], XSLT_VERSIE),
-    xsdVersieVan(heenHeader, n, 'XsdVersieRetour'),
+    el(n.antwoordNs, 'XsdVersieRetour', [el(n.basisNs, 'BasisschemaXsdVersie', [], XSD_VERSIE.basisschema), el(n.basisNs, 'BerichtXsdVersie', [], XSD_VERSIE.bericht)]),
     retourCodes(n, beoordeling.header),
   ]);
+  // A rejected header rejects the whole bericht: the records are then not assessed and not echoed.
+  const headerAfgekeurd = beoordeling.bevindingen.some((b) => b.niveau === 'header');
   const codesVoor = (src: XmlElement, pad: string[]) => (isRecordPath(nummer, pad) ? (beoordeling.records.get(src) ?? ['0200']) : undefined);
-  const body = root.children.filter((c) => c !== heenHeader).map((c) => kopie(c, n, [c.name], codesVoor));
+  const body = headerAfgekeurd ? [] : root.children.filter((c) => c !== heenHeader).map((c) => kopie(c, n, [c.name], codesVoor));
   return serialiseer(el(n.antwoordNs, 'Bericht', [header, ...body]), standaard, retour, n);
 }
 
@@ -146,7 +162,7 @@ export function bouwDeclaratieAntwoord(root: XmlElement, standaard: Standaard, b
   const eigenCodes = declaratie ? beoordeling.records.get(declaratie) : undefined;
   const opDeclaratie = opHeader || eigenCodes !== undefined;
 
-  const totaal = kind(declaratie, n, 'TotaalBedrag');
+  const totaal = kind(declaratie, n, 'TotaalIngediendBedrag');
   const antwoord: XmlElement[] = [
     el(n.antwoordNs, 'DeclaratieNummer', [], tekst(declaratie, n, 'DeclaratieNummer')),
     el(n.antwoordNs, 'TotaalIngediendBedrag', [

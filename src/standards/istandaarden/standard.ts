@@ -157,7 +157,7 @@ export class IstandaardenStandard implements Standard {
       dagtekening: this.vandaag(),
       xsdVersie: { basisschema: XSD_VERSIE.basisschema, bericht: XSD_VERSIE.bericht },
     };
-    const xml = jsonNaarBericht(payload as Record<string, unknown>, header, this.name, target.nummer, this.deps.mappings);
+    const xml = jsonNaarBericht(payload as Record<string, unknown>, header, this.name, target.nummer);
     const issues = this.deps.xsd.validate(xml, this.name, target.nummer);
     if (issues.length > 0) {
       return { known: true, problems: issues.slice(0, 50).map((i) => ({ location: i.element ?? '/payload', message: `${berichtType(this.name, target.nummer)}: ${i.message}` })), subjects: [] };

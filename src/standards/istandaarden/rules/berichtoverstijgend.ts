@@ -101,11 +101,11 @@ const tr308 = prestatieRegel('TR308', 'Einddatum van de ProductPeriode moet op o
 });
 
 const tr339 = prestatieRegel('TR339', 'Categorie in de prestatie moet gelijk zijn aan de categorie in het toegewezen product, als die gevuld is.', '9339', (b, p, t, fout) => {
-  if (vergelijkbaar(t) && t.product && b.tekst(p, 'Product', 'Categorie') !== t.product.categorie) fout(p, b.kind(p, 'Product', 'Categorie'));
+  if (vergelijkbaar(t) && t.product && b.tekst(p, 'ProductCategorie') !== t.product.categorie) fout(p, b.kind(p, 'ProductCategorie'));
 });
 
 const tr340 = prestatieRegel('TR340', 'Code in de prestatie moet gelijk zijn aan de productcode in het toegewezen product, als die gevuld is.', '9340', (b, p, t, fout) => {
-  if (vergelijkbaar(t) && t.product?.code !== undefined && b.tekst(p, 'Product', 'Code') !== t.product.code) fout(p, b.kind(p, 'Product', 'Code'));
+  if (vergelijkbaar(t) && t.product?.code !== undefined && b.tekst(p, 'ProductCode') !== t.product.code) fout(p, b.kind(p, 'ProductCode'));
 });
 
 /** Equal units fit; a toewijzing in hours (04) may be declared in minutes (01). */

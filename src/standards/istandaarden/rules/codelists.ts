@@ -13,6 +13,8 @@ function codelijstElement(naam: string, ouder: string): CodelijstElement | undef
   switch (naam) {
     case 'Categorie':
       return ouder === 'Product' ? 'Categorie' : undefined;
+    case 'ProductCategorie':
+      return 'Categorie';
     case 'Eenheid':
     case 'Frequentie':
     case 'RedenWijziging':
@@ -68,11 +70,13 @@ const tr381: Regel = {
   niveau: 'record',
   toets(b, fout) {
     for (const [p] of body(b)) {
-      if (p.name !== 'Product' || p.ns !== b.berichtNs) continue;
-      const categorie = b.tekst(p, 'Categorie');
-      const code = b.tekst(p, 'Code');
-      const record = b.recordVan(p);
-      if (record && categorie !== undefined && code !== undefined && code.slice(0, 2) !== categorie) fout(record, b.kind(p, 'Code'));
+      // CDT_Product (301 … 317), or the flat ProductCategorie/ProductCode of a 3.2 prestatie.
+      const flat = p.name === 'Prestatie';
+      if ((p.name !== 'Product' && !flat) || p.ns !== b.berichtNs) continue;
+      const categorie = b.tekst(p, flat ? 'ProductCategorie' : 'Categorie');
+      const code = b.tekst(p, flat ? 'ProductCode' : 'Code');
+      const record = flat ? p : b.recordVan(p);
+      if (record && categorie !== undefined && code !== undefined && code.slice(0, 2) !== categorie) fout(record, b.kind(p, flat ? 'ProductCode' : 'Code'));
     }
   },
 };

@@ -13,15 +13,15 @@ function bedrag(b: Bericht, el: XmlElement | undefined, veld: 'Bedrag' | 'Totaal
 
 const tr358: Regel = {
   id: 'TR358',
-  omschrijving: 'TotaalBedrag van de declaratie moet gelijk zijn aan de som van de IngediendBedragen van de prestaties (debet opgeteld, credit afgetrokken).',
+  omschrijving: 'TotaalIngediendBedrag van de declaratie moet gelijk zijn aan de som van de IngediendBedragen van de prestaties (debet opgeteld, credit afgetrokken).',
   berichten: ['323'],
   retourcode: '0001',
   niveau: 'record',
   toets(b, fout) {
     for (const d of b.records('Declaratie')) {
-      const totaal = bedrag(b, b.kind(d, 'TotaalBedrag'), 'TotaalBedrag');
+      const totaal = bedrag(b, b.kind(d, 'TotaalIngediendBedrag'), 'TotaalBedrag');
       const som = b.alle(d, 'Clienten', 'Client', 'Prestaties', 'Prestatie').reduce((s, p) => s + bedrag(b, b.kind(p, 'IngediendBedrag'), 'Bedrag'), 0);
-      if (!(totaal === som)) fout(d, b.kind(d, 'TotaalBedrag'));
+      if (!(totaal === som)) fout(d, b.kind(d, 'TotaalIngediendBedrag'));
     }
   },
 };
@@ -69,7 +69,7 @@ const cs325: Regel = {
     const controleer = (record: XmlElement, el: XmlElement | undefined, veld: 'Bedrag' | 'TotaalBedrag') => {
       if (el && geheel(b.tekst(el, veld)) === 0 && b.tekst(el, 'DebetCredit') !== 'D') fout(record, b.kind(el, 'DebetCredit'));
     };
-    for (const d of b.records('Declaratie')) controleer(d, b.kind(d, 'TotaalBedrag'), 'TotaalBedrag');
+    for (const d of b.records('Declaratie')) controleer(d, b.kind(d, 'TotaalIngediendBedrag'), 'TotaalBedrag');
     for (const d of b.records('DeclaratieAntwoord')) {
       controleer(d, b.kind(d, 'TotaalIngediendBedrag'), 'TotaalBedrag');
       controleer(d, b.kind(d, 'TotaalToegekendBedrag'), 'TotaalBedrag');

@@ -92,12 +92,22 @@ function simpleType(t: SimpleTypeDef): string[] {
   ];
 }
 
-function sequence(children: readonly ElementDef[], typeOf: (d: ElementDef) => string, indent: string): string[] {
+/** One element declaration; an element with its own pattern gets an anonymous restriction of its basisschema type. */
+function elementDecl(c: ElementDef, typeOf: (d: ElementDef) => string, indent: string): string[] {
+  if (c.pattern === undefined) return [`${indent}<xs:element name="${c.name}" type="${typeOf(c)}"${occurs(c)}/>`];
   return [
-    `${indent}<xs:sequence>`,
-    ...children.map((c) => `${indent}  <xs:element name="${c.name}" type="${typeOf(c)}"${occurs(c)}/>`),
-    `${indent}</xs:sequence>`,
+    `${indent}<xs:element name="${c.name}"${occurs(c)}>`,
+    `${indent}  <xs:simpleType>`,
+    `${indent}    <xs:restriction base="${typeOf(c)}">`,
+    `${indent}      <xs:pattern value="${escapeXml(c.pattern)}"/>`,
+    `${indent}    </xs:restriction>`,
+    `${indent}  </xs:simpleType>`,
+    `${indent}</xs:element>`,
   ];
+}
+
+function sequence(children: readonly ElementDef[], typeOf: (d: ElementDef) => string, indent: string): string[] {
+  return [`${indent}<xs:sequence>`, ...children.flatMap((c) => elementDecl(c, typeOf, `${indent}  `)), `${indent}</xs:sequence>`];
 }
 
 function complexType(name: string, children: readonly ElementDef[], typeOf: (d: ElementDef) => string): string[] {
@@ -134,32 +144,26 @@ export function generateBerichtXsd(standaard: Standaard, nummer: BerichtNummer):
   const known = new Set([...basistypen.simple, ...basistypen.complex].map((t) => t.name));
 
   const complexTypes: string[] = [];
-  const simpleTypes: string[] = [];
   const pending: ElementDef[] = [];
-  const declared = new Set<string>();
-  const declare = (name: string) => {
-    if (declared.has(name)) throw new Error(`${berichtType(standaard, nummer)}: type name ${name} used twice`);
-    declared.add(name);
-  };
+  // A group name used twice (Contact in Relatie and in Contactgegevens, RetourCodes on every
+  // record) is one complex type, as in the publication; the same name with other content is a
+  // model error.
+  const declared = new Map<string, string>();
+  const signature = (d: ElementDef): string => JSON.stringify(d.children);
 
   const typeOf = (d: ElementDef): string => {
     if (d.children) {
-      declare(d.name);
-      pending.push(d);
+      const sig = signature(d);
+      const seen = declared.get(d.name);
+      if (seen === undefined) {
+        declared.set(d.name, sig);
+        pending.push(d);
+      } else if (seen !== sig) {
+        throw new Error(`${berichtType(standaard, nummer)}: group ${d.name} declared twice with different content`);
+      }
       return `${own}:${d.name}`;
     }
     if (!d.type || !known.has(d.type)) throw new Error(`${berichtType(standaard, nummer)}: element ${d.name} has unknown type ${d.type ?? '(none)'}`);
-    if (d.fixed !== undefined) {
-      declare(d.name);
-      simpleTypes.push(
-        `  <xs:simpleType name="${d.name}">`,
-        `    <xs:restriction base="${basis}:${d.type}">`,
-        `      <xs:enumeration value="${escapeXml(d.fixed)}"/>`,
-        '    </xs:restriction>',
-        '  </xs:simpleType>',
-      );
-      return `${own}:${d.name}`;
-    }
     return `${basis}:${d.type}`;
   };
 
@@ -180,7 +184,6 @@ export function generateBerichtXsd(standaard: Standaard, nummer: BerichtNummer):
     ...documentation(definitie(nummer, standaard), '    '),
     '  </xs:element>',
     ...complexTypes,
-    ...simpleTypes,
     '</xs:schema>',
     '',
   ];

@@ -13,11 +13,12 @@
  * Memory: every parsed document is disposed in a `finally` (see src/xml/xsd.ts for how the
  * wasm heap was measured flat over 40,000 validations).
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../../util/paths.js';
 import { XsdSchemaSet, type ChildDecl, type XsdIssue, type XsdIssueHooks } from '../../../xml/xsd.js';
-import { berichtNamespace, berichtType, STANDAARDEN, type BerichtNummer, type Standaard } from '../catalog.js';
+import { berichtNamespace, berichtType, RELEASE, STANDAARDEN, type BerichtNummer, type Standaard } from '../catalog.js';
 import { BASISSCHEMA_BESTAND, BERICHTNUMMERS, berichtXsdBestand, releaseMap } from './generate-xsd.js';
 import { berichtElement, COMPLEX_TYPES, type ElementDef } from './model.js';
 
@@ -76,6 +77,42 @@ export class XsdValidators {
     return set.validate(xml);
   }
 
+  /**
+   * Compiles the official XSDs as Zorginstituut publishes them, from a folder holding one
+   * subfolder per standaard (`ijw-3.2`/`iwmo-3.2`, or `ijw`/`iwmo`) with `basisschema.xsd` (any
+   * case) and the bericht XSDs `JW301.xsd` … / `WMO301.xsd` …. Throws naming the first file that
+   * is missing or does not compile, so a gateway configured with it refuses to start.
+   */
+  static async loadOfficial(dir: string): Promise<XsdValidators> {
+    const compiled = new Map<string, XsdSchemaSet>();
+    const validators = new XsdValidators(compiled);
+    try {
+      for (const standaard of STANDAARDEN) {
+        const sub = [`${standaard}-${RELEASE.versie}.${RELEASE.subversie}`, standaard].map((d) => join(dir, d)).find((d) => existsSync(d));
+        if (!sub) throw new Error(`official XSDs: no folder ${standaard}-${RELEASE.versie}.${RELEASE.subversie} (or ${standaard}) in ${dir}`);
+        const basisName = readdirSync(sub).find((f) => f.toLowerCase() === BASISSCHEMA_BESTAND);
+        if (!basisName) throw new Error(`official XSDs: ${sub} has no basisschema.xsd`);
+        const basisschema = await readFile(join(sub, basisName));
+        for (const nummer of BERICHTNUMMERS) {
+          const bestand = `${berichtType(standaard, nummer)}.xsd`;
+          const path = join(sub, bestand);
+          if (!existsSync(path)) throw new Error(`official XSDs: ${path} is missing`);
+          // The bericht XSDs import schemaLocation="basisschema.xsd": the set is keyed so that resolves.
+          const files = { [`${standaard}/${BASISSCHEMA_BESTAND}`]: basisschema, [`${standaard}/${bestand}`]: await readFile(path) };
+          try {
+            compiled.set(key(standaard, nummer), XsdSchemaSet.loadSync(files, `${standaard}/${bestand}`, { hooks: validators.hooks(standaard, nummer) }));
+          } catch (err) {
+            throw new Error(`official XSDs: ${path} does not compile: ${(err as Error).message}`);
+          }
+        }
+      }
+    } catch (err) {
+      validators.dispose();
+      throw err;
+    }
+    return validators;
+  }
+
   /** Frees the compiled schemas. The instance cannot validate afterwards. */
   dispose(): void {
     if (this.disposed) return;
@@ -127,6 +164,6 @@ export class XsdValidators {
 /** The children of an element: its own group, or those of its basisschema complex type. */
 function kinderen(def: ElementDef, standaard: Standaard): readonly ElementDef[] | undefined {
   if (def.children) return def.children;
-  const cdt = COMPLEX_TYPES.find((c) => c.name === def.type && (c.only === undefined || c.only === standaard));
+  const cdt = COMPLEX_TYPES.find((c) => c.name === def.type);
   return cdt?.children.filter((d) => d.only === undefined || d.only === standaard);
 }
