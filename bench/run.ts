@@ -77,4 +77,5 @@ if (only.has('istandaarden')) {
   console.log('iStandaarden iJw/iWmo 3.2');
   console.table(rows);
 }
+if (only.has('contracten') || !process.env.BENCH_ONLY) console.table(await (await import('./contracten.js')).benchContracten());
 process.exit(0);
