@@ -26,6 +26,7 @@ usage:
   knooppunt new-api-key                   print a new API key and the sha256 to put in the configuration
   knooppunt hash-key <key>                print the sha256 of an existing API key
   knooppunt generate-key                  print a new KNOOPPUNT_ENCRYPTION_KEY (base64, 32 bytes)
+  knooppunt key-id                        print the key id of KNOOPPUNT_ENCRYPTION_KEY and of each previous key
   knooppunt hash-password                 read a console password from stdin, print its passwordHash (scrypt)
 `;
 
@@ -128,6 +129,13 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
       }
       process.stdout.write((await hashPassword(password)) + '\n');
+      return 0;
+    }
+    case 'key-id': {
+      const env = readEnv();
+      const ring = resolveMasterKey(env, createLogger('silent'));
+      process.stdout.write(`current:  ${ring.current.id}\n`);
+      for (const k of [...ring.byId.values()].filter((k) => k.id !== ring.current.id)) process.stdout.write(`previous: ${k.id}\n`);
       return 0;
     }
     case 'generate-key':

@@ -26,6 +26,7 @@ import { outbox } from './delivery/outbox.js';
 import type { DeliveryQueue } from './delivery/queue.js';
 import { ExchangeLog } from './log/exchange-log.js';
 import { CheckpointWriter } from './log/anchor.js';
+import { checkStoredKeys } from './log/key-check.js';
 import { generateMasterKey, keyRingFrom, parseMasterKey, type KeyRing } from './log/keys.js';
 import { loadMappings, type RouteMapping } from './mapping/index.js';
 import { createLogger } from './ops/logger.js';
@@ -135,6 +136,13 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   }
 
   const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  // Refuse to run without a key the stored data needs (naming its id), before anything is written.
+  try {
+    await checkStoredKeys(db, ring);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   const log = new ExchangeLog(db, ring);
   // Logboek Dataverwerkingen (docs/chain/ldv.md): a record per step and subject, in the event's transaction.
   const activities = new ProcessingActivities(db, env.chain.publicUrl);

@@ -1,4 +1,4 @@
-import type { ExchangeLog } from '../log/exchange-log.js';
+import { PayloadUnreadableError, type ExchangeLog, type Payload } from '../log/exchange-log.js';
 import type { Db } from '../store/db.js';
 
 export interface MailboxItem {
@@ -10,6 +10,18 @@ export interface MailboxItem {
   acknowledgedAt: Date | null;
   contentType: string;
   content: Buffer | null;
+  /** Set when the stored content cannot be decrypted (e.g. its key is missing): reported per item, never a failed page. */
+  unreadable?: { reason: PayloadUnreadableError['reason']; keyId: string };
+}
+
+/** The payload, or the reason it cannot be read; any other error still throws. */
+async function readOrReport(log: ExchangeLog, payloadId: number): Promise<{ payload: Payload | null; unreadable?: MailboxItem['unreadable'] }> {
+  try {
+    return { payload: await log.readPayload(payloadId) };
+  } catch (err) {
+    if (err instanceof PayloadUnreadableError) return { payload: null, unreadable: { reason: err.reason, keyId: err.keyId } };
+    throw err;
+  }
 }
 
 /** The pick-up mailbox: a party reads what was delivered to it and acknowledges each item. */
@@ -33,7 +45,7 @@ export class Mailbox {
     );
     const items: MailboxItem[] = [];
     for (const r of rows.rows) {
-      const p = opts.withContent === false ? null : await this.log.readPayload(r.payloadId);
+      const { payload: p, unreadable } = opts.withContent === false ? { payload: null, unreadable: undefined } : await readOrReport(this.log, r.payloadId);
       items.push({
         id: r.id,
         messageId: r.messageId,
@@ -43,6 +55,7 @@ export class Mailbox {
         acknowledgedAt: r.acknowledgedAt,
         contentType: p?.contentType ?? 'application/octet-stream',
         content: p?.content ?? null,
+        ...(unreadable ? { unreadable } : {}),
       });
     }
     return { items, total: total.rows[0]?.n ?? 0 };
@@ -58,9 +71,9 @@ export class Mailbox {
     );
     const row = r.rows[0];
     if (!row) return undefined;
-    const p = await this.log.readPayload(row.payloadId);
+    const { payload: p, unreadable } = await readOrReport(this.log, row.payloadId);
     const { payloadId: _payloadId, ...rest } = row;
-    return { ...rest, contentType: p?.contentType ?? 'application/octet-stream', content: p?.content ?? null };
+    return { ...rest, contentType: p?.contentType ?? 'application/octet-stream', content: p?.content ?? null, ...(unreadable ? { unreadable } : {}) };
   }
 
   /** Idempotent: acknowledging twice is fine. Returns false when the item is not this party's. */

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { DestinationConfig } from '../config/types.js';
-import type { ExchangeLog } from '../log/exchange-log.js';
+import { PayloadUnreadableError, type ExchangeLog } from '../log/exchange-log.js';
 import type { Db } from '../store/db.js';
 import { backoffDelayMs } from './backoff.js';
-import { outbox, type QueuedDelivery } from './outbox.js';
+import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
 import { depositInMailbox } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
 import { messageTraceHeaders } from '../chain/message-trace.js';
@@ -60,14 +60,33 @@ export class DeliveryService {
     const startedAt = d.claimedAt instanceof Date ? d.claimedAt : new Date(String(d.claimedAt));
     const started = performance.now();
     let outcome: TransportOutcome;
+    try {
+      outcome = await this.send(d, destination, meta);
+    } catch (err) {
+      // Whatever goes wrong here is recorded as a failed attempt (retried, in the end dead-lettered), so no delivery stays in_flight.
+      outcome = { ok: false, permanent: false, error: `internal error during the attempt (${(err as Error).name ?? 'Error'})` };
+      this.logger.error({ deliveryId: d.id, err: (err as Error).message }, 'delivery attempt failed inside knooppunt');
+    }
+    const durationMs = Math.round(performance.now() - started);
+    return this.finish(d, destination, meta, attemptNo, startedAt, durationMs, outcome);
+  }
+
+  private async send(d: DeliveryRow, destination: DestinationConfig | undefined, meta: MessageMeta): Promise<TransportOutcome> {
+    let outcome: TransportOutcome;
     if (!destination) {
       outcome = { ok: false, permanent: true, error: 'destination is no longer configured' };
     } else if (destination.type === 'webhook' || destination.type === 'stuf') {
       // Both transports send the stored payload; one read, one check that it is still there.
-      const payload = await this.log.readPayload(d.payloadId);
+      // An undecryptable payload ends this delivery visibly (dead letter, redeliverable once the key is back), never a stuck in_flight.
+      const payload = await this.log.readPayload(d.payloadId).catch((err: unknown) => {
+        if (err instanceof PayloadUnreadableError) return { unreadable: err } as const;
+        throw err;
+      });
       // The message's W3C trace goes along (traceparent), so the receiver's logboek links to ours.
       const trace = await messageTraceHeaders(this.db, d.messageId);
-      if (!payload?.content) outcome = { ok: false, permanent: true, error: 'payload is no longer available' };
+      if (payload && 'unreadable' in payload) {
+        outcome = { ok: false, permanent: true, error: `payload cannot be decrypted (${payload.unreadable.reason}, key id ${payload.unreadable.keyId})` };
+      } else if (!payload?.content) outcome = { ok: false, permanent: true, error: 'payload is no longer available' };
       else if (destination.type === 'stuf') outcome = await sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id, headers: trace });
       else {
         outcome = await sendWebhook(destination, {
@@ -84,8 +103,18 @@ export class DeliveryService {
     } else {
       outcome = { ok: true, permanent: false };
     }
-    const durationMs = Math.round(performance.now() - started);
+    return outcome;
+  }
 
+  private async finish(
+    d: DeliveryRow,
+    destination: DestinationConfig | undefined,
+    meta: MessageMeta,
+    attemptNo: number,
+    startedAt: Date,
+    durationMs: number,
+    outcome: TransportOutcome,
+  ): Promise<AttemptOutcome> {
     const final = outcome.ok ? 'delivered' : outcome.permanent || attemptNo >= d.maxAttempts ? 'dead_letter' : 'retry';
     const retryDelayMs = final === 'retry' ? backoffDelayMs(attemptNo, d.backoffMs, this.opts.maxBackoffMs ?? MAX_BACKOFF_DEFAULT) : 0;
     let retryAt: Date | undefined;

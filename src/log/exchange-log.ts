@@ -15,6 +15,22 @@ export class LogInputError extends Error {
   override readonly name = 'LogInputError';
 }
 
+/**
+ * A stored payload that cannot be read: its key is not in the ring, or it fails authentication.
+ * Callers that show or send many items report this item as unreadable and go on with the rest.
+ */
+export class PayloadUnreadableError extends Error {
+  override readonly name = 'PayloadUnreadableError';
+  constructor(
+    readonly payloadId: number,
+    readonly keyId: string,
+    readonly reason: 'unknown-key' | 'authentication-failed' | 'digest-mismatch',
+    detail: string,
+  ) {
+    super(`payload ${payloadId}: ${detail}`);
+  }
+}
+
 export type PayloadKind = 'raw' | 'mapped' | 'answer';
 const PAYLOAD_KINDS: ReadonlySet<string> = new Set<PayloadKind>(['raw', 'mapped', 'answer']);
 
@@ -287,11 +303,11 @@ export class ExchangeLog {
         aad,
       );
     } catch (err) {
-      throw new Error(`payload ${info.id}: ${(err as Error).message}`);
+      throw new PayloadUnreadableError(info.id, r.key_id, this.ring.byId.has(r.key_id) ? 'authentication-failed' : 'unknown-key', (err as Error).message);
     }
     // GCM already authenticates the bytes; the digest/size check catches a row whose tombstone fields were edited.
     if (content.length !== info.size || !digestMatches(this.ring, content, info.digest)) {
-      throw new Error(`payload ${info.id}: digest or size does not match the decrypted content`);
+      throw new PayloadUnreadableError(info.id, r.key_id, 'digest-mismatch', 'digest or size does not match the decrypted content');
     }
     return { ...info, content };
   }

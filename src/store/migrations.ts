@@ -478,6 +478,22 @@ CREATE TABLE ldv_processing_activities (
 );
 `,
   },
+  {
+    version: 130,
+    name: 'log_keys: every master key that encrypted or hashed something here, by id',
+    // Checked at start (src/log/key-check.ts): a gateway that lacks one of these keys would fail
+    // to decrypt those payloads and to find those citizens, so it refuses to start and names it.
+    // Seeded with the key ids already on encrypted rows.
+    sql: `
+CREATE TABLE log_keys (
+  key_id        text PRIMARY KEY,
+  first_used_at timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO log_keys (key_id)
+  SELECT key_id FROM payloads UNION SELECT key_id FROM zaken UNION SELECT key_id FROM zaakdocumenten UNION SELECT key_id FROM besluiten
+  ON CONFLICT DO NOTHING;
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -161,6 +161,10 @@ export function istandaardenChannel(deps: {
   r.get('/mailbox/:id', async (req, res) => {
     const id = String(req.params.id);
     const item = UUID.test(id) ? await deps.mailbox.get(party(res).id, id.toLowerCase()) : undefined;
+    if (item?.unreadable) {
+      await deps.pipeline.logRefusedRequest('istandaarden', 'mailbox-item-unreadable', { resource: 'mailbox', keyId: item.unreadable.keyId }, party(res).id);
+      throw new HttpProblem(503, 'payload-unreadable', 'Dit bericht kan nu niet worden ontsleuteld; de beheerder is gewaarschuwd');
+    }
     if (!item || item.content === null) {
       await deps.pipeline.logRefusedRequest('istandaarden', 'mailbox-item-not-found', { resource: 'mailbox' }, party(res).id);
       throw new HttpProblem(404, 'mailbox-item-not-found', 'Geen bericht met dit id voor deze partij');

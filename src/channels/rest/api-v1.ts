@@ -154,7 +154,8 @@ export function apiV1(deps: {
         availableAt: i.availableAt,
         acknowledgedAt: i.acknowledgedAt,
         contentType: i.contentType,
-        ...mailboxPayload(i.contentType, i.content),
+        // An item that cannot be decrypted is reported as such; the rest of the page is served.
+        ...(i.unreadable ? { payload: null, unreadable: { reason: 'cannot-decrypt', keyId: i.unreadable.keyId } } : mailboxPayload(i.contentType, i.content)),
       })),
       page: p.page,
       pageSize: p.pageSize,
@@ -177,7 +178,14 @@ export function apiV1(deps: {
 
 function decodeContent(contentType: string, content: Buffer | null): unknown {
   if (content === null) return null;
-  if (/json/i.test(contentType)) return JSON.parse(content.toString('utf8')) as unknown;
+  if (/json/i.test(contentType)) {
+    try {
+      return JSON.parse(content.toString('utf8')) as unknown;
+    } catch {
+      // Stored bytes labelled JSON that are not: given as text rather than failing the whole page.
+      return content.toString('utf8');
+    }
+  }
   return content.toString('utf8');
 }
 

@@ -1,6 +1,6 @@
 import express from 'express';
 import { HttpProblem } from '../../channels/rest/problem.js';
-import type { ExchangeLog } from '../../log/exchange-log.js';
+import { PayloadUnreadableError, type ExchangeLog } from '../../log/exchange-log.js';
 import { subjectHashCandidates } from '../../log/crypto.js';
 import type { MessageSummary } from '../../core/message-view.js';
 import type { KeyRing } from '../../log/keys.js';
@@ -204,7 +204,12 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
     if (info.purgedAt !== null) throw new HttpProblem(410, 'purged', `This payload was removed under the retention policy on ${info.purgedAt.toISOString()}`);
     // Logged before it is shown: a view that cannot be recorded does not happen.
     await logAdminAction(log, 'payload_viewed', user, `exchange/${id}/payload/${payloadId}`, { kind: info.kind });
-    const payload = await log.readPayload(payloadId);
+    const payload = await log.readPayload(payloadId).catch((err: unknown) => {
+      if (err instanceof PayloadUnreadableError) {
+        throw new HttpProblem(503, 'payload-unreadable', `This payload cannot be decrypted (${err.reason}, key id ${err.keyId}); start the gateway with that key`);
+      }
+      throw err;
+    });
     if (!payload?.content) throw new HttpProblem(410, 'purged', 'This payload was removed under the retention policy');
     res.json({ kind: payload.kind, contentType: payload.contentType, content: payload.content.toString('utf8') });
   });
