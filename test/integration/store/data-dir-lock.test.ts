@@ -40,8 +40,9 @@ describe('one process per embedded data directory', () => {
     gateway = new ChildGateway(env);
     baseUrl = await gateway.start();
   }, 120_000);
+  let killed = false;
   afterAll(async () => {
-    await gateway.kill('SIGTERM');
+    if (!killed) await gateway.kill('SIGTERM');
   });
 
   it('refuses a second serve and a direct verify-log on the directory, naming the owner', async () => {
@@ -64,6 +65,7 @@ describe('one process per embedded data directory', () => {
 
   it('after a crash the stale lock is taken over', async () => {
     await gateway.kill('SIGKILL');
+    killed = true;
     const r = await cli(['verify-log'], env);
     expect(r.out).toMatch(/log intact/);
     expect(r.code).toBe(0);
