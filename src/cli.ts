@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { hashPassword as hashPartyPassword } from './parties/passwords.js';
 import { readEnv } from './config/env.js';
 import { existsSync } from 'node:fs';
 import { createGateway, resolveMasterKey } from './gateway.js';
@@ -28,6 +29,8 @@ usage:
   knooppunt generate-key                  print a new KNOOPPUNT_ENCRYPTION_KEY (base64, 32 bytes)
   knooppunt key-id                        print the key id of KNOOPPUNT_ENCRYPTION_KEY and of each previous key
   knooppunt hash-password                 read a console password from stdin, print its passwordHash (scrypt)
+  knooppunt hash-party-password           read a party's password from stdin, print the scrypt value for
+                                          credentials.passwords (HTTP Basic, WS-Security UsernameToken)
 `;
 
 async function serve(): Promise<number> {
@@ -121,6 +124,15 @@ export async function main(argv: string[]): Promise<number> {
       if (!rest[0]) break;
       process.stdout.write(hashApiKey(rest[0]) + '\n');
       return 0;
+    case 'hash-party-password': {
+      const password = (await readStdin()).replace(/\r?\n$/, '');
+      if (!password) {
+        process.stderr.write('knooppunt hash-party-password: give the password on stdin\n');
+        return 2;
+      }
+      process.stdout.write(hashPartyPassword(password) + '\n');
+      return 0;
+    }
     case 'hash-password': {
       // From stdin, not the command line: arguments end up in shell history and process lists.
       const password = (await readStdin()).replace(/\r?\n$/, '');

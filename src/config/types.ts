@@ -3,6 +3,17 @@ import type { ContractenConfig } from '../contracten/config.js';
 
 export type PartyKind = 'gemeente' | 'aanbieder' | 'backoffice' | 'bron' | 'regio';
 
+export interface PasswordConfig {
+  /** A name for the credential, for rotation and the audit log. */
+  id: string;
+  /** Unique over all parties; no colon (HTTP Basic separates at the first one). */
+  username: string;
+  /** `scrypt$N$r$p$salt$hash` (src/parties/passwords.ts). */
+  scrypt: string;
+  /** Optional ISO date after which the credential is refused. */
+  expires?: string;
+}
+
 export interface ApiKeyConfig {
   /** A name for the key, so it can be rotated and audited without revealing it. */
   id: string;
@@ -27,6 +38,8 @@ export interface PartyConfig {
      * certFingerprints, and their expiry shows in the console and the metrics.
      */
     certificateFiles?: string[];
+    /** Username/password credentials (HTTP Basic, WS-Security UsernameToken); the password only as a scrypt hash (`knooppunt hash-password`). */
+    passwords?: PasswordConfig[];
   };
   /** The party's OIN (20 digits): a PKIoverheid client certificate whose subject serialNumber is this OIN identifies the party. */
   oin?: string;

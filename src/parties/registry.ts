@@ -1,3 +1,4 @@
+import { hashPassword, isPasswordHash, PasswordCheckCache } from './passwords.js';
 import type { GatewayConfig, PartyConfig, PartyKind, StufSysteem } from '../config/types.js';
 import { hashApiKey, normaliseFingerprint } from './api-keys.js';
 import { describeCertificate, readPemBundle, type CertificateCheck, type ClientCertificate } from './certificates.js';
@@ -58,6 +59,8 @@ export class PartyRegistry {
   private readonly byOin = new Map<string, Party>();
   /** Per party, the certificate that expires first among those known (configured or seen). */
   private readonly validity = new Map<string, CertificateValidity>();
+  private readonly passwords = new Map<string, { party: Party; id: string; scrypt: string; expires?: number }>();
+  private readonly passwordChecks = new PasswordCheckCache();
 
   constructor(config: Pick<GatewayConfig, 'parties'>) {
     for (const pc of config.parties) this.add(pc);
@@ -85,6 +88,12 @@ export class PartyRegistry {
     if (pc.stuf) this.stufSystemen.set(stufKey(pc.stuf.organisatie, pc.stuf.applicatie), party);
     this.parties.set(party.id, party);
     if (party.code) this.codes.set(`${party.kind}:${party.code}`, party);
+    for (const pw of pc.credentials.passwords ?? []) {
+      if (this.passwords.has(pw.username)) throw new Error(`party ${pc.id}: username ${pw.username} is already another credential's`);
+      if (!isPasswordHash(pw.scrypt)) throw new Error(`party ${pc.id}: password ${pw.id} is not a scrypt hash (knooppunt hash-password)`);
+      const expires = pw.expires ? Date.parse(`${pw.expires}T23:59:59.999Z`) : undefined;
+      this.passwords.set(pw.username, { party, id: pw.id, scrypt: pw.scrypt, expires });
+    }
     for (const k of pc.credentials.apiKeys) {
       // End of the expiry day, in UTC.
       const expires = k.expires ? Date.parse(`${k.expires}T23:59:59.999Z`) : undefined;
@@ -139,6 +148,25 @@ export class PartyRegistry {
    * of them. Without a key: the certificate alone identifies the party. A string is taken as a
    * fingerprint already checked by the TLS layer (kept for callers that have only that).
    */
+  /**
+   * Identifies a caller by username and password (HTTP Basic, WS-Security UsernameToken). An
+   * unknown username costs a hash check all the same, so timing does not tell which usernames
+   * exist. A party with registered certificates must present one of them as well.
+   */
+  authenticatePassword(username: string, password: string, cert?: CertificateCheck, now: number = Date.now()): AuthResult {
+    if (cert && !cert.ok) return { ok: false, reason: cert.reason, ...(cert.certificate ? { certificate: cert.certificate.fingerprint } : {}) };
+    const entry = this.passwords.get(username);
+    const ok = this.passwordChecks.check(password, entry?.scrypt ?? DUMMY_HASH) && entry !== undefined;
+    if (!ok || !entry) return { ok: false, reason: 'unknown-credential' };
+    if (entry.expires !== undefined && now > entry.expires) return { ok: false, reason: 'expired-credential' };
+    const certificate = cert?.ok ? cert.certificate : undefined;
+    if (this.usesCertificates(entry.party)) {
+      if (!certificate) return { ok: false, reason: 'certificate-required' };
+      if (this.byCertificate(certificate) !== entry.party) return { ok: false, reason: 'certificate-mismatch', certificate: certificate.fingerprint };
+    }
+    return { ok: true, party: entry.party, keyId: `password:${entry.id}`, ...(certificate ? { certificate } : {}) };
+  }
+
   authenticate(apiKey: string | undefined, cert?: string | CertificateCheck, now: number = Date.now()): AuthResult {
     const check: CertificateCheck | undefined =
       typeof cert === 'string'
@@ -163,6 +191,9 @@ export class PartyRegistry {
     return { ok: true, party, keyId: entry.keyId, ...(certificate ? { certificate } : {}) };
   }
 }
+
+/** Checked against when the username is unknown, so that an unknown username costs as much as a wrong password. */
+const DUMMY_HASH = hashPassword('knooppunt-no-such-user', Buffer.alloc(16));
 
 function stufKey(organisatie: string, applicatie: string): string {
   return `${organisatie}\u0000${applicatie}`;

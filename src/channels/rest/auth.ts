@@ -17,6 +17,15 @@ function presentedKey(req: Request): string | undefined {
   return req.get('x-api-key') ?? undefined;
 }
 
+/** HTTP Basic (RFC 7617): username and password, split at the first colon; undefined when the header is not Basic. */
+export function basicCredentials(req: Request): { username: string; password: string } | undefined {
+  const m = /^Basic\s+([A-Za-z0-9+/=]{1,2048})$/i.exec(req.get('authorization') ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon <= 0 ? undefined : { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
 const MESSAGES: Partial<Record<Extract<AuthResult, { ok: false }>['reason'], string>> = {
   'certificate-expired': 'The client certificate has expired',
   'certificate-not-yet-valid': 'The client certificate is not valid yet',
@@ -38,11 +47,14 @@ export function authenticate(
   onCertificate?: (party: Party, cert: NonNullable<Extract<AuthResult, { ok: true }>['certificate']>) => void,
 ) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    const result = parties.authenticate(presentedKey(req), requestCertificate(req, certificates) ?? legacyFingerprint(req, certificates));
+    const basic = basicCredentials(req);
+    const result = basic
+      ? parties.authenticatePassword(basic.username, basic.password, requestCertificate(req, certificates))
+      : parties.authenticate(presentedKey(req), requestCertificate(req, certificates) ?? legacyFingerprint(req, certificates));
     if (!result.ok) {
       onRefused(req, result);
       const status = result.reason === 'certificate-mismatch' || result.reason === 'certificate-required' ? 403 : 401;
-      const detail = MESSAGES[result.reason] ?? (status === 401 ? 'A valid API key or client certificate is required (Authorization: Bearer <key>)' : 'The client certificate does not belong to this party');
+      const detail = MESSAGES[result.reason] ?? (status === 401 ? 'A valid API key, username and password, or client certificate is required (Authorization: Bearer <key> or Basic)' : 'The client certificate does not belong to this party');
       next(new HttpProblem(status, result.reason, detail));
       return;
     }

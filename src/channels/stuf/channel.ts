@@ -422,6 +422,10 @@ export function stufChannel(deps: {
         return { operation: a.operatie.naam };
       },
       refusalDetail: refusalDetail(e.endpoint),
+      usernameToken: (username, password) => {
+        const r = deps.parties.authenticatePassword(username, password);
+        return r.ok ? { ok: true, party: r.party } : { ok: false, reason: r.reason };
+      },
       maxBodyBytes: deps.maxBodyBytes,
       xmlLimits: deps.xmlLimits,
       authenticate: deps.authenticate,

@@ -27,7 +27,7 @@ import type { Party } from '../../parties/registry.js';
 import { parseXml, XmlRejectedError, type XmlElement, type XmlLimits } from '../../xml/parse.js';
 import { readBody } from '../istandaarden/body.js';
 import { HttpProblem } from '../rest/problem.js';
-import { readEnvelope, soapContentType, soapEnvelope, soapFaultEnvelope, unquoteSoapAction, type SoapFaultCode, type SoapVersion } from './soap-envelope.js';
+import { readEnvelope, SOAP11_NS, SOAP12_NS, WSSE_NS, soapContentType, soapEnvelope, soapFaultEnvelope, unquoteSoapAction, type SoapFaultCode, type SoapVersion } from './soap-envelope.js';
 import { loadSoapContract, type SoapOperationContract } from './wsdl-contract.js';
 import { WsdlDocuments } from './wsdl-documents.js';
 
@@ -79,6 +79,12 @@ export interface SoapEndpointOptions {
    * `{ mismatch }`: the action is known but expects another element.
    */
   resolve?(soapAction: string, payload: XmlElement): { operation: string } | { mismatch: string } | undefined;
+  /**
+   * WS-Security UsernameToken (OASIS WSS 1.0, PasswordText) as a way in: a request without an
+   * Authorization or X-API-Key header whose SOAP Header carries a UsernameToken is authenticated by
+   * it; anything else goes to `authenticate` as before.
+   */
+  usernameToken?(username: string, password: string): { ok: true; party: Party } | { ok: false; reason: string };
   /** The detail of a Fault for a request refused before `handle` (e.g. a StUF Fo02), by refusal reason. */
   refusalDetail?(reason: string, code: SoapFaultCode, message: string): string | undefined;
 }
@@ -157,7 +163,42 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
     return soapFaultEnvelope(code, text, detail, version);
   };
 
-  r.post('/', opts.authenticate, async (req, res) => {
+  /** WS-Security first when the request brings no other credential; see `usernameToken`. */
+  const authenticate: RequestHandler = (req, res, next) => {
+    const contentType = req.get('content-type') ?? '';
+    if (!opts.usernameToken || req.get('authorization') !== undefined || req.get('x-api-key') !== undefined || !(TEXT_XML.test(contentType) || SOAP12_XML.test(contentType))) {
+      opts.authenticate(req, res, next);
+      return;
+    }
+    void (async () => {
+      const read = await readBody(req, opts.maxBodyBytes);
+      const locals = res.locals as SoapLocals;
+      locals.soapRead = read;
+      if (read.tooLarge) return opts.authenticate(req, res, next);
+      let root: XmlElement;
+      try {
+        root = parseXml(read.body, { ...opts.xmlLimits, maxBytes: opts.maxBodyBytes });
+      } catch {
+        return opts.authenticate(req, res, next); // accept() refuses the body itself, once authenticated
+      }
+      locals.soapRoot = root;
+      const token = usernameTokenOf(root);
+      if (!token) return opts.authenticate(req, res, next);
+      const result = 'unsupported' in token ? { ok: false as const, reason: 'unsupported-password-type' } : opts.usernameToken!(token.username, token.password);
+      if (!result.ok) {
+        try {
+          await opts.onRefused(result.reason, { credential: 'ws-security' });
+        } catch (err) {
+          onError(err, 'onRefused');
+        }
+        return next(new HttpProblem(401, result.reason, 'The WS-Security UsernameToken is not accepted'));
+      }
+      (res.locals as { party: Party }).party = result.party;
+      next();
+    })().catch(next);
+  };
+
+  r.post('/', authenticate, async (req, res) => {
     const party = (res.locals as { party: Party }).party;
     const version = versionOf(req, opts.soap12 === true);
     let operations: Map<string, SoapOperationContract>;
@@ -241,7 +282,8 @@ async function accept(
     res.setHeader('Connection', 'close');
     throw refuse('unsupported-content-encoding', 'Client', 'Send the request without Content-Encoding', { contentEncoding: encoding.slice(0, 50) });
   }
-  const read = await readBody(req, opts.maxBodyBytes);
+  const locals = res.locals as SoapLocals;
+  const read = locals.soapRead ?? (await readBody(req, opts.maxBodyBytes));
   if (read.tooLarge) {
     res.setHeader('Connection', 'close');
     throw refuse('payload-too-large', 'Client', `The request is larger than ${opts.maxBodyBytes} bytes`, { size: read.received });
@@ -250,7 +292,7 @@ async function accept(
 
   let root: XmlElement;
   try {
-    root = parseXml(raw, { ...opts.xmlLimits, maxBytes: opts.maxBodyBytes });
+    root = locals.soapRoot ?? parseXml(raw, { ...opts.xmlLimits, maxBytes: opts.maxBodyBytes });
   } catch (err) {
     if (!(err instanceof XmlRejectedError)) throw err;
     // The parser's message names the problem and a position, never content.
@@ -287,6 +329,29 @@ async function accept(
     });
   }
   return { operation: op.operation, soapAction: op.soapAction, body: payload, raw, party, soapVersion: version, ...(envelope.header ? { header: envelope.header } : {}) };
+}
+
+/** What the WS-Security path has read already, so the body is read and parsed once. */
+interface SoapLocals {
+  soapRead?: Awaited<ReturnType<typeof readBody>>;
+  soapRoot?: XmlElement;
+}
+
+/**
+ * The UsernameToken of an envelope's wsse:Security header, if any. Only PasswordText is supported:
+ * a PasswordDigest needs the password in the clear on the server, and knooppunt stores hashes.
+ */
+function usernameTokenOf(root: XmlElement): { username: string; password: string } | { unsupported: true } | undefined {
+  if (root.name !== 'Envelope' || (root.ns !== SOAP11_NS && root.ns !== SOAP12_NS)) return undefined;
+  const header = root.children.find((c) => c.ns === root.ns && c.name === 'Header');
+  const security = header?.children.find((c) => c.ns === WSSE_NS && c.name === 'Security');
+  const token = security?.children.find((c) => c.ns === WSSE_NS && c.name === 'UsernameToken');
+  if (!token) return undefined;
+  const username = token.children.find((c) => c.ns === WSSE_NS && c.name === 'Username')?.text?.trim() ?? '';
+  const password = token.children.find((c) => c.ns === WSSE_NS && c.name === 'Password');
+  const type = password?.attrs.Type ?? '';
+  if (type !== '' && !type.endsWith('#PasswordText')) return { unsupported: true };
+  return { username, password: password?.text ?? '' };
 }
 
 function clark(e: XmlElement): string {
