@@ -43,6 +43,9 @@ let refreshTimer = null;
 /** Runs `fn` every `ms` while the page stays; any navigation stops it. Skipped while the tab is hidden. */
 function autoRefresh(fn, ms) {
   stopRefresh();
+  // A shorter interval for tests and demos: sessionStorage 'kp-refresh-ms' (at least one second).
+  const override = Number(sessionStorage.getItem('kp-refresh-ms'));
+  if (Number.isFinite(override) && override >= 1000) ms = override;
   refreshTimer = setInterval(() => {
     if (document.visibilityState === 'hidden') return;
     fn();

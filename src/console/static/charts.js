@@ -21,10 +21,9 @@ const dayFmt = new Intl.DateTimeFormat('nl-NL', { day: 'numeric', month: 'short'
 async function chart(container, { id, title, series, data, stepSeconds }) {
   const uPlot = await uPlotLib();
   const fmt = stepSeconds >= 3600 ? dayFmt : timeFmt;
-  const width = Math.max(320, Math.min(container.clientWidth || 560, 900) - 16);
   const opts = {
     title,
-    width,
+    width: 520,
     height: 220,
     scales: { x: { time: true } },
     axes: [
@@ -39,6 +38,10 @@ async function chart(container, { id, title, series, data, stepSeconds }) {
   const box = h('figure', { className: 'chart card', id, 'data-points': String(data[0].length), 'data-total': String(series.reduce((n, s, i) => n + data[i + 1].reduce((a, b) => a + b, 0), 0)) });
   const caption = h('figcaption', { className: 'hint' }, `${title}: per ${stepSeconds >= 3600 ? 'uur' : `${stepSeconds / 60} minuten`}.`);
   container.appendChild(box);
+  // As wide as its own grid cell (inside the card's padding), so charts side by side never overlap.
+  const style = getComputedStyle(box);
+  const inner = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  opts.width = Math.max(280, Math.floor(inner || 520));
   const plot = new uPlot(opts, data, box);
   box.appendChild(caption);
   box.appendChild(h('details', null, h('summary', null, 'Cijfers'),
