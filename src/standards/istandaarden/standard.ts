@@ -130,6 +130,9 @@ export class IstandaardenStandard implements Standard {
     }
     const retour = BERICHTSOORTEN.get(nummer)?.retour;
     if (!retour) return undefined;
+    // A gemeente's own 301 or 319 in XML is answered by the provider (302, 320); knooppunt only
+    // answers it when its rules reject it, so the gemeente sees the codes.
+    if (BERICHTSOORTEN.get(nummer)?.richting === 'gemeente-naar-aanbieder' && !beoordeling.afgekeurd) return undefined;
     return { contentType: XML, content: Buffer.from(bouwRetour(root, this.name, nummer, beoordeling, meta), 'utf8'), detail: { bericht: berichtType(this.name, retour), ...codes } };
   }
 
