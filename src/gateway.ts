@@ -65,6 +65,8 @@ import { createAjv } from './util/ajv.js';
 import { createContracten, type Contracten } from './contracten/index.js';
 import { INTAKE_MAPPING, INTAKE_STANDARD, IntakeStandard, intakeMapping, intakeRouter } from './contracten/intake.js';
 import { traceMiddleware } from './chain/trace-context.js';
+import { ggkChannel } from './channels/ggk/channel.js';
+import { GgkSchemas } from './standards/ggk/schema.js';
 import { ProcessingActivities } from './chain/ldv/activities.js';
 import { LdvRecorder } from './chain/ldv/records.js';
 import { LdvExporter } from './chain/ldv/export.js';
@@ -185,7 +187,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       metrics.deliveries.inc({ destination, result });
       metrics.deliveryDuration.observe({ destination }, durationMs / 1000);
     },
-  }, { leaseMarginMs: env.leaseMarginMs });
+  }, { leaseMarginMs: env.leaseMarginMs, eigenApplicatie: env.stufApplicatie });
   const queueOpts = { concurrency: env.deliveryConcurrency, reconcileIntervalMs: env.reconcileIntervalMs };
   const queue: DeliveryQueue = env.redisUrl
     ? new BullMqQueue(db, service, logger, { ...queueOpts, redisUrl: env.redisUrl, prefix: env.queuePrefix })
@@ -289,6 +291,23 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     logger,
   });
   soapChannels.push(suwi);
+  // The GGk channel (docs/chain/ggk.md): ggk0210 envelopes around iJw/iWmo berichten.
+  const ggk = {
+    path: '/ggk/v1',
+    router: ggkChannel({
+      authenticate: authFor('ggk'),
+      pipeline,
+      parties,
+      schemas: GgkSchemas.load(join(env.schemasDir, 'ggk')),
+      // base64 makes the 25 MB bericht a third larger; the envelope adds little.
+      maxBodyBytes: Math.ceil(env.istandaardenMaxBytes * 1.4) + 64 * 1024,
+      maxBerichtBytes: env.istandaardenMaxBytes,
+      xmlLimits: { maxBytes: Math.ceil(env.istandaardenMaxBytes * 1.4) + 64 * 1024, maxDepth: 32, maxElements: 2_000_000 },
+      bevroren: config.ggk?.bevroren ?? [],
+      eigenApplicatie: env.stufApplicatie,
+      logger,
+    }),
+  };
   // A WSDL that does not load, or does not fit the operation table, stops the start.
   await Promise.all(soapChannels.map((e) => e.router.ready));
   // The administrator console: its API, the printable citizen report, and the static UI.
@@ -321,7 +340,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, { path: '/ldv/v1', router: registerRouter(activities) }, ...consoleChannels],
+    channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, ggk, { path: '/ldv/v1', router: registerRouter(activities) }, ...consoleChannels],
     before: [traceMiddleware()],
     openApi: openApiDocument(
       envelopeSchema,

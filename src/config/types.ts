@@ -98,7 +98,20 @@ export interface StufDestinationConfig {
   tls?: ClientTlsConfig;
 }
 
-export type DestinationConfig = WebhookDestinationConfig | MailboxDestinationConfig | StufDestinationConfig;
+/** The GGk (or another ISD-chain node): berichten go out wrapped in a ggk0210 Di01/Du01 envelope over SOAP. */
+export interface GgkDestinationConfig {
+  id: string;
+  type: 'ggk';
+  url: string;
+  party?: string;
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  tls?: ClientTlsConfig;
+  /** The applicatie named as ontvanger in the envelope (default GGk). */
+  ontvangerApplicatie?: string;
+}
+
+export type DestinationConfig = WebhookDestinationConfig | MailboxDestinationConfig | StufDestinationConfig | GgkDestinationConfig;
 
 export interface ContentCondition {
   path: string;
@@ -151,6 +164,8 @@ export interface GatewayConfig {
   console?: ConsoleConfig;
   /** The region's contract register, its checks and its ceiling monitor (src/contracten/, docs/contracten.md). */
   contracten?: ContractenConfig;
+  /** The GGk channel: berichttypen frozen for a period (answered Fo01 IB103), as the GGk does around a release. */
+  ggk?: { bevroren?: Array<{ berichttype: string; van: string; tot: string }> };
 }
 
 export type ConsoleRole = 'beheerder' | 'privacy' | 'auditor';

@@ -7,6 +7,7 @@ import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
 import { depositInMailbox } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
 import { messageTraceHeaders } from '../chain/message-trace.js';
+import { sendGgk } from './transports/ggk.js';
 import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
 
 export type AttemptOutcome =
@@ -42,7 +43,7 @@ export class DeliveryService {
     private readonly destinations: { get(id: string): DestinationConfig | undefined },
     private readonly logger: Logger,
     private readonly observer: DeliveryObserver = {},
-    private readonly opts: { maxBackoffMs?: number; leaseMarginMs?: number } = {},
+    private readonly opts: { maxBackoffMs?: number; leaseMarginMs?: number; /** knooppunt's applicatie in envelopes it sends (GGk). */ eigenApplicatie?: string } = {},
   ) {}
 
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
@@ -50,7 +51,7 @@ export class DeliveryService {
     if (!dest0) return { kind: 'not-claimed' };
     const destination = this.destinations.get(dest0.destinationId);
     // The lease outlives the attempt itself; after a crash the row is taken again once it runs out.
-    const leaseMs = (destination?.type === 'webhook' || destination?.type === 'stuf' ? (destination.timeoutMs ?? 10000) : 0) + (this.opts.leaseMarginMs ?? 30000);
+    const leaseMs = (destination?.type === 'webhook' || destination?.type === 'stuf' || destination?.type === 'ggk' ? (destination.timeoutMs ?? (destination.type === 'ggk' ? 30000 : 10000)) : 0) + (this.opts.leaseMarginMs ?? 30000);
     const d = await outbox.claim(this.db, deliveryId, leaseMs);
     if (!d) return { kind: 'not-claimed' };
 
@@ -75,7 +76,7 @@ export class DeliveryService {
     let outcome: TransportOutcome;
     if (!destination) {
       outcome = { ok: false, permanent: true, error: 'destination is no longer configured' };
-    } else if (destination.type === 'webhook' || destination.type === 'stuf') {
+    } else if (destination.type === 'webhook' || destination.type === 'stuf' || destination.type === 'ggk') {
       // Both transports send the stored payload; one read, one check that it is still there.
       // An undecryptable payload ends this delivery visibly (dead letter, redeliverable once the key is back), never a stuck in_flight.
       const payload = await this.log.readPayload(d.payloadId).catch((err: unknown) => {
@@ -87,6 +88,7 @@ export class DeliveryService {
       if (payload && 'unreadable' in payload) {
         outcome = { ok: false, permanent: true, error: `payload cannot be decrypted (${payload.unreadable.reason}, key id ${payload.unreadable.keyId})` };
       } else if (!payload?.content) outcome = { ok: false, permanent: true, error: 'payload is no longer available' };
+      else if (destination.type === 'ggk') outcome = await sendGgk(destination, { body: payload.content, deliveryId: d.id, headers: trace }, this.opts.eigenApplicatie ?? 'knooppunt');
       else if (destination.type === 'stuf') outcome = await sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id, headers: trace });
       else {
         outcome = await sendWebhook(destination, {

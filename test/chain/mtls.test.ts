@@ -1,6 +1,6 @@
 /**
  * Mutual TLS and OIN: a test CA stands in for PKIoverheid; the gateway listens on HTTPS and asks for
- * client certificates. Each channel (REST, iStandaarden, StUF, SUWI) admits a party by its certificate
+ * client certificates. Each channel (REST, iStandaarden, StUF, GGk, SUWI) admits a party by its certificate
  * (OIN in the subject serialNumber, or registered fingerprint) and refuses an expired, unknown-CA or
  * revoked certificate with 401 in its own form, logged. With KNOOPPUNT_TLS_REQUIRE_CLIENT_CERT the
  * handshake itself refuses them. A trusted proxy may pass the certificate in a header instead.
@@ -63,6 +63,7 @@ const PROBES: Probe[] = [
   { channel: 'rest', call: get('/api/v1/messages'), admitted: (r) => r.status === 200, refused: (r) => r.status === 401 && r.body.includes('"status":401') },
   { channel: 'istandaarden', call: get('/istandaarden/v1/mailbox'), admitted: (r) => r.status === 200, refused: (r) => r.status === 401 && r.body.includes('IB002') },
   { channel: 'stuf', call: soap('/stuf/zds/OntvangAsynchroon'), admitted: (r) => !r.body.includes('Authentication required'), refused: (r) => r.status === 500 && r.body.includes('Authentication required') },
+  { channel: 'ggk', call: soap('/ggk/v1'), admitted: (r) => !r.body.includes('IB002'), refused: (r) => r.status === 500 && r.body.includes('<StUF:code>IB002</StUF:code>') },
   { channel: 'suwi', call: soap('/suwi/v1/Bevraging'), admitted: (r) => !r.body.includes('Authentication required'), refused: (r) => r.status === 500 && r.body.includes('Authentication required') },
 ];
 

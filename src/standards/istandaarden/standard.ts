@@ -52,6 +52,9 @@ export function jsonBerichtType(messageType: string): { standaard: Standaard; nu
   return { standaard: m[1] as Standaard, nummer: soort.nummer };
 }
 
+/** Channels that bring the bericht as XML: the provider channel, and the GGk envelope (src/channels/ggk) that unwraps it. */
+const XML_CHANNELS: ReadonlySet<string> = new Set(['istandaarden', 'ggk']);
+
 export class IstandaardenStandard implements Standard {
   constructor(
     readonly name: Standaard,
@@ -68,12 +71,12 @@ export class IstandaardenStandard implements Standard {
   ) {}
 
   async inspect(msg: InboundMessage, ctx: InspectionContext): Promise<Inspection> {
-    return msg.channel === 'istandaarden' ? this.inspectXml(msg, ctx) : this.inspectJson(msg, ctx);
+    return XML_CHANNELS.has(msg.channel) ? this.inspectXml(msg, ctx) : this.inspectJson(msg, ctx);
   }
 
   /** A heenbericht's reused Identificatie gets TR056's retourcode 9056; a retourbericht has no such rule. */
   refusesReusedId(msg: InboundMessage): boolean {
-    if (msg.channel !== 'istandaarden') return false;
+    if (!XML_CHANNELS.has(msg.channel)) return false;
     const nummer = /^(?:JW|WMO)(\d{3})$/.exec(msg.messageType)?.[1] as BerichtNummer | undefined;
     return nummer !== undefined && BERICHTSOORTEN.has(nummer) && !RETOURBERICHTEN.includes(nummer);
   }
