@@ -308,12 +308,18 @@ function tagOf(node: OrderedNode): string {
   return key;
 }
 
-function toElement(node: OrderedNode, parentScope: Map<string, string>): XmlElement {
+/**
+ * One scope for the whole document, changed on the way into an element that declares prefixes and
+ * restored on the way out: each declaration costs O(1), so the work is linear in the document.
+ * (Copying the prefix map per declaring element made it grow with the square of the document.)
+ */
+function toElement(node: OrderedNode, scope: Map<string, string>): XmlElement {
   const key = tagOf(node);
   const qname = key.replace(/^~+/, '');
   const rawAttrs = (node[':@'] ?? {}) as Record<string, string>;
 
-  let scope = parentScope;
+  // What this element's declarations hid, to put back when it ends: [prefix, previous URI or undefined].
+  let hidden: Array<[string, string | undefined]> | undefined;
   const attrEntries: [string, string, string][] = []; // [prefix, local, value]
   for (const [rawName, rawValue] of Object.entries(rawAttrs)) {
     const attrName = rawName.slice(1); // attributeNamePrefix '@'
@@ -322,7 +328,7 @@ function toElement(node: OrderedNode, parentScope: Map<string, string>): XmlElem
       const prefix = attrName === 'xmlns' ? '' : attrName.slice(6);
       if (prefix !== '' && value === '') throw malformed('a namespace prefix is declared with an empty URI');
       if (prefix === 'xmlns' || (prefix === 'xml' && value !== XML_NS)) throw malformed('a reserved namespace prefix is redeclared');
-      if (scope === parentScope) scope = new Map(parentScope);
+      (hidden ??= []).push([prefix, scope.get(prefix)]);
       scope.set(prefix, value);
     } else {
       const [prefix, local] = splitQName(attrName);
@@ -347,6 +353,14 @@ function toElement(node: OrderedNode, parentScope: Map<string, string>): XmlElem
     else if ('#cdata' in child) {
       for (const part of child['#cdata'] as OrderedNode[]) text += String(part['#text'] ?? '');
     } else if (Object.keys(child).some((k) => k.startsWith(TAG_MARK))) children.push(toElement(child, scope));
+  }
+  if (hidden) {
+    // Undo in reverse order (a prefix declared twice on one element is refused by the parser, but stay exact).
+    for (let h = hidden.length - 1; h >= 0; h--) {
+      const [p, previous] = hidden[h]!;
+      if (previous === undefined) scope.delete(p);
+      else scope.set(p, previous);
+    }
   }
 
   const element: XmlElement = { ns, name, prefix, attrs: attrRecord, children };
