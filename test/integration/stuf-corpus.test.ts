@@ -169,6 +169,13 @@ if (!present) {
           (ongeldig.length ? `\n  invalid answers:\n  ${ongeldig.join('\n  ')}` : ''),
       );
       expect(lk01Ongeldig).toEqual([]);
+      // Passed on in the form it came, with that form's SOAPAction, addressed to the zaaksysteem itself (not to knooppunt).
+      for (const c of zaaksysteem.calls) {
+        const body = bodyChild(c.body)!;
+        expect(c.soapAction.startsWith(body.ns === 'http://www.stufstandaarden.nl/koppelvlak/zds0120' ? 'http://www.stufstandaarden.nl/koppelvlak/zds0120/' : 'http://www.egem.nl/StUF/sector/zkn/0310/')).toBe(true);
+        const ontvanger = body.children.find((x) => x.name === 'stuurgegevens')?.children.find((x) => x.name === 'ontvanger');
+        expect(ontvanger?.children.find((x) => x.name === 'applicatie')?.text).toBe('ZSH');
+      }
       expect(zaaksysteem.calls.length).toBe(bv03);
       expect(ongeldig).toEqual([]);
       expect(fout).toEqual([]);

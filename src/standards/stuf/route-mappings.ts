@@ -18,6 +18,7 @@ import { naarNeutraal } from '../istandaarden/codec.js';
 import type { IstandaardenPrepared } from '../istandaarden/standard.js';
 import { jsonNaarKennisgeving, OPERATIES, type JsonKennisgeving, type JsonZaak } from './kennisgeving.js';
 import { STUF_NS } from './namespaces.js';
+import { actieVan } from './operaties.js';
 import { pasToe, zaakIdentificatieVan, type StufPrepared } from './standard.js';
 import { bouwStuurgegevens, stufTijdstip, type Systeem } from './stuurgegevens.js';
 import type { StufValidator as StufSchemas } from './validator.js';
@@ -38,6 +39,18 @@ const ZAAKTYPE_VERZOEK = {
   ijw: { omschrijving: 'Verzoek om toewijzing jeugdhulp', zaaktype: { code: 'JW-VOT', omschrijving: 'Verzoek om toewijzing jeugdhulp (iJw)' } },
   iwmo: { omschrijving: 'Verzoek om toewijzing Wmo-ondersteuning', zaaktype: { code: 'WMO-VOT', omschrijving: 'Verzoek om toewijzing Wmo-ondersteuning (iWmo)' } },
 } as const;
+
+/** The message with the ontvanger of its stuurgegevens replaced (the first ontvanger element: the stuurgegevens come first). */
+function metOntvanger(xml: string, ontvanger: Systeem): string {
+  const esc = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return xml.replace(
+    /<((?:[A-Za-z_][\w.-]*:)?)ontvanger\b[^>]*?(?:\/>|>[\s\S]*?<\/\1ontvanger>)/,
+    (_m, prefix: string) =>
+      `<${prefix}ontvanger><${prefix}organisatie>${esc(ontvanger.organisatie)}</${prefix}organisatie><${prefix}applicatie>${esc(ontvanger.applicatie)}</${prefix}applicatie>` +
+      (ontvanger.administratie ? `<${prefix}administratie>${esc(ontvanger.administratie)}</${prefix}administratie>` : '') +
+      `</${prefix}ontvanger>`,
+  );
+}
 
 function stufResult(xml: string, operatie: JsonKennisgeving['operatie']): MappingResult {
   // The SOAPAction travels in the content type, so the delivery knows which operation to call.
@@ -109,7 +122,11 @@ export function stufRouteMappings(deps: {
     run(_input, ctx) {
       const p = stufPrepared('stuf-xml', ctx);
       if (!p.xml) throw new MappingRunError('stuf-xml', '', 'unexpected-root', 'only a kennisgeving received as StUF can be passed on as it is');
-      return stufResult(p.xml, p.kennisgeving.operatie);
+      // Everything the client sent is passed on unchanged, except the ontvanger: the zaaksysteem it now goes to.
+      const xml = metOntvanger(p.xml, ontvangerVan('stuf-xml', ctx));
+      const action = p.bericht ? actieVan(p.bericht.operatie, p.bericht.vorm) : undefined;
+      if (action) return { output: xml, serialized: Buffer.from(xml, 'utf8'), contentType: `text/xml; charset=utf-8; action="${action}"` };
+      return stufResult(xml, p.kennisgeving.operatie);
     },
   };
 

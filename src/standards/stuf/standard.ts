@@ -17,7 +17,8 @@ import type { ZaakRegister, Zaak } from '../../zaken/zaak-register.js';
 import type { JsonMessageTypes } from '../json/message-types.js';
 import { MappingRunError } from '../../mapping/index.js';
 import { bouwBv03, bouwFo02, bouwFo03 } from './berichten.js';
-import { alsZds11 } from './operaties.js';
+import { alsZds11, type Vorm } from './operaties.js';
+import { STUF_NS } from './namespaces.js';
 import { fout, type StufFoutcode } from './foutcodes.js';
 import { KennisgevingError, kennisgevingNaarJson, type JsonKennisgeving, type JsonZaak, type Operatie } from './kennisgeving.js';
 import { leesStuurgegevens, StuurgegevensFout, stufTijdstip, type Stuurgegevens } from './stuurgegevens.js';
@@ -42,6 +43,8 @@ export interface StufPrepared {
   /** The message element as received (SOAP channel), for a StUF destination. */
   xml?: string;
   stuurgegevens?: Stuurgegevens;
+  /** The ZDS operation and wire form it arrived in (SOAP channel): a StUF destination gets it in that form, with that operation's SOAPAction. */
+  bericht?: { operatie: string; vorm: Vorm };
 }
 
 const XML = 'text/xml; charset=utf-8';
@@ -119,7 +122,7 @@ export class StufStandard implements Standard {
     }
     const problem = await this.registerCheck(kennisgeving, sender?.stuf?.organisatie ?? sender?.code ?? '');
     if (problem) return refused(problem);
-    const prepared: StufPrepared = { kennisgeving, xml: msg.raw.toString('utf8'), stuurgegevens };
+    const prepared: StufPrepared = { kennisgeving, xml: msg.raw.toString('utf8'), stuurgegevens, bericht: { operatie: msg.messageType, vorm: received.ns === STUF_NS.ZDS ? 'zds12' : 'zds11' } };
     return {
       known: true,
       problems: [],
