@@ -123,7 +123,11 @@ const CASES: Array<{ store: StoreKind; queue: QueueKind }> = [
   { store: 'postgres', queue: 'bullmq' },
 ];
 
-if (!present) {
+if (!present && process.env.CI) {
+  it('ZDS client tests needs ../shared/stuf-corpus and ../shared/stuf-official', () => {
+    throw new Error(`${CORPUS} or ${OFFICIAL} is missing (set KNOOPPUNT_SHARED_DIR)`);
+  });
+} else if (!present) {
   console.warn(`SKIPPED: ZDS client tests: ${CORPUS} or ${OFFICIAL} is missing (set KNOOPPUNT_SHARED_DIR)`);
   it.skip('ZDS client tests (../shared missing)', () => undefined);
 } else {
