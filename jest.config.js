@@ -8,4 +8,6 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
+  // Checks that PostgreSQL and Redis answer, and says what to start when they do not.
+  globalSetup: '<rootDir>/test/global-setup.ts',
 };

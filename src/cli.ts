@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { hashPassword as hashPartyPassword } from './parties/passwords.js';
-import { readEnv } from './config/env.js';
+import { applyFileSecrets, readEnv } from './config/env.js';
 import { existsSync } from 'node:fs';
 import { createGateway, resolveMasterKey } from './gateway.js';
 import { withConsoleSession } from './console/client.js';
@@ -12,11 +12,15 @@ import { hashPassword } from './console/auth/passwords.js';
 import { formatVerifyResult, verifyLog } from './log/verify.js';
 import { runMapCommand } from './mapping/index.js';
 import { openStore } from './store/open.js';
+import { missingStore } from './cli/existing-store.js';
+import { buildOpenApi, contactFromEnv } from './channels/rest/openapi-build.js';
+import { readyBanner } from './cli/banner.js';
 
 const USAGE = `knooppunt — integration gateway for the Dutch municipal social domain
 
 usage:
   knooppunt serve                         run the gateway (configuration from the environment, see README)
+  knooppunt openapi                       print the OpenAPI document of /api/v1 (as served at /api/v1/openapi.json)
   knooppunt verify-log [--anchor <file>]  check the exchange log's hash chain and print its head; with an anchor file
                                           (default KNOOPPUNT_CHECKPOINT_FILE), also check the head against its checkpoints
                                           and name any missing range; exit 1 on any break
@@ -37,7 +41,8 @@ async function serve(): Promise<number> {
   const env = readEnv();
   const logger = createLogger(env.logLevel);
   const gateway = await createGateway(env, { logger });
-  await gateway.listen();
+  const address = await gateway.listen();
+  process.stdout.write(readyBanner(env, address, { store: gateway.db.driver, queue: gateway.queue.kind, config: gateway.config }));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -79,6 +84,11 @@ async function verify(args: string[]): Promise<number> {
     return verifyRemote(args[g + 1]!);
   }
   const env = readEnv();
+  const missing = await missingStore(env);
+  if (missing) {
+    process.stderr.write(`knooppunt verify-log: ${missing}\n`);
+    return 2;
+  }
   const i = args.indexOf('--anchor');
   if (i >= 0 && !args[i + 1]) {
     process.stderr.write('knooppunt verify-log: --anchor needs a file\n');
@@ -108,11 +118,15 @@ async function readStdin(): Promise<string> {
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  applyFileSecrets();
   switch (command) {
     case 'serve':
       return serve();
     case 'verify-log':
       return verify(rest);
+    case 'openapi':
+      process.stdout.write(JSON.stringify(buildOpenApi(readEnv().schemasDir, contactFromEnv()), null, 2) + '\n');
+      return 0;
     case 'map':
       return runMapCommand(rest, process.stdout, process.stderr);
     case 'new-api-key': {

@@ -11,7 +11,7 @@ import { apiV1 } from './channels/rest/api-v1.js';
 import { envelopesRouter } from './channels/rest/envelopes.js';
 import { createHttpApp } from './channels/rest/app.js';
 import { authenticate } from './channels/rest/auth.js';
-import { openApiDocument } from './channels/rest/openapi.js';
+import { buildOpenApi, contactFromEnv } from './channels/rest/openapi-build.js';
 import type { GatewayEnv } from './config/env.js';
 import { loadConfig } from './config/load.js';
 import type { GatewayConfig } from './config/types.js';
@@ -107,13 +107,6 @@ export function resolveMasterKey(env: GatewayEnv, logger: Logger): KeyRing {
   return keyRingFrom(parseMasterKey(readFileSync(file, 'utf8').trim()), previous);
 }
 
-/** The back-office JSON message types of iJw/iWmo, under the names a back office uses (ijw-toewijzing, ...). */
-function istandaardenOpenApiTypes(types: JsonMessageTypes) {
-  return STANDAARDEN.flatMap((standaard) =>
-    types.all().filter((t) => jsonBerichtType(`${standaard}-${t.name}`)).map((t) => ({ ...t, name: `${standaard}-${t.name}` })),
-  );
-}
-
 export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } = {}): Promise<Gateway> {
   const logger = opts.logger ?? createLogger(env.logLevel);
   const ring = resolveMasterKey(env, logger);
@@ -201,8 +194,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     },
   });
 
-  const envelopeSchema = JSON.parse(readFileSync(join(env.schemasDir, 'api', 'message-envelope.schema.json'), 'utf8')) as Record<string, unknown>;
   const version = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+  const envelopeSchema = JSON.parse(readFileSync(join(env.schemasDir, 'api', 'message-envelope.schema.json'), 'utf8')) as Record<string, unknown>;
   let shuttingDown = false;
   // Every channel authenticates the same way; a refusal is logged under the channel's name.
   // Right after authentication, the per-party rate limit (src/ops/rate-limit.ts): an over-limit
@@ -342,13 +335,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     api,
     channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, ggk, { path: '/ldv/v1', router: registerRouter(activities) }, ...consoleChannels],
     before: [traceMiddleware()],
-    openApi: openApiDocument(
-      envelopeSchema,
-      [...jsonTypes.all(), ...istandaardenOpenApiTypes(istandaardenJson), ...stufJson.all().filter((t) => t.name === JSON_KENNISGEVING)],
-      version,
-      [...istandaardenJson.all(), ...stufJson.all().filter((t) => t.name !== JSON_KENNISGEVING)],
-      bevragingSchema,
-    ),
+    openApi: buildOpenApi(env.schemasDir, contactFromEnv()),
     isShuttingDown: () => shuttingDown,
     onRefused: (reason, detail) => {
       const t = refusalLog.take(`http:${reason}`);

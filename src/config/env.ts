@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** Everything the gateway reads from its environment, with safe defaults. The Docker image uses the same names. */
@@ -80,7 +81,9 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
   const root = process.cwd();
   return {
     port: int(env.PORT, 8080, 'PORT'),
-    host: env.HOST ?? '0.0.0.0',
+    // Loopback in development: the example's demo keys and passwords are public. Another interface
+    // is an explicit choice (HOST=0.0.0.0; the Docker image sets it and runs in production mode).
+    host: env.HOST || (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     production: env.NODE_ENV === 'production',
     dataDir: resolve(root, env.KNOOPPUNT_DATA_DIR ?? '.knooppunt-data'),
     databaseUrl: env.DATABASE_URL || undefined,
@@ -125,4 +128,30 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       oin: env.KNOOPPUNT_OIN || undefined,
     },
   };
+}
+
+/**
+ * Docker and Kubernetes secrets: for every `NAME_FILE` variable, NAME becomes the content of that
+ * file (trailing newline removed), so KNOOPPUNT_ENCRYPTION_KEY_FILE=/run/secrets/key, DATABASE_URL_FILE,
+ * REDIS_URL_FILE and a webhook's signing secret (`signingSecretEnv` + _FILE) stay out of the
+ * environment listing. Setting both NAME and NAME_FILE is refused: which one wins would be a guess.
+ */
+export function applyFileSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+  const applied: string[] = [];
+  for (const [key, file] of Object.entries(env)) {
+    if (!key.endsWith('_FILE') || key.length <= 5 || !file) continue;
+    const name = key.slice(0, -5);
+    // Only ours and secrets: another program's *_FILE variable is none of our business.
+    if (!/^(KNOOPPUNT_|DATABASE_URL$|REDIS_URL$)/.test(name) && !/SECRET|PASSWORD|TOKEN|KEY/.test(name)) continue;
+    if (env[name] !== undefined && env[name] !== '') throw new Error(`both ${name} and ${key} are set: set only one`);
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+    env[name] = content.replace(/\r?\n$/, '');
+    applied.push(name);
+  }
+  return applied;
 }

@@ -58,8 +58,8 @@ describe('gateway operations (PGlite + in-process)', () => {
     const doc = (await (await fetch(`${baseUrl}/api/v1/openapi.json`)).json()) as Record<string, any>;
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/messages', '/messages/{id}', '/mailbox', '/mailbox/{id}/acknowledgement']));
-    expect(doc.components.schemas['payload-toewijzing'].properties.client).toBeDefined();
-    expect(doc.components.responses.Problem.content['application/problem+json']).toBeDefined();
+    expect(doc.components.schemas.ToewijzingPayload.properties.client).toBeDefined();
+    expect(doc.components.responses.Problem400.content['application/problem+json']).toBeDefined();
   });
 
   it('never writes a BSN or payload content to the process log', async () => {

@@ -17,21 +17,31 @@ const STATUS: Record<BevragingFoutcode, number> = {
   'bron-time-out': 504,
 };
 
+/** Why a field of a bevraging is refused, in Dutch like the rest of this answer (ajv's messages are English). */
+const REDEN: Record<string, string> = {
+  pattern: 'heeft niet de juiste vorm',
+  required: 'ontbreekt',
+  additionalProperties: 'is geen bekend veld',
+  type: 'heeft het verkeerde type',
+  minLength: 'is te kort',
+  maxLength: 'is te lang',
+};
+
 export function bevragingenRouter(deps: { service: BevragingService; validate: ValidateFunction; pipeline: Pipeline; maxBodyBytes: number }): Router {
   const r = express.Router();
   r.post('/bevragingen', express.raw({ type: () => true, limit: deps.maxBodyBytes }), async (req, res: Response) => {
     const party = (res.locals as { party: Party }).party;
-    const { raw, body } = await readJsonBody(req, deps.pipeline, party.id, 'bevraging');
+    const { raw, body } = await readJsonBody(req, deps.pipeline, party.id, 'bevraging', 'nl');
     if (!deps.validate(body)) {
       await deps.pipeline.logRefusedRequest('rest', 'invalid-bevraging', { size: raw.length }, party.id);
       // Names the fields, never their values (a BSN must not come back in an error).
       throw new HttpProblem(400, 'ongeldig-verzoek', 'De bevraging is onvolledig of bevat onbekende velden',
-        (deps.validate.errors ?? []).map((e) => ({ name: e.instancePath || '/', reason: e.keyword === 'pattern' ? 'heeft niet de juiste vorm' : (e.message ?? 'is ongeldig') })));
+        (deps.validate.errors ?? []).map((e) => ({ name: e.instancePath || '/', reason: REDEN[e.keyword] ?? 'is ongeldig' })), {}, 'nl');
     }
     const v = body as { dienst: string; bsn: string; doel?: string; zaakreferentie?: string };
     const uitkomst = await deps.service.vraag({ party, dienst: v.dienst, bsn: v.bsn, doel: v.doel, zaakreferentie: v.zaakreferentie, raw, contentType: 'application/json', channel: 'rest' });
     if (!uitkomst.ok) {
-      throw new HttpProblem(STATUS[uitkomst.foutcode], uitkomst.foutcode, uitkomst.omschrijving, undefined, uitkomst.id ? { messageId: uitkomst.id } : {});
+      throw new HttpProblem(STATUS[uitkomst.foutcode], uitkomst.foutcode, uitkomst.omschrijving, undefined, uitkomst.id ? { messageId: uitkomst.id } : {}, 'nl');
     }
     const { ok: _ok, ...answer } = uitkomst;
     res.status(200).json(answer);

@@ -33,6 +33,26 @@ const TITLES: Record<number, string> = {
   503: 'Service unavailable',
 };
 
+/** The same titles in Dutch, for resources that answer in Dutch (bevragingen): one language per answer. */
+const TITLES_NL: Record<number, string> = {
+  400: 'Ongeldig verzoek',
+  401: 'Niet geauthenticeerd',
+  403: 'Niet toegestaan',
+  404: 'Niet gevonden',
+  405: 'Methode niet toegestaan',
+  409: 'Conflict',
+  413: 'Verzoek te groot',
+  415: 'Mediatype niet ondersteund',
+  422: 'Niet te verwerken',
+  429: 'Te veel verzoeken',
+  500: 'Interne fout',
+  502: 'Bron niet beschikbaar',
+  503: 'Dienst niet beschikbaar',
+  504: 'Bron reageert niet op tijd',
+};
+
+export type ProblemLanguage = 'en' | 'nl';
+
 export class HttpProblem extends Error {
   constructor(
     readonly status: number,
@@ -40,6 +60,8 @@ export class HttpProblem extends Error {
     readonly detail?: string,
     readonly invalidParams?: InvalidParam[],
     readonly extra: Record<string, unknown> = {},
+    /** The language of title, detail and reasons together; never mixed in one object. */
+    readonly lang: ProblemLanguage = 'en',
   ) {
     super(detail ?? code);
     this.name = 'HttpProblem';
@@ -49,7 +71,7 @@ export class HttpProblem extends Error {
 export function problemBody(p: HttpProblem, instance?: string): ProblemDetails {
   return {
     type: `urn:knooppunt:problem:${p.code}`,
-    title: TITLES[p.status] ?? 'Error',
+    title: (p.lang === 'nl' ? TITLES_NL[p.status] : TITLES[p.status]) ?? (p.lang === 'nl' ? 'Fout' : 'Error'),
     status: p.status,
     ...(p.detail ? { detail: p.detail } : {}),
     ...(instance ? { instance } : {}),
@@ -61,5 +83,6 @@ export function problemBody(p: HttpProblem, instance?: string): ProblemDetails {
 
 export function sendProblem(res: Response, p: HttpProblem, instance?: string): void {
   if (p.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="knooppunt"');
+  res.setHeader('Content-Language', p.lang);
   res.status(p.status).type('application/problem+json').send(JSON.stringify(problemBody(p, instance)));
 }
