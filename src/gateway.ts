@@ -67,6 +67,7 @@ import { INTAKE_MAPPING, INTAKE_STANDARD, IntakeStandard, intakeMapping, intakeR
 import { traceMiddleware } from './chain/trace-context.js';
 import { ggkChannel } from './channels/ggk/channel.js';
 import { GgkSchemas } from './standards/ggk/schema.js';
+import { clientTlsDispatcher } from './delivery/transports/client-tls.js';
 import { ProcessingActivities } from './chain/ldv/activities.js';
 import { LdvRecorder } from './chain/ldv/records.js';
 import { LdvExporter } from './chain/ldv/export.js';
@@ -238,7 +239,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const suwiSchemas = await SuwiSchemas.load(join(env.schemasDir, 'suwi'));
   const bevragingen = new BevragingService(config, {
     pipeline, ring, mappings: declarative, logger,
-    soapBron: (bron, vraag) => vraagSoapBron(bron, vraag, { schemas: suwiSchemas }),
+    soapBron: (bron, vraag, headers) => vraagSoapBron(bron, vraag, { schemas: suwiSchemas, ...(headers ? { headers } : {}), ...(bron.tls ? { dispatcher: clientTlsDispatcher(bron.tls)! } : {}) }),
+    ...(env.chain.oin ? { eigenOin: env.chain.oin } : {}),
   });
   const bevragingSchema = JSON.parse(readFileSync(join(env.schemasDir, 'api', 'bevraging.schema.json'), 'utf8')) as Record<string, unknown>;
   const api = apiV1({

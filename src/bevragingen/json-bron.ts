@@ -4,22 +4,23 @@
  * body included, is bounded by the source's timeout.
  */
 import { BronFout, type BronAntwoord } from './bron.js';
+import { clientTlsDispatcher, withDispatcher, type ClientTlsConfig } from '../delivery/transports/client-tls.js';
 
 const MAX_ANTWOORD_BYTES = 1024 * 1024;
 
 export async function vraagJsonBron(
-  bron: { url: string; timeoutMs: number; headers?: Record<string, string> },
+  bron: { url: string; timeoutMs: number; headers?: Record<string, string>; tls?: ClientTlsConfig },
   vraag: { dienst: string; bsn: string; doel: string; grondslag: string; afnemer: string },
 ): Promise<BronAntwoord> {
   const signal = AbortSignal.timeout(bron.timeoutMs);
   try {
-    const res = await fetch(bron.url, {
+    const res = await fetch(bron.url, withDispatcher({
       method: 'POST',
       headers: { ...(bron.headers ?? {}), 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(vraag),
       redirect: 'manual',
       signal,
-    });
+    }, clientTlsDispatcher(bron.tls)));
     if (res.status === 404) {
       await res.arrayBuffer().catch(() => undefined);
       return { gevonden: false };

@@ -17,6 +17,7 @@ import type { Party } from '../parties/registry.js';
 import { matcher, type Matcher } from '../routing/router.js';
 import { isValidBsn } from '../standards/common/bsn.js';
 import { BevragingCache } from './cache.js';
+import { currentTrace, newSpanId, outboundTraceHeaders } from '../chain/trace-context.js';
 import { vraagJsonBron } from './json-bron.js';
 import { BronFout, type BronAntwoord } from './bron.js';
 import type { BevragingFoutcode, BevragingUitkomst } from './types.js';
@@ -30,10 +31,32 @@ export interface BevragingVraag {
   /** The request as received, kept encrypted with the exchange. */
   raw: Buffer;
   contentType: string;
+  /** The person asking, when the asker names one (x-gebruiker toward the source). */
+  gebruiker?: string;
   channel: 'rest' | 'suwi';
 }
 
-export type SoapBronVrager = (bron: { url: string; soapAction: string; timeoutMs: number }, vraag: { dienst: string; bsn: string; doel: string; grondslag: string; afnemer: string }) => Promise<BronAntwoord>;
+export type SoapBronVrager = (
+  bron: { url: string; soapAction: string; timeoutMs: number; tls?: BronConfig['tls'] },
+  vraag: { dienst: string; bsn: string; doel: string; grondslag: string; afnemer: string },
+  /** Protocol headers toward the source: Haal Centraal (x-doelbinding, ...) and trace context. */
+  headers?: Record<string, string>,
+) => Promise<BronAntwoord>;
+
+/**
+ * The Haal Centraal protocol headers for a question toward a source, from the bevraging's declared
+ * purpose: x-doelbinding (the purpose code), x-verwerking (the processing activity), x-origin-oin
+ * (the asking organisation's OIN, else knooppunt's own), x-gebruiker (only when the asker named one).
+ */
+export function haalCentraalHeaders(route: Pick<BevragingConfig, 'id' | 'doel'>, originOin: string | undefined, gebruiker: string | undefined): Record<string, string> {
+  const clean = (v: string) => v.replace(/[^\x20-\x7e]/g, '').slice(0, 200);
+  return {
+    'x-doelbinding': clean(route.doel),
+    'x-verwerking': clean(`bevraging.${route.id}`),
+    ...(originOin ? { 'x-origin-oin': originOin } : {}),
+    ...(gebruiker ? { 'x-gebruiker': clean(gebruiker) } : {}),
+  };
+}
 
 const OMSCHRIJVING: Record<BevragingFoutcode, string> = {
   'ongeldig-bsn': 'Het burgerservicenummer is ongeldig (elfproef).',
@@ -58,6 +81,8 @@ export class BevragingService {
       mappings: ReadonlyMap<string, CompiledMapping>;
       logger: Logger;
       soapBron?: SoapBronVrager;
+      /** knooppunt's own OIN, for x-origin-oin when the asking party has none. */
+      eigenOin?: string;
     },
   ) {
     this.routes = (config.bevragingen ?? []).map((r) => ({ ...r, mag: matcher(r.partijen) }));
@@ -103,6 +128,10 @@ export class BevragingService {
     if (!route) return weiger('doel-niet-toegestaan', { doel: v.doel }, [v.bsn]);
     const bron = this.bronnen.get(route.bron)!;
     const basis = { doel: route.doel, grondslag: route.grondslag, bevraging: route.id, bron: bron.id, bronParty: bron.party, dataCategories: route.dataCategories };
+    // The LDV records of this exchange serve this bevraging's processing activity.
+    const trace = currentTrace();
+    if (trace) trace.activity = `bevraging.${route.id}`;
+    const protocol = { ...haalCentraalHeaders(route, v.party.oin ?? this.deps.eigenOin, v.gebruiker), ...outboundTraceHeaders(trace ? { ...trace, spanId: newSpanId() } : undefined) };
 
     const subject = route.cache ? subjectHash(this.deps.ring, v.bsn) : '';
     let antwoord = route.cache ? this.cache.get(route.id, subject) : undefined;
@@ -110,7 +139,7 @@ export class BevragingService {
     if (!antwoord) {
       let bronAntwoord: BronAntwoord;
       try {
-        bronAntwoord = await this.vraagBron(bron, { dienst: v.dienst, bsn: v.bsn, doel: route.doel, grondslag: route.grondslag, afnemer: v.party.id });
+        bronAntwoord = await this.vraagBron(bron, { dienst: v.dienst, bsn: v.bsn, doel: route.doel, grondslag: route.grondslag, afnemer: v.party.id }, protocol);
       } catch (err) {
         if (err instanceof BronFout) return weiger(err.soort === 'time-out' ? 'bron-time-out' : 'bron-niet-beschikbaar', basis, [v.bsn]);
         throw err;
@@ -141,10 +170,10 @@ export class BevragingService {
     return { ...uitkomst, id };
   }
 
-  private vraagBron(bron: BronConfig, vraag: { dienst: string; bsn: string; doel: string; grondslag: string; afnemer: string }): Promise<BronAntwoord> {
+  private vraagBron(bron: BronConfig, vraag: { dienst: string; bsn: string; doel: string; grondslag: string; afnemer: string }, protocol: Record<string, string>): Promise<BronAntwoord> {
     const timeoutMs = bron.timeoutMs ?? 5000;
-    if (bron.type === 'json') return vraagJsonBron({ url: bron.url, timeoutMs, headers: bron.headers }, vraag);
+    if (bron.type === 'json') return vraagJsonBron({ url: bron.url, timeoutMs, headers: { ...(bron.headers ?? {}), ...protocol }, ...(bron.tls ? { tls: bron.tls } : {}) }, vraag);
     if (!this.deps.soapBron) throw new BronFout('niet-beschikbaar');
-    return this.deps.soapBron({ url: bron.url, soapAction: bron.soapAction ?? '', timeoutMs }, vraag);
+    return this.deps.soapBron({ url: bron.url, soapAction: bron.soapAction ?? '', timeoutMs, ...(bron.tls ? { tls: bron.tls } : {}) }, vraag, { ...(bron.headers ?? {}), ...protocol });
   }
 }

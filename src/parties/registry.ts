@@ -144,8 +144,8 @@ export class PartyRegistry {
   /**
    * Identifies a caller by API key, by client certificate, or both. A presented certificate must be
    * valid (trusted CA, in its validity period, not revoked) whatever else is presented. With a key:
-   * where the party has registered certificates (fingerprints or an OIN), the certificate must be one
-   * of them. Without a key: the certificate alone identifies the party. A string is taken as a
+   * where the party has registered fingerprints a certificate is required, and any certificate
+   * presented must be the party's own (by fingerprint or OIN). Without a key: the certificate alone identifies the party. A string is taken as a
    * fingerprint already checked by the TLS layer (kept for callers that have only that).
    */
   /**
@@ -184,10 +184,10 @@ export class PartyRegistry {
     if (!entry) return { ok: false, reason: 'unknown-credential' };
     if (entry.expires !== undefined && now > entry.expires) return { ok: false, reason: 'expired-credential' };
     const { party } = entry;
-    if (this.usesCertificates(party)) {
-      if (!certificate) return { ok: false, reason: 'certificate-required' };
-      if (this.byCertificate(certificate) !== party) return { ok: false, reason: 'certificate-mismatch', certificate: certificate.fingerprint };
-    }
+    // Registered fingerprints make the certificate required next to the key; an OIN alone does not
+    // (a party may still use only its key), but a certificate presented with a key must be the party's own.
+    if (party.certFingerprints.size > 0 && !certificate) return { ok: false, reason: 'certificate-required' };
+    if (certificate && this.byCertificate(certificate) !== party) return { ok: false, reason: 'certificate-mismatch', certificate: certificate.fingerprint };
     return { ok: true, party, keyId: entry.keyId, ...(certificate ? { certificate } : {}) };
   }
 }

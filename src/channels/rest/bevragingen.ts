@@ -39,7 +39,7 @@ export function bevragingenRouter(deps: { service: BevragingService; validate: V
         (deps.validate.errors ?? []).map((e) => ({ name: e.instancePath || '/', reason: REDEN[e.keyword] ?? 'is ongeldig' })), {}, 'nl');
     }
     const v = body as { dienst: string; bsn: string; doel?: string; zaakreferentie?: string };
-    const uitkomst = await deps.service.vraag({ party, dienst: v.dienst, bsn: v.bsn, doel: v.doel, zaakreferentie: v.zaakreferentie, raw, contentType: 'application/json', channel: 'rest' });
+    const uitkomst = await deps.service.vraag({ party, dienst: v.dienst, bsn: v.bsn, doel: v.doel, zaakreferentie: v.zaakreferentie, raw, contentType: 'application/json', channel: 'rest', ...(req.get('x-gebruiker') ? { gebruiker: req.get('x-gebruiker')!.slice(0, 200) } : {}) });
     if (!uitkomst.ok) {
       throw new HttpProblem(STATUS[uitkomst.foutcode], uitkomst.foutcode, uitkomst.omschrijving, undefined, uitkomst.id ? { messageId: uitkomst.id } : {}, 'nl');
     }

@@ -12,7 +12,7 @@
  * - `ongeldig-antwoord`: a 2xx answer that is not a SOAP envelope with a BronAntwoord that
  *   validates against bron.xsd and reads by the element ⇄ JSON rule.
  */
-import { callSoap, type SoapCallResult } from '../../channels/stuf/soap-client.js';
+import { callSoap, type SoapCallOptions, type SoapCallResult } from '../../channels/stuf/soap-client.js';
 import { serializeXml } from '../../xml/build.js';
 import type { XmlLimits } from '../../xml/parse.js';
 import { SuwiSchemas } from './schemas.js';
@@ -48,6 +48,8 @@ export interface SoapBronOptions {
   /** Default 10 MiB. */
   maxResponseBytes?: number;
   xmlLimits?: XmlLimits;
+  /** A connection pool presenting knooppunt's client certificate to this source. */
+  dispatcher?: SoapCallOptions['dispatcher'];
 }
 
 let standaardSchemas: SuwiSchemas | undefined;
@@ -76,6 +78,7 @@ export async function vraagSoapBron(
         ...(opts.headers ? { headers: opts.headers } : {}),
         ...(opts.maxResponseBytes !== undefined ? { maxResponseBytes: opts.maxResponseBytes } : {}),
         ...(opts.xmlLimits ? { xmlLimits: opts.xmlLimits } : {}),
+        ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
       }).catch((err: unknown) => {
         throw netwerkFout(err, bron.timeoutMs);
       }),
