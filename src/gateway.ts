@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type express from 'express';
 import type { RequestHandler } from 'express';
@@ -91,6 +91,8 @@ export interface Gateway {
   listen(): Promise<AddressInfo>;
   /** Graceful: stop accepting, finish requests and attempts in flight, close connections. */
   close(): Promise<void>;
+  /** The HTTP(S) server once listening (its timeouts, for operations and tests). */
+  httpServer(): Server | undefined;
 }
 
 /** The key that encrypts payloads. Production refuses to run without one; development keeps one in the data dir. */
@@ -348,6 +350,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   let server: Server | undefined;
   return {
     env, config, logger, db, ring, log, queue, pipeline, mappings, app, contracten,
+    httpServer: () => server,
     async listen() {
       await queue.start();
       contracten.start();
@@ -417,12 +420,22 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
  */
 function listenOn(env: GatewayEnv, app: ReturnType<typeof createHttpApp>, logger: Logger, onTlsRefused: (reason: string, detail: Record<string, unknown>) => void): Server {
   const { certFile, keyFile, clientCaFile, crlFile, requireClientCert } = env.tls;
+  // Slow clients are cut off: headers within headersTimeoutMs, the whole request within requestTimeoutMs,
+  // an idle keep-alive connection after keepAliveTimeoutMs. Checked every second, not every 30 s (Node's default).
+  const t = env.httpTimeouts;
+  const timeouts = {
+    headersTimeout: t.headersTimeoutMs,
+    requestTimeout: t.requestTimeoutMs,
+    keepAliveTimeout: t.keepAliveTimeoutMs,
+    connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(Math.min(t.headersTimeoutMs, t.requestTimeoutMs || Infinity) / 4))),
+  };
   if (!certFile || !keyFile) {
     if (certFile || keyFile) throw new Error('KNOOPPUNT_TLS_CERT and KNOOPPUNT_TLS_KEY go together');
-    return app.listen(env.port, env.host);
+    return createHttpServer(timeouts, app).listen(env.port, env.host);
   }
   const server = createHttpsServer(
     {
+      ...timeouts,
       cert: readFileSync(certFile),
       key: readFileSync(keyFile),
       ...(clientCaFile ? { ca: readFileSync(clientCaFile), requestCert: true, rejectUnauthorized: requireClientCert } : {}),

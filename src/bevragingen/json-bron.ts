@@ -3,6 +3,7 @@
  * data, 404 is "not found" (an answer, not an error), anything else is a fault. The whole call,
  * body included, is bounded by the source's timeout.
  */
+import { discardAnswer, readPrefix } from '../util/http-answer.js';
 import { BronFout, type BronAntwoord } from './bron.js';
 import { clientTlsDispatcher, withDispatcher, type ClientTlsConfig } from '../delivery/transports/client-tls.js';
 
@@ -22,15 +23,16 @@ export async function vraagJsonBron(
       signal,
     }, clientTlsDispatcher(bron.tls)));
     if (res.status === 404) {
-      await res.arrayBuffer().catch(() => undefined);
+      await discardAnswer(res);
       return { gevonden: false };
     }
     if (res.status !== 200) {
-      await res.arrayBuffer().catch(() => undefined);
+      await discardAnswer(res);
       throw new BronFout('niet-beschikbaar');
     }
-    const body = Buffer.from(await res.arrayBuffer());
-    if (body.length > MAX_ANTWOORD_BYTES) throw new BronFout('ongeldig-antwoord');
+    // Never more than the limit is read: a source that streams on is cut off.
+    const { bytes: body, truncated } = await readPrefix(res, MAX_ANTWOORD_BYTES);
+    if (truncated) throw new BronFout('ongeldig-antwoord');
     const data: unknown = JSON.parse(body.toString('utf8'));
     if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new BronFout('ongeldig-antwoord');
     return { gevonden: true, gegevens: data as Record<string, unknown> };

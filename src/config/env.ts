@@ -58,6 +58,8 @@ export interface GatewayEnv {
   checkpointUrl?: string;
   /** How often a checkpoint is written (when the head moved); default 5 minutes. */
   checkpointIntervalMs: number;
+  /** HTTP server timeouts: a slow client cannot hold a connection (headers, whole request, idle keep-alive). */
+  httpTimeouts: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** The chain: Logboek Dataverwerkingen, trace export, own identity (docs/chain/ldv.md). */
   chain: {
     /** The gateway's public base URL: processing-activity URIs in LDV records start with it. */
@@ -121,6 +123,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     checkpointFile: env.KNOOPPUNT_CHECKPOINT_FILE ? resolve(root, env.KNOOPPUNT_CHECKPOINT_FILE) : undefined,
     checkpointUrl: env.KNOOPPUNT_CHECKPOINT_URL || undefined,
     checkpointIntervalMs: int(env.KNOOPPUNT_CHECKPOINT_INTERVAL_MS, 5 * 60 * 1000, 'KNOOPPUNT_CHECKPOINT_INTERVAL_MS'),
+    httpTimeouts: {
+      headersTimeoutMs: int(env.KNOOPPUNT_HEADERS_TIMEOUT_MS, 10_000, 'KNOOPPUNT_HEADERS_TIMEOUT_MS'),
+      requestTimeoutMs: int(env.KNOOPPUNT_REQUEST_TIMEOUT_MS, 60_000, 'KNOOPPUNT_REQUEST_TIMEOUT_MS'),
+      keepAliveTimeoutMs: int(env.KNOOPPUNT_KEEP_ALIVE_TIMEOUT_MS, 5_000, 'KNOOPPUNT_KEEP_ALIVE_TIMEOUT_MS'),
+    },
     chain: {
       publicUrl: (env.KNOOPPUNT_PUBLIC_URL ?? '').replace(/\/+$/, ''),
       ldvOtlpEndpoint: env.KNOOPPUNT_LDV_OTLP_ENDPOINT || undefined,

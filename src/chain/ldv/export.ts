@@ -6,6 +6,7 @@
  * that leaves the rows unexported, and they go out again: delivery is at least once, and the span ids
  * let a receiver drop a repeat.
  */
+import { discardAnswer } from '../../util/http-answer.js';
 import type { Logger } from 'pino';
 import type { Db } from '../../store/db.js';
 import type { LdvResource } from './records.js';
@@ -139,7 +140,7 @@ export class LdvExporter {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 10_000),
         redirect: 'manual',
       }, clientTlsDispatcher(this.opts.tls)));
-      await res.arrayBuffer().catch(() => undefined);
+      await discardAnswer(res);
       if (res.status < 200 || res.status > 299) throw new Error(`OTLP receiver answered HTTP ${res.status}`);
     } catch (err) {
       // Released at once for the next try (with backoff by the caller).

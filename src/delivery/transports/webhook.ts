@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { discardAnswer } from '../../util/http-answer.js';
 import type { WebhookDestinationConfig } from '../../config/types.js';
 import { clientTlsDispatcher, withDispatcher } from './client-tls.js';
 
@@ -51,8 +52,8 @@ export async function sendWebhook(dest: WebhookDestinationConfig, req: WebhookRe
       redirect: 'manual',
       signal: AbortSignal.timeout(dest.timeoutMs ?? 10000),
     }, clientTlsDispatcher(dest.tls)));
-    // Drain the body so the connection is reused; its content is not kept (it may hold personal data).
-    await res.arrayBuffer().catch(() => undefined);
+    // A short body is read (the connection stays reusable), a long one cut off: its content is not kept (it may hold personal data).
+    await discardAnswer(res);
     if (res.status >= 200 && res.status < 300) return { ok: true, permanent: false, statusCode: res.status };
     const permanent = res.status >= 300 && res.status < 500 && !RETRYABLE.has(res.status);
     return { ok: false, permanent, statusCode: res.status, error: `HTTP ${res.status}` };
