@@ -133,6 +133,9 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     }
   }
 
+  // The iJw/iWmo XSDs, before anything is opened: an operator may point at the official XSDs as
+  // published (KNOOPPUNT_ISTANDAARDEN_XSD_DIR); if they do not load, the gateway does not start.
+  const xsd = env.istandaardenXsdDir ? await XsdValidators.loadOfficial(env.istandaardenXsdDir) : await XsdValidators.load(join(env.schemasDir, 'istandaarden'));
   const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   // Refuse to run without a key the stored data needs (naming its id), before anything is written.
   try {
@@ -167,7 +170,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     mappings.set(codec.name, codec);
   }
   const istandaardenJson = new JsonMessageTypes(join(env.schemasDir, 'istandaarden', 'json'));
-  const xsd = await XsdValidators.load(join(env.schemasDir, 'istandaarden'));
+
   const register = new DbRegister(db);
   // The region's contract register: its checks join the iStandaarden rules, its monitor the accepting transaction.
   const contracten = await createContracten({ db, log, ring, config, configPath: env.configPath, logger });

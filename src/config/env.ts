@@ -24,6 +24,8 @@ export interface GatewayEnv {
   stufApplicatie: string;
   /** KNOOPPUNT_STUF_XSD_DIR: validate StUF against the official schema folder (holding zds-1.1.02/ and zds-1.2/) instead of schemas/stuf. */
   stufXsdDir?: string;
+  /** A folder with the official iJw/iWmo 3.2 XSDs as Zorginstituut publishes them (ijw-3.2/, iwmo-3.2/): validate against those instead of knooppunt's own. */
+  istandaardenXsdDir?: string;
   deliveryConcurrency: number;
   reconcileIntervalMs: number;
   shutdownTimeoutMs: number;
@@ -103,6 +105,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     istandaardenMaxBytes: int(env.KNOOPPUNT_ISTANDAARDEN_MAX_BYTES, 25 * 1024 * 1024, 'KNOOPPUNT_ISTANDAARDEN_MAX_BYTES'),
     stufApplicatie: env.KNOOPPUNT_STUF_APPLICATIE ?? 'knooppunt',
     ...(env.KNOOPPUNT_STUF_XSD_DIR ? { stufXsdDir: env.KNOOPPUNT_STUF_XSD_DIR } : {}),
+    ...(env.KNOOPPUNT_ISTANDAARDEN_XSD_DIR ? { istandaardenXsdDir: env.KNOOPPUNT_ISTANDAARDEN_XSD_DIR } : {}),
     deliveryConcurrency: int(env.KNOOPPUNT_DELIVERY_CONCURRENCY, 8, 'KNOOPPUNT_DELIVERY_CONCURRENCY'),
     reconcileIntervalMs: int(env.KNOOPPUNT_RECONCILE_MS, 5000, 'KNOOPPUNT_RECONCILE_MS'),
     shutdownTimeoutMs: int(env.KNOOPPUNT_SHUTDOWN_TIMEOUT_MS, 15000, 'KNOOPPUNT_SHUTDOWN_TIMEOUT_MS'),

@@ -8,6 +8,9 @@
  * Both drivers.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
 import { hashApiKey } from '../../src/parties/api-keys.js';
@@ -126,4 +129,26 @@ describeOfficial('official voorbeeldberichten through the iStandaarden channel',
       expect(getText(res.text, 'Foutcode')).toBe('IB002');
     });
   });
+});
+
+describeOfficial('KNOOPPUNT_ISTANDAARDEN_XSD_DIR: the official XSDs at run time', () => {
+  it('validates against the folder it names, and refuses to start when a file is missing or does not compile', async () => {
+    const { gateway, baseUrl } = await startGateway(await testEnv('pglite', 'in-process', writeConfig(config()), { KNOOPPUNT_ISTANDAARDEN_XSD_DIR: officialDir() }));
+    try {
+      const wmo305 = voorbeeldberichten().find((v) => v.file.endsWith('WMO305.xml'))!;
+      expect(getText((await postXml(baseUrl, keyOf(zender(wmo305)), wmo305.xml)).text, 'Foutcode')).toBeUndefined();
+      const fout = await postXml(baseUrl, keyOf(zender(wmo305)), wmo305.xml.replace(/<(\w+:)?Geslacht>\d<\/(\w+:)?Geslacht>/, ''));
+      expect(getText(fout.text, 'Foutcode')).toBe('IB001');
+      expect(fout.text).toContain('Geslacht');
+    } finally {
+      await gateway.close();
+    }
+
+    const kapot = mkdtempSync(join(tmpdir(), 'istandaarden-xsd-'));
+    cpSync(officialDir(), kapot, { recursive: true });
+    rmSync(join(kapot, 'iwmo-3.2', 'WMO320.xsd'));
+    await expect(testEnv('pglite', 'in-process', writeConfig(config()), { KNOOPPUNT_ISTANDAARDEN_XSD_DIR: kapot }).then(startGateway)).rejects.toThrow(/WMO320\.xsd is missing/);
+    writeFileSync(join(kapot, 'iwmo-3.2', 'WMO320.xsd'), '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema"><xs:element name="Bericht" type="nergens"/></xs:schema>');
+    await expect(testEnv('pglite', 'in-process', writeConfig(config()), { KNOOPPUNT_ISTANDAARDEN_XSD_DIR: kapot }).then(startGateway)).rejects.toThrow(/WMO320\.xsd does not compile/);
+   }, 240_000);
 });

@@ -184,6 +184,21 @@ describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue 
     });
   }
 
+  it('a gemeente whose back office writes iJw XML submits its own 301: validated, routed to the provider, no retour from knooppunt', async () => {
+    let xml = fixture('ijw', 'jw301.xml');
+    xml = setText(xml, 'Identificatie', `G${Date.now().toString().slice(-9)}`);
+    const res = await postXml(baseUrl, DEMO.enschede, xml);
+    expect(res.status).toBe(202);
+    expect(getText(res.text, 'Foutcode')).toBeUndefined();
+    const item = await fromProviderMailbox(baseUrl, DEMO.aanbiederA, 'JW301');
+    expect(xsd.validate(item.xml, 'ijw', '301')).toEqual([]);
+    expect(getText(item.xml, 'Identificatie')).toBe(getText(xml, 'Identificatie'));
+    // Not as another gemeente: Hengelo's key cannot send Enschede's 301.
+    const asOther = await postXml(baseUrl, DEMO.hengelo, setText(xml, 'Identificatie', `H${Date.now().toString().slice(-9)}`));
+    expect(asOther.status).toBe(403);
+    expect(getText(asOther.text, 'Foutcode')).toBe('IB002');
+  });
+
   it('answers bad input with a transport foutbericht, logs it, and stays healthy', async () => {
     const valid = fixture('iwmo', 'wmo305.xml');
     const cases: Array<{ name: string; body: string | Buffer; type?: string; status: number; code: string }> = [
