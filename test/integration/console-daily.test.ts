@@ -11,7 +11,7 @@ import { createLogger } from '../../src/ops/logger.js';
 import { post, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
 import { ConsoleClient, DEMO_USERS, demoConfig } from '../helpers/console.js';
 import { DEMO, fixture, postXml, setText } from '../helpers/istandaarden.js';
-import { BV03, FakeZaaksysteem, soapEnvelopeOf, stufFixture, stuurgegevens } from '../helpers/stuf.js';
+import { BV03, FakeZaaksysteem, soapEnvelopeOf, stufFixture, stuurgegevens, zetEerste } from '../helpers/stuf.js';
 import { waitFor } from '../helpers/webhook.js';
 
 const JEUGD_BO = 'demo-jeugd-bo-enschede';
@@ -31,7 +31,7 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     referentienummer: `JeugdBO-${run}`,
     zaak: `0153-2026-8${Date.now().toString().slice(-6)}`,
   };
-  const ids = { rest: '', istandaarden: '', stuf: '' };
+  const ids = { rest: '', istandaarden: '', stuf: '', vraag: '' };
   const statusOf = async (id: string) => (await gateway.db.query<{ status: string }>('SELECT status FROM messages WHERE id = $1', [id])).rows[0]?.status;
 
   beforeAll(async () => {
@@ -73,6 +73,15 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
       return r.rows[0]?.id;
     });
     ids.stuf = found;
+    // A vraag about the same zaak (geefZaakdetails), answered synchronously: found by the zaakidentificatie too.
+    const vraag = zetEerste(stuurgegevens(stufFixture('xsd', 'geefZaakdetails_zakLv01.xml'), { zender: ['0153', 'JeugdBO'], ontvanger: ['0153', 'knooppunt'] }), 'ZKN:identificatie', refs.zaak);
+    const v = await fetch(`${baseUrl}/stuf/zds/BeantwoordVraag`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://www.egem.nl/StUF/sector/zkn/0310/geefZaakdetails_Lv01"', authorization: `Bearer ${JEUGD_BO}` },
+      body: soapEnvelopeOf(vraag),
+    });
+    expect(v.status).toBe(200);
+    ids.vraag = (await gateway.db.query<{ id: string }>(`SELECT id FROM messages WHERE message_type = 'geefZaakdetails_ZakLv01' ORDER BY received_at DESC LIMIT 1`)).rows[0]!.id;
     await waitFor(async () => (await statusOf(ids.rest)) === 'delivered');
     await waitFor(async () => {
       const d = await gateway.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE message_id = $1 AND status IN ('delivered', 'dead_letter')`, [ids.stuf]);
@@ -97,7 +106,7 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     expect(await search(audit, refs.rest.toLowerCase())).toEqual([ids.rest]);
     expect(await search(audit, refs.identificatie)).toEqual([ids.istandaarden]);
     expect(await search(audit, refs.referentienummer)).toEqual([ids.stuf]);
-    expect(await search(audit, refs.zaak)).toEqual([ids.stuf]);
+    expect((await search(audit, refs.zaak)).sort()).toEqual([ids.stuf, ids.vraag].sort());
     // The whole sender message id as the log shows it, our own id, and the short id the table shows.
     const senderId = (await gateway.db.query<{ s: string }>('SELECT sender_message_id AS s FROM messages WHERE id = $1', [ids.istandaarden])).rows[0]!.s;
     expect(senderId).toMatch(new RegExp(`^12345678/\\d+/${refs.identificatie}$`));
@@ -109,7 +118,7 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     const byName = await search(audit, 'Zorgaanbieder A');
     expect(byName).toEqual(expect.arrayContaining([ids.rest, ids.istandaarden]));
     expect(byName).not.toContain(ids.stuf);
-    expect(await search(audit, 'Jeugd- en Wmo-backoffice')).toEqual([ids.stuf]);
+    expect((await search(audit, 'Jeugd- en Wmo-backoffice')).sort()).toEqual([ids.stuf, ids.vraag].sort());
     const byParty = await audit.call('GET', '/exchanges?party=Enschede&pageSize=200');
     expect(byParty.json.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining([ids.rest, ids.istandaarden]));
     // Something nobody sent finds nothing.
@@ -250,15 +259,16 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
     const count = async (sql: string, params: unknown[] = []) => (await gateway.db.query<{ n: number }>(sql, params)).rows[0]!.n;
     const from = all.json.from as string;
-    expect(sum(all.json.received)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE received_at >= $1`, [from]));
-    expect(sum(all.json.rejected)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE status = 'rejected' AND received_at >= $1`, [from]));
-    expect(sum(all.json.delivered)).toBe(await count(`SELECT count(*)::int AS n FROM deliveries WHERE delivered_at >= $1`, [from]));
-    expect(sum(all.json.failed)).toBe(await count(`SELECT count(*)::int AS n FROM delivery_attempts WHERE outcome <> 'delivered' AND started_at >= $1`, [from]));
+    const to = all.json.to as string;
+    expect(sum(all.json.received)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE received_at >= $1 AND received_at < $2`, [from, to]));
+    expect(sum(all.json.rejected)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE status = 'rejected' AND received_at >= $1 AND received_at < $2`, [from, to]));
+    expect(sum(all.json.delivered)).toBe(await count(`SELECT count(*)::int AS n FROM deliveries WHERE delivered_at >= $1 AND delivered_at < $2`, [from, to]));
+    expect(sum(all.json.failed)).toBe(await count(`SELECT count(*)::int AS n FROM delivery_attempts WHERE outcome <> 'delivered' AND started_at >= $1 AND started_at < $2`, [from, to]));
     expect(sum(all.json.failed)).toBeGreaterThanOrEqual(10);
     expect(sum(all.json.rejected)).toBeGreaterThanOrEqual(1);
     // The back office's StUF kennisgevingen, by its name, and one message type.
     const bo = await audit.call('GET', `/operations/series?hours=1&party=${encodeURIComponent('Jeugd- en Wmo-backoffice')}&messageType=creeerZaak_ZakLk01`);
-    expect(sum(bo.json.received)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE sender = 'jeugd-bo-0153' AND message_type = 'creeerZaak_ZakLk01' AND received_at >= $1`, [from]));
+    expect(sum(bo.json.received)).toBe(await count(`SELECT count(*)::int AS n FROM messages WHERE sender = 'jeugd-bo-0153' AND message_type = 'creeerZaak_ZakLk01' AND received_at >= $1 AND received_at < $2`, [from, to]));
     expect(sum(bo.json.received)).toBe(5);
     expect(sum(bo.json.rejected)).toBe(0);
   });

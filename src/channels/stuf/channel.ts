@@ -92,6 +92,18 @@ function kind(el: XmlElement | undefined, name: string): XmlElement | undefined 
   return el?.children.find((c) => c.name === name);
 }
 
+/**
+ * The zaakidentificatie a zaak vraag asks about (gelijk) or a zaak kennisgeving is about (object),
+ * for the console's search; only for zaak messages (zakLv01, zakLk01), never a person's data.
+ */
+function zaakReferenties(body: XmlElement): Array<{ kind: string; value: string }> {
+  if (!/^zak/.test(body.name)) return [];
+  const ids = [kind(kind(body, 'gelijk'), 'identificatie'), ...body.children.filter((c) => c.name === 'object').map((o) => kind(o, 'identificatie'))]
+    .map((el) => el?.text?.trim())
+    .filter((t): t is string => !!t && t.length <= 40);
+  return [...new Set(ids)].map((value) => ({ kind: 'zaakidentificatie', value }));
+}
+
 function tekstVan(el: XmlElement | undefined): string {
   return el && el.children.length === 0 ? (el.text ?? '').trim() : '';
 }
@@ -145,7 +157,7 @@ export function stufChannel(deps: {
     sender: zender.id,
     ...(ontvanger ? { receiver: ontvanger.id } : {}),
     senderMessageId: `${sg.zender.organisatie}/${sg.zender.applicatie}/${sg.referentienummer}`,
-    references: [{ kind: 'referentienummer', value: sg.referentienummer }],
+    references: [{ kind: 'referentienummer', value: sg.referentienummer }, ...zaakReferenties(call.body)],
     contentType: XML,
     raw: Buffer.from(body, 'utf8'),
     body: call.body,

@@ -81,7 +81,8 @@ export function operationsRouter(deps: OperationsDeps): express.Router {
     if (!win) throw new HttpProblem(400, 'bad-request', `hours is one of ${Object.keys(WINDOWS).join(', ')}`);
     const step = win.stepSeconds;
     const now = Math.floor(Date.now() / 1000);
-    const end = Math.ceil(now / step) * step;
+    // The interval now in progress is the last one (also when now falls exactly on its start).
+    const end = (Math.floor(now / step) + 1) * step;
     const start = end - win.hours * 3600;
     const params: unknown[] = [start, end, step];
     const where: string[] = [];
