@@ -280,3 +280,16 @@ describe('XsdValidators: no document values in issues', () => {
     }
   });
 });
+
+describe('strict where 3.2 is strict', () => {
+  const vaste = (standaard: Standaard, file: string) => readFileSync(join(projectRoot(), 'fixtures', 'istandaarden', standaard, file), 'utf8');
+  it.each(STANDAARDEN)('%s: a two-position RedenVerzoek, a 315 without Verwijzer, a 305 without Geslacht, a 307 without RedenBeeindiging are refused naming the element', (standaard) => {
+    const p = standaard === 'ijw' ? 'jw' : 'wmo';
+    expect(xsd.validate(vaste(standaard, `${p}317.xml`), standaard, '317')).toEqual([]);
+    expect(messages(xsd.validate(setText(vaste(standaard, `${p}317.xml`), 'RedenVerzoek', '01'), standaard, '317'))).toEqual(expect.arrayContaining([expect.stringMatching(/^RedenVerzoek: value/)]));
+    expect(messages(xsd.validate(drop(vaste(standaard, `${p}315.xml`), 'Verwijzer'), standaard, '315'))).toEqual([expect.stringMatching(/^AangevraagdProduct: missing child element Verwijzer/)]);
+    expect(messages(xsd.validate(drop(vaste(standaard, `${p}305.xml`), 'Geslacht'), standaard, '305'))).toEqual([expect.stringMatching(/^Client: missing child element Geslacht/)]);
+    expect(messages(xsd.validate(drop(vaste(standaard, `${p}307.xml`), 'RedenBeeindiging'), standaard, '307'))).toEqual([expect.stringMatching(/^StopProduct: missing child element RedenBeeindiging/)]);
+    expect(messages(xsd.validate(vaste(standaard, `${p}319.xml`).replace(/(<\/(\w+:)?VerzoekAntwoord>)/, '$1<$2Commentaar>x</$2Commentaar>'), standaard, '319'))).toEqual([expect.stringMatching(/^Commentaar: element not allowed here/)]);
+  });
+});
