@@ -26,6 +26,24 @@ export interface WebhookRequest {
 // Worth retrying: the receiver is overloaded, timing out or temporarily broken.
 const RETRYABLE = new Set([408, 425, 429]);
 
+/**
+ * The Standard Webhooks headers (standardwebhooks.com), so a receiver can use the verifier that
+ * exists for its language: webhook-id (the same for every retry of one delivery, like
+ * Idempotency-Key), webhook-timestamp (unix seconds) and, with a signing secret,
+ * webhook-signature `v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`. A secret written as
+ * `whsec_<base64>` is used as the spec says (its decoded bytes); any other secret as its UTF-8
+ * bytes, which the receiver's library takes as `whsec_` + base64(secret).
+ */
+export function standardWebhookHeaders(id: string, timestamp: number, body: Buffer, secret?: string): Record<string, string> {
+  const headers: Record<string, string> = { 'webhook-id': id, 'webhook-timestamp': String(timestamp) };
+  if (secret) {
+    const key = secret.startsWith('whsec_') ? Buffer.from(secret.slice('whsec_'.length), 'base64') : Buffer.from(secret, 'utf8');
+    const mac = createHmac('sha256', key).update(`${id}.${timestamp}.`).update(body).digest('base64');
+    headers['webhook-signature'] = `v1,${mac}`;
+  }
+  return headers;
+}
+
 /** POSTs one payload. The Idempotency-Key lets a receiver drop the duplicate that at-least-once delivery can cause after a crash. */
 export async function sendWebhook(dest: WebhookDestinationConfig, req: WebhookRequest, env: NodeJS.ProcessEnv = process.env): Promise<TransportOutcome> {
   const headers: Record<string, string> = {
@@ -39,8 +57,9 @@ export async function sendWebhook(dest: WebhookDestinationConfig, req: WebhookRe
     'x-knooppunt-sender': req.sender,
   };
   const secret = dest.signingSecretEnv ? env[dest.signingSecretEnv] : undefined;
+  const t = Math.floor(Date.now() / 1000);
+  Object.assign(headers, standardWebhookHeaders(req.deliveryId, t, req.body, secret));
   if (secret) {
-    const t = Math.floor(Date.now() / 1000);
     const mac = createHmac('sha256', secret).update(`${t}.`).update(req.body).digest('hex');
     headers['x-knooppunt-signature'] = `t=${t},v1=${mac}`;
   }
