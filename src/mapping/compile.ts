@@ -169,12 +169,15 @@ function compileField(spec: FieldSpec, at: Path, env: Env): { runner: FieldRunne
     }
     if (target.isAttribute) throw new MappingProblem([...at, 'target'], 'a group needs an element as target, not an @attribute');
     const each = spec.each !== undefined ? located([...at, 'each'], () => parsePath(spec.each!, env.sourceNs)) : undefined;
+    // `where` keeps only the items of the repeating group for which the condition holds (paths relative to the item).
+    const where = spec.where ? compileCondition(spec.where, [...at, 'where'], env.sourceNs) : undefined;
     const inner = compileFields(spec.fields, [...at, 'fields'], env);
     const runner: FieldRunner = each
       ? (item, root, out, parentLabel) => {
           if (when && !when(item, root)) return;
           const label = joinLabel(parentLabel, target.text);
-          const list = guard(mapping, label, () => items(resolve(each, item, root)));
+          const all = guard(mapping, label, () => items(resolve(each, item, root)));
+          const list = where ? all.filter((entry) => where(entry, root)) : all;
           if (list.length === 0) {
             if (required) throw new MappingRunError(mapping, label, 'required-missing');
             return;
@@ -201,6 +204,7 @@ function compileField(spec: FieldSpec, at: Path, env: Env): { runner: FieldRunne
   }
 
   if (spec.each !== undefined) throw new MappingProblem([...at, 'each'], "'each' needs 'fields'", true);
+  if (spec.where !== undefined) throw new MappingProblem([...at, 'where'], "'where' filters a repeating group: it needs 'each' and 'fields'", true);
   const get = compileValueSource(spec, at, env);
   const transforms: Transform[] = (spec.transform ?? []).map((t, i) => compileTransform(t, [...at, 'transform', i], env.codeLists));
   const fallback = spec.default;

@@ -49,6 +49,8 @@ export interface FieldSpec {
   concat?: string[];
   separator?: string;
   each?: string;
+  /** Repeating groups only: keep the items for which this condition holds (paths relative to the item). */
+  where?: ConditionSpec;
   fields?: FieldSpec[];
   transform?: TransformSpec[];
   required?: boolean;
