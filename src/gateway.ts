@@ -73,6 +73,7 @@ import { LdvRecorder } from './chain/ldv/records.js';
 import { LdvExporter } from './chain/ldv/export.js';
 import { lezenRouter, registerRouter } from './chain/ldv/api.js';
 import { projectRoot } from './util/paths.js';
+import { safePath } from './ops/redact.js';
 
 export interface Gateway {
   env: GatewayEnv;
@@ -218,8 +219,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       if (!t.log) return;
       // A refused certificate is named by its fingerprint only: that identifies it without anything personal.
       const cert = result.certificate ? { certificate: result.certificate } : {};
-      logger.info({ path: req.path.slice(0, 200), reason: result.reason, channel, ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused: authentication');
-      void pipeline.logRefusedRequest(channel, result.reason, { path: req.path.slice(0, 200), ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
+      logger.info({ path: safePath(req.path), reason: result.reason, channel, ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused: authentication');
+      void pipeline.logRefusedRequest(channel, result.reason, { path: safePath(req.path), ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
     }, certificatePolicy, (party, cert) => parties.noteCertificate(party.id, cert.fingerprint, cert.notAfter, 'presented'));
     return (req, res, next) =>
       auth(req, res, (err?: unknown) => {
@@ -232,9 +233,9 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
         }
         metrics.rateLimited.inc({ channel, party: party.id });
         if (decision.firstOfBurst) {
-          logger.warn({ party: party.id, channel, path: req.path.slice(0, 200), limitPerMinute: limiter.limitFor(party.id) }, 'rate limit: party over its limit (logged once per burst)');
+          logger.warn({ party: party.id, channel, path: safePath(req.path), limitPerMinute: limiter.limitFor(party.id) }, 'rate limit: party over its limit (logged once per burst)');
           void pipeline
-            .logRefusedRequest(channel, 'rate-limited', { path: req.path.slice(0, 200), limitPerMinute: limiter.limitFor(party.id), retryAfterSeconds: decision.retryAfterSeconds }, party.id)
+            .logRefusedRequest(channel, 'rate-limited', { path: safePath(req.path), limitPerMinute: limiter.limitFor(party.id), retryAfterSeconds: decision.retryAfterSeconds }, party.id)
             .catch(() => undefined);
         }
         sendRateLimited(channel, req, res, decision.retryAfterSeconds);

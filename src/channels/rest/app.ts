@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { httpPartyLabel, httpRouteLabel, rememberMountPath, type Metrics } from '../../ops/metrics.js';
 import { API_VERSION, documentedOperations } from './openapi.js';
 import { HttpProblem, sendProblem } from './problem.js';
+import { safePath } from '../../ops/redact.js';
 
 export interface HealthCheck {
   name: string;
@@ -37,7 +38,7 @@ export function createHttpApp(deps: {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       deps.metrics.httpDuration.observe({ method: req.method, route: httpRouteLabel(req, res), status: String(res.statusCode), party: httpPartyLabel(res) }, seconds);
       // Path only: query strings may carry filters about persons.
-      deps.logger.debug({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(seconds * 1000) }, 'http');
+      deps.logger.debug({ method: req.method, path: safePath(req.path), status: res.statusCode, ms: Math.round(seconds * 1000) }, 'http');
     });
     if (deps.isShuttingDown()) res.setHeader('Connection', 'close');
     next();
@@ -99,7 +100,7 @@ export function createHttpApp(deps: {
 
   app.use((req, _res, next) => {
     // A path that tries to climb out (`..`, also percent-encoded) is an attack, not a typo: logged.
-    if (/(^|[/\\])\.\.([/\\]|$)/.test(safeDecode(req.path))) deps.onRefused('path-traversal', { path: req.path.slice(0, 200) });
+    if (/(^|[/\\])\.\.([/\\]|$)/.test(safeDecode(req.path))) deps.onRefused('path-traversal', { path: safePath(req.path) });
     next(new HttpProblem(404, 'not-found', 'No resource at this path'));
   });
 
@@ -109,12 +110,12 @@ export function createHttpApp(deps: {
     if (err instanceof HttpProblem) return sendProblem(res, err, req.originalUrl.split('?')[0]);
     const e = err as { type?: string; status?: number; message?: string };
     if (e.type === 'entity.too.large') {
-      deps.onRefused('payload-too-large', { path: req.path.slice(0, 200) });
+      deps.onRefused('payload-too-large', { path: safePath(req.path) });
       return sendProblem(res, new HttpProblem(413, 'payload-too-large', 'The request body is larger than this gateway accepts'));
     }
     if (e.type === 'request.aborted') return;
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) return sendProblem(res, new HttpProblem(e.status, 'bad-request', 'The request could not be read'));
-    deps.logger.error({ err: e.message, path: req.path }, 'unexpected error');
+    deps.logger.error({ err: e.message, path: safePath(req.path) }, 'unexpected error');
     sendProblem(res, new HttpProblem(500, 'internal-error', 'Something went wrong on our side; nothing was acknowledged'));
   });
 

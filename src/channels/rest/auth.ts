@@ -8,13 +8,12 @@ export interface AuthenticatedLocals {
   party: Party;
 }
 
+/** One credential header: `Authorization` (Bearer or Basic). An `X-Api-Key` header is not read. */
 function presentedKey(req: Request): string | undefined {
   const auth = req.get('authorization');
-  if (auth) {
-    const m = /^Bearer\s+(\S+)$/i.exec(auth);
-    return m ? m[1] : undefined;
-  }
-  return req.get('x-api-key') ?? undefined;
+  if (!auth) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(auth);
+  return m ? m[1] : undefined;
 }
 
 /** HTTP Basic (RFC 7617): username and password, split at the first colon; undefined when the header is not Basic. */

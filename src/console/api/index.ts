@@ -11,7 +11,7 @@ import type { Db } from '../../store/db.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.js';
 import { consoleGuard, signedIn } from '../auth/guard.js';
 import { verifyPassword } from '../auth/passwords.js';
-import { SignInThrottle } from '../auth/rate-limit.js';
+import { SignInAddressLimiter, SignInThrottle } from '../auth/rate-limit.js';
 import { ConsoleSessions } from '../auth/sessions.js';
 import { logAdminAction } from './audit.js';
 import { citizenReportHtml, escapeHtml, REPORT_CSP } from './citizen-report-page.js';
@@ -26,6 +26,7 @@ import type { InboundMessage } from '../../core/message.js';
 import type { AcceptResult } from '../../core/pipeline.js';
 import { jobsRouter } from './jobs.js';
 import { citizenReport, processingRegister, registerCsv } from './transparency.js';
+import { safePath } from '../../ops/redact.js';
 
 export interface ConsoleDeps {
   db: Db;
@@ -42,6 +43,8 @@ export interface ConsoleDeps {
   certificates?: { forParty(partyId: string): { expires: string | null; expiringSoon: boolean } };
   /** KNOOPPUNT_CHECKPOINT_FILE: the log-check endpoint also checks the head against it. */
   checkpointFile?: string;
+  /** Sign-in attempts per client address per minute (default 20). */
+  signInPerAddressPerMinute?: number;
   /** More console API routes (behind the session), given the guard and the audit trail. */
   extraRouters?: (ctx: {
     guard: ReturnType<typeof consoleGuard>;
@@ -84,7 +87,7 @@ function problemHandler(logger: Logger) {
       if (e.type === 'entity.too.large') p = new HttpProblem(413, 'payload-too-large', 'The request body is too large');
       else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) p = new HttpProblem(e.status, 'bad-request', 'The request could not be read');
       else {
-        logger.error({ err: e.message, path: req.path }, 'console API: unexpected error');
+        logger.error({ err: e.message, path: safePath(req.path) }, 'console API: unexpected error');
         p = new HttpProblem(500, 'internal-error', 'Something went wrong on our side');
       }
     }
@@ -99,6 +102,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   const users = config.console?.users ?? [];
   const sessions = new ConsoleSessions(db);
   const throttle = new SignInThrottle(db);
+  const addressLimit = new SignInAddressLimiter(deps.signInPerAddressPerMinute);
   const guard = consoleGuard(sessions, users);
   const router = express.Router();
   router.use(apiHeaders, jsonOnly, express.json({ limit: '16kb', strict: true }));
@@ -109,6 +113,9 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
       throw new HttpProblem(400, 'bad-request', 'Send { "user": "...", "password": "..." } as application/json');
     }
     const ip = req.ip ?? req.socket.remoteAddress ?? '';
+    // Per address first, before any lookup or hashing.
+    const wait = await addressLimit.take(ip);
+    if (wait > 0) throw new HttpProblem(429, 'signin-locked', 'Too many sign-in attempts from this address; try again later', undefined, { retryAfterSeconds: wait });
     const locked = await throttle.lockedFor(body.user, ip);
     if (locked > 0) {
       throw new HttpProblem(429, 'signin-locked', 'Too many failed sign-ins; try again later', undefined, { retryAfterSeconds: locked });

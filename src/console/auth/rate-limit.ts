@@ -1,8 +1,36 @@
 import { createHash } from 'node:crypto';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Queryable } from '../../store/db.js';
 
 export const MAX_FAILURES = 5;
 export const LOCK_MS = 15 * 60 * 1000;
+/** The failure table never holds more rows than this: the oldest go first. */
+export const MAX_FAILURE_ROWS = 10_000;
+/** Sign-in attempts per client address per minute, counted before any password is hashed. */
+export const SIGNIN_PER_ADDRESS_PER_MINUTE = 20;
+
+/**
+ * The first gate of a sign-in, before scrypt runs: attempts per client address (rate-limiter-flexible,
+ * in memory per process). A flood of attempts with ever new user ids then costs a few hashes a
+ * minute per address instead of one each, and cannot grow the failure table without bound.
+ */
+export class SignInAddressLimiter {
+  private readonly limiter: RateLimiterMemory;
+  constructor(perMinute = SIGNIN_PER_ADDRESS_PER_MINUTE) {
+    this.limiter = new RateLimiterMemory({ keyPrefix: 'console-signin', points: Math.max(1, perMinute), duration: 60 });
+  }
+
+  /** 0 when this attempt may go on; else the seconds until the address may try again. */
+  async take(ip: string): Promise<number> {
+    try {
+      await this.limiter.consume(ip || 'unknown');
+      return 0;
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      throw err;
+    }
+  }
+}
 
 /** One key per (user, client address); hashed so the table holds no addresses. */
 function failureKey(userId: string, ip: string): string {
@@ -19,6 +47,7 @@ export class SignInThrottle {
     private readonly db: Queryable,
     private readonly maxFailures = MAX_FAILURES,
     private readonly lockMs = LOCK_MS,
+    private readonly maxRows = MAX_FAILURE_ROWS,
   ) {}
 
   /** Seconds until the pair may try again; 0 when not locked. */
@@ -45,6 +74,13 @@ export class SignInThrottle {
            ELSE f.locked_until END
        RETURNING locked_until IS NOT NULL AND locked_until > now() AS locked`,
       [failureKey(userId, ip), this.maxFailures, this.lockMs],
+    );
+    // Pruned on the way: counts older than a lock period that hold no lock are over; and a hard bound on the rows.
+    await this.db.query(
+      `DELETE FROM console_signin_failures
+        WHERE (last_failure_at < now() - ($1::int * interval '1 millisecond') AND (locked_until IS NULL OR locked_until <= now()))
+           OR key_hash IN (SELECT key_hash FROM console_signin_failures ORDER BY last_failure_at DESC OFFSET $2)`,
+      [this.lockMs, this.maxRows],
     );
     return { locked: r.rows[0]?.locked === true };
   }

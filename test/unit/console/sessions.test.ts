@@ -72,4 +72,25 @@ describe.each(STORE_CASES)('console sessions and sign-in throttle on $name', ({ 
     await expect(throttle.lockedFor('u', 'ip')).resolves.toBe(0);
     await expect(throttle.fail('u', 'ip')).resolves.toEqual({ locked: false });
   });
+
+  it('ends a session after its absolute lifetime however active it was', async () => {
+    const sessions = new ConsoleSessions(db);
+    const { sessionId } = await sessions.create('demo-beheer');
+    await expect(sessions.touch(sessionId)).resolves.toBeDefined();
+    // Signed in 13 hours ago and active all the time since (last seen just now).
+    await db.query(`UPDATE console_sessions SET created_at = now() - interval '13 hours', last_seen_at = now() WHERE id_hash = $1`, [sessionIdHash(sessionId)]);
+    await expect(sessions.touch(sessionId)).resolves.toBeUndefined();
+  });
+
+  it('keeps the sign-in failure table bounded and pruned', async () => {
+    const throttle = new SignInThrottle(db, 5, 15 * 60 * 1000, 10);
+    for (let i = 0; i < 40; i++) await throttle.fail(`random-user-${i}-${Math.random()}`, '203.0.113.9');
+    const n = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM console_signin_failures');
+    expect(n.rows[0]!.n).toBeLessThanOrEqual(10);
+    // Old counts without a lock are pruned.
+    await db.query(`UPDATE console_signin_failures SET last_failure_at = now() - interval '1 day', locked_until = NULL`);
+    await throttle.fail('one-more', '203.0.113.9');
+    const after = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM console_signin_failures');
+    expect(after.rows[0]!.n).toBe(1);
+  });
 });
