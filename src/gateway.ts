@@ -322,7 +322,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     ],
   };
   const ldvExporter = env.chain.ldvOtlpEndpoint
-    ? new LdvExporter(db, { name: 'knooppunt', version }, { endpoint: env.chain.ldvOtlpEndpoint, intervalMs: env.chain.ldvExportIntervalMs }, logger)
+    ? new LdvExporter(db, { name: 'knooppunt', version }, { endpoint: env.chain.ldvOtlpEndpoint, intervalMs: env.chain.ldvExportIntervalMs, batchSize: env.chain.ldvExportBatch, leaseMs: env.chain.ldvExportLeaseMs }, logger)
     : undefined;
   const consoleChannels = [
     { path: '/console/api/contracten', router: contracten.consoleRouter() },

@@ -69,6 +69,9 @@ export interface GatewayEnv {
     /** OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces) LDV records are exported to; absent: kept in the store only. */
     ldvOtlpEndpoint?: string;
     ldvExportIntervalMs: number;
+    /** Records per OTLP request, and how long a claimed batch is reserved for the process that sends it. */
+    ldvExportBatch: number;
+    ldvExportLeaseMs: number;
     /** knooppunt's own OIN (x-origin-oin toward sources when the asking party has none). */
     oin?: string;
   };
@@ -135,6 +138,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       publicUrl: (env.KNOOPPUNT_PUBLIC_URL ?? '').replace(/\/+$/, ''),
       ldvOtlpEndpoint: env.KNOOPPUNT_LDV_OTLP_ENDPOINT || undefined,
       ldvExportIntervalMs: int(env.KNOOPPUNT_LDV_EXPORT_INTERVAL_MS, 1000, 'KNOOPPUNT_LDV_EXPORT_INTERVAL_MS'),
+      ldvExportBatch: Math.max(1, int(env.KNOOPPUNT_LDV_EXPORT_BATCH, 200, 'KNOOPPUNT_LDV_EXPORT_BATCH')),
+      ldvExportLeaseMs: int(env.KNOOPPUNT_LDV_EXPORT_LEASE_MS, 30000, 'KNOOPPUNT_LDV_EXPORT_LEASE_MS'),
       oin: env.KNOOPPUNT_OIN || undefined,
     },
   };
