@@ -62,6 +62,7 @@ import { consoleApi, citizenReportPage } from './console/api/index.js';
 import { consoleUi } from './console/ui.js';
 import { purgeExpired, retentionPolicy, scheduleDailyPurge } from './retention/purge.js';
 import { createAjv } from './util/ajv.js';
+import { demoRouter, loadDemoData } from './channels/demo/router.js';
 import { createContracten, type Contracten } from './contracten/index.js';
 import { INTAKE_MAPPING, INTAKE_STANDARD, IntakeStandard, intakeMapping, intakeRouter } from './contracten/intake.js';
 import { traceMiddleware } from './chain/trace-context.js';
@@ -341,7 +342,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       { name: 'queue', check: () => queue.ping() },
     ],
     api,
-    channels: [{ path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, ggk, { path: '/ldv/v1', router: registerRouter(activities) }, ...consoleChannels],
+    channels: [...(env.production ? [] : [{ path: '/demo/v1', router: demoRouter(loadDemoData(join(projectRoot(), 'config', 'demo', 'bron-inkomen.json'))) }]), { path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, ggk, { path: '/ldv/v1', router: registerRouter(activities) }, ...consoleChannels],
     before: [traceMiddleware()],
     openApi: buildOpenApi(env.schemasDir, contactFromEnv()),
     isShuttingDown: () => shuttingDown,
