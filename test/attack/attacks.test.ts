@@ -297,17 +297,25 @@ describe('oversized bodies and headers, wrong content type', () => {
     await loggedSince(seq, 'istandaarden', 'unsupported-media-type');
     record('wrong content type (application/json)', 'iStandaarden', '400 foutbericht IB001, logged');
 
-    for (const [channel, path, key, body, action] of [
-      ['StUF', '/stuf/zds/OntvangAsynchroon', JEUGD_BO, creeerZaak(), STUF_ACTION],
-      ['SUWI', '/suwi/v1/Bevraging', DEMO.enschede, bevragingVraag(), SUWI_BEVRAGING_ACTION],
+    // StUF serves SOAP 1.2 too (application/soap+xml), so its wrong content type is another one.
+    for (const [channel, path, key, body, action, contentType] of [
+      ['StUF', '/stuf/zds/OntvangAsynchroon', JEUGD_BO, creeerZaak(), STUF_ACTION, 'text/plain'],
+      ['SUWI', '/suwi/v1/Bevraging', DEMO.enschede, bevragingVraag(), SUWI_BEVRAGING_ACTION, 'application/soap+xml'],
     ] as const) {
       seq = await seqNow();
-      const res = await soapPost(path, key, body, { action, contentType: 'application/soap+xml' });
+      const res = await soapPost(path, key, body, { action, contentType });
       expect(res.status).toBe(500);
       expect(faultcode(res.text)).toBe('Client');
       await loggedSince(seq, channel.toLowerCase(), 'unsupported-media-type');
-      record('wrong content type (application/soap+xml)', channel, '500 SOAP Fault Client, logged');
+      record(`wrong content type (${contentType})`, channel, '500 SOAP Fault Client, logged');
     }
+    // A SOAP 1.1 envelope announced as SOAP 1.2: a SOAP 1.2 VersionMismatch Fault.
+    seq = await seqNow();
+    const mismatch = await soapPost('/stuf/zds/OntvangAsynchroon', JEUGD_BO, creeerZaak(), { action: STUF_ACTION, contentType: 'application/soap+xml' });
+    expect(mismatch.status).toBe(500);
+    expect(mismatch.text).toContain('env:VersionMismatch');
+    await loggedSince(seq, 'stuf', 'soap-version-mismatch');
+    record('SOAP 1.1 envelope as application/soap+xml', 'StUF', '500 SOAP 1.2 Fault VersionMismatch, logged');
 
     seq = await seqNow();
     const utf = await rest('POST', '/api/v1/messages', DEMO.enschede, Buffer.concat([Buffer.from('{"messageType":"toewijzing","messageId":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}')]));
