@@ -170,7 +170,7 @@ export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { mes
 export async function benchScaleOut(opts: { messages: number; connections: number }): Promise<Array<{ processes: number; acceptedPerSecond: number; notAccepted: number }>> {
   const sink = await startSink();
   const env = await testEnv('postgres', 'bullmq', writeConfig(testConfig(sink.url, { maxAttempts: 3, backoffMs: 50 })), { DATABASE_URL: await freshPostgresUrl() });
-  const childEnv = ChildGateway.envFrom(env, { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' });
+  const childEnv = ChildGateway.envFrom(env, { KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' });
   const gateways = [new ChildGateway(childEnv), new ChildGateway(childEnv)];
   const out: Array<{ processes: number; acceptedPerSecond: number; notAccepted: number }> = [];
   try {

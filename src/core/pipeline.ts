@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DeliveryQueue } from '../delivery/queue.js';
-import { outbox, type QueuedDelivery } from '../delivery/outbox.js';
 import type { ExchangeLog } from '../log/exchange-log.js';
 import { subjectHash } from '../log/crypto.js';
 import type { KeyRing } from '../log/keys.js';
@@ -12,8 +11,10 @@ import type { Router, RoutePlan } from '../routing/router.js';
 import type { Db, Queryable } from '../store/db.js';
 import { digestMatches } from '../log/crypto.js';
 import { canonicalJson } from '../log/canonical.js';
-import type { Answer, InboundMessage, Problem, Standard } from './message.js';
-import { recordReferences } from './references.js';
+import type { Answer, ExchangeEventInput, InboundMessage, Problem, Standard } from './message.js';
+import { DuplicateLookup } from './duplicates.js';
+import { GroupCommitWriter, type MessageRow, type PayloadSlot, type WriteItem } from './group-commit.js';
+import { referencesOf } from './references.js';
 
 export type RejectCode =
   | 'forbidden-sender'
@@ -87,7 +88,14 @@ export class Pipeline {
       logger: Logger;
       observer?: PipelineObserver;
     },
-  ) {}
+  ) {
+    this.writer = new GroupCommitWriter({ db: deps.db, log: deps.log, logger: deps.logger, onCommitted: (d) => deps.queue.enqueue(d) });
+    this.duplicates = new DuplicateLookup(deps.db);
+  }
+
+  /** One writer per process: concurrent messages are committed together (group commit). */
+  readonly writer: GroupCommitWriter;
+  private readonly duplicates: DuplicateLookup;
 
   async accept(msg: InboundMessage): Promise<AcceptResult> {
     // Submissions of one sender id at once: the unique index lets one commit win and the others
@@ -180,80 +188,118 @@ export class Pipeline {
       }
     }
 
-    const queued = await this.deps.db.transaction((tx) =>
-      this.commitAccepted(tx, msg, messageId, correlationId, inspection.subjects, mapped, answer, (t) => standard.recordAccepted?.(t, msg, inspection, messageId) ?? Promise.resolve()),
-    );
-    await this.deps.queue.enqueue(queued);
+    const item = await this.acceptedItem(msg, messageId, correlationId, inspection.subjects, mapped, answer);
+    // What the standard keeps about accepted messages (registers), after the message row it refers to.
+    if (standard.recordAccepted) item.hooks.unshift((tx) => standard.recordAccepted!(tx, msg, inspection, messageId));
+    // Answered only after the batch holding this message committed (the writer enqueues its deliveries).
+    // A lost race on the sender id rejects with the unique violation, which accept() answers afresh.
+    const queued = (await this.writer.write(item)).deliveries;
     this.deps.observer?.onAccepted?.(msg.standard, msg.messageType);
     return { outcome: 'accepted', messageId, correlationId, status: 'routed', deliveries: queued.length, duplicate: false, ...(answer ? { answer } : {}) };
   }
 
-  private async commitAccepted(
-    tx: Queryable,
+  /** Everything an accepted message writes, prepared outside the transaction (digests, subject hashes, canonical events). */
+  private async acceptedItem(
     msg: InboundMessage,
     messageId: string,
     correlationId: string,
     subjects: string[],
     mapped: Planned[],
     answer: Answer | undefined,
-    recordState: (tx: Queryable) => Promise<void>,
-  ): Promise<QueuedDelivery[]> {
+  ): Promise<WriteItem> {
     const { log } = this.deps;
-    // All other writes first, log appends last: appends lock the chain head until commit, so this keeps that lock short.
-    await insertMessage(tx, msg, messageId, correlationId, 'routed', null, mapped.map((m) => m.plan.route.id).join(','));
-    // What the standard keeps about accepted messages (registers), after the message row it refers to.
-    await recordState(tx);
-    const raw = await storeRaw(tx, log, msg, messageId);
-    await log.recordSubjects(tx, messageId, subjects);
-    const queued: QueuedDelivery[] = [];
-    const mappedEvents: Array<Record<string, unknown>> = [];
+    const item = this.newItem(msg, messageId, correlationId, 'routed', null, mapped.map((m) => m.plan.route.id).join(','));
+    const raw = await this.rawPayload(item, msg, messageId);
+    item.subjectHashes = log.subjectHashes(subjects);
+    const base = this.eventBase(msg, messageId, correlationId);
+    const events: ExchangeEventInput[] = [
+      { ...base, ...receivedEvent(msg, raw, { subjects: subjects.length }) },
+      { ...base, eventType: 'validated', detail: { standard: msg.standard, version: msg.version ?? null } },
+      {
+        ...base,
+        eventType: 'routed',
+        detail: {
+          routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id), ...(m.sealed ? { sealed: true } : {}) })),
+          // A sealed message's routing document is its envelope metadata (type, content type, size, sha256): that is what is logged.
+          ...(mapped.some((m) => m.sealed) ? { envelope: msg.body } : {}),
+        },
+      },
+    ];
     for (const planned of mapped) {
       const { plan } = planned;
       // Sealed: the deliveries carry the received payload itself (stored once, encrypted at rest like any payload).
       let payload = raw;
       if (!planned.sealed) {
         const { mapping, result } = planned;
-        payload = await log.storePayload(tx, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
-        mappedEvents.push({
-          route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest, ...(result.logDetail ?? {}),
+        payload = this.addPayload(item, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
+        events.push({
+          ...base,
+          eventType: 'mapped',
+          detail: { route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest, ...(result.logDetail ?? {}) },
         });
-        await result.onCommit?.(tx, messageId);
+        if (result.onCommit) item.hooks.push((tx) => result.onCommit!(tx, messageId));
       }
       const policy = { ...DEFAULT_DELIVERY, ...(plan.route.delivery ?? {}) };
       for (const destination of plan.destinations) {
-        const orderingKey = policy.ordering === 'receiver-subject' ? this.orderingKey(msg.receiver, destination.id, subjects) : null;
-        const id = await outbox.insert(tx, {
-          messageId,
+        item.deliveries.push({
           routeId: plan.route.id,
           destinationId: destination.id,
-          payloadId: payload.id,
+          payload: payload.slot,
           maxAttempts: policy.maxAttempts,
           backoffMs: policy.backoffMs,
-          orderingKey,
+          orderingKey: policy.ordering === 'receiver-subject' ? this.orderingKey(msg.receiver, destination.id, subjects) : null,
         });
-        queued.push({ id, attempts: 0 });
       }
     }
-    const base = this.eventBase(msg, messageId, correlationId);
-    await log.append(tx, { ...base, ...receivedEvent(msg, raw, { subjects: subjects.length }) });
-    await log.append(tx, { ...base, eventType: 'validated', detail: { standard: msg.standard, version: msg.version ?? null } });
-    await log.append(tx, {
-      ...base,
-      eventType: 'routed',
-      detail: {
-        routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id), ...(m.sealed ? { sealed: true } : {}) })),
-        // A sealed message's routing document is its envelope metadata (type, content type, size, sha256): that is what is logged.
-        ...(mapped.some((m) => m.sealed) ? { envelope: msg.body } : {}),
-      },
-    });
-    for (const detail of mappedEvents) await log.append(tx, { ...base, eventType: 'mapped', detail });
-    if (answer) await this.storeAnswer(tx, base, answer);
-    return queued;
+    if (answer) events.push(this.answerEvent(item, base, answer));
+    item.events = events.map((e) => log.prepare(e));
+    return item;
   }
 
-  private async storeAnswer(tx: Queryable, base: ReturnType<Pipeline['eventBase']>, answer: Answer): Promise<void> {
-    const stored = await this.deps.log.storePayload(tx, { messageId: base.messageId, kind: 'answer', contentType: answer.contentType, content: answer.content });
-    await this.deps.log.append(tx, { ...base, eventType: 'answered', detail: { size: stored.size, digest: stored.digest, ...(answer.detail ?? {}) } });
+  private newItem(msg: InboundMessage, id: string, correlationId: string, status: string, error: unknown, routeId: string | null): WriteItem {
+    const message: MessageRow = {
+      id, senderMessageId: msg.senderMessageId, correlationId, channel: msg.channel, standard: msg.standard, messageType: msg.messageType,
+      version: msg.version ?? null, sender: msg.sender, receiver: msg.receiver ?? null, routeId, status, error,
+    };
+    const item: WriteItem = { message, references: [], payloads: [], subjectHashes: [], deliveries: [], events: [], hooks: [] };
+    if (msg.reprocessOf) {
+      // Reprocessing a rejected message: its own row, only while it is still rejected (one reprocess at a time).
+      item.insertMessage = false;
+      item.hooks.push(async (tx) => {
+        const r = await tx.query(
+          `UPDATE messages SET status = $2, error = $3, route_id = $4, updated_at = now() WHERE id = $1 AND status = 'rejected'`,
+          [id, status, error === null ? null : JSON.stringify(error), routeId],
+        );
+        if (r.rowCount !== 1) throw new ReprocessConflict(id);
+      });
+    } else {
+      // The console's search index of the references people quote (src/core/references.ts).
+      item.references = referencesOf(msg);
+    }
+    return item;
+  }
+
+  /** The raw payload: stored once; a reprocess uses the one stored when the message arrived. */
+  private async rawPayload(item: WriteItem, msg: InboundMessage, messageId: string): Promise<{ slot: PayloadSlot; digest: string; size: number }> {
+    if (!msg.reprocessOf) return this.addPayload(item, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
+    const r = await this.deps.db.query<{ id: string | number; digest: string; size: number }>(
+      'SELECT id, digest, size FROM payloads WHERE id = $1 AND message_id = $2',
+      [msg.reprocessOf.rawPayloadId, messageId],
+    );
+    const row = r.rows[0];
+    if (!row) throw new ReprocessConflict(messageId);
+    return { slot: { draft: { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw }, id: Number(row.id), stored: true }, digest: row.digest, size: Number(row.size) };
+  }
+
+  private addPayload(item: WriteItem, draft: PayloadSlot['draft']): { slot: PayloadSlot; digest: string; size: number } {
+    const slot: PayloadSlot = { draft };
+    item.payloads.push(slot);
+    return { slot, ...this.deps.log.describePayload(draft.content) };
+  }
+
+  private answerEvent(item: WriteItem, base: ReturnType<Pipeline['eventBase']>, answer: Answer): ExchangeEventInput {
+    const stored = this.addPayload(item, { messageId: base.messageId, kind: 'answer', contentType: answer.contentType, content: answer.content });
+    return { ...base, eventType: 'answered', detail: { size: stored.size, digest: stored.digest, ...(answer.detail ?? {}) } };
   }
 
   /** Ordering per receiver, destination and citizen, without a readable BSN in the key. */
@@ -280,20 +326,13 @@ export class Pipeline {
    * sends the same message).
    */
   private async findAccepted(msg: InboundMessage): Promise<{ same: boolean; result: AcceptResult } | undefined> {
-    const r = await this.deps.db.query<{ id: string; correlation_id: string; status: string; n: number; raw_id: number | null; raw_digest: string | null; answer_id: number | null }>(
-      `SELECT m.id, m.correlation_id, m.status, (SELECT count(*)::int FROM deliveries d WHERE d.message_id = m.id) AS n,
-              (SELECT p.id FROM payloads p WHERE p.message_id = m.id AND p.kind = 'raw' ORDER BY p.id LIMIT 1) AS raw_id,
-              (SELECT p.digest FROM payloads p WHERE p.message_id = m.id AND p.kind = 'raw' ORDER BY p.id LIMIT 1) AS raw_digest,
-              (SELECT p.id FROM payloads p WHERE p.message_id = m.id AND p.kind = 'answer' ORDER BY p.id LIMIT 1) AS answer_id
-         FROM messages m WHERE m.sender = $1 AND m.sender_message_id = $2 AND m.status <> 'rejected'`,
-      [msg.sender, msg.senderMessageId],
-    );
-    const row = r.rows[0];
+    // Concurrent lookups go to the database together: one statement for all requests waiting.
+    const row = await this.duplicates.find(msg.sender, msg.senderMessageId);
     if (!row) return undefined;
     const base = { messageId: row.id, correlationId: row.correlation_id };
-    const same = row.raw_digest === null || digestMatches(this.deps.ring, msg.raw, row.raw_digest) || (await this.sameJson(msg, row.raw_id));
+    const same = row.raw_digest === null || digestMatches(this.deps.ring, msg.raw, row.raw_digest) || (await this.sameJson(msg, row.raw_id === null ? null : Number(row.raw_id)));
     if (!same) return { same: false, result: { outcome: 'accepted', ...base, status: row.status, deliveries: row.n, duplicate: true } };
-    const stored = row.answer_id === null ? null : await this.deps.log.readPayload(row.answer_id);
+    const stored = row.answer_id === null ? null : await this.deps.log.readPayload(Number(row.answer_id));
     const answer = stored?.content ? { contentType: stored.contentType, content: stored.content } : undefined;
     return { same: true, result: { outcome: 'accepted', ...base, status: row.status, deliveries: row.n, duplicate: true, ...(answer ? { answer } : {}) } };
   }
@@ -317,16 +356,17 @@ export class Pipeline {
     answer?: Answer,
     firstMessageId?: string,
   ): Promise<AcceptResult> {
-    const { log } = this.deps;
     const first = firstMessageId ? { firstMessageId } : {};
-    await this.deps.db.transaction(async (tx) => {
-      await insertMessage(tx, msg, messageId, correlationId, 'rejected', { code, problems, ...first }, null);
-      const raw = await storeRaw(tx, log, msg, messageId);
-      const base = this.eventBase(msg, messageId, correlationId);
-      await log.append(tx, { ...base, ...receivedEvent(msg, raw, {}) });
-      await log.append(tx, { ...base, eventType: 'rejected', detail: { code, problems: problems.map((p) => ({ ...p })), ...first } });
-      if (answer) await this.storeAnswer(tx, base, answer);
-    });
+    const item = this.newItem(msg, messageId, correlationId, 'rejected', { code, problems, ...first }, null);
+    const raw = await this.rawPayload(item, msg, messageId);
+    const base = this.eventBase(msg, messageId, correlationId);
+    const events: ExchangeEventInput[] = [
+      { ...base, ...receivedEvent(msg, raw, {}) },
+      { ...base, eventType: 'rejected', detail: { code, problems: problems.map((p) => ({ ...p })), ...first } },
+    ];
+    if (answer) events.push(this.answerEvent(item, base, answer));
+    item.events = events.map((e) => this.deps.log.prepare(e));
+    await this.writer.write(item);
     this.deps.observer?.onRejected?.(msg.standard, msg.messageType, code);
     this.deps.logger.info({ messageId, channel: msg.channel, sender: msg.sender, messageType: msg.messageType, code, ...first }, 'message rejected');
     return { outcome: 'rejected', messageId, correlationId, code, problems, ...(answer ? { answer } : {}), ...first };
@@ -344,17 +384,18 @@ export class Pipeline {
     const messageId = randomUUID();
     const correlationId = msg.correlationId ?? messageId;
     const rejected = (opts.problems ?? []).length > 0;
-    const { log } = this.deps;
-    await this.deps.db.transaction(async (tx) => {
-      await insertMessage(tx, msg, messageId, correlationId, rejected ? 'rejected' : 'answered', rejected ? { code: 'validation-failed', problems: opts.problems } : null, null);
-      const raw = await log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
-      await log.recordSubjects(tx, messageId, opts.subjects ?? []);
-      await opts.onCommit?.(tx, messageId);
-      const base = this.eventBase(msg, messageId, correlationId);
-      await log.append(tx, { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, subjects: (opts.subjects ?? []).length } });
-      if (rejected) await log.append(tx, { ...base, eventType: 'rejected', detail: { code: 'validation-failed', problems: (opts.problems ?? []).map((p) => ({ ...p })) } });
-      await this.storeAnswer(tx, base, answer);
-    });
+    const item = this.newItem(msg, messageId, correlationId, rejected ? 'rejected' : 'answered', rejected ? { code: 'validation-failed', problems: opts.problems } : null, null);
+    const raw = this.addPayload(item, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
+    item.subjectHashes = this.deps.log.subjectHashes(opts.subjects ?? []);
+    if (opts.onCommit) item.hooks.push((tx) => opts.onCommit!(tx, messageId));
+    const base = this.eventBase(msg, messageId, correlationId);
+    const events: ExchangeEventInput[] = [
+      { ...base, eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, subjects: (opts.subjects ?? []).length } },
+    ];
+    if (rejected) events.push({ ...base, eventType: 'rejected', detail: { code: 'validation-failed', problems: (opts.problems ?? []).map((p) => ({ ...p })) } });
+    events.push(this.answerEvent(item, base, answer));
+    item.events = events.map((e) => this.deps.log.prepare(e));
+    await this.writer.write(item);
     if (rejected) this.deps.observer?.onRejected?.(msg.standard, msg.messageType, 'validation-failed');
     else this.deps.observer?.onAccepted?.(msg.standard, msg.messageType);
     return messageId;
@@ -392,48 +433,10 @@ export class ReprocessConflict extends Error {
   }
 }
 
-/** The raw payload: stored once; a reprocess uses the one stored when the message arrived. */
-async function storeRaw(tx: Queryable, log: ExchangeLog, msg: InboundMessage, messageId: string): Promise<{ id: number; digest: string; size: number }> {
-  if (!msg.reprocessOf) return log.storePayload(tx, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });
-  const r = await tx.query<{ id: string | number; digest: string; size: number }>('SELECT id, digest, size FROM payloads WHERE id = $1 AND message_id = $2', [msg.reprocessOf.rawPayloadId, messageId]);
-  const row = r.rows[0];
-  if (!row) throw new ReprocessConflict(messageId);
-  return { id: Number(row.id), digest: row.digest, size: row.size };
-}
-
 /** The first event of this pass: `received`, or `reprocessed` when a beheerder put a rejected message through again. */
 function receivedEvent(msg: InboundMessage, raw: { size: number; digest: string }, extra: Record<string, unknown>): { eventType: 'received' | 'reprocessed'; detail: Record<string, unknown> } {
   if (msg.reprocessOf) {
     return { eventType: 'reprocessed', detail: { by: msg.reprocessOf.by, previousCode: msg.reprocessOf.previousCode, size: raw.size, digest: raw.digest, ...extra } };
   }
   return { eventType: 'received', detail: { size: raw.size, digest: raw.digest, senderMessageId: msg.senderMessageId, ...extra } };
-}
-
-async function insertMessage(
-  tx: Queryable,
-  msg: InboundMessage,
-  id: string,
-  correlationId: string,
-  status: string,
-  error: unknown,
-  routeId: string | null,
-): Promise<void> {
-  if (msg.reprocessOf) {
-    // Reprocessing a rejected message: its own row, only while it is still rejected (one reprocess at a time).
-    const r = await tx.query(
-      `UPDATE messages SET status = $2, error = $3, route_id = $4, updated_at = now() WHERE id = $1 AND status = 'rejected'`,
-      [id, status, error === null ? null : JSON.stringify(error), routeId],
-    );
-    if (r.rowCount !== 1) throw new ReprocessConflict(id);
-    return;
-  }
-  await tx.query(
-    `INSERT INTO messages (id, sender_message_id, correlation_id, channel, standard, message_type, version, sender, receiver,
-       route_id, status, error, received_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, now(), now())`,
-    [id, msg.senderMessageId, correlationId, msg.channel, msg.standard, msg.messageType, msg.version ?? null, msg.sender,
-      msg.receiver ?? null, routeId, status, error === null ? null : JSON.stringify(error)],
-  );
-  // The console's search index of the references people quote (src/core/references.ts).
-  await recordReferences(tx, id, msg);
 }

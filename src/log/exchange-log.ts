@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExchangeEvent, ExchangeEventInput, ExchangeEventType } from '../core/message.js';
 import type { Db, Queryable } from '../store/db.js';
 import { DB_NOW_SQL } from '../store/clock.js';
+import { insertRows } from '../core/rows.js';
 import { canonicalJson } from './canonical.js';
 import { eventHash } from './chain.js';
 import { decryptPayload, digestMatches, encryptPayload, payloadDigest, subjectHash, subjectHashCandidates } from './crypto.js';
@@ -96,6 +97,37 @@ function toDate(v: unknown): Date {
 /** Columns in the order rowToEvent expects; shared with the verifier. */
 export const EVENT_COLUMNS =
   'seq, id, message_id, correlation_id, event_type, channel, standard, message_type, sender, receiver, occurred_at, detail, prev_hash, hash';
+const EVENT_COLUMN_LIST = EVENT_COLUMNS.split(', ');
+
+/** An event checked and in canonical form, ready to be chained (see ExchangeLog.prepare). */
+export interface PreparedEvent {
+  detailJson: string;
+  fields: Omit<ExchangeEvent, 'seq' | 'prevHash' | 'hash' | 'occurredAt'> & { occurredAt: Date | undefined };
+}
+
+/** Runs in the appending transaction with the events just chained (see ExchangeLog.onAppendBatch). */
+export type AppendHook = (tx: Queryable, events: readonly ExchangeEvent[]) => Promise<void>;
+
+/** A payload to store: what the caller knows before a row id exists. */
+export interface PayloadDraft {
+  messageId: string;
+  kind: PayloadKind;
+  destinationId?: string | null;
+  contentType: string;
+  content: Buffer;
+}
+
+/** A payload encrypted for its reserved row id, ready for insertPayloads. */
+export interface SealedPayload {
+  id: number;
+  messageId: string;
+  kind: PayloadKind;
+  destinationId: string | null;
+  contentType: string;
+  size: number;
+  digest: string;
+  enc: { keyId: string; iv: Buffer; authTag: Buffer; ciphertext: Buffer };
+}
 
 export interface EventRow {
   seq: number | string;
@@ -163,27 +195,32 @@ const JSON_NUL_RE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 /** The exchange log: append-only, hash-chained events; encrypted payloads; keyed subject index. */
 export class ExchangeLog {
-  /** Extra rows per event, written in the event's own transaction (Logboek Dataverwerkingen records). */
-  private readonly appendHooks: Array<(tx: Queryable, event: ExchangeEvent) => Promise<void>> = [];
-
   constructor(
     private readonly db: Db,
     private readonly ring: KeyRing,
   ) {}
 
-  /** Registers a hook that runs after each append, inside the appending transaction. */
+  /** Extra rows per event, written in the event's own transaction (Logboek Dataverwerkingen records). */
+  private readonly appendHooks: Array<(tx: Queryable, event: ExchangeEvent) => Promise<void>> = [];
+  /** The same, once per batch of appended events (one multi-row insert instead of one per event). */
+  private readonly batchHooks: AppendHook[] = [];
+
+  /** Registers a hook that runs after each appended event, inside the appending transaction. */
   onAppend(hook: (tx: Queryable, event: ExchangeEvent) => Promise<void>): void {
     this.appendHooks.push(hook);
   }
 
   /**
-   * Appends one event within the caller's transaction. Takes the row lock on log_head, which is
-   * held until the caller commits: append as the LAST step of a transaction so the chain stays
-   * serialised for as short a time as possible (and to avoid lock-order deadlocks). Requires
-   * READ COMMITTED (the default); under REPEATABLE READ a concurrent append raises a serialisation error.
+   * Registers a hook that runs once per append call (single or batched), inside the appending
+   * transaction, with all of its events in chain order: the place for rows that must exist exactly
+   * when the events do, written with one statement per batch rather than one per event.
    */
-  async append(tx: Queryable, ev: ExchangeEventInput): Promise<ExchangeEvent> {
-    // Everything that can be prepared without the lock is prepared before taking it.
+  onAppendBatch(hook: AppendHook): void {
+    this.batchHooks.push(hook);
+  }
+
+  /** Validation and canonical form of one event: everything that can be done without the chain lock. */
+  prepare(ev: ExchangeEventInput): PreparedEvent {
     // Runtime check: callers in plain JS or with casts can still pass nonsense.
     if (typeof ev.eventType !== 'string' || (ev.eventType as string) === '') throw new LogInputError('eventType is required');
     if (ev.occurredAt !== undefined && (!(ev.occurredAt instanceof Date) || Number.isNaN(ev.occurredAt.getTime()))) {
@@ -196,57 +233,71 @@ export class ExchangeLog {
       throw new LogInputError(`event detail is not storable as JSON: ${(err as Error).message}`);
     }
     if (JSON_NUL_RE.test(detailJson)) throw new LogInputError('event detail contains a NUL character, which jsonb cannot store');
-    const fields = {
-      id: randomUUID(),
-      messageId: ev.messageId === null || ev.messageId === undefined ? null : uuidOrThrow(ev.messageId, 'messageId'),
-      correlationId: optionalText(ev.correlationId, 'correlationId'),
-      eventType: ev.eventType,
-      channel: optionalText(ev.channel, 'channel'),
-      standard: optionalText(ev.standard, 'standard'),
-      messageType: optionalText(ev.messageType, 'messageType'),
-      sender: optionalText(ev.sender, 'sender'),
-      receiver: optionalText(ev.receiver, 'receiver'),
-      // The parsed canonical form is exactly what jsonb will give back, so the returned event equals a later read.
-      detail: JSON.parse(detailJson) as Record<string, unknown>,
+    return {
+      detailJson,
+      fields: {
+        id: randomUUID(),
+        messageId: ev.messageId === null || ev.messageId === undefined ? null : uuidOrThrow(ev.messageId, 'messageId'),
+        correlationId: optionalText(ev.correlationId, 'correlationId'),
+        eventType: ev.eventType,
+        channel: optionalText(ev.channel, 'channel'),
+        standard: optionalText(ev.standard, 'standard'),
+        messageType: optionalText(ev.messageType, 'messageType'),
+        sender: optionalText(ev.sender, 'sender'),
+        receiver: optionalText(ev.receiver, 'receiver'),
+        // Undefined: taken from the database's clock under the head lock (so it follows seq).
+        occurredAt: ev.occurredAt,
+        // The parsed canonical form is exactly what jsonb will give back, so the returned event equals a later read.
+        detail: JSON.parse(detailJson) as Record<string, unknown>,
+      },
     };
+  }
 
+  /**
+   * Appends one event within the caller's transaction. Takes the row lock on log_head, which is
+   * held until the caller commits: append as the LAST step of a transaction so the chain stays
+   * serialised for as short a time as possible (and to avoid lock-order deadlocks). Requires
+   * READ COMMITTED (the default); under REPEATABLE READ a concurrent append raises a serialisation error.
+   */
+  async append(tx: Queryable, ev: ExchangeEventInput): Promise<ExchangeEvent> {
+    const [event] = await this.appendMany(tx, [ev]);
+    return event!;
+  }
+
+  /**
+   * Appends events in the given order within the caller's transaction: the chain head is locked
+   * once, the events are chained in memory and written with one multi-row insert, and the head is
+   * moved once. The chain is exactly what one append per event would have made, so verify-log
+   * checks it the same way. Inputs may be prepared already (prepare() outside the transaction).
+   */
+  async appendMany(tx: Queryable, evs: ReadonlyArray<ExchangeEventInput | PreparedEvent>): Promise<ExchangeEvent[]> {
+    if (evs.length === 0) return [];
+    // Everything that can be prepared without the lock is prepared before taking it.
+    const prepared = evs.map((ev) => ('detailJson' in ev ? ev : this.prepare(ev)));
     // The time comes from the database's clock (read under the head lock, so it follows seq), not this process's.
     const head = await tx.query<{ seq: number | string; hash: string; now: Date | string }>(`SELECT seq, hash, ${DB_NOW_SQL} AS now FROM log_head WHERE id = 1 FOR UPDATE`);
     const h = head.rows[0];
     if (!h) throw new Error('log_head row is missing (migrations not applied?)');
-    const occurredAt = ev.occurredAt ?? toDate(h.now);
-    const seq = Number(h.seq) + 1;
-    const hash = eventHash(h.hash, { seq, ...fields, occurredAt });
-    // One round trip inside the lock: insert the event and move the head in a single statement.
-    const res = await tx.query(
-      `WITH ins AS (
-         INSERT INTO exchange_events (${EVENT_COLUMNS})
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)
-         RETURNING seq
-       )
-       UPDATE log_head SET seq = (SELECT seq FROM ins), hash = $14 WHERE id = 1`,
-      [
-        seq,
-        fields.id,
-        fields.messageId,
-        fields.correlationId,
-        fields.eventType,
-        fields.channel,
-        fields.standard,
-        fields.messageType,
-        fields.sender,
-        fields.receiver,
-        occurredAt,
-        detailJson,
-        h.hash,
-        hash,
-      ],
-    );
-    if (res.rowCount !== 1) throw new Error('exchange log append did not move log_head');
-    const event: ExchangeEvent = { seq, ...fields, occurredAt, eventType: fields.eventType as ExchangeEventType, prevHash: h.hash, hash };
-    // Extra rows for this event (LDV records), committed or rolled back with it.
-    for (const hook of this.appendHooks) await hook(tx, event);
-    return event;
+    const now = toDate(h.now);
+    const headSeq = Number(h.seq);
+    let prevHash = h.hash;
+    const events: ExchangeEvent[] = [];
+    const rows: unknown[][] = [];
+    for (const [i, p] of prepared.entries()) {
+      const seq = headSeq + i + 1;
+      const f = { ...p.fields, occurredAt: p.fields.occurredAt ?? now };
+      const hash = eventHash(prevHash, { seq, ...f });
+      rows.push([seq, f.id, f.messageId, f.correlationId, f.eventType, f.channel, f.standard, f.messageType, f.sender, f.receiver, f.occurredAt, p.detailJson, prevHash, hash]);
+      events.push({ seq, ...f, eventType: f.eventType as ExchangeEventType, prevHash, hash });
+      prevHash = hash;
+    }
+    await insertRows(tx, 'exchange_events', EVENT_COLUMN_LIST, rows, { casts: { detail: '::jsonb' } });
+    const moved = await tx.query('UPDATE log_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3', [headSeq + events.length, prevHash, headSeq]);
+    if (moved.rowCount !== 1) throw new Error('exchange log append did not move log_head');
+    // Extra rows for these events (LDV records), committed or rolled back with them.
+    for (const hook of this.appendHooks) for (const event of events) await hook(tx, event);
+    for (const hook of this.batchHooks) await hook(tx, events);
+    return events;
   }
 
   /** Appends in a transaction of its own. */
@@ -255,28 +306,51 @@ export class ExchangeLog {
   }
 
   /** Encrypts and stores one payload; returns its id, keyed digest and plaintext size. */
-  async storePayload(
-    tx: Queryable,
-    p: { messageId: string; kind: PayloadKind; destinationId?: string | null; contentType: string; content: Buffer },
-  ): Promise<{ id: number; digest: string; size: number }> {
+  async storePayload(tx: Queryable, p: PayloadDraft): Promise<{ id: number; digest: string; size: number }> {
+    const [id] = await this.reservePayloadIds(tx, 1);
+    const sealed = this.sealPayload(p, id!);
+    await this.insertPayloads(tx, [sealed]);
+    return { id: sealed.id, digest: sealed.digest, size: sealed.size };
+  }
+
+  /** Keyed digest and size of a payload, without storing it (what events record about it). */
+  describePayload(content: Buffer): { digest: string; size: number } {
+    if (!Buffer.isBuffer(content)) throw new LogInputError('payload content must be a Buffer');
+    return { digest: payloadDigest(this.ring, content), size: content.length };
+  }
+
+  /** Reserves payload row ids (the id is part of the AAD, so it is known before encrypting). One statement for any count. */
+  async reservePayloadIds(q: Queryable, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const r = await q.query<{ id: number | string }>(
+      `SELECT nextval(pg_get_serial_sequence('payloads', 'id')) AS id FROM generate_series(1, $1::int)`,
+      [count],
+    );
+    return r.rows.map((row) => Number(row.id));
+  }
+
+  /** Checks and encrypts one payload for the row id reserved for it; CPU only, no statement. */
+  sealPayload(p: PayloadDraft, id: number): SealedPayload {
     const messageId = uuidOrThrow(p.messageId, 'messageId');
     if (!PAYLOAD_KINDS.has(p.kind)) throw new LogInputError('payload kind must be raw, mapped or answer');
     if (typeof p.contentType !== 'string' || p.contentType === '') throw new LogInputError('contentType is required');
     if (!Buffer.isBuffer(p.content)) throw new LogInputError('payload content must be a Buffer');
     const destinationId = optionalText(p.destinationId, 'destinationId');
-    // The row id is part of the AAD, so it is reserved before encrypting.
-    const idRes = await tx.query<{ id: number | string }>(`SELECT nextval(pg_get_serial_sequence('payloads', 'id')) AS id`);
-    const id = Number(idRes.rows[0]?.id);
     const aad = payloadAad({ id, messageId, kind: p.kind, destinationId, contentType: p.contentType });
     const enc = encryptPayload(this.ring, p.content, aad);
-    const digest = payloadDigest(this.ring, p.content);
-    const size = p.content.length;
-    await tx.query(
-      `INSERT INTO payloads (id, message_id, kind, destination_id, content_type, size, digest, key_id, iv, auth_tag, ciphertext, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())`,
-      [id, messageId, p.kind, destinationId, p.contentType, size, digest, enc.keyId, enc.iv, enc.authTag, enc.ciphertext],
+    const { digest, size } = this.describePayload(p.content);
+    return { id, messageId, kind: p.kind, destinationId, contentType: p.contentType, size, digest, enc };
+  }
+
+  /** Stores sealed payloads with one multi-row insert; bytea values go out as binary parameters. */
+  async insertPayloads(tx: Queryable, sealed: readonly SealedPayload[]): Promise<void> {
+    await insertRows(
+      tx,
+      'payloads',
+      ['id', 'message_id', 'kind', 'destination_id', 'content_type', 'size', 'digest', 'key_id', 'iv', 'auth_tag', 'ciphertext'],
+      sealed.map((p) => [p.id, p.messageId, p.kind, p.destinationId, p.contentType, p.size, p.digest, p.enc.keyId, p.enc.iv, p.enc.authTag, p.enc.ciphertext]),
+      { constants: { created_at: 'now()' } },
     );
-    return { id, digest, size };
   }
 
   /**
@@ -325,15 +399,21 @@ export class ExchangeLog {
 
   /** Indexes a message under its subjects: keyed hashes only, duplicates (incl. different spellings) collapsed. */
   async recordSubjects(tx: Queryable, messageId: string, bsns: string[]): Promise<void> {
-    const id = uuidOrThrow(messageId, 'messageId');
-    const hashes = [...new Set(bsns.map((b) => subjectHash(this.ring, b)))];
-    if (hashes.length === 0) return;
-    await tx.query(
-      `INSERT INTO message_subjects (message_id, subject_hash)
-       SELECT $1, h FROM unnest($2::text[]) AS h
-       ON CONFLICT DO NOTHING`,
-      [id, hashes],
-    );
+    await this.recordSubjectsMany(tx, [{ messageId, hashes: this.subjectHashes(bsns) }]);
+  }
+
+  /** The keyed hashes of a message's subjects, distinct (CPU only: done before the transaction). */
+  subjectHashes(bsns: readonly string[]): string[] {
+    return [...new Set(bsns.map((b) => subjectHash(this.ring, b)))];
+  }
+
+  /** Subject index rows of several messages in one statement. */
+  async recordSubjectsMany(tx: Queryable, items: ReadonlyArray<{ messageId: string; hashes: readonly string[] }>): Promise<void> {
+    const rows = items.flatMap((it) => {
+      const id = uuidOrThrow(it.messageId, 'messageId');
+      return it.hashes.map((h) => [id, h]);
+    });
+    await insertRows(tx, 'message_subjects', ['message_id', 'subject_hash'], rows, { tail: 'ON CONFLICT DO NOTHING' });
   }
 
   /** Ids of the messages about a citizen, oldest first. Matches hashes made before a key rotation too. */

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { QueuedDelivery } from '../delivery/outbox.js';
+import type { ExchangeLog, PayloadDraft, PreparedEvent, SealedPayload } from '../log/exchange-log.js';
+import type { ExchangeEventInput, MessageReference } from './message.js';
+import type { Db, Queryable } from '../store/db.js';
+import { insertRows } from './rows.js';
+
+/** The messages row of one item. */
+export interface MessageRow {
+  id: string;
+  senderMessageId: string;
+  correlationId: string;
+  channel: string;
+  standard: string;
+  messageType: string;
+  version: string | null;
+  sender: string;
+  receiver: string | null;
+  routeId: string | null;
+  status: string;
+  error: unknown;
+}
+
+/** A payload of an item; `id` is filled in by the writer once reserved. */
+export interface PayloadSlot {
+  draft: PayloadDraft;
+  id?: number;
+  /** Already in the store (a reprocess reuses the raw payload it arrived with): neither sealed nor inserted. */
+  stored?: boolean;
+}
+
+/** An outbox row of an item, referring to one of its payloads. */
+export interface DeliverySlot {
+  routeId: string;
+  destinationId: string;
+  payload: PayloadSlot;
+  maxAttempts: number;
+  backoffMs: number;
+  orderingKey: string | null;
+}
+
+/**
+ * Everything one accepted (or rejected, or answered) message writes: prepared outside the
+ * transaction, written by the writer together with the other items of its batch.
+ */
+export interface WriteItem {
+  message: MessageRow;
+  /** false: the row exists already and a hook updates it (reprocessing a rejected message). */
+  insertMessage?: boolean;
+  /** The console's search index of the identifiers people quote (src/core/references.ts). */
+  references: MessageReference[];
+  payloads: PayloadSlot[];
+  subjectHashes: string[];
+  deliveries: DeliverySlot[];
+  /** In chain order; prepared (canonical JSON) before the batch takes the chain head. */
+  events: PreparedEvent[];
+  /**
+   * Per-item work inside the batch transaction, after the message rows exist (registers, zaak
+   * koppelingen). A hook that throws fails the batch, which is then retried item by item, so
+   * that only the item at fault fails.
+   */
+  hooks: Array<(tx: Queryable) => Promise<void>>;
+}
+
+/** What a committed item gets back. */
+export interface WriteResult {
+  deliveries: QueuedDelivery[];
+}
+
+/** The item lost a race on (sender, senderMessageId) against an accepted message: same code as PostgreSQL's unique violation. */
+export class DuplicateMessageError extends Error {
+  readonly code = '23505';
+  readonly constraint = 'messages_sender_message_uq';
+  constructor() {
+    super('a message with this sender id was accepted concurrently');
+  }
+}
+
+interface Pending {
+  item: WriteItem;
+  resolve(r: WriteResult): void;
+  reject(err: unknown): void;
+}
+
+const MESSAGE_COLUMNS = [
+  'id', 'sender_message_id', 'correlation_id', 'channel', 'standard', 'message_type', 'version', 'sender', 'receiver', 'route_id', 'status', 'error',
+] as const;
+const DELIVERY_COLUMNS = ['id', 'message_id', 'route_id', 'destination_id', 'payload_id', 'max_attempts', 'backoff_ms', 'ordering_key'] as const;
+
+/**
+ * Group commit: one writer per process. Items submitted while a batch is being written wait and
+ * go together in the next one (no timer: an idle writer waits only one turn of the event loop, so
+ * a lone message is not delayed). A batch is one transaction of multi-row inserts (messages, payloads, subjects, outbox,
+ * events), with the chain head locked once, late, and the events chained in memory in submission
+ * order. A caller's promise settles only after its batch committed: commit before acknowledgement.
+ *
+ * One bad item fails only itself: a duplicate sender id loses its row through ON CONFLICT and is
+ * told so (DuplicateMessageError); any other error rolls the batch back and each of its items is
+ * written again on its own, so the others commit and the faulty one gets its own error.
+ */
+export class GroupCommitWriter {
+  private queue: Pending[] = [];
+  private writing = false;
+  /** Batches written and items in them, for the benchmark and the metrics. */
+  readonly stats = { batches: 0, items: 0, fallbacks: 0 };
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      log: ExchangeLog;
+      logger: Logger;
+      /** After a batch committed, with all of its deliveries: one enqueue per batch. */
+      onCommitted?: (deliveries: QueuedDelivery[]) => Promise<void>;
+    },
+    private readonly maxBatch = 256,
+  ) {}
+
+  write(item: WriteItem): Promise<WriteResult> {
+    return new Promise<WriteResult>((resolve, reject) => {
+      this.queue.push({ item, resolve, reject });
+      if (!this.writing) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.length > 0) {
+        // One turn of the event loop first: requests whose I/O is already in (and, on PGlite, whose
+        // queries never yield to it) reach write() and join this batch instead of the next.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const batch = this.queue.splice(0, this.maxBatch);
+        await this.writeBatch(batch);
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  private async writeBatch(batch: Pending[]): Promise<void> {
+    let outcome: Map<Pending, WriteResult | Error>;
+    try {
+      outcome = await this.commit(batch);
+    } catch (err) {
+      if (batch.length === 1) {
+        batch[0]!.reject(err);
+        return;
+      }
+      // Someone's item broke the batch: write each on its own, so only that one fails.
+      this.stats.fallbacks++;
+      this.deps.logger.warn({ err: (err as Error).message, items: batch.length }, 'group commit: batch failed, writing its items one by one');
+      for (const p of batch) await this.writeBatch([p]);
+      return;
+    }
+    const committed = [...outcome.values()].flatMap((r) => (r instanceof Error ? [] : r.deliveries));
+    if (committed.length > 0) await this.deps.onCommitted?.(committed).catch(() => undefined);
+    for (const [p, r] of outcome) {
+      if (r instanceof Error) p.reject(r);
+      else p.resolve(r);
+    }
+  }
+
+  private async commit(batch: Pending[]): Promise<Map<Pending, WriteResult | Error>> {
+    const { db, log } = this.deps;
+    // Outside the transaction: payload ids (one statement) and encryption (CPU).
+    const slots = batch.flatMap((p) => p.item.payloads).filter((s) => !s.stored);
+    const missing = slots.filter((s) => s.id === undefined);
+    const ids = await log.reservePayloadIds(db, missing.length);
+    missing.forEach((s, i) => (s.id = ids[i]));
+    const sealed = new Map<PayloadSlot, SealedPayload>(slots.map((s) => [s, log.sealPayload(s.draft, s.id!)]));
+
+    const result = await db.transaction(async (tx) => {
+      const out = new Map<Pending, WriteResult | Error>();
+      const inserted = await insertRows<{ id: string }>(
+        tx,
+        'messages',
+        MESSAGE_COLUMNS,
+        batch.filter((p) => p.item.insertMessage !== false).map(({ item: { message: m } }) => [
+          m.id, m.senderMessageId, m.correlationId, m.channel, m.standard, m.messageType, m.version, m.sender, m.receiver, m.routeId, m.status,
+          m.error === null || m.error === undefined ? null : JSON.stringify(m.error),
+        ]),
+        {
+          casts: { error: '::jsonb' },
+          constants: { received_at: 'now()', updated_at: 'now()' },
+          // A resend racing another submission of the same sender id: the loser writes nothing.
+          tail: `ON CONFLICT (sender, sender_message_id) WHERE status <> 'rejected' DO NOTHING RETURNING id`,
+        },
+      );
+      const won = new Set([...inserted.rows.map((r) => r.id), ...batch.filter((p) => p.item.insertMessage === false).map((p) => p.item.message.id)]);
+      const winners = batch.filter((p) => won.has(p.item.message.id));
+      for (const p of batch) if (!won.has(p.item.message.id)) out.set(p, new DuplicateMessageError());
+
+      await insertRows(tx, 'message_references', ['message_id', 'kind', 'value'],
+        winners.flatMap((p) => p.item.references.map((r) => [p.item.message.id, r.kind, r.value])), { tail: 'ON CONFLICT DO NOTHING' });
+      for (const p of winners) for (const hook of p.item.hooks) await hook(tx);
+      await log.insertPayloads(tx, winners.flatMap((p) => p.item.payloads.flatMap((s) => sealed.get(s) ?? [])));
+      await log.recordSubjectsMany(tx, winners.map((p) => ({ messageId: p.item.message.id, hashes: p.item.subjectHashes })));
+      const deliveryRows: unknown[][] = [];
+      for (const p of winners) {
+        const queued: QueuedDelivery[] = [];
+        for (const d of p.item.deliveries) {
+          const id = randomUUID();
+          deliveryRows.push([id, p.item.message.id, d.routeId, d.destinationId, d.payload.id, d.maxAttempts, d.backoffMs, d.orderingKey]);
+          queued.push({ id, attempts: 0 });
+        }
+        out.set(p, { deliveries: queued });
+      }
+      await insertRows(tx, 'deliveries', DELIVERY_COLUMNS, deliveryRows, {
+        constants: { status: `'pending'`, attempts: '0', next_attempt_at: 'now()', created_at: 'now()', updated_at: 'now()' },
+      });
+      // Last: the chain head is held only from here to the commit.
+      await log.appendMany(tx, winners.flatMap((p) => p.item.events));
+      return out;
+    });
+    this.stats.batches++;
+    this.stats.items += batch.length;
+    return result;
+  }
+}
+
+/** Prepares the events of an item (canonical JSON, checks) before it reaches the writer. */
+export function prepareEvents(log: ExchangeLog, events: ExchangeEventInput[]): PreparedEvent[] {
+  return events.map((e) => log.prepare(e));
+}
