@@ -31,6 +31,11 @@ export class ContractStandard implements Standard {
     return this.inner.inspect(msg, ctx);
   }
 
+  // The wrapped standard's own answer to a reused Identificatie (TR056, 9056) must survive the wrapping.
+  refusesReusedId(msg: InboundMessage): boolean {
+    return this.inner.refusesReusedId?.(msg) ?? false;
+  }
+
   async recordAccepted(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
     await this.inner.recordAccepted?.(tx, msg, inspection, messageId);
     const p = inspection.prepared as IstandaardenPrepared | undefined;

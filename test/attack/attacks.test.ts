@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { parse } from 'yaml';
 import type { GatewayConfig } from '../../src/config/types.js';
@@ -55,6 +55,9 @@ function attackConfig(bronUrl: string): GatewayConfig {
     maySend: ['toewijzing'], rateLimitPerMinute: FLOOD_LIMIT,
   });
   for (const b of config.bronnen ?? []) b.url = bronUrl;
+  // The example names its contract register next to itself; the copy is written elsewhere.
+  const contracten = (config as GatewayConfig & { contracten?: { register?: string } }).contracten;
+  if (contracten?.register) contracten.register = resolve(dirname(CONFIG), contracten.register);
   return config;
 }
 

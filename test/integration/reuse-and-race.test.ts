@@ -66,7 +66,8 @@ function verzoek(identificatie: string, referentie: string): string {
   // Both aangevraagde producten get references of their own: a reused ReferentieAanbieder is another rule (TR347).
   return xml.replace('VT20260112', `${referentie}A`).replace('VT20260113', `${referentie}B`);
 }
-const nieuweIdentificatie = () => `RC${process.pid % 1000}${Date.now().toString().slice(-6)}${serial++}`;
+// At most 12 characters, as the 3.2 basisschema allows an Identificatie.
+const nieuweIdentificatie = () => `R${process.pid % 100}${Date.now().toString().slice(-6)}${serial++}`.slice(0, 12);
 
 describe.each(['pglite', 'postgres'] as StoreKind[])('reused ids and races on %s', (store) => {
   let gateway: Gateway;

@@ -408,7 +408,9 @@ export function stufChannel(deps: {
       const w = err instanceof Weigering ? err : err instanceof MappingRunError ? new Weigering('StUF055', err.field || '/', `${err.field}: ${err.message}`) : undefined;
       if (w) {
         await deps.pipeline.logRefusedRequest('stuf', 'refused', { operation: call.operation, foutcode: w.code, plek: w.plek }, call.party.id);
-        return weigering(endpoint, w.code, `${w.plek}: ${w.melding}`, sg);
+        // A zender that is not the caller is not echoed: the fault goes to the party that really called.
+        const aan = w.code === 'StUF013' ? { ...sg, zender: call.party.stuf ?? { organisatie: organisatieVan(call.party), applicatie: '' } } : sg;
+        return weigering(endpoint, w.code, `${w.plek}: ${w.melding}`, aan);
       }
       throw err;
     }
