@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 import { hashPassword as hashPartyPassword } from './parties/passwords.js';
 import { applyFileSecrets, readEnv } from './config/env.js';
+import { ConfigError, loadConfig } from './config/load.js';
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { createGateway, resolveMasterKey } from './gateway.js';
 import { withConsoleSession } from './console/client.js';
 import { formatAnchorResult, readAnchorFile, verifyAgainstAnchors } from './log/anchor.js';
@@ -20,6 +22,8 @@ const USAGE = `knooppunt — integration gateway for the Dutch municipal social 
 
 usage:
   knooppunt serve                         run the gateway (configuration from the environment, see README)
+  knooppunt check-config [<file>]         check a configuration (default KNOOPPUNT_CONFIG) without starting; every
+                                          problem in words, naming the party, route or field; exit 1 on any problem
   knooppunt openapi                       print the OpenAPI document of /api/v1 (as served at /api/v1/openapi.json)
   knooppunt verify-log [--anchor <file>]  check the exchange log's hash chain and print its head; with an anchor file
                                           (default KNOOPPUNT_CHECKPOINT_FILE), also check the head against its checkpoints
@@ -109,6 +113,23 @@ async function verify(args: string[]): Promise<number> {
   }
 }
 
+function checkConfigCommand(file: string | undefined): number {
+  const path = file ? resolve(file) : readEnv().configPath;
+  try {
+    const config = loadConfig(path);
+    process.stdout.write(
+      `${path}: valid — ${config.parties.length} parties, ${config.routes.length} routes, ` +
+        `${(config.destinations ?? []).length} destinations, ${(config.bevragingen ?? []).length} bevragingen\n` +
+        'Mapping files and official schema folders are checked when the gateway starts.\n',
+    );
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.file}: ${err.problems.length} problem(s)\n${err.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+    return 1;
+  }
+}
+
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('password (then Enter, Ctrl-D): ');
   const chunks: Buffer[] = [];
@@ -124,6 +145,8 @@ export async function main(argv: string[]): Promise<number> {
       return serve();
     case 'verify-log':
       return verify(rest);
+    case 'check-config':
+      return checkConfigCommand(rest[0]);
     case 'openapi':
       process.stdout.write(JSON.stringify(buildOpenApi(readEnv().schemasDir, contactFromEnv()), null, 2) + '\n');
       return 0;

@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { createAjv } from '../util/ajv.js';
 import { projectRoot } from '../util/paths.js';
 import { SEALED_METADATA_FIELDS, SEALED_STANDARD } from '../standards/sealed/standard.js';
+import { explainSchemaErrors } from './explain.js';
 import type { GatewayConfig, RouteConfig } from './types.js';
 
 const SCHEMA_PATH = join(projectRoot(), 'schemas', 'config.schema.json');
@@ -30,14 +31,10 @@ export function loadConfig(file: string): GatewayConfig {
 }
 
 export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
-  const ajv = createAjv();
+  // verbose: the errors carry their schema, so an unknown field can be compared with the known ones.
+  const ajv = createAjv({ verbose: true });
   const validate = ajv.compile<GatewayConfig>(JSON.parse(readFileSync(SCHEMA_PATH, 'utf8')));
-  if (!validate(raw)) {
-    throw new ConfigError(
-      file,
-      (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`),
-    );
-  }
+  if (!validate(raw)) throw new ConfigError(file, explainSchemaErrors(raw, validate.errors ?? []));
   const config = raw;
   const problems: string[] = [];
   const partyIds = new Set<string>();

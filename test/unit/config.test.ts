@@ -38,9 +38,32 @@ describe('configuration', () => {
   });
 
   it('rejects unknown fields and malformed codes through the schema', () => {
-    expect(() => checkConfig({ parties: [{ ...party('x1'), extra: 1 }], routes: [] })).toThrow(/must NOT have additional properties/);
-    expect(() => checkConfig({ parties: [party('x1', 'gemeente', '15')], routes: [] })).toThrow(/code/);
-    expect(() => checkConfig({ parties: [], routes: [{ id: 'route-r', match: { standard: 'json', messageType: 't' }, mapping: 'm', destinations: [] }] })).toThrow(/fewer than 1/);
+    expect(() => checkConfig({ parties: [{ ...party('x1'), extra: 1 }], routes: [] })).toThrow(/party 'x1' has a field 'extra' that knooppunt does not know/);
+    expect(() => checkConfig({ parties: [party('x1', 'gemeente', '15')], routes: [] })).toThrow(/party 'x1', field 'code' does not have the expected form/);
+    expect(() => checkConfig({ parties: [], routes: [{ id: 'route-r', match: { standard: 'json', messageType: 't' }, mapping: 'm', destinations: [] }] })).toThrow(/route 'route-r', field 'destinations' needs at least 1 item/);
+  });
+
+  it('says in words which party, route or field is wrong, with a guess for a typo', () => {
+    const problems = (raw: unknown): string[] => {
+      try {
+        checkConfig(raw, 'x.yaml');
+      } catch (err) {
+        if (err instanceof ConfigError) return err.problems;
+        throw err;
+      }
+      return [];
+    };
+    const typo = problems({ parties: [{ ...party('gemeente-0153'), credentails: {} }], routes: [] });
+    expect(typo.join('\n')).toMatch(/party 'gemeente-0153' has a field 'credentails' that knooppunt does not know \(did you mean 'credentials'\?\)/);
+    const nested = problems({
+      parties: [party('gemeente-0153')],
+      routes: [{ id: 'wmo-301', match: { standard: 'json', messageType: 't', recever: 'x' }, mapping: 'm', destinations: ['mailbox-gemeente-0153'] }],
+    });
+    expect(nested.join('\n')).toMatch(/route 'wmo-301', field 'match' has a field 'recever' that knooppunt does not know \(did you mean 'receiver'\?\)/);
+    const missing = problems({ parties: [{ id: 'p1', kind: 'gemeente', credentials: { apiKeys: [] } }], routes: [] });
+    expect(missing.join('\n')).toMatch(/party 'p1' is missing the required field 'name'/);
+    // No bare JSON pointers.
+    for (const p of [...typo, ...nested, ...missing]) expect(p).not.toMatch(/^\//);
   });
 
   it('reads the environment with safe defaults and refuses nonsense', () => {
