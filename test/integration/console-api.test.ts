@@ -48,6 +48,13 @@ class ConsoleClient {
     }
     return { status: res.status, json, text, headers: res.headers };
   }
+
+  /** A plain HTML form POST (urlencoded), as the console's citizen-report form sends it, with the CSRF token as a field. */
+  async form(path: string, fields: Record<string, string>, opts: { csrf?: boolean } = {}): Promise<{ status: number; text: string; headers: Headers }> {
+    const body = new URLSearchParams({ ...fields, ...(opts.csrf !== false && this.csrf ? { csrf: this.csrf } : {}) }).toString();
+    const res = await fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(this.cookie ? { cookie: this.cookie } : {}) }, body });
+    return { status: res.status, text: await res.text(), headers: res.headers };
+  }
 }
 
 describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('console API on $store', ({ store }) => {
@@ -168,13 +175,25 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     expect(Object.keys(all.json.items[0]).sort()).toEqual(['channel', 'correlationId', 'deliveries', 'id', 'messageType', 'receivedAt', 'receiver', 'sender', 'senderMessageId', 'standard', 'status', 'updatedAt']);
     expect(all.json.items[0].deliveries).toEqual({ total: 1, delivered: 1 });
 
-    expect((await auditor.call('GET', `/console/api/exchanges?bsn=${BSN_A}`)).status).toBe(403);
-    const byBsn = await privacy.call('GET', `/console/api/exchanges?bsn=${BSN_A}&pageSize=100`);
+    expect((await auditor.call('POST', '/console/api/exchanges/search', { body: { bsn: BSN_A } })).status).toBe(403);
+    const byBsn = await privacy.call('POST', '/console/api/exchanges/search', { body: { bsn: BSN_A, pageSize: 100 } });
     expect(byBsn.status).toBe(200);
     expect(byBsn.json.items.map((i: { id: string }) => i.id).sort()).toEqual([...sent[BSN_A]!].sort());
-    const asBeheer = await admin.call('GET', `/console/api/exchanges?bsn=${BSN_B}`);
+    const asBeheer = await admin.call('POST', '/console/api/exchanges/search', { body: { bsn: BSN_B } });
     expect(asBeheer.json.items.map((i: { id: string }) => i.id)).toEqual(sent[BSN_B]);
-    expect((await privacy.call('GET', '/console/api/exchanges?bsn=12')).status).toBe(400);
+    expect((await privacy.call('POST', '/console/api/exchanges/search', { body: { bsn: '12' } })).status).toBe(400);
+    // Never in a URL: a GET with a BSN is refused, for the search and the report alike.
+    expect((await privacy.call('GET', `/console/api/exchanges?bsn=${BSN_A}`)).json).toMatchObject({ status: 400, code: 'bsn-in-url' });
+    expect((await privacy.call('GET', `/console/api/citizen-report?bsn=${BSN_A}`)).status).toBe(400);
+    expect((await privacy.call('GET', `/console/citizen-report.html?bsn=${BSN_A}`)).status).toBe(400);
+    // Every search that names a citizen is in the audit trail with the keyed hash, never the BSN; a BSN in the reference box too.
+    expect((await privacy.call('GET', `/console/api/exchanges?q=${BSN_B}`)).status).toBe(400);
+    await privacy.call('POST', '/console/api/exchanges/search', { body: { q: BSN_B } });
+    const audited = (await gateway.log.events({ eventType: 'admin_action', limit: 10_000 })).filter((e) => e.detail.action === 'subject_searched');
+    expect(audited.map((e) => e.detail.via).sort()).toEqual(expect.arrayContaining(['bsn', 'bsn', 'reference']));
+    expect(audited.every((e) => /^subject\/[0-9a-f]{64}$/.test(String(e.detail.target)))).toBe(true);
+    expect(JSON.stringify(audited)).not.toContain(BSN_A);
+    expect(JSON.stringify(audited)).not.toContain(BSN_B);
     expect((await auditor.call('GET', '/console/api/exchanges?from=gisteren')).status).toBe(400);
   });
 
@@ -251,8 +270,8 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
   });
 
   it('makes the citizen report of one BSN with all of its exchanges and nothing of another', async () => {
-    expect((await admin.call('GET', `/console/api/citizen-report?bsn=${BSN_A}`)).status).toBe(403);
-    const report = await privacy.call('GET', `/console/api/citizen-report?bsn=${BSN_A}`);
+    expect((await admin.call('POST', '/console/api/citizen-report', { body: { bsn: BSN_A } })).status).toBe(403);
+    const report = await privacy.call('POST', '/console/api/citizen-report', { body: { bsn: BSN_A } });
     expect(report.status).toBe(200);
     expect(report.json.bsn).toBe('******653');
     expect(report.text).not.toContain(BSN_A);
@@ -270,10 +289,10 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
       legalBasis: 'Jeugdwet art. 2.3',
     });
     expect(exchanges.map((e) => e.to).sort()).toEqual(['Aanbieder A', 'Aanbieder A', 'Aanbieder B']);
-    const b = await privacy.call('GET', `/console/api/citizen-report?bsn=${BSN_B}`);
+    const b = await privacy.call('POST', '/console/api/citizen-report', { body: { bsn: BSN_B } });
     expect(b.json.exchanges).toHaveLength(1);
 
-    const page = await privacy.call('GET', `/console/citizen-report.html?bsn=${BSN_A}`);
+    const page = await privacy.form('/console/citizen-report.html', { bsn: BSN_A });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(page.text).toContain('Overzicht van uitgewisselde gegevens');
@@ -283,7 +302,7 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     expect(page.text).toContain('Uitvoering Jeugdwet &lt;toewijzing&gt; &amp; &quot;zorg&quot;');
     expect(page.text).not.toContain('<toewijzing>');
     expect((page.text.match(/<tr>/g) ?? []).length).toBe(1 + sent[BSN_A]!.length);
-    expect((await auditor.call('GET', `/console/citizen-report.html?bsn=${BSN_A}`)).status).toBe(403);
+    expect((await auditor.form('/console/citizen-report.html', { bsn: BSN_A })).status).toBe(403);
 
     const logged = (await gateway.log.events({ eventType: 'admin_action', limit: 10_000 })).filter((e) => e.detail.action === 'citizen_report');
     expect(logged.length).toBeGreaterThanOrEqual(3);

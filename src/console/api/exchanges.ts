@@ -2,6 +2,7 @@ import express from 'express';
 import { HttpProblem } from '../../channels/rest/problem.js';
 import { PayloadUnreadableError, type ExchangeLog } from '../../log/exchange-log.js';
 import { subjectHashCandidates } from '../../log/crypto.js';
+import { isValidBsn } from '../../standards/common/bsn.js';
 import type { MessageSummary } from '../../core/message-view.js';
 import type { KeyRing } from '../../log/keys.js';
 import type { Db } from '../../store/db.js';
@@ -45,8 +46,22 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
   const { db, log, ring, guard } = deps;
   const router = express.Router();
 
+  // A BSN is never in a URL (proxies and browsers keep URLs): a search that names a citizen is a POST.
   router.get('/exchanges', guard.requirePermission('search'), async (req, res) => {
-    const q = req.query;
+    const reference = typeof req.query.q === 'string' ? req.query.q.replace(/[\s.-]/g, '') : '';
+    if (req.query.bsn !== undefined || isValidBsn(reference)) {
+      throw new HttpProblem(400, 'bsn-in-url', 'Send a BSN in the body of POST /console/api/exchanges/search, never in a URL');
+    }
+    await search(req.query as Record<string, unknown>, res);
+  });
+  router.post('/exchanges/search', guard.requirePermission('search'), async (req, res) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof body !== 'object' || Array.isArray(body)) throw new HttpProblem(400, 'bad-request', 'Send the filters as a JSON object');
+    // The same filters as the query string of GET /exchanges, numbers allowed for page and pageSize.
+    await search(Object.fromEntries(Object.entries(body).map(([k, v]) => [k, typeof v === 'number' ? String(v) : v])), res);
+  });
+
+  async function search(q: Record<string, unknown>, res: express.Response): Promise<void> {
     const { page, pageSize } = pageOf(q);
     const where: string[] = [];
     const params: unknown[] = [];
@@ -102,6 +117,12 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
         throw new HttpProblem(400, 'bad-request', 'bsn must be 8 or 9 digits');
       }
       add('id IN (SELECT message_id FROM message_subjects WHERE subject_hash = ANY(?::text[]))', hashes);
+      // Every query that names a citizen is in the audit trail, by keyed hash, before it is answered.
+      await logAdminAction(log, 'subject_searched', signedIn(res).user, `subject/${hashes[0]}`, { via: 'bsn' });
+    }
+    if (reference && isValidBsn(reference.replace(/[\s.-]/g, ''))) {
+      // A BSN typed into the reference box names a citizen too.
+      await logAdminAction(log, 'subject_searched', signedIn(res).user, `subject/${subjectHashCandidates(ring, reference)[0]}`, { via: 'reference' });
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages ${clause}`, params);
@@ -113,7 +134,7 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
       [...params, pageSize, (page - 1) * pageSize],
     );
     res.json({ items: items.rows.map(summaryJson), total: total.rows[0]?.n ?? 0, page, pageSize });
-  });
+  }
 
   router.get('/exchanges/:id', guard.requirePermission('detail'), async (req, res) => {
     const id = messageIdParam(req.params.id);

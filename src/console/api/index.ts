@@ -159,8 +159,11 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   router.use(operationsRouter({ db, config, guard, partiesMatching, ...(deps.certificates ? { certificates: deps.certificates } : {}) }));
   router.use(logCheckRouter({ db, log, ring, guard, checkpointFile: deps.checkpointFile }));
 
-  router.get('/citizen-report', guard.requirePermission('citizenReport'), async (req, res) => {
-    const bsn = requireBsn(req.query.bsn);
+  router.get('/citizen-report', guard.requirePermission('citizenReport'), () => {
+    throw new HttpProblem(400, 'bsn-in-url', 'Ask for a citizen report with POST /console/api/citizen-report and { "bsn": "..." }: a BSN is never put in a URL');
+  });
+  router.post('/citizen-report', guard.requirePermission('citizenReport'), async (req, res) => {
+    const bsn = requireBsn((req.body as { bsn?: unknown } | undefined)?.bsn);
     const report = await citizenReport({ db, log, config }, bsn);
     // The keyed hash identifies whose report was made, for the audit trail, without the BSN.
     await logAdminAction(log, 'citizen_report', signedIn(res).user, `subject/${subjectHash(ring, bsn)}`, { format: 'json', exchanges: report.exchanges.length });
@@ -208,8 +211,18 @@ export function citizenReportPage(deps: ConsoleDeps): express.Router {
   const { db, log, ring, config } = deps;
   const guard = consoleGuard(new ConsoleSessions(db), config.console?.users ?? []);
   const router = express.Router();
-  router.get('/citizen-report.html', apiHeaders, guard.requireSession, guard.requirePermission('citizenReport'), async (req, res) => {
-    const bsn = requireBsn(req.query.bsn);
+  router.get('/citizen-report.html', apiHeaders, guard.requireSession, guard.requirePermission('citizenReport'), () => {
+    throw new HttpProblem(400, 'bsn-in-url', 'Open the report from the console form: a BSN is never put in a URL');
+  });
+  // A plain form POST (the page opens in a new tab): the BSN in the body, the session's CSRF token in a field.
+  const form = express.urlencoded({ extended: false, limit: '1kb', parameterLimit: 5 });
+  const csrfFromField = (req: Request, _res: Response, next: NextFunction) => {
+    const token = (req.body as { csrf?: unknown } | undefined)?.csrf;
+    if (typeof token === 'string' && req.get('x-csrf-token') === undefined) req.headers['x-csrf-token'] = token;
+    next();
+  };
+  router.post('/citizen-report.html', apiHeaders, form, csrfFromField, guard.requireSession, guard.requirePermission('citizenReport'), async (req, res) => {
+    const bsn = requireBsn((req.body as { bsn?: unknown } | undefined)?.bsn);
     const report = await citizenReport({ db, log, config }, bsn);
     await logAdminAction(log, 'citizen_report', signedIn(res).user, `subject/${subjectHash(ring, bsn)}`, { format: 'html', exchanges: report.exchanges.length });
     res.setHeader('Content-Security-Policy', REPORT_CSP);

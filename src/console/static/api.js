@@ -15,6 +15,11 @@ export function setCsrfToken(token) {
   csrfToken = token || null;
 }
 
+/** For a plain form POST (the printable citizen report), which cannot send a header. */
+export function currentCsrfToken() {
+  return csrfToken;
+}
+
 export function whenUnauthorized(fn) {
   onUnauthorized = fn;
 }

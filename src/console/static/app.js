@@ -1,6 +1,6 @@
 // Knooppunt beheer: the administrator console. Plain ES modules, no framework.
 // Views are chosen by the location hash: #/zoeken, #/bericht/<id>, #/niet-bezorgd, #/werking, #/privacy.
-import { api, ApiError, query, setCsrfToken, whenUnauthorized } from './api.js';
+import { api, ApiError, currentCsrfToken, query, setCsrfToken, whenUnauthorized } from './api.js';
 import { bytes, clear, compact, dl, duration, field, h, pretty, table, timeEl } from './dom.js';
 import { renderCharts } from './charts.js';
 import { followJob } from './jobs.js';
@@ -266,11 +266,13 @@ async function runSearch({ quiet = false } = {}) {
   results.setAttribute('aria-busy', 'true');
   const s = state.search;
   try {
-    const data = await api('GET', `/exchanges${query({
+    // POST: a BSN goes in the body, never in a URL (the gateway logs the search with the keyed hash only).
+    const filters = {
       q: s.q, messageId: s.messageId, correlationId: s.correlationId, party: s.party, standard: s.standard,
       messageType: s.messageType, status: s.status, from: isoOf(s.from), to: isoOf(s.to), bsn: s.bsn,
       page: state.page, pageSize: PAGE_SIZE,
-    })}`);
+    };
+    const data = await api('POST', '/exchanges/search', Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined && v !== null && v !== '')));
     renderResults(results, data);
   } catch (err) {
     clear(results).appendChild(h('p', { className: 'msg error', role: 'alert' }, errorText(err)));
@@ -709,7 +711,10 @@ function renderPrivacy() {
   if (can('privacy')) {
     const bsn = h('input', { id: 'rapport-bsn', name: 'bsn', inputmode: 'numeric', autocomplete: 'off', pattern: '[0-9]{8,9}', maxlength: 9, required: true });
     // A plain GET form: the printable report opens in a new tab; the gateway logs it with the keyed hash only.
-    const form = h('form', { id: 'burgerrapport', method: 'get', action: '/console/citizen-report.html', target: '_blank', rel: 'noopener noreferrer', className: 'card narrow' },
+    // POST: the BSN in the body, never in the URL; the session's CSRF token goes along as a field.
+    const csrf = h('input', { type: 'hidden', name: 'csrf', value: '' });
+    const form = h('form', { id: 'burgerrapport', method: 'post', action: '/console/citizen-report.html', target: '_blank', rel: 'noopener noreferrer', className: 'card narrow', onsubmit: () => { csrf.value = currentCsrfToken() ?? ''; } },
+      csrf,
       h('p', null, 'Welke uitwisselingen gingen over deze burger? Het overzicht opent als afdrukbare pagina in een nieuw tabblad.'),
       field('rapport-bsn', 'BSN van de burger', bsn, '8 of 9 cijfers. Het opvragen wordt vastgelegd, zonder het BSN zelf.'),
       h('button', { type: 'submit' }, 'Overzicht voor burger openen'),
