@@ -1,14 +1,16 @@
 /**
  * iStandaarden benchmark (part of `npm run bench`):
- * 1. one 323 declaratie of BENCH_DECLARATIE_REGELS lines (default 10,000): time for the provider's
- *    POST (XSD + rules + log + outbox commit) and until the gemeente has it as JSON; peak RSS;
+ * 1. one 323 declaratie in the 3.2 structure of BENCH_DECLARATIE_REGELS lines (default 10,000): time
+ *    for the provider's POST (XSD + rules + log + outbox commit) and until the gemeente has it as
+ *    JSON; peak RSS; beside it, bare libxml2 validation of the same document (the ceiling);
  * 2. a stream of small toewijzingen (back office JSON → 301 XML, XSD, rules, logged, queued for the
  *    provider's mailbox): messages per second and latency.
  * Embedded defaults and PostgreSQL + Redis, on loopback.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { XsdValidators } from '../src/standards/istandaarden/schema/validator.js';
 import { projectRoot } from '../src/util/paths.js';
 import { startGateway, testEnv, type QueueKind, type StoreKind } from '../test/helpers/gateway.js';
 import { CONFIG, DEMO } from '../test/helpers/istandaarden.js';
@@ -48,17 +50,42 @@ export async function benchIstandaarden(store: StoreKind, queue: QueueKind): Pro
     });
     const answered = performance.now() - t0;
     const answer = await res.text();
-    if (res.status !== 202) throw new Error(`declaratie not accepted: ${res.status} ${answer.slice(0, 500)}`);
+    if (res.status !== 202) throw new Error(`declaratie not accepted: ${res.status} ${[...new Set(answer.match(/RetourCode>[^<]*/g) ?? [])].join(" ")}`);
     const id = res.headers.get('x-knooppunt-message-id')!;
     await waitFor(async () => {
       const r = await gateway.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE message_id = $1 AND status = 'delivered'`, [id]);
       return r.rows[0]!.n >= 2; // the gemeente and the regional organisation
     }, 600000, 50);
     const delivered = performance.now() - t0;
+    // The ceiling in the same run: bare libxml2 validation of the same document against knooppunt's
+    // 3.2 XSD (and against the official XSD when ../shared is there), nothing else.
+    const bare = await XsdValidators.load();
+    const officialDir = join(process.env.KNOOPPUNT_SHARED_DIR ?? join(projectRoot(), '..', 'shared'), 'istandaarden-official');
+    const official = existsSync(join(officialDir, 'ijw-3.2')) ? await XsdValidators.loadOfficial(officialDir) : undefined;
+    let bareMs = 0;
+    let officialMs: number | undefined;
+    try {
+      const b0 = performance.now();
+      const issues = bare.validate(xml, 'ijw', '323');
+      bareMs = performance.now() - b0;
+      if (issues.length > 0) throw new Error(`the bench declaratie is not valid 3.2: ${issues[0]!.message}`);
+      if (official) {
+        const o0 = performance.now();
+        const officialIssues = official.validate(xml, 'ijw', '323');
+        officialMs = performance.now() - o0;
+        if (officialIssues.length > 0) throw new Error(`the bench declaratie fails the official XSD: ${officialIssues[0]!.message}`);
+      }
+    } finally {
+      bare.dispose();
+      official?.dispose();
+    }
     rows.push({
       drivers: `${store} + ${queue}`,
-      scenario: `JW323 declaratie, ${REGELS} regels (${(Buffer.byteLength(xml) / 1048576).toFixed(1)} MiB)`,
+      scenario: `JW323 declaratie (3.2 structure), ${REGELS} regels (${(Buffer.byteLength(xml) / 1048576).toFixed(1)} MiB)`,
       'validated+logged ms (POST→202)': Math.round(answered),
+      'bare libxml2 XSD ms (same document)': Math.round(bareMs),
+      ...(officialMs !== undefined ? { 'bare libxml2, official XSD ms': Math.round(officialMs) } : {}),
+      'POST→202 / bare XSD': bareMs > 0 ? Number((answered / bareMs).toFixed(1)) : 'n/a',
       'translated+delivered ms': Math.round(delivered),
       'peak rss MiB': Math.round(peak / 1048576),
       'rss over start MiB': Math.round((peak - before) / 1048576),

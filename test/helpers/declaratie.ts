@@ -41,7 +41,8 @@ export function grooteDeclaratie(opts: {
   const perClient = opts.perClient ?? 10;
   const categorie = standaard === 'ijw' ? '45' : '02';
   const code = standaard === 'ijw' ? '45A48' : '02A01';
-  const tarief = 6540; // cents per hour
+  // Cents per hour: the 2026 tariff of 45A48 in the Twente contract register (config/contracten), so TR418 passes.
+  const tarief = 7850;
   const toewijzingen: SeedToewijzing[] = [];
   const clients: string[] = [];
   let totaal = 0;
