@@ -6,22 +6,17 @@
  * charts drawn from the store's figures; the overview refreshing by itself; bulk redelivery of
  * the dead letters by filter with progress; a rejected message reprocessed from its detail page.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Gateway } from '../../src/gateway.js';
 import { post, startGateway, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
 import { ConsoleClient, DEMO_USERS, demoConfig } from '../helpers/console.js';
 import { DEMO } from '../helpers/istandaarden.js';
 import { BV03, FakeZaaksysteem, soapEnvelopeOf, stufFixture, stuurgegevens } from '../helpers/stuf.js';
 import { waitFor } from '../helpers/webhook.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const LONG = 180_000;
 const JEUGD_BO = 'demo-jeugd-bo-enschede';
 const RUN = Date.now().toString(36);
@@ -31,7 +26,7 @@ let zaaksysteem: FakeZaaksysteem;
 let gateway: Gateway;
 let baseUrl: string;
 let browser: Browser;
-let profileDir: string;
+let chromiumSession: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const ids = { rest: '', stuf: [] as string[], rejected: '' };
 
 async function kennisgeving(i: number): Promise<void> {
@@ -64,15 +59,14 @@ beforeAll(async () => {
   await waitFor(async () => (await deadAtZds()) === 3, 60_000);
   const r = await gateway.db.query<{ id: string }>(`SELECT id FROM messages WHERE channel = 'stuf' ORDER BY received_at`);
   ids.stuf = r.rows.map((x) => x.id);
-  profileDir = mkdtempSync(join(tmpdir(), 'knooppunt-chromium-'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, downloadsPath: profileDir });
+  chromiumSession = await launchChromium();
+  browser = chromiumSession.browser;
 }, LONG);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromiumSession?.close();
   await gateway?.close();
   await zaaksysteem?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 }, LONG);
 
 /** A page that records CSP violations and script errors, so every test can assert there were none. */

@@ -5,20 +5,15 @@
  * letter from the dead-letters page, the auditor's view without payloads (and the API's 403),
  * and that markup inside a message never runs in the console.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Gateway } from '../../src/gateway.js';
 import { hashPassword } from '../../src/console/auth/passwords.js';
 import { KEYS, post, startGateway, testConfig, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
 import { TestWebhook, waitFor } from '../helpers/webhook.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 const PASSWORDS = { beheer: 'beheer-wachtwoord-1', audit: 'audit-wachtwoord-1', privacy: 'privacy-wachtwoord-1' };
 const XSS_CORRELATION = '<img/src=x/onerror=window.__xss=1>';
 const XSS_NAME = '<script>window.__xss=2</script><img src=x onerror="window.__xss=3">';
@@ -29,7 +24,7 @@ let webhook: TestWebhook;
 let gateway: Gateway;
 let baseUrl: string;
 let browser: Browser;
-let profileDir: string;
+let chromiumSession: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const ids: { ok: string; xss: string; dead: string } = { ok: '', xss: '', dead: '' };
 let failDead = true;
 
@@ -76,15 +71,14 @@ beforeAll(async () => {
   await waitFor(async () => (await beheer.get('/dead-letters')).json.total >= 1, 60_000);
   await waitFor(async () => (await beheer.get(`/exchanges/${ids.ok}`)).json.message?.status === 'delivered', 60_000);
 
-  profileDir = mkdtempSync(join(tmpdir(), 'knooppunt-chromium-'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, downloadsPath: profileDir });
+  chromiumSession = await launchChromium();
+  browser = chromiumSession.browser;
 }, LONG);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromiumSession?.close();
   await gateway?.close();
   await webhook?.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 }, LONG);
 
 async function signIn(context: BrowserContext, user: keyof typeof PASSWORDS): Promise<Page> {

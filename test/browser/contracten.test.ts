@@ -4,10 +4,10 @@
  * meters, the monthly spend chart (uPlot draws a canvas), spend per gemeente, and no BSN anywhere
  * on the page. The privacy role does not get the page.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { parse, stringify } from 'yaml';
 import { hashPassword } from '../../src/console/auth/passwords.js';
 import type { Gateway } from '../../src/gateway.js';
@@ -15,16 +15,15 @@ import { declaratie323, twenteRegister, TWENTE_REGISTER } from '../helpers/contr
 import { seedToewijzingen, syntheticBsn } from '../helpers/declaratie.js';
 import { startGateway, testEnv } from '../helpers/gateway.js';
 import { CONFIG, DEMO, postXml } from '../helpers/istandaarden.js';
+import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const PASSWORDS = { beheer: 'beheer-wachtwoord-1', privacy: 'privacy-wachtwoord-1' };
 const LONG = 180_000;
 
 let gateway: Gateway;
 let baseUrl: string;
 let browser: Browser;
-let profileDir: string;
+let chromiumSession: Awaited<ReturnType<typeof launchChromium>> | undefined;
 const bsns: string[] = [];
 
 beforeAll(async () => {
@@ -56,14 +55,13 @@ beforeAll(async () => {
     const r = await postXml(baseUrl, DEMO.aanbiederB, xml);
     expect(r.headers.get('x-knooppunt-status')).toBe('accepted');
   }
-  profileDir = mkdtempSync(join(tmpdir(), 'knooppunt-chromium-'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, downloadsPath: profileDir });
+  chromiumSession = await launchChromium();
+  browser = chromiumSession.browser;
 }, LONG);
 
 afterAll(async () => {
-  await browser?.close();
+  await chromiumSession?.close();
   await gateway?.close();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 }, LONG);
 
 async function signIn(user: keyof typeof PASSWORDS): Promise<Page> {
