@@ -127,6 +127,12 @@ export function contractRegels(opts: { register: () => Promise<ContractIndex>; a
     },
   };
 
+  /** The products a 301, 305 or 323 names, each with its element and the date it is judged on. */
+  const productenVan = (l: Parameters<typeof prestaties323>[0], nummer: string) =>
+    nummer === '323'
+      ? prestaties323(l).map((p) => ({ element: p.element, product: p.product, datum: p.begindatum }))
+      : toewijzingProducten(l, nummer as '301' | '305');
+
   const kpC01: Regel = {
     id: 'KP-C01',
     omschrijving: 'Het product moet op die datum gecontracteerd zijn voor deze aanbieder en gemeente (contractregister van de regio).',
@@ -136,9 +142,7 @@ export function contractRegels(opts: { register: () => Promise<ContractIndex>; a
     async toets(b, fout) {
       const c = await context(b, fout);
       if (!c) return;
-      const items = b.nummer === '323'
-        ? prestaties323(c.l).map((p) => ({ element: p.element, product: p.product, datum: p.begindatum }))
-        : toewijzingProducten(c.l, b.nummer as '301' | '305');
+      const items = productenVan(c.l, b.nummer);
       for (const it of items) {
         if (!it.product) continue; // a toewijzing without a product (budget) names nothing to check
         if (!gedekt(c, c.effectief(it.product, it.datum), it.datum)) c.melden(kpC01, it.element, it.product.plek);
@@ -177,9 +181,7 @@ export function contractRegels(opts: { register: () => Promise<ContractIndex>; a
     async toets(b, fout) {
       const c = await context(b, fout);
       if (!c) return;
-      const items = b.nummer === '323'
-        ? prestaties323(c.l).map((p) => ({ element: p.element, product: p.product, datum: p.begindatum }))
-        : toewijzingProducten(c.l, b.nummer as '301' | '305');
+      const items = productenVan(c.l, b.nummer);
       for (const it of items) {
         if (!it.product?.categorie || !it.product.code) continue;
         const v = c.index.vertaling(c.wet, it.product.categorie, it.product.code, it.datum);
