@@ -8,14 +8,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import type { Gateway } from '../../src/gateway.js';
 import { post, startGateway, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
 import { ConsoleClient, DEMO_USERS, demoConfig } from '../helpers/console.js';
 import { DEMO } from '../helpers/istandaarden.js';
 import { BV03, FakeZaaksysteem, soapEnvelopeOf, stufFixture, stuurgegevens } from '../helpers/stuf.js';
 import { waitFor } from '../helpers/webhook.js';
-import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { CHROMIUM, launchChromium, openPage, signInConsole } from '../helpers/chromium.js';
 
 const LONG = 180_000;
 const JEUGD_BO = 'demo-jeugd-bo-enschede';
@@ -69,27 +69,7 @@ afterAll(async () => {
   await zaaksysteem?.stop();
 }, LONG);
 
-/** A page that records CSP violations and script errors, so every test can assert there were none. */
-async function openPage(context: BrowserContext): Promise<{ page: Page; problems: string[] }> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  const problems: string[] = [];
-  page.on('console', (m) => {
-    if (/Content Security Policy|Refused to/i.test(m.text())) problems.push(m.text());
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('dialog', (d) => void d.accept());
-  return { page, problems };
-}
-
-async function signIn(page: Page, user: string): Promise<void> {
-  await page.goto(`${baseUrl}/console/`);
-  await page.getByRole('heading', { level: 1, name: 'Aanmelden' }).waitFor();
-  await page.getByLabel('Gebruikersnaam').fill(user);
-  await page.getByLabel('Wachtwoord').fill(user);
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Berichten zoeken' }).waitFor();
-}
+const signIn = (page: Page, user: string): Promise<void> => signInConsole(page, baseUrl, user, user);
 
 test('Chromium is installed where the tests expect it', () => {
   expect(existsSync(CHROMIUM)).toBe(true);

@@ -12,7 +12,7 @@ import type { Gateway } from '../../src/gateway.js';
 import { hashPassword } from '../../src/console/auth/passwords.js';
 import { KEYS, post, startGateway, testConfig, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
 import { TestWebhook, waitFor } from '../helpers/webhook.js';
-import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { CHROMIUM, launchChromium, openPage, signInConsole } from '../helpers/chromium.js';
 
 const PASSWORDS = { beheer: 'beheer-wachtwoord-1', audit: 'audit-wachtwoord-1', privacy: 'privacy-wachtwoord-1' };
 const XSS_CORRELATION = '<img/src=x/onerror=window.__xss=1>';
@@ -82,23 +82,13 @@ afterAll(async () => {
 }, LONG);
 
 async function signIn(context: BrowserContext, user: keyof typeof PASSWORDS): Promise<Page> {
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
+  const { page } = await openPage(context);
   if (process.env.CONSOLE_DEBUG) {
     page.on('response', (r) => console.log('RESP', r.request().method(), r.url(), r.status()));
     page.on('console', (m) => console.log('CONSOLE', m.text()));
     page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
   }
-  await page.goto(`${baseUrl}/console/`);
-  await page.getByRole('heading', { level: 1, name: 'Aanmelden' }).waitFor();
-  await page.getByLabel('Gebruikersnaam').fill(user);
-  await page.getByLabel('Wachtwoord').fill(PASSWORDS[user]);
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  try {
-    await page.getByRole('heading', { level: 1, name: 'Berichten zoeken' }).waitFor();
-  } catch (err) {
-    throw new Error(`sign-in as ${user} did not reach the search page; the page says: ${await page.locator('main').innerText()}`, { cause: err });
-  }
+  await signInConsole(page, baseUrl, user, PASSWORDS[user]);
   return page;
 }
 

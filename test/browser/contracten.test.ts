@@ -15,7 +15,7 @@ import { declaratie323, twenteRegister, TWENTE_REGISTER } from '../helpers/contr
 import { seedToewijzingen, syntheticBsn } from '../helpers/declaratie.js';
 import { startGateway, testEnv } from '../helpers/gateway.js';
 import { CONFIG, DEMO, postXml } from '../helpers/istandaarden.js';
-import { CHROMIUM, launchChromium } from '../helpers/chromium.js';
+import { CHROMIUM, launchChromium, openPage, signInConsole } from '../helpers/chromium.js';
 
 const PASSWORDS = { beheer: 'beheer-wachtwoord-1', privacy: 'privacy-wachtwoord-1' };
 const LONG = 180_000;
@@ -65,14 +65,8 @@ afterAll(async () => {
 }, LONG);
 
 async function signIn(user: keyof typeof PASSWORDS): Promise<Page> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(`${baseUrl}/console/`);
-  await page.getByLabel('Gebruikersnaam').fill(user);
-  await page.getByLabel('Wachtwoord').fill(PASSWORDS[user]);
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Berichten zoeken' }).waitFor();
+  const { page } = await openPage(await browser.newContext());
+  await signInConsole(page, baseUrl, user, PASSWORDS[user]);
   return page;
 }
 
