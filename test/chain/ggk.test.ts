@@ -7,8 +7,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { GatewayConfig } from '../../src/config/types.js';
@@ -22,31 +20,21 @@ import { parseXml, type XmlElement } from '../../src/xml/parse.js';
 import { serializeXml } from '../../src/xml/build.js';
 import { startGateway, testEnv, writeConfig } from '../helpers/gateway.js';
 import { CONFIG, DEMO, fixture, jsonFixture, setText } from '../helpers/istandaarden.js';
-import { TestWebhook, waitFor } from '../helpers/webhook.js';
+import { BodyReceiver, TestWebhook, waitFor } from '../helpers/webhook.js';
 
 const schemas = GgkSchemas.load(join(projectRoot(), 'schemas', 'ggk'));
 const AANBIEDER = { organisatie: '87654321', applicatie: 'Jeugdhulp Aanbieder B' };
 const GEMEENTE = { organisatie: '0153', applicatie: 'GGk' };
 
 /** The GGk side toward providers: answers every Di01 with a Bv03 and keeps what it got. */
-class TestGgk {
+class TestGgk extends BodyReceiver {
   readonly received: string[] = [];
-  private server: Server | undefined;
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.received.push(Buffer.concat(chunks).toString('utf8'));
-        const bv03 = `<StUF:Bv03Bericht xmlns:StUF="${STUF_NS}"><StUF:stuurgegevens><StUF:berichtcode>Bv03</StUF:berichtcode><StUF:zender><StUF:applicatie>GGk</StUF:applicatie></StUF:zender><StUF:ontvanger><StUF:applicatie>knooppunt</StUF:applicatie></StUF:ontvanger><StUF:referentienummer>${randomUUID()}</StUF:referentienummer><StUF:tijdstipBericht>20261202000000</StUF:tijdstipBericht><StUF:crossRefnummer>${randomUUID()}</StUF:crossRefnummer></StUF:stuurgegevens></StUF:Bv03Bericht>`;
-        res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(soapEnvelope(bv03));
-      });
+  constructor() {
+    super((_req, body, res) => {
+      this.received.push(body.toString('utf8'));
+      const bv03 = `<StUF:Bv03Bericht xmlns:StUF="${STUF_NS}"><StUF:stuurgegevens><StUF:berichtcode>Bv03</StUF:berichtcode><StUF:zender><StUF:applicatie>GGk</StUF:applicatie></StUF:zender><StUF:ontvanger><StUF:applicatie>knooppunt</StUF:applicatie></StUF:ontvanger><StUF:referentienummer>${randomUUID()}</StUF:referentienummer><StUF:tijdstipBericht>20261202000000</StUF:tijdstipBericht><StUF:crossRefnummer>${randomUUID()}</StUF:crossRefnummer></StUF:stuurgegevens></StUF:Bv03Bericht>`;
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(soapEnvelope(bv03));
     });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/ggk`;
-  }
-  stop(): Promise<void> {
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 }
 
@@ -79,7 +67,7 @@ describe('GGk envelope', () => {
 
   beforeAll(async () => {
     const hook = await webhook.start();
-    const ggkUrl = await ggkOut.start();
+    const ggkUrl = await ggkOut.start('/ggk');
     const config = parse(readFileSync(CONFIG, 'utf8')) as GatewayConfig;
     // The example's contract register names files beside it; the envelope does not need it.
     delete config.contracten;

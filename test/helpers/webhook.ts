@@ -1,5 +1,30 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+
+/**
+ * A local HTTP server that hands each request, with its whole body, to `answer`: the one place the test
+ * receivers (GGk, byte-exact webhook, …) get a port and close their connections.
+ */
+export class BodyReceiver {
+  private server: Server | undefined;
+  constructor(private readonly answer: (req: IncomingMessage, body: Buffer, res: ServerResponse) => void) {}
+
+  /** Starts on a free loopback port; the base URL, with `path` appended. */
+  async start(path = ''): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => this.answer(req, Buffer.concat(chunks), res));
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
 
 export interface ReceivedRequest {
   at: number;

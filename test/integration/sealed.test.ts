@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders } from 'node:http';
 import { Writable } from 'node:stream';
 import { checkConfig, ConfigError } from '../../src/config/load.js';
 import type { GatewayConfig } from '../../src/config/types.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { KEYS, testConfig, testEnv, writeConfig } from '../helpers/gateway.js';
-import { waitFor } from '../helpers/webhook.js';
+import { BodyReceiver, waitFor } from '../helpers/webhook.js';
 
 /**
  * Sealed-envelope routes: end-to-end encrypted bytes that knooppunt routes on metadata, never opens,
@@ -37,24 +36,13 @@ function sealedBlob(): Buffer {
 }
 
 /** A webhook that keeps the exact bytes it receives. */
-class ByteWebhook {
+class ByteWebhook extends BodyReceiver {
   readonly requests: Array<{ headers: IncomingHttpHeaders; body: Buffer }> = [];
-  private server: Server | undefined;
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.requests.push({ headers: req.headers, body: Buffer.concat(chunks) });
-        res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      });
+  constructor() {
+    super((req, body, res) => {
+      this.requests.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
 
