@@ -403,6 +403,27 @@ CREATE INDEX contract_stappen_datum_idx ON contract_stappen (stap, datum);
 `,
   },
   {
+    version: 110,
+    name: 'iStandaarden register: stopproducten (TR413-TR415)',
+    // The StopProducten of accepted 307 berichten, so the next stop on the same start can be judged
+    // (one tijdelijke stop, Einddatum not earlier, nothing after a definitive stop). Keyed by the
+    // standard's numbers, never by BSN: the ToewijzingNummer is unique within the gemeente.
+    sql: `
+CREATE TABLE istandaarden_stops (
+  standaard         text NOT NULL,
+  gemeente          text NOT NULL,
+  aanbieder         text NOT NULL,
+  toewijzing_nummer text NOT NULL,
+  begindatum        text NOT NULL,
+  tijdelijk         boolean NOT NULL,
+  reden_beeindiging text NOT NULL,
+  einddatum         text NOT NULL,
+  message_id        uuid NOT NULL,
+  PRIMARY KEY (standaard, gemeente, toewijzing_nummer, begindatum, tijdelijk)
+);
+`,
+  },
+  {
     version: 120,
     name: 'zaken: besluiten and document check-outs (ZDS 1.2)',
     // Besluiten are kept like zaken (encrypted, only identifications readable). A check-out is the

@@ -184,6 +184,27 @@ describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue 
     });
   }
 
+  it('remembers accepted stops: one tijdelijke stop per start (TR413), no earlier Einddatum (TR414), nothing after a definitieve stop (TR415)', async () => {
+    const sent = await postJson(baseUrl, DEMO.enschede, { messageType: 'ijw-toewijzing', messageId: randomUUID(), receiver: 'aanbieder-12345678', payload: jsonFixture('ijw', 'toewijzing') });
+    expect(sent.status).toBe(202);
+    let n = 0;
+    const stop = async (reden: string, eind: string) => {
+      let xml = fixture('ijw', 'jw307.xml');
+      xml = setText(xml, 'Identificatie', `T${Date.now().toString().slice(-8)}${n++}`);
+      xml = setText(xml, 'RedenBeeindiging', reden);
+      xml = setText(xml, 'Einddatum', eind);
+      const res = await postXml(baseUrl, DEMO.aanbiederA, xml);
+      expect(res.status).toBe(200);
+      expect(xsd.validate(res.text, 'ijw', '308')).toEqual([]);
+      return [res.headers.get('x-knooppunt-status'), [...res.text.matchAll(/RetourCode>(\w+)</g)].map((m) => m[1]).join(' ')];
+    };
+    expect(await stop('20', '2026-10-30')).toEqual(['accepted', '0200 0200 0200']);
+    expect(await stop('20', '2026-11-13')).toEqual(['rejected', '0001 9413 0200']);
+    expect(await stop('37', '2026-10-16')).toEqual(['rejected', '0001 9414 0200']);
+    expect(await stop('37', '2026-11-13')).toEqual(['accepted', '0200 0200 0200']);
+    expect(await stop('37', '2026-11-20')).toEqual(['rejected', '0001 9415 0200']);
+  });
+
   it('a gemeente whose back office writes iJw XML submits its own 301: validated, routed to the provider, no retour from knooppunt', async () => {
     let xml = fixture('ijw', 'jw301.xml');
     xml = setText(xml, 'Identificatie', `G${Date.now().toString().slice(-9)}`);

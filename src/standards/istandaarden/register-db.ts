@@ -7,7 +7,7 @@ import type { Db, Queryable } from '../../store/db.js';
 import { basisschemaNamespace, berichtNamespace, type Standaard } from './catalog.js';
 import { alle, eigenVan, kind, tekst, teksten } from './pad.js';
 import type { IstandaardenPrepared } from './standard.js';
-import type { IstandaardenRegister, RegisterToewijzing } from './register.js';
+import type { IstandaardenRegister, RegisterStop, RegisterToewijzing } from './register.js';
 import type { XmlElement } from '../../xml/parse.js';
 
 type ToewijzingRow = {
@@ -25,6 +25,10 @@ function alsToewijzing(row: ToewijzingRow): RegisterToewijzing {
     ...(row.reden_wijziging ? { redenWijziging: row.reden_wijziging } : {}),
   };
 }
+
+type StopRow = { toewijzing_nummer: string; begindatum: string; reden_beeindiging: string; einddatum: string };
+const STOP_COLUMNS = 'toewijzing_nummer, begindatum, reden_beeindiging, einddatum';
+const alsStop = (row: StopRow): RegisterStop => ({ begindatum: row.begindatum, einddatum: row.einddatum, redenBeeindiging: row.reden_beeindiging });
 
 const TOEWIJZING_COLUMNS = 'toewijzing_nummer, aanbieder, ingangsdatum, einddatum, categorie, code, volume, eenheid, frequentie, budget, reden_wijziging';
 
@@ -55,6 +59,16 @@ export class DbRegister implements IstandaardenRegister {
       for (const row of r.rows) bekendeReferenties.add(row.referentie_nummer);
     }
     const prefetched = new Set(referenties);
+    // A 307 names the toewijzingen it stops: their earlier stops in one query too.
+    const stops = new Map<string, RegisterStop[]>();
+    if (nummers.length > 0 && teksten(root, 'RedenBeeindiging').size > 0) {
+      const r = await this.db.query<StopRow>(
+        `SELECT ${STOP_COLUMNS} FROM istandaarden_stops WHERE standaard = $1 AND gemeente = $2 AND aanbieder = $3 AND toewijzing_nummer = ANY($4::text[])`,
+        [standaard, gemeente, aanbieder, nummers],
+      );
+      for (const n of nummers) stops.set(n, []);
+      for (const row of r.rows) stops.get(row.toewijzing_nummer)?.push(alsStop(row));
+    }
     return {
       identificatieBekend: (...a) => this.identificatieBekend(...a),
       toewijzing: async (s, g, a, nummer) =>
@@ -63,6 +77,8 @@ export class DbRegister implements IstandaardenRegister {
       declaratieNummerBekend: (...a) => this.declaratieNummerBekend(...a),
       prestatieReferentieBekend: async (s, a, ref) =>
         s === standaard && a === aanbieder && prefetched.has(ref) ? bekendeReferenties.has(ref) : this.prestatieReferentieBekend(s, a, ref),
+      stops: async (s, g, a, nummer) =>
+        s === standaard && g === gemeente && a === aanbieder && stops.has(nummer) ? stops.get(nummer)!.map((st) => ({ ...st })) : this.stops(s, g, a, nummer),
     };
   }
 
@@ -100,6 +116,14 @@ export class DbRegister implements IstandaardenRegister {
       declaratieNummer,
     ]);
     return r.rows.length > 0;
+  }
+
+  async stops(standaard: Standaard, gemeente: string, aanbieder: string, toewijzingNummer: string): Promise<RegisterStop[]> {
+    const r = await this.db.query<StopRow>(
+      `SELECT ${STOP_COLUMNS} FROM istandaarden_stops WHERE standaard = $1 AND gemeente = $2 AND aanbieder = $3 AND toewijzing_nummer = $4`,
+      [standaard, gemeente, aanbieder, toewijzingNummer],
+    );
+    return r.rows.map(alsStop);
   }
 
   async prestatieReferentieBekend(standaard: Standaard, aanbieder: string, referentieNummer: string): Promise<boolean> {
@@ -140,6 +164,27 @@ export async function registreerGeaccepteerd(tx: Queryable, p: IstandaardenPrepa
          ON CONFLICT DO NOTHING`,
         [standaard, header.ontvanger, header.afzender, ref, messageId],
       );
+    }
+  } else if (p.nummer === '307') {
+    // StatusAanlevering 1 adds a stop, 3 withdraws the one it names (CS058 allows no 2 in a 307).
+    for (const sp of alle(root, eigen, 'Client', 'StopProducten', 'StopProduct')) {
+      const [nummer, begin, reden, eind, status] = ['ToewijzingNummer', 'Begindatum', 'RedenBeeindiging', 'Einddatum', 'StatusAanlevering'].map((n) => tekst(sp, eigen, n));
+      if (!nummer || !begin || !reden || !eind) continue;
+      if (status === '3') {
+        await tx.query(
+          `DELETE FROM istandaarden_stops WHERE standaard = $1 AND gemeente = $2 AND aanbieder = $3 AND toewijzing_nummer = $4 AND begindatum = $5
+             AND reden_beeindiging = $6 AND einddatum = $7`,
+          [standaard, header.ontvanger, header.afzender, nummer, begin, reden, eind],
+        );
+      } else {
+        await tx.query(
+          `INSERT INTO istandaarden_stops (standaard, gemeente, aanbieder, toewijzing_nummer, begindatum, tijdelijk, reden_beeindiging, einddatum, message_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           ON CONFLICT (standaard, gemeente, toewijzing_nummer, begindatum, tijdelijk) DO UPDATE SET aanbieder = EXCLUDED.aanbieder,
+             reden_beeindiging = EXCLUDED.reden_beeindiging, einddatum = EXCLUDED.einddatum, message_id = EXCLUDED.message_id`,
+          [standaard, header.ontvanger, header.afzender, nummer, begin, reden === '20', reden, eind, messageId],
+        );
+      }
     }
   } else if (p.nummer === '323') {
     await tx.query(

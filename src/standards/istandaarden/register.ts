@@ -19,6 +19,19 @@ export interface RegisterToewijzing {
   redenWijziging?: string;
 }
 
+/**
+ * A StopProduct as the register remembers it from the accepted 307 that carried it (StatusAanlevering 1),
+ * until a 307 withdraws it (StatusAanlevering 3). Its logical key is Bsn, ToewijzingNummer and
+ * Begindatum; the ToewijzingNummer is unique within the gemeente, so the register keys by
+ * (gemeente, ToewijzingNummer, Begindatum) and never stores the BSN.
+ */
+export interface RegisterStop {
+  begindatum: string;
+  einddatum: string;
+  /** JZ588 / WMO588; 20 is a tijdelijke stop, every other code a definitive one. */
+  redenBeeindiging: string;
+}
+
 export interface IstandaardenRegister {
   /** TR056: has this afzender already sent a bericht of this BerichtCode with this Identificatie? */
   identificatieBekend(standaard: Standaard, afzender: string, berichtCode: number | string, identificatie: string): Promise<boolean>;
@@ -30,6 +43,8 @@ export interface IstandaardenRegister {
   declaratieNummerBekend(standaard: Standaard, aanbieder: string, gemeente: string, declaratieNummer: string): Promise<boolean>;
   /** TR314: has this aanbieder already delivered a prestatie with this ReferentieNummer? */
   prestatieReferentieBekend(standaard: Standaard, aanbieder: string, referentieNummer: string): Promise<boolean>;
+  /** TR413–TR415: the current StopProducten this aanbieder reported on this toewijzing of the gemeente, in no particular order. */
+  stops(standaard: Standaard, gemeente: string, aanbieder: string, toewijzingNummer: string): Promise<RegisterStop[]>;
 }
 
 /** The seed of a {@link MemoryRegister}: plain data, as written in fixtures/istandaarden/invalid/manifest.json. */
@@ -39,6 +54,7 @@ export interface MemoryRegisterSeed {
   verzoeken?: Array<{ standaard: Standaard; gemeente: string; aanbieder: string; referentieAanbieder: string }>;
   declaratieNummers?: Array<{ standaard: Standaard; aanbieder: string; gemeente?: string; declaratieNummer: string }>;
   prestatieReferenties?: Array<{ standaard: Standaard; aanbieder: string; referentieNummer: string }>;
+  stops?: Array<{ standaard: Standaard; gemeente: string; aanbieder: string; toewijzingNummer: string } & RegisterStop>;
 }
 
 const key = (...parts: Array<string | number>): string => parts.map(String).join('\u0000');
@@ -50,6 +66,7 @@ export class MemoryRegister implements IstandaardenRegister {
   private readonly verzoeken = new Set<string>();
   private readonly declaratieNummers = new Set<string>();
   private readonly prestatieReferenties = new Set<string>();
+  private readonly stopProducten = new Map<string, RegisterStop[]>();
 
   constructor(seed: MemoryRegisterSeed = {}) {
     for (const i of seed.identificaties ?? []) this.voegIdentificatieToe(i.standaard, i.afzender, i.berichtCode, i.identificatie);
@@ -60,6 +77,10 @@ export class MemoryRegister implements IstandaardenRegister {
     for (const v of seed.verzoeken ?? []) this.voegVerzoekToe(v.standaard, v.gemeente, v.aanbieder, v.referentieAanbieder);
     for (const d of seed.declaratieNummers ?? []) this.voegDeclaratieNummerToe(d.standaard, d.aanbieder, d.declaratieNummer);
     for (const p of seed.prestatieReferenties ?? []) this.voegPrestatieReferentieToe(p.standaard, p.aanbieder, p.referentieNummer);
+    for (const st of seed.stops ?? []) {
+      const { standaard, gemeente, aanbieder, toewijzingNummer, ...stop } = st;
+      this.voegStopToe(standaard, gemeente, aanbieder, toewijzingNummer, stop);
+    }
   }
 
   voegIdentificatieToe(standaard: Standaard, afzender: string, berichtCode: number | string, identificatie: string): void {
@@ -78,6 +99,11 @@ export class MemoryRegister implements IstandaardenRegister {
     this.prestatieReferenties.add(key(standaard, aanbieder, referentieNummer));
   }
 
+  voegStopToe(standaard: Standaard, gemeente: string, aanbieder: string, toewijzingNummer: string, stop: RegisterStop): void {
+    const k = key(standaard, gemeente, aanbieder, toewijzingNummer);
+    this.stopProducten.set(k, [...(this.stopProducten.get(k) ?? []), { ...stop }]);
+  }
+
   async identificatieBekend(standaard: Standaard, afzender: string, berichtCode: number | string, identificatie: string): Promise<boolean> {
     return this.identificaties.has(key(standaard, afzender, String(berichtCode), identificatie));
   }
@@ -93,5 +119,8 @@ export class MemoryRegister implements IstandaardenRegister {
   }
   async prestatieReferentieBekend(standaard: Standaard, aanbieder: string, referentieNummer: string): Promise<boolean> {
     return this.prestatieReferenties.has(key(standaard, aanbieder, referentieNummer));
+  }
+  async stops(standaard: Standaard, gemeente: string, aanbieder: string, toewijzingNummer: string): Promise<RegisterStop[]> {
+    return (this.stopProducten.get(key(standaard, gemeente, aanbieder, toewijzingNummer)) ?? []).map((st) => ({ ...st }));
   }
 }

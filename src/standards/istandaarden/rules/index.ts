@@ -30,6 +30,7 @@ import { DATUM_REGELS } from './dates.js';
 import { DECLARATIE_REGELS } from './declaratie.js';
 import { HEADER_REGELS } from './header.js';
 import { REFERENTIE_REGELS } from './references.js';
+import { STOP_REGELS } from './stops.js';
 import type { Beoordeling, BeoordelingContext, Bevinding, Regel } from './types.js';
 
 export type { Beoordeling, BeoordelingContext, Bevinding, Niveau, Regel } from './types.js';
@@ -45,6 +46,7 @@ export const REGELS: readonly Regel[] = [
   ...CONDITIE_REGELS,
   ...DECLARATIE_REGELS,
   ...BERICHTOVERSTIJGENDE_REGELS,
+  ...STOP_REGELS,
 ];
 
 /** The rules that apply to this bericht. */
