@@ -67,19 +67,24 @@ const PROBES: Probe[] = [
   { channel: 'suwi', call: soap('/suwi/v1/Bevraging'), admitted: (r) => !r.body.includes('Authentication required'), refused: (r) => r.status === 500 && r.body.includes('Authentication required') },
 ];
 
+/** A gateway on its own HTTPS listener with the test CA and CRL; `base` is its https:// address. */
+async function startTlsGateway(extra: Record<string, string> = {}): Promise<{ gateway: Gateway; base: string }> {
+  const env = await testEnv('pglite', 'in-process', writeConfig(config()), {
+    KNOOPPUNT_TLS_CERT: pki.server.certFile,
+    KNOOPPUNT_TLS_KEY: pki.server.keyFile,
+    KNOOPPUNT_TLS_CLIENT_CA: pki.caFile,
+    KNOOPPUNT_TLS_CRL: pki.crlFile,
+    ...extra,
+  });
+  const started = await startGateway(env);
+  return { gateway: started.gateway, base: started.baseUrl.replace('http://', 'https://') };
+}
+
 describe('HTTPS listener asking for client certificates', () => {
   let gateway: Gateway;
   let base: string;
   beforeAll(async () => {
-    const env = await testEnv('pglite', 'in-process', writeConfig(config()), {
-      KNOOPPUNT_TLS_CERT: pki.server.certFile,
-      KNOOPPUNT_TLS_KEY: pki.server.keyFile,
-      KNOOPPUNT_TLS_CLIENT_CA: pki.caFile,
-      KNOOPPUNT_TLS_CRL: pki.crlFile,
-    });
-    const started = await startGateway(env);
-    gateway = started.gateway;
-    base = started.baseUrl.replace('http://', 'https://');
+    ({ gateway, base } = await startTlsGateway());
   });
   afterAll(() => gateway?.close());
 
@@ -124,16 +129,7 @@ describe('KNOOPPUNT_TLS_REQUIRE_CLIENT_CERT: refused at the handshake', () => {
   let gateway: Gateway;
   let base: string;
   beforeAll(async () => {
-    const env = await testEnv('pglite', 'in-process', writeConfig(config()), {
-      KNOOPPUNT_TLS_CERT: pki.server.certFile,
-      KNOOPPUNT_TLS_KEY: pki.server.keyFile,
-      KNOOPPUNT_TLS_CLIENT_CA: pki.caFile,
-      KNOOPPUNT_TLS_CRL: pki.crlFile,
-      KNOOPPUNT_TLS_REQUIRE_CLIENT_CERT: 'true',
-    });
-    const started = await startGateway(env);
-    gateway = started.gateway;
-    base = started.baseUrl.replace('http://', 'https://');
+    ({ gateway, base } = await startTlsGateway({ KNOOPPUNT_TLS_REQUIRE_CLIENT_CERT: 'true' }));
   });
   afterAll(() => gateway?.close());
 
