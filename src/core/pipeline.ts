@@ -160,6 +160,8 @@ export class Pipeline {
     }
 
     const mapped: Planned[] = [];
+    // A mapping that depends only on the message runs once, whatever the number of routes naming it.
+    const once = new Map<string, MappingResult>();
     for (const plan of plans) {
       // A sealed route never opens the content: no mapping runs, nothing is parsed.
       if (plan.route.sealed) {
@@ -169,17 +171,16 @@ export class Pipeline {
       const mapping = this.deps.mappings.get(plan.route.mapping);
       if (!mapping) throw new Error(`route '${plan.route.id}' names unknown mapping '${plan.route.mapping}'`);
       try {
-        mapped.push({
-          plan,
-          mapping,
-          result: await mapping.run(msg.body, {
-            messageId,
-            sender: msg.sender,
-            receiver: msg.receiver,
-            prepared: inspection.prepared,
-            destinations: plan.destinations.map((d) => d.id),
-          }),
+        const earlierResult = mapping.samePerMessage ? once.get(mapping.name) : undefined;
+        const result = earlierResult ?? await mapping.run(msg.body, {
+          messageId,
+          sender: msg.sender,
+          receiver: msg.receiver,
+          prepared: inspection.prepared,
+          destinations: plan.destinations.map((d) => d.id),
         });
+        if (mapping.samePerMessage) once.set(mapping.name, result);
+        mapped.push({ plan, mapping, result });
       } catch (err) {
         if (err instanceof MappingRunError) {
           return this.reject(msg, messageId, correlationId, 'mapping-failed', [{ location: err.field, message: err.reason }]);
@@ -225,19 +226,23 @@ export class Pipeline {
         },
       },
     ];
+    // One stored payload per mapping result: routes sharing a result (samePerMessage) share its payload.
+    const stored = new Map<MappingResult, ReturnType<Pipeline['addPayload']>>();
     for (const planned of mapped) {
       const { plan } = planned;
       // Sealed: the deliveries carry the received payload itself (stored once, encrypted at rest like any payload).
       let payload = raw;
       if (!planned.sealed) {
         const { mapping, result } = planned;
-        payload = this.addPayload(item, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
+        const shared = stored.get(result);
+        payload = shared ?? this.addPayload(item, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
+        stored.set(result, payload);
         events.push({
           ...base,
           eventType: 'mapped',
           detail: { route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest, ...(result.logDetail ?? {}) },
         });
-        if (result.onCommit) item.hooks.push((tx) => result.onCommit!(tx, messageId));
+        if (result.onCommit && !shared) item.hooks.push((tx) => result.onCommit!(tx, messageId));
       }
       const policy = { ...DEFAULT_DELIVERY, ...(plan.route.delivery ?? {}) };
       for (const destination of plan.destinations) {

@@ -43,6 +43,12 @@ export interface MappingContext {
 export interface RouteMapping {
   name: string;
   version: number;
+  /**
+   * The result depends only on the message, not on the route's destinations: the pipeline then runs
+   * it once per message and every route naming it shares the result (and its stored payload).
+   * Without it a mapping runs once per route, because it may address the destinations.
+   */
+  samePerMessage?: boolean;
   run(input: unknown, context?: MappingContext): MappingResult | Promise<MappingResult>;
 }
 

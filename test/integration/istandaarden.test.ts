@@ -164,6 +164,17 @@ describe.each(CASES)('iStandaarden channel on $store + $queue', ({ store, queue 
       }
       const regio = await fromGemeenteMailbox(baseUrl, DEMO.regio, `${P}323`);
       expect(regio).toMatchObject({ bericht: `${P}323` });
+      // Two routes, one mapping run per mapping: routes that name the same mapping share its one stored result.
+      const id = res.headers.get('x-knooppunt-message-id')!;
+      const mapped = await gateway.db.query<{ mapping: string; digest: string }>(
+        `SELECT detail->>'mapping' AS mapping, detail->>'digest' AS digest FROM exchange_events WHERE message_id = $1 AND event_type = 'mapped'`, [id]);
+      const stored = await gateway.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM payloads WHERE message_id = $1 AND kind = 'mapped'`, [id]);
+      const deliveries = await gateway.db.query<{ n: number }>(`SELECT count(DISTINCT payload_id)::int AS n FROM deliveries WHERE message_id = $1`, [id]);
+      expect(mapped.rows).toHaveLength(2);
+      const mappings = new Set(mapped.rows.map((r) => r.mapping));
+      expect(stored.rows[0]!.n).toBe(mappings.size);
+      expect(deliveries.rows[0]!.n).toBe(mappings.size);
+      if (ontvanger !== '0164') expect(mappings).toEqual(new Set(['istandaarden-naar-json']));
 
       // The gemeente answers with a declaratie-antwoord in JSON; the provider gets a valid 325.
       const antwoord = jsonFixture(standaard, 'declaratie-antwoord');

@@ -187,6 +187,14 @@ function headerElement(header: BerichtHeader, standaard: Standaard, nummer: Beri
  * bericht does not have; the caller validates the result against the XSD.
  */
 export function jsonNaarBericht(payload: Record<string, unknown>, header: BerichtHeader, standaard: Standaard, nummer: BerichtNummer): string {
+  return jsonNaarBerichtBoom(payload, header, standaard, nummer).xml;
+}
+
+/**
+ * {@link jsonNaarBericht}, with the tree it built beside the text: the same tree parseXml gives
+ * for that text (a unit test holds them equal), so knooppunt never parses XML it wrote itself.
+ */
+export function jsonNaarBerichtBoom(payload: Record<string, unknown>, header: BerichtHeader, standaard: Standaard, nummer: BerichtNummer): { root: XmlElement; xml: string } {
   const { headerExtra, body } = payloadNaarXml(payload, standaard, nummer);
   const kop = headerElement(header, standaard, nummer);
   kop.children.push(...headerExtra);
@@ -196,5 +204,5 @@ export function jsonNaarBericht(payload: Record<string, unknown>, header: Berich
     declaration: true,
     pretty: true,
   });
-  return `${xml}\n`;
+  return { root, xml: `${xml}\n` };
 }

@@ -25,6 +25,8 @@ export function istandaardenRouteMappings(): RouteMapping[] {
   const naarJson: RouteMapping = {
     name: 'istandaarden-naar-json',
     version: 1,
+    // A 323 goes to the gemeente and to the region: one translation of a 10,000-line declaratie, not two.
+    samePerMessage: true,
     run(_input, context) {
       const p = prepared('istandaarden-naar-json', context);
       const soort = BERICHTSOORTEN.get(p.nummer)!;
@@ -48,6 +50,7 @@ export function istandaardenRouteMappings(): RouteMapping[] {
   const alsXml: RouteMapping = {
     name: 'istandaarden-xml',
     version: 1,
+    samePerMessage: true,
     run(_input, context) {
       const p = prepared('istandaarden-xml', context);
       return { output: p.root, serialized: Buffer.from(p.xml, 'utf8'), contentType: 'application/xml' };

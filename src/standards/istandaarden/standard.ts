@@ -10,10 +10,10 @@ import type { InboundMessage, Inspection, InspectionContext, Problem, Standard }
 import type { PartyRegistry } from '../../parties/registry.js';
 import type { Queryable } from '../../store/db.js';
 import type { CompiledMapping } from '../../mapping/index.js';
-import { parseXml, type XmlElement } from '../../xml/parse.js';
+import type { XmlElement } from '../../xml/parse.js';
 import type { JsonMessageTypes } from '../json/message-types.js';
 import { BERICHTSOORTEN, RETOURBERICHTEN, berichtType, parseBerichtNamespace, RELEASE, XSD_VERSIE, type BerichtNummer, type Standaard } from './catalog.js';
-import { jsonNaarBericht, readHeader, type BerichtHeader } from './codec.js';
+import { jsonNaarBerichtBoom, readHeader, type BerichtHeader } from './codec.js';
 import { bouwFoutbericht } from './foutbericht.js';
 import { teksten } from './pad.js';
 import { registreerGeaccepteerd } from './register-db.js';
@@ -163,12 +163,11 @@ export class IstandaardenStandard implements Standard {
       dagtekening: this.vandaag(),
       xsdVersie: { basisschema: XSD_VERSIE.basisschema, bericht: XSD_VERSIE.bericht },
     };
-    const xml = jsonNaarBericht(payload as Record<string, unknown>, header, this.name, target.nummer);
+    const { root, xml } = jsonNaarBerichtBoom(payload as Record<string, unknown>, header, this.name, target.nummer);
     const issues = this.deps.xsd.validate(xml, this.name, target.nummer);
     if (issues.length > 0) {
       return { known: true, problems: issues.slice(0, 50).map((i) => ({ location: i.element ?? '/payload', message: `${berichtType(this.name, target.nummer)}: ${i.message}` })), subjects: [] };
     }
-    const root = parseXml(xml);
     const register = await this.registerVoor(root, header);
     const beoordeling = await beoordeel(root, this.name, target.nummer, { afzenderVerwacht: sender.code, vandaag: header.dagtekening, register, ...(this.deps.extraRegels ? { extraRegels: this.deps.extraRegels } : {}) });
     const prepared: IstandaardenPrepared = { standaard: this.name, nummer: target.nummer, header, root, xml };

@@ -24,7 +24,7 @@ import {
   type BerichtNummer,
   type Standaard,
 } from '../../../src/standards/istandaarden/catalog.js';
-import { BerichtHeaderError, berichtNaarJson, jsonNaarBericht, naarNeutraal, readHeader, uitNeutraal, type BerichtHeader } from '../../../src/standards/istandaarden/codec.js';
+import { BerichtHeaderError, berichtNaarJson, jsonNaarBericht, jsonNaarBerichtBoom, naarNeutraal, readHeader, uitNeutraal, type BerichtHeader } from '../../../src/standards/istandaarden/codec.js';
 import { XsdValidators } from '../../../src/standards/istandaarden/schema/validator.js';
 import { isValidBsn } from '../../../src/standards/common/bsn.js';
 import { JsonMessageTypes } from '../../../src/standards/json/message-types.js';
@@ -138,6 +138,11 @@ describe.each(ALLE)('$standaard $nummer built from JSON, $vulling', ({ standaard
     const terug = berichtNaarJson(parseXml(xml), standaard, nummer);
     expect(terug.payload).toEqual(payload);
     expect(terug.header).toEqual(kop(standaard, nummer));
+  });
+
+  it('builds the very tree parseXml reads from its XML, so inspection uses it instead of parsing again', () => {
+    const { root, xml } = jsonNaarBerichtBoom(clone(voorbeeldPayload(nummer, standaard, vulling)), kop(standaard, nummer), standaard, nummer);
+    expect(root).toEqual(parseXml(xml));
   });
 });
 
