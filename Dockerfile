@@ -31,6 +31,7 @@ COPY package.json LICENSE ./
 COPY schemas ./schemas
 COPY mappings ./mappings
 COPY config ./config
+COPY codelijsten ./codelijsten
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 8080

@@ -42,11 +42,14 @@ import { openStore } from './store/open.js';
 import { JsonMessageTypes } from './standards/json/message-types.js';
 import { JsonStandard } from './standards/json/standard.js';
 import { SEALED_STANDARD, SealedStandard } from './standards/sealed/standard.js';
-import { STANDAARDEN } from './standards/istandaarden/catalog.js';
+import { BERICHTSOORTEN, STANDAARDEN } from './standards/istandaarden/catalog.js';
 import { DbRegister } from './standards/istandaarden/register-db.js';
 import { istandaardenRouteMappings } from './standards/istandaarden/route-mappings.js';
 import { IstandaardenStandard, jsonBerichtType } from './standards/istandaarden/standard.js';
 import { XsdValidators } from './standards/istandaarden/schema/validator.js';
+import { generateJsonSchema } from './standards/istandaarden/schema/generate-json-schema.js';
+import { controleerIstandaardenCodelijsten } from './standards/istandaarden/codelijsten-check.js';
+import { gebruikCodelijsten, leesCodelijsten } from './codelijsten/index.js';
 import { stufChannel } from './channels/stuf/channel.js';
 import { STUF_ROUTE_MAPPINGS, stufRouteMappings } from './standards/stuf/route-mappings.js';
 import { JSON_KENNISGEVING, STUF_STANDARD, StufStandard } from './standards/stuf/standard.js';
@@ -137,7 +140,12 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
 
   // The iJw/iWmo XSDs, before anything is opened: an operator may point at the official XSDs as
   // published (KNOOPPUNT_ISTANDAARDEN_XSD_DIR); if they do not load, the gateway does not start.
-  const xsd = env.istandaardenXsdDir ? await XsdValidators.loadOfficial(env.istandaardenXsdDir) : await XsdValidators.load(join(env.schemasDir, 'istandaarden'));
+  // The code lists (codelijsten/ or KNOOPPUNT_CODELIJSTEN_DIR) first: the XSDs and JSON Schemas
+  // below are generated with their values, and a malformed or inconsistent file stops the start.
+  const lijsten = leesCodelijsten(env.codelijstenDir);
+  controleerIstandaardenCodelijsten(lijsten);
+  gebruikCodelijsten(lijsten);
+  const xsd = env.istandaardenXsdDir ? await XsdValidators.loadOfficial(env.istandaardenXsdDir) : XsdValidators.fromModel();
   const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
   // Refuse to run without a key the stored data needs (naming its id), before anything is written.
   try {
@@ -171,7 +179,11 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   for (const codec of stufRouteMappings({ mappings: declarative, parties, destinations, zaken, schemas: stufSchemas, eigenApplicatie: env.stufApplicatie })) {
     mappings.set(codec.name, codec);
   }
-  const istandaardenJson = new JsonMessageTypes(join(env.schemasDir, 'istandaarden', 'json'));
+  // Generated from the model with the code lists in use, like the XSDs (the committed files are the same text).
+  const istandaardenJson = new JsonMessageTypes([...BERICHTSOORTEN.keys()].map((n) => {
+    const { slug, schema } = generateJsonSchema(n);
+    return { name: slug, schema };
+  }));
 
   const register = new DbRegister(db);
   // The region's contract register: its checks join the iStandaarden rules, its monitor the accepting transaction.

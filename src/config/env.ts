@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { codelijstenMap } from '../codelijsten/index.js';
 
 /** Everything the gateway reads from its environment, with safe defaults. The Docker image uses the same names. */
 export interface GatewayEnv {
@@ -12,6 +13,8 @@ export interface GatewayEnv {
   configPath: string;
   mappingsDir: string;
   schemasDir: string;
+  /** Folder with the code-list data files (gemeentecodes.json, istandaarden.json); KNOOPPUNT_CODELIJSTEN_DIR. */
+  codelijstenDir: string;
   /** Base64 or hex of 32 bytes. Required in production. */
   encryptionKey?: string;
   /** Earlier keys, comma separated, still accepted for decryption after a rotation. */
@@ -98,6 +101,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     configPath: resolve(root, env.KNOOPPUNT_CONFIG ?? 'config/knooppunt.yaml'),
     mappingsDir: resolve(root, env.KNOOPPUNT_MAPPINGS_DIR ?? 'mappings'),
     schemasDir: resolve(root, env.KNOOPPUNT_SCHEMAS_DIR ?? 'schemas'),
+    // The code lists (CBS gemeentecodes, iJw/iWmo waardenlijsten): data, replaceable without a release.
+    codelijstenDir: codelijstenMap(env),
     encryptionKey: env.KNOOPPUNT_ENCRYPTION_KEY || undefined,
     previousEncryptionKeys: (env.KNOOPPUNT_PREVIOUS_ENCRYPTION_KEYS ?? '')
       .split(',')

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -119,5 +119,18 @@ describe('start-up refusals', () => {
     writeFileSync(join(mappingsDir, 'kapot.yaml'), 'mapping: kapot\nversion: 1\nsource: { format: json }\ntarget: { format: json }\nfields:\n  - target: a\n    source: b\n    transform: [{ datum: {} }]\n');
     const env = await testEnv('pglite', 'in-process', writeConfig(testConfig('http://127.0.0.1:9')));
     await expect(createGateway({ ...env, mappingsDir }, { logger: createLogger('silent') })).rejects.toThrow(/kapot\.yaml:8/);
+  });
+
+  it('refuses an inconsistent code-list folder (KNOOPPUNT_CODELIJSTEN_DIR), naming the file and the entry, before opening the store', async () => {
+    const codelijsten = mkdtempSync(join(tmpdir(), 'knooppunt-codelijsten-'));
+    cpSync(join(projectRoot(), 'codelijsten'), codelijsten, { recursive: true });
+    const bestand = join(codelijsten, 'gemeentecodes.json');
+    // Heerhugowaard still in force, while the herindeling of 2023 opheft it.
+    writeFileSync(bestand, readFileSync(bestand, 'utf8').replace('{"code": "0398", "naam": "Heerhugowaard", "geldigTot": "2023-01-01"}', '{"code": "0398", "naam": "Heerhugowaard"}'));
+    const env = await testEnv('pglite', 'in-process', writeConfig(testConfig('http://127.0.0.1:9')), { KNOOPPUNT_CODELIJSTEN_DIR: codelijsten });
+    await expect(createGateway(env, { logger: createLogger('silent') })).rejects.toThrow(
+      `code list ${bestand} at herindelingen[6].opgeheven: gemeente 0398 must have geldigTot 2023-01-01, the date of this herindeling`,
+    );
+    expect(existsSync(join(env.dataDir, 'pglite'))).toBe(false);
   });
 });

@@ -24,13 +24,19 @@ export interface PayloadProblem {
 export class JsonMessageTypes {
   private readonly types = new Map<string, JsonMessageType>();
 
-  constructor(dir: string) {
+  /** From a folder of `<type>.schema.json` files, or from schemas in memory (generated ones, as for the iStandaarden). */
+  constructor(dirOrSchemas: string | ReadonlyArray<{ name: string; schema: Record<string, unknown> }>) {
     const ajv = createAjv();
     ajv.addFormat('bsn', { type: 'string', validate: isValidBsn });
     ajv.addKeyword({ keyword: 'x-knooppunt-subjects', schemaType: 'array' });
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.schema.json')).sort()) {
-      const name = file.slice(0, -'.schema.json'.length);
-      const schema = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>;
+    const schemas =
+      typeof dirOrSchemas === 'string'
+        ? readdirSync(dirOrSchemas)
+            .filter((f) => f.endsWith('.schema.json'))
+            .sort()
+            .map((file) => ({ name: file.slice(0, -'.schema.json'.length), schema: JSON.parse(readFileSync(join(dirOrSchemas, file), 'utf8')) as Record<string, unknown> }))
+        : dirOrSchemas;
+    for (const { name, schema } of schemas) {
       const subjects = schema['x-knooppunt-subjects'];
       this.types.set(name, {
         name,

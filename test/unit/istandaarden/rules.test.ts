@@ -7,7 +7,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CBS_GEMEENTEN_2026, codelijstVoor, isCbsGemeente, TWENTE } from '../../../src/standards/istandaarden/codelists.js';
+import { codelijstVoor, gemeenteGeldigOp, isCbsGemeente, TWENTE } from '../../../src/standards/istandaarden/codelists.js';
+import { codelijsten } from '../../../src/codelijsten/index.js';
 import { MemoryRegister } from '../../../src/standards/istandaarden/register.js';
 import { beoordeel, REGELS } from '../../../src/standards/istandaarden/rules/index.js';
 import { parseXml, type XmlElement } from '../../../src/xml/parse.js';
@@ -234,11 +235,12 @@ describe('the engine', () => {
 });
 
 describe('code lists', () => {
-  it('hold the 342 CBS gemeentecodes of 2026, the 14 Twente gemeenten among them', () => {
-    expect(CBS_GEMEENTEN_2026.size).toBe(342);
+  it('hold the 342 CBS gemeentecodes in force in 2026, the 14 Twente gemeenten among them', () => {
+    const gemeenten = [...codelijsten().gemeentecodes.gemeenten.values()];
+    expect(gemeenten.filter((g) => gemeenteGeldigOp(g.code, '2026-01-01'))).toHaveLength(342);
     expect(TWENTE).toHaveLength(14);
-    for (const code of TWENTE) expect(isCbsGemeente(code)).toBe(true);
-    expect(CBS_GEMEENTEN_2026.get('0153')).toBe('Enschede');
+    for (const code of TWENTE) expect(gemeenteGeldigOp(code, '2026-11-23')).toBe(true);
+    expect(codelijsten().gemeentecodes.gemeenten.get('0153')?.naam).toBe('Enschede');
     expect(isCbsGemeente('0999')).toBe(false);
   });
 

@@ -4,7 +4,8 @@
  * (CS025, CS015, RS047) and need no rule here.
  */
 import type { BerichtNummer } from '../catalog.js';
-import { isCbsGemeente } from '../codelists.js';
+import { gemeenteGeldigOp } from '../codelists.js';
+import { prestaties, type Bericht } from './bericht.js';
 import type { Regel } from './types.js';
 
 const ALLE: readonly BerichtNummer[] = ['301', '305', '307', '315', '317', '319', '323', '325'];
@@ -48,14 +49,46 @@ const tr056: Regel = {
   },
 };
 
+/** The records that carry a product, each with the date its toewijzing starts (or, in a declaratie, the start of the ProductPeriode). */
+function productDatums(b: Bericht): Array<string | undefined> {
+  const datum = (pad: string[], ...velden: string[][]) => b.records(...pad).map((r) => velden.map((v) => b.tekst(r, ...v)).find((d) => d !== undefined));
+  switch (b.nummer) {
+    case '301':
+      return datum(['Client', 'ToegewezenProducten', 'ToegewezenProduct'], ['Ingangsdatum']);
+    case '305':
+      return datum(['Client', 'StartProducten', 'StartProduct'], ['ToewijzingIngangsdatum'], ['Begindatum']);
+    case '307':
+      return datum(['Client', 'StopProducten', 'StopProduct'], ['ToewijzingIngangsdatum'], ['Begindatum']);
+    case '315':
+      return datum(['Client', 'AangevraagdeProducten', 'AangevraagdProduct'], ['ToewijzingIngangsdatum']);
+    case '317':
+      return [
+        ...datum(['Client', 'Verzoek', 'TeWijzigenProducten', 'TeWijzigenProduct'], ['GewensteIngangsdatum']),
+        ...datum(['Client', 'Verzoek', 'NieuweProducten', 'NieuwProduct'], ['GewensteIngangsdatum']),
+      ];
+    case '323':
+      return prestaties(b).map((p) => b.tekst(p, 'ProductPeriode', 'Begindatum'));
+    default:
+      return [];
+  }
+}
+
+/**
+ * TR378 with the list's validity dates: the gemeentecode must be in force on the Dagtekening, or,
+ * after a herindeling, on the Ingangsdatum of every product the bericht carries. So a declaratie or
+ * a stop on a toewijzing that started before the herindeling may still carry the old code; a
+ * bericht without products (319, 325) is judged by its Dagtekening alone.
+ */
 const tr378: Regel = {
   id: 'TR378',
-  omschrijving: 'Gemeentecode moet voorkomen in de CBS-lijst van gemeentecodes.',
+  omschrijving: 'Gemeentecode moet voorkomen in de CBS-lijst van gemeentecodes die gold op de Dagtekening of op de Ingangsdatum van elk product.',
   berichten: ALLE,
   retourcode: 'S300',
   niveau: 'header',
   toets(b, fout) {
-    if (isCbsGemeente(b.gemeente)) return;
+    if (gemeenteGeldigOp(b.gemeente, b.dagtekening)) return;
+    const datums = productDatums(b);
+    if (datums.length > 0 && datums.every((d) => d !== undefined && gemeenteGeldigOp(b.gemeente, d))) return;
     const veld = b.header.afzender === b.gemeente ? 'Afzender' : 'Ontvanger';
     fout('header', b.kind(b.header.element, veld));
   },

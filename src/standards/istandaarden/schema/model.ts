@@ -3,7 +3,7 @@
  * CDT complex), the headers and the body of every message, with the exact facets, cardinalities and
  * order of the publication of Zorginstituut Nederland. iJw and iWmo mirror each other, so one model
  * serves both; what only iJw has carries `only: 'ijw'`, and the two code lists that differ per
- * standaard come from waardenlijsten.ts.
+ * standaard come from the code-list data (waardenlijsten.ts).
  *
  * This is the single source for the XSDs (generate-xsd.ts), the validator's wording, the codec's
  * JSON and the JSON Schemas. The conformance test (test/conformance/istandaarden-xsd.test.ts) reads
@@ -46,6 +46,8 @@ export interface SimpleTypeDef {
   enumeration?: readonly string[];
   /** The code list the values come from (COD046, WJ756, ...), for the documentation. */
   codelijst?: string;
+  /** The type is restricted by a waardenlijst: its values are data (codelijsten/istandaarden.json). */
+  gecodeerd?: true;
 }
 
 /** A basisschema complex type (CDT): a sequence of elements in the basisschema namespace. */
@@ -76,7 +78,7 @@ const IJW: Pick<ElementDef, 'only'> = { only: 'ijw' };
 /** Free text: at least one non-space character. */
 const TEKST = '.*[^\\s].*';
 const tekst = (name: string, maxLength: number, codelijst?: string): SimpleTypeDef => ({ name, base: 'xs:string', minLength: 1, maxLength, pattern: TEKST, ...(codelijst ? { codelijst } : {}) });
-const code = (name: string, maxLength: number, codelijst?: string): SimpleTypeDef => ({ name, base: 'xs:string', maxLength, ...(codelijst ? { codelijst } : {}) });
+const code = (name: string, maxLength: number, codelijst?: string): SimpleTypeDef => ({ name, base: 'xs:string', maxLength, gecodeerd: true, ...(codelijst ? { codelijst } : {}) });
 const geheel = (name: string, maxInclusive: number): SimpleTypeDef => ({ name, base: 'xs:integer', minInclusive: 0, maxInclusive });
 
 export const SIMPLE_TYPES: readonly SimpleTypeDef[] = [

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../../util/paths.js';
 import { XsdSchemaSet, type ChildDecl, type XsdIssue, type XsdIssueHooks } from '../../../xml/xsd.js';
 import { berichtNamespace, berichtType, RELEASE, STANDAARDEN, type BerichtNummer, type Standaard } from '../catalog.js';
-import { BASISSCHEMA_BESTAND, BERICHTNUMMERS, berichtXsdBestand, releaseMap } from './generate-xsd.js';
+import { BASISSCHEMA_BESTAND, BERICHTNUMMERS, berichtXsdBestand, generateBasisschema, generateBerichtXsd, releaseMap } from './generate-xsd.js';
 import { berichtElement, COMPLEX_TYPES, type ElementDef } from './model.js';
 
 export { MAX_ISSUES, type XsdIssue } from '../../../xml/xsd.js';
@@ -58,6 +58,32 @@ export class XsdValidators {
           const files = { [`${map}/${BASISSCHEMA_BESTAND}`]: basisschema, [`${map}/${bestand}`]: berichten[i]! };
           compiled.set(key(standaard, nummer), XsdSchemaSet.loadSync(files, `${map}/${bestand}`, { hooks: validators.hooks(standaard, nummer) }));
         });
+      }
+    } catch (err) {
+      validators.dispose();
+      throw err;
+    }
+    return validators;
+  }
+
+  /**
+   * Compiles the XSDs generated in memory from the structure model and the code lists in use
+   * (src/codelijsten/): what the gateway runs with, so that a code-list update needs no
+   * regenerated schema files. With the default code lists the text equals the committed
+   * schemas/istandaarden/ files (a unit test checks that).
+   */
+  static fromModel(): XsdValidators {
+    const compiled = new Map<string, XsdSchemaSet>();
+    const validators = new XsdValidators(compiled);
+    try {
+      for (const standaard of STANDAARDEN) {
+        const map = releaseMap(standaard);
+        const basisschema = generateBasisschema(standaard);
+        for (const nummer of BERICHTNUMMERS) {
+          const bestand = berichtXsdBestand(standaard, nummer);
+          const files = { [`${map}/${BASISSCHEMA_BESTAND}`]: basisschema, [`${map}/${bestand}`]: generateBerichtXsd(standaard, nummer) };
+          compiled.set(key(standaard, nummer), XsdSchemaSet.loadSync(files, `${map}/${bestand}`, { hooks: validators.hooks(standaard, nummer) }));
+        }
       }
     } catch (err) {
       validators.dispose();
