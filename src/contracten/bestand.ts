@@ -11,7 +11,7 @@
  * - `waswordt`: an old→new product code with its switch date.
  * Amounts in euros ("78,50"); lists separated by `|`; max_per_jaar as `2025=1500000,00|2026=...`.
  */
-import { isCbsGemeente, codelijstVoor } from '../standards/istandaarden/codelists.js';
+import { codelijstVoor, gemeenteGeldigIn, isCbsGemeente } from '../standards/istandaarden/codelists.js';
 import { euroNaarCenten, leesCsv, MAX_FOUTEN, type FoutRegel } from './csv.js';
 import {
   BEKOSTIGINGSVORMEN, CONTRACT_STATUSSEN, overlappen,
@@ -291,7 +291,13 @@ function controleer(inhoud: RegisterInhoud, fouten: FoutRegel[], plek: Plek): vo
       else if (o === c.hoofdaannemer) fout(p, 'onderaannemers', 'de hoofdaannemer is geen onderaannemer van zichzelf');
     });
     if (c.gemeenten.length === 0) fout(p, 'gemeenten', 'het contract dekt geen enkele gemeente');
-    for (const g of c.gemeenten) if (!isCbsGemeente(g)) fout(p, 'gemeenten', `onbekende gemeentecode ${/^\d{4}$/.test(g) ? g : '(geen 4 cijfers)'}`);
+    for (const g of c.gemeenten) {
+      if (!isCbsGemeente(g)) fout(p, 'gemeenten', `onbekende gemeentecode ${/^\d{4}$/.test(g) ? g : '(geen 4 cijfers)'}`);
+      // A code the herindelingen ended before the contract starts (or that starts after it ends) cannot be party to it.
+      else if (geldigeDatum(c.geldig.van) && (!c.geldig.tot || geldigeDatum(c.geldig.tot)) && !gemeenteGeldigIn(g, c.geldig.van, c.geldig.tot)) {
+        fout(p, 'gemeenten', `gemeentecode ${g} gold niet tijdens de looptijd van het contract (gemeentelijke herindeling, codelijsten/gemeentecodes.json)`);
+      }
+    }
     if (new Set(c.gemeenten).size !== c.gemeenten.length) fout(p, 'gemeenten', 'een gemeente staat er twee keer in');
     for (const [jaar, v] of Object.entries(c.maximum.perJaar)) {
       if (!/^\d{4}$/.test(jaar)) fout(p, 'maximum.perJaar', 'jaar moet JJJJ zijn');

@@ -32,5 +32,11 @@ export function gemeenteGeldigOp(code: string, datum: string): boolean {
   return g !== undefined && geldigOp(g, datum);
 }
 
+/** Was this CBS gemeentecode in force on some day of the period from `van` to `tot` (both inclusive; no `tot`: open-ended)? */
+export function gemeenteGeldigIn(code: string, van: string, tot?: string): boolean {
+  const g = codelijsten().gemeentecodes.gemeenten.get(code);
+  return g !== undefined && (g.geldigVanaf === undefined || tot === undefined || g.geldigVanaf <= tot) && (g.geldigTot === undefined || g.geldigTot > van);
+}
+
 /** The 14 gemeenten of regio Twente, the example configuration's region (bench and tests). */
 export const TWENTE: readonly string[] = ['0141', '0147', '1774', '0153', '0158', '0163', '0164', '1735', '0168', '0173', '1742', '0183', '1700', '0189'];

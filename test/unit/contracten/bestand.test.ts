@@ -45,12 +45,15 @@ describe('the register CSV', () => {
       rij({ soort: 'tarief', ...contract, contract: 'TW-3', gemeenten: '0153', ...product, van: '2025-06-01', tot: '2025-12-31', tarief: '76,20' }),
       // line 6: an overlapping tariff period of the same product
       rij({ soort: 'tarief', ...contract, ...product, van: '2025-06-01', tot: '2025-06-30', tarief: '70,00' }),
+      // line 7: Heerhugowaard, opgeheven on 2023-01-01 (Dijk en Waard), in a contract from 2025
+      rij({ soort: 'tarief', ...contract, contract: 'TW-4', hoofdaannemer: '11111111', gemeenten: '0398', ...product, van: '2025-01-01', tot: '2025-12-31', tarief: '76,20' }),
     ].join('\n');
     const g = leesRegisterCsv(csv);
     expect(g.ok).toBe(false);
     if (g.ok) return;
     const fouten = g.fouten.map((f) => `${f.regel}:${f.veld}`);
-    expect(fouten).toEqual(expect.arrayContaining(['3:tarief', '4:gemeenten', '4:categorie', '5:contract_van', '6:van']));
+    expect(fouten).toEqual(expect.arrayContaining(['3:tarief', '4:gemeenten', '4:categorie', '5:contract_van', '6:van', '7:gemeenten']));
+    expect(g.fouten.find((f) => f.regel === 7 && f.veld === 'gemeenten')!.melding).toMatch(/gemeentecode 0398 gold niet tijdens de looptijd/);
     expect(g.fouten.find((f) => f.regel === 3)!.melding).toMatch(/negatief/);
     expect(g.fouten.find((f) => f.regel === 4 && f.veld === 'gemeenten')!.melding).toMatch(/onbekende gemeentecode 9999/);
     expect(g.fouten.find((f) => f.regel === 5)!.melding).toMatch(/overlapt met contract TW-1/);
