@@ -31,7 +31,8 @@ import { generateMasterKey, keyRingFrom, parseMasterKey, type KeyRing } from './
 import { loadMappings, type RouteMapping } from './mapping/index.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
-import { LogThrottle, RateLimiter, sendRateLimited } from './ops/rate-limit.js';
+import { LogThrottle, PartyRateLimiter, sendRateLimited } from './ops/rate-limit.js';
+import { Redis } from 'ioredis';
 import { PartyRegistry, type Party } from './parties/registry.js';
 import { loadCertificatePolicy } from './parties/certificates.js';
 import { CertificateExpiryWatch } from './parties/certificate-expiry.js';
@@ -63,7 +64,7 @@ import { vraagSoapBron } from './standards/suwi/soap-bron.js';
 import { ConsoleJobs } from './console/jobs.js';
 import { consoleApi, citizenReportPage } from './console/api/index.js';
 import { consoleUi } from './console/ui.js';
-import { purgeExpired, retentionPolicy, scheduleDailyPurge } from './retention/purge.js';
+import { purgeExpired, retentionPolicy, scheduleDailyPurge, type PurgeProgress } from './retention/purge.js';
 import { createAjv } from './util/ajv.js';
 import { demoRouter, loadDemoData } from './channels/demo/router.js';
 import { createContracten, type Contracten } from './contracten/index.js';
@@ -220,11 +221,37 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // Every channel authenticates the same way; a refusal is logged under the channel's name.
   // Right after authentication, the per-party rate limit (src/ops/rate-limit.ts): an over-limit
   // request is answered 429 in the channel's own form, and logged once per burst.
-  const limiter = new RateLimiter(
-    env.rateLimitPerMinute,
-    new Map(config.parties.filter((p) => p.rateLimitPerMinute !== undefined).map((p) => [p.id, p.rateLimitPerMinute!])),
-  );
+  // With Redis the count is shared by every gateway process (a quota); its own connection, failing
+  // fast while Redis is away so the limiter falls back to memory at once instead of waiting.
+  const limiterRedis = env.redisUrl
+    ? new Redis(env.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (times: number) => Math.min(times * 200, 2000) })
+    : undefined;
+  limiterRedis?.on('error', (err: Error) => logger.warn({ err: err.message }, 'rate limiter: redis connection error (counting in memory meanwhile)'));
+  const limiter = new PartyRateLimiter({
+    perMinute: env.rateLimitPerMinute,
+    overrides: new Map(config.parties.filter((p) => p.rateLimitPerMinute !== undefined).map((p) => [p.id, p.rateLimitPerMinute!])),
+    ...(limiterRedis ? { redis: limiterRedis } : {}),
+    keyPrefix: env.queuePrefix,
+  });
   const refusalLog = new LogThrottle();
+  /** The per-party limit, for a request whose party is authenticated (res.locals.party), by whatever credential. */
+  const limitFor = (channel: string): RequestHandler => (req, res, next) => {
+    const party = (res.locals as { party: Party }).party;
+    limiter.take(party.id).then((decision) => {
+      if (decision.allowed) {
+        if (decision.burstEnded) logger.info({ party: party.id, channel, refused: decision.burstEnded.refused }, 'rate limit: burst ended');
+        return next();
+      }
+      metrics.rateLimited.inc({ channel, party: party.id });
+      if (decision.firstOfBurst) {
+        logger.warn({ party: party.id, channel, path: safePath(req.path), limitPerMinute: limiter.limitFor(party.id) }, 'rate limit: party over its limit (logged once per window)');
+        void pipeline
+          .logRefusedRequest(channel, 'rate-limited', { path: safePath(req.path), limitPerMinute: limiter.limitFor(party.id), retryAfterSeconds: decision.retryAfterSeconds }, party.id)
+          .catch(() => undefined);
+      }
+      sendRateLimited(channel, req, res, decision.retryAfterSeconds);
+    }, next);
+  };
   const authFor = (channel: string): RequestHandler => {
     const auth = authenticate(parties, (req, result) => {
       // No party to rate-limit: these refusals are logged through a throttle instead.
@@ -235,24 +262,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       logger.info({ path: safePath(req.path), reason: result.reason, channel, ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused: authentication');
       void pipeline.logRefusedRequest(channel, result.reason, { path: safePath(req.path), ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
     }, certificatePolicy, (party, cert) => parties.noteCertificate(party.id, cert.fingerprint, cert.notAfter, 'presented'));
-    return (req, res, next) =>
-      auth(req, res, (err?: unknown) => {
-        if (err !== undefined) return next(err);
-        const party = (res.locals as { party: Party }).party;
-        const decision = limiter.take(party.id);
-        if (decision.allowed) {
-          if (decision.burstEnded) logger.info({ party: party.id, channel, refused: decision.burstEnded.refused }, 'rate limit: burst ended');
-          return next();
-        }
-        metrics.rateLimited.inc({ channel, party: party.id });
-        if (decision.firstOfBurst) {
-          logger.warn({ party: party.id, channel, path: safePath(req.path), limitPerMinute: limiter.limitFor(party.id) }, 'rate limit: party over its limit (logged once per burst)');
-          void pipeline
-            .logRefusedRequest(channel, 'rate-limited', { path: safePath(req.path), limitPerMinute: limiter.limitFor(party.id), retryAfterSeconds: decision.retryAfterSeconds }, party.id)
-            .catch(() => undefined);
-        }
-        sendRateLimited(channel, req, res, decision.retryAfterSeconds);
-      });
+    const limit = limitFor(channel);
+    return (req, res, next) => auth(req, res, (err?: unknown) => (err !== undefined ? next(err) : limit(req, res, next)));
   };
   const auth = authFor('rest');
   const suwiSchemas = await SuwiSchemas.load(join(env.schemasDir, 'suwi'));
@@ -284,6 +295,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const soapChannels = stufChannel({
     schemasDir: join(env.schemasDir, 'stuf'),
     authenticate: authFor('stuf'),
+    rateLimit: limitFor('stuf'),
     pipeline,
     parties,
     zaken,
@@ -326,7 +338,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   await Promise.all(soapChannels.map((e) => e.router.ready));
   // The administrator console: its API, the printable citizen report, and the static UI.
   const policy = retentionPolicy(config, env.retentionDays);
-  const purge = (trigger: string) => purgeExpired({ db, log, policy }, { trigger });
+  const purge = (trigger: string, progress?: PurgeProgress) => purgeExpired({ db, log, policy }, { trigger, batchSize: env.purgeBatch, ...(progress ? { progress } : {}) });
   const consoleJobs = new ConsoleJobs(db, logger);
   const consoleDeps = {
     db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry, checkpointFile: env.checkpointFile, jobs: consoleJobs, pipeline,
@@ -425,6 +437,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       await queue.stop();
       await checkpoints.stop();
       await db.close();
+      limiterRedis?.disconnect();
       logger.info('knooppunt gateway stopped');
     },
   };

@@ -38,7 +38,9 @@ export interface GatewayEnv {
   queuePrefix: string;
   /** Retention of a message whose route or bevraging names none (days; default 2555 = 7 years). */
   retentionDays: number;
-  /** Requests per party per minute (token bucket, burst = the same), per process; 0 = no limit. */
+  /** Expired messages per purge transaction (the purge runs in batches, with progress). */
+  purgeBatch: number;
+  /** Requests per party per minute (fixed one-minute window; shared through Redis when configured); 0 = no limit. */
   rateLimitPerMinute: number;
   /** Mutual TLS and client certificates (docs/chain/mtls.md). */
   tls: {
@@ -120,6 +122,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     leaseMarginMs: int(env.KNOOPPUNT_LEASE_MARGIN_MS, 30000, 'KNOOPPUNT_LEASE_MARGIN_MS'),
     queuePrefix: env.KNOOPPUNT_QUEUE_PREFIX ?? 'knooppunt',
     retentionDays: int(env.KNOOPPUNT_RETENTION_DAYS, 2555, 'KNOOPPUNT_RETENTION_DAYS'),
+    purgeBatch: Math.max(1, int(env.KNOOPPUNT_PURGE_BATCH, 500, 'KNOOPPUNT_PURGE_BATCH')),
     rateLimitPerMinute: int(env.KNOOPPUNT_RATE_LIMIT_PER_MINUTE, 600, 'KNOOPPUNT_RATE_LIMIT_PER_MINUTE'),
     tls: {
       certFile: env.KNOOPPUNT_TLS_CERT ? resolve(root, env.KNOOPPUNT_TLS_CERT) : undefined,

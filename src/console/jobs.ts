@@ -12,7 +12,7 @@ export interface ConsoleJob {
   status: 'running' | 'done' | 'failed' | 'interrupted';
   createdBy: string;
   filter: Record<string, unknown>;
-  /** null while the amount of work is not known (a purge is one transaction). */
+  /** null while the amount of work is not known yet. */
   total: number | null;
   done: number;
   succeeded: number;
@@ -27,6 +27,8 @@ export interface ConsoleJob {
 export interface JobProgress {
   setTotal(n: number): void;
   step(outcome: 'succeeded' | 'skipped'): Promise<void>;
+  /** Writes the counts now (after a committed batch, so what the console shows is what is done). */
+  flush(): Promise<void>;
 }
 
 const PROGRESS_MS = 250;
@@ -102,6 +104,9 @@ export class ConsoleJobs {
         counts.done++;
         counts[outcome]++;
         await write();
+      },
+      async flush() {
+        await write(true);
       },
     };
     const heartbeat = setInterval(() => void write(true).catch(() => undefined), HEARTBEAT_MS);

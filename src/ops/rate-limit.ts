@@ -1,23 +1,30 @@
 /**
- * Per-party rate limiting: a token bucket per authenticated party, applied right after
- * authentication on every channel (REST, iStandaarden, StUF, SUWI; see `authFor` in gateway.ts).
+ * Per-party rate limiting, on rate-limiter-flexible, applied right after authentication on every
+ * channel (REST, iStandaarden, StUF, SUWI, GGk, contracten; see `authFor` in gateway.ts, and the
+ * WS-Security way into the StUF channel, which authenticates from the SOAP Header and then goes
+ * through the same limiter).
  *
- * - Capacity and refill come from `KNOOPPUNT_RATE_LIMIT_PER_MINUTE` (default 600): a party may send
- *   that many requests at once (the burst) and then that many per minute. A party entry may set its
- *   own `rateLimitPerMinute`; `0` switches the limit off (for the whole gateway or one party).
- * - The buckets live in memory, per process. With several gateway processes behind a load
- *   balancer each process limits separately, so a party gets up to N times the limit in total.
- *   That is deliberate: this is a flood guard that protects the process and the shared database
- *   from one runaway or hostile client, not a contractual quota (which would need a shared store
- *   such as Redis). Memory is bounded: there is one bucket per configured party at most.
- * - An over-limit request is answered 429 with `Retry-After` (whole seconds) in the channel's own
- *   form (see `sendRateLimited`) and is not read any further.
- * - Logged once per burst, not per request: the first refusal of a burst goes to the process log and
- *   the exchange log; the refusals after it are only counted (metrics, and the count in the log line
- *   when the party is let through again). A flood therefore cannot flood the logs.
- * - Other parties are unaffected: every party has its own bucket.
+ * - The limit comes from `KNOOPPUNT_RATE_LIMIT_PER_MINUTE` (default 600): a party may send that many
+ *   requests per fixed window of one minute. A party entry may set its own `rateLimitPerMinute`;
+ *   `0` switches the limit off (for the whole gateway or one party).
+ * - With Redis configured (`REDIS_URL`) the count lives in Redis (RateLimiterRedis), under the
+ *   deployment's key prefix (`KNOOPPUNT_QUEUE_PREFIX`): every gateway process behind the load
+ *   balancer counts against the same window, so the limit is a real quota for the party, not N
+ *   times the limit. Without Redis the count is in memory (RateLimiterMemory): one process, one quota.
+ * - Redis away: the process falls back to its own in-memory count (rate-limiter-flexible's
+ *   insurance limiter, used at once instead of queueing commands), so a Redis outage neither blocks
+ *   the channels nor lifts every limit. The quota is then per process until Redis is back.
+ * - An over-limit request is answered 429 with `Retry-After` (whole seconds until the window ends)
+ *   in the channel's own form (see `sendRateLimited`) and is not read any further.
+ * - Logged once per window, not per request: the request that first exceeds the limit (consumed =
+ *   limit + 1, which exactly one process sees when the count is shared) goes to the process log and
+ *   the exchange log; the refusals after it are only counted (metrics, and the count this process
+ *   refused in the log line when it lets the party through again). A flood cannot flood the logs.
+ * - Other parties are unaffected: every party has its own key.
  */
 import type { Request, Response } from 'express';
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { bouwFoutbericht } from '../standards/istandaarden/foutbericht.js';
 import { bouwFo02, soapFaultcode } from '../standards/stuf/berichten.js';
 import { fout } from '../standards/stuf/foutcodes.js';
@@ -25,58 +32,66 @@ import { soapFaultEnvelope } from '../channels/stuf/soap-envelope.js';
 import { problemBody, HttpProblem } from '../channels/rest/problem.js';
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+const WINDOW_SECONDS = 60;
 
 export type RateDecision = { allowed: true; burstEnded?: { refused: number } } | { allowed: false; retryAfterSeconds: number; firstOfBurst: boolean };
 
-interface Bucket {
-  tokens: number;
-  updatedAt: number;
-  /** Requests refused since the bucket last let one through. */
-  refused: number;
+export interface PartyRateLimiterOptions {
+  /** Default limit per minute for every party; 0 = no limit. */
+  perMinute: number;
+  /** Per-party limit; 0 = no limit for that party. */
+  overrides?: ReadonlyMap<string, number>;
+  /** Shared count in Redis; absent: in memory, per process. */
+  redis?: Redis;
+  /** Key prefix in Redis (the deployment's), so two deployments on one Redis do not share quotas. */
+  keyPrefix?: string;
 }
 
-export class RateLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+export class PartyRateLimiter {
+  /** One limiter per distinct limit (rate-limiter-flexible fixes the points per instance). */
+  private readonly limiters = new Map<number, RateLimiterAbstract>();
+  /** Refusals this process answered since it last let the party through (for the log line only). */
+  private readonly refused = new Map<string, number>();
+  readonly store: 'redis' | 'memory';
 
-  /**
-   * @param perMinute default capacity (= refill per minute) for every party; 0 = no limit.
-   * @param overrides per-party capacity; 0 = no limit for that party.
-   */
-  constructor(
-    private readonly perMinute: number,
-    private readonly overrides: ReadonlyMap<string, number> = new Map(),
-    private readonly now: () => number = () => Date.now(),
-  ) {}
-
-  limitFor(partyId: string): number {
-    return this.overrides.get(partyId) ?? this.perMinute;
+  constructor(private readonly opts: PartyRateLimiterOptions) {
+    this.store = opts.redis ? 'redis' : 'memory';
   }
 
-  /** Takes one token from the party's bucket, or says how long to wait for one. */
-  take(partyId: string): RateDecision {
-    const capacity = this.limitFor(partyId);
-    if (!(capacity > 0)) return { allowed: true };
-    const now = this.now();
-    const perMs = capacity / 60_000;
-    let b = this.buckets.get(partyId);
-    if (!b) {
-      b = { tokens: capacity, updatedAt: now, refused: 0 };
-      this.buckets.set(partyId, b);
-    } else {
-      b.tokens = Math.min(capacity, b.tokens + Math.max(0, now - b.updatedAt) * perMs);
-      b.updatedAt = now;
+  limitFor(partyId: string): number {
+    return this.opts.overrides?.get(partyId) ?? this.opts.perMinute;
+  }
+
+  private limiter(points: number): RateLimiterAbstract {
+    let l = this.limiters.get(points);
+    if (!l) {
+      const keyPrefix = `${this.opts.keyPrefix ?? 'knooppunt'}:ratelimit:party:${points}`;
+      const memory = new RateLimiterMemory({ keyPrefix, points, duration: WINDOW_SECONDS });
+      l = this.opts.redis
+        ? new RateLimiterRedis({ storeClient: this.opts.redis, keyPrefix, points, duration: WINDOW_SECONDS, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+        : memory;
+      this.limiters.set(points, l);
     }
-    if (b.tokens >= 1) {
-      b.tokens -= 1;
-      if (b.refused > 0) {
-        const refused = b.refused;
-        b.refused = 0;
-        return { allowed: true, burstEnded: { refused } };
-      }
-      return { allowed: true };
+    return l;
+  }
+
+  /** Counts one request for the party, or says how long until its window lets one through. */
+  async take(partyId: string): Promise<RateDecision> {
+    const points = this.limitFor(partyId);
+    if (!(points > 0)) return { allowed: true };
+    try {
+      await this.limiter(points).consume(partyId);
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      this.refused.set(partyId, (this.refused.get(partyId) ?? 0) + 1);
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(err.msBeforeNext / 1000)), firstOfBurst: err.consumedPoints === points + 1 };
     }
-    b.refused += 1;
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000)), firstOfBurst: b.refused === 1 };
+    const refused = this.refused.get(partyId);
+    if (refused) {
+      this.refused.delete(partyId);
+      return { allowed: true, burstEnded: { refused } };
+    }
+    return { allowed: true };
   }
 }
 

@@ -116,7 +116,10 @@ const PREFIXEN = { ZKN: STUF_NS.ZKN, StUF: STUF_NS.StUF, BG: STUF_NS.BG, ZDS: ST
 
 export function stufChannel(deps: {
   schemasDir: string;
+  /** Authenticates by header (API key, HTTP Basic, certificate) and applies the per-party rate limit. */
   authenticate: RequestHandler;
+  /** The per-party rate limit alone, for a party authenticated by its WS-Security UsernameToken. */
+  rateLimit: RequestHandler;
   pipeline: Pipeline;
   parties: PartyRegistry;
   zaken: ZaakRegister;
@@ -436,9 +439,12 @@ export function stufChannel(deps: {
         return { operation: a.operatie.naam };
       },
       refusalDetail: refusalDetail(e.endpoint),
-      usernameToken: (username, password) => {
-        const r = deps.parties.authenticatePassword(username, password);
-        return r.ok ? { ok: true, party: r.party } : { ok: false, reason: r.reason };
+      usernameToken: {
+        check: (username, password) => {
+          const r = deps.parties.authenticatePassword(username, password);
+          return r.ok ? { ok: true, party: r.party } : { ok: false, reason: r.reason };
+        },
+        rateLimit: deps.rateLimit,
       },
       maxBodyBytes: deps.maxBodyBytes,
       xmlLimits: deps.xmlLimits,

@@ -82,9 +82,14 @@ export interface SoapEndpointOptions {
   /**
    * WS-Security UsernameToken (OASIS WSS 1.0, PasswordText) as a way in: a request without an
    * Authorization or X-API-Key header whose SOAP Header carries a UsernameToken is authenticated by
-   * it; anything else goes to `authenticate` as before.
+   * it; anything else goes to `authenticate` as before. The party it authenticates then goes
+   * through `rateLimit`, as `authenticate` sends every other party through it.
    */
-  usernameToken?(username: string, password: string): { ok: true; party: Party } | { ok: false; reason: string };
+  usernameToken?: {
+    check(username: string, password: string): { ok: true; party: Party } | { ok: false; reason: string };
+    /** The per-party rate limit (answers 429 itself, in the channel's form). */
+    rateLimit: RequestHandler;
+  };
   /** The detail of a Fault for a request refused before `handle` (e.g. a StUF Fo02), by refusal reason. */
   refusalDetail?(reason: string, code: SoapFaultCode, message: string): string | undefined;
 }
@@ -184,7 +189,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
       locals.soapRoot = root;
       const token = usernameTokenOf(root);
       if (!token) return opts.authenticate(req, res, next);
-      const result = 'unsupported' in token ? { ok: false as const, reason: 'unsupported-password-type' } : opts.usernameToken!(token.username, token.password);
+      const result = 'unsupported' in token ? { ok: false as const, reason: 'unsupported-password-type' } : opts.usernameToken!.check(token.username, token.password);
       if (!result.ok) {
         try {
           await opts.onRefused(result.reason, { credential: 'ws-security' });
@@ -194,7 +199,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
         return next(new HttpProblem(401, result.reason, 'The WS-Security UsernameToken is not accepted'));
       }
       (res.locals as { party: Party }).party = result.party;
-      next();
+      opts.usernameToken!.rateLimit(req, res, next);
     })().catch(next);
   };
 

@@ -6,7 +6,7 @@ import type { DeliveryQueue } from '../../delivery/queue.js';
 import { subjectHash } from '../../log/crypto.js';
 import { LogInputError, type ExchangeLog } from '../../log/exchange-log.js';
 import type { KeyRing } from '../../log/keys.js';
-import type { PurgeResult } from '../../retention/purge.js';
+import type { PurgeProgress, PurgeResult } from '../../retention/purge.js';
 import type { Db } from '../../store/db.js';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.js';
 import { consoleGuard, signedIn } from '../auth/guard.js';
@@ -37,7 +37,7 @@ export interface ConsoleDeps {
   /** KNOOPPUNT_RETENTION_DAYS: for the register's rows without their own period. */
   retentionDays: number;
   /** Runs the retention purge now; `trigger` is the console user's id. */
-  purge: (trigger: string) => Promise<PurgeResult>;
+  purge: (trigger: string, progress?: PurgeProgress) => Promise<PurgeResult>;
   logger: Logger;
   /** Certificate expiry per party (partner health). */
   certificates?: { forParty(partyId: string): { expires: string | null; expiringSoon: boolean } };

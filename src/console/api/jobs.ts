@@ -1,7 +1,7 @@
 import express from 'express';
 import { HttpProblem } from '../../channels/rest/problem.js';
 import type { ExchangeLog } from '../../log/exchange-log.js';
-import type { PurgeResult } from '../../retention/purge.js';
+import type { PurgeProgress, PurgeResult } from '../../retention/purge.js';
 import { signedIn, type consoleGuard } from '../auth/guard.js';
 import { may, type ConsolePermission } from '../auth/roles.js';
 import type { ConsoleJobs, JobKind } from '../jobs.js';
@@ -11,7 +11,7 @@ import { UUID_RE } from './params.js';
 /** Who may see a job: whoever may start one of its kind. */
 const PERMISSION: Record<JobKind, ConsolePermission> = { redeliver: 'deadLetters', hold: 'deadLetters', release: 'deadLetters', purge: 'purge' };
 
-export function jobsRouter(deps: { jobs: ConsoleJobs; log: ExchangeLog; guard: ReturnType<typeof consoleGuard>; purge: (trigger: string) => Promise<PurgeResult> }): express.Router {
+export function jobsRouter(deps: { jobs: ConsoleJobs; log: ExchangeLog; guard: ReturnType<typeof consoleGuard>; purge: (trigger: string, progress?: PurgeProgress) => Promise<PurgeResult> }): express.Router {
   const { jobs, log, guard } = deps;
   const router = express.Router();
 
@@ -30,13 +30,20 @@ export function jobsRouter(deps: { jobs: ConsoleJobs; log: ExchangeLog; guard: R
     res.json(job);
   });
 
-  // The retention purge as a job (one transaction: its progress is "running" until the counts are known).
+  // The retention purge as a job, in batches: total = expired messages that still hold a payload or
+  // a subject link; each committed batch advances done (succeeded: something purged; skipped: only
+  // payloads an open delivery still needs, kept until it ends).
   router.post('/retention/purge-jobs', guard.requirePermission('purge'), async (_req, res) => {
     const { user } = signedIn(res);
     const job = await jobs.start('purge', user, {}, async (progress) => {
-      const result = await deps.purge(user.id);
-      progress.setTotal(1);
-      await progress.step('succeeded');
+      const result = await deps.purge(user.id, {
+        total: (n) => progress.setTotal(n),
+        batch: async ({ purged, kept }) => {
+          for (let i = 0; i < purged; i++) await progress.step('succeeded');
+          for (let i = 0; i < kept; i++) await progress.step('skipped');
+          await progress.flush();
+        },
+      });
       return { purgedPayloads: result.purgedPayloads, purgedSubjectLinks: result.purgedSubjectLinks, before: result.before };
     }, async (finished) => {
       await logAdminAction(log, 'purge', user, 'retention', { job: finished.id, status: finished.status, ...(finished.result ?? {}) });
