@@ -8,6 +8,7 @@
  * YYYY-MM-DDTHH:mm:ssZ). Parsing is strict: a value that does not fit the pattern or is not a
  * real calendar date (2026-02-30) is an error, never passed on.
  */
+import { DateTime, FixedOffsetZone, IANAZone } from 'luxon';
 import { ValueFailure } from './errors.js';
 
 interface DateParts {
@@ -195,74 +196,44 @@ function escapeRegex(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Time zones (IANA names through Intl), for turning an instant into Dutch local time and back.
-
-const zoneFormats = new Map<string, Intl.DateTimeFormat>();
-
-function zoneFormat(zone: string): Intl.DateTimeFormat {
-  let format = zoneFormats.get(zone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    zoneFormats.set(zone, format);
-  }
-  return format;
-}
+// Time zones, through Luxon (IANA names), for turning an instant into local time and back.
+//
+// The policy for local times without an offset (docs/dates.md), where the zone's clocks change:
+// - a local time that does not exist (the hour skipped at the start of summer time, e.g.
+//   2026-03-29 02:30 in Europe/Amsterdam) is refused: `nonexistent-local-time`, naming the field.
+//   It is not shifted to 03:30 as Luxon and Date would: a time that never happened on that clock
+//   is a mistake in the source, and a guess would write a moment nobody meant;
+// - a local time that exists twice (the hour repeated at the end of summer time, e.g.
+//   2026-10-25 02:30) is the earlier of the two: the summer-time offset (+02:00). Luxon by itself
+//   would pick the later one (+01:00); the earlier one is what RFC 5545 and Temporal's
+//   "compatible" disambiguation choose, so other tools read the same instant from it.
 
 function checkZone(zone: string): void {
-  try {
-    zoneFormat(zone);
-  } catch {
-    throw new Error(`date: unknown time zone '${zone}'`);
-  }
-}
-
-/** Offset (minutes east of UTC) of `zone` at the instant `utcMs`. */
-function offsetAt(zone: string, utcMs: number): number {
-  const fields: Record<string, number> = {};
-  for (const part of zoneFormat(zone).formatToParts(new Date(utcMs))) {
-    if (part.type !== 'literal') fields[part.type] = Number(part.value);
-  }
-  const wall = utc(fields.year!, fields.month!, fields.day!, fields.hour!, fields.minute!, fields.second!, 0);
-  return Math.round((wall - Math.floor(utcMs / 1000) * 1000) / 60000);
-}
-
-/** Milliseconds since the epoch for a UTC wall time; unlike Date.UTC, years below 100 are not shifted to 19xx. */
-function utc(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, ms);
-  return date.getTime();
+  if (!IANAZone.isValidZone(zone)) throw new Error(`date: unknown time zone '${zone}'`);
 }
 
 /** The same moment as wall-clock time in `zone`; a value without offset is taken to be local time there already. */
 function inZone(p: DateParts, zone: string): DateParts {
-  const wallMs = utc(p.year, p.month, p.day, p.hour, p.minute, p.second, p.millisecond);
+  const wall = { year: p.year, month: p.month, day: p.day, hour: p.hour, minute: p.minute, second: p.second, millisecond: p.millisecond };
   if (p.offset === undefined) {
-    // Local time → offset: take the offset at the naive guess, then correct once for a DST change in between.
-    const guess = offsetAt(zone, wallMs);
-    const offset = offsetAt(zone, wallMs - guess * 60000);
+    const local = DateTime.fromObject(wall, { zone });
+    // Luxon moves a time in the gap forward; a different wall clock afterwards means it did not exist.
+    if (local.hour !== p.hour || local.minute !== p.minute || local.day !== p.day) {
+      throw new ValueFailure('nonexistent-local-time', `this local time does not exist in ${zone}: it falls in the hour the clocks skip`);
+    }
+    // Twice on the clock: the earlier instant, which has the larger offset.
+    const offset = Math.max(...local.getPossibleOffsets().map((d) => d.offset));
     return { ...p, offset };
   }
-  const utcMs = wallMs - p.offset * 60000;
-  const offset = offsetAt(zone, utcMs);
-  const local = new Date(utcMs + offset * 60000);
+  const there = DateTime.fromObject(wall, { zone: FixedOffsetZone.instance(p.offset) }).setZone(zone);
   return {
-    year: local.getUTCFullYear(),
-    month: local.getUTCMonth() + 1,
-    day: local.getUTCDate(),
-    hour: local.getUTCHours(),
-    minute: local.getUTCMinutes(),
-    second: local.getUTCSeconds(),
-    millisecond: local.getUTCMilliseconds(),
-    offset,
+    year: there.year,
+    month: there.month,
+    day: there.day,
+    hour: there.hour,
+    minute: there.minute,
+    second: there.second,
+    millisecond: there.millisecond,
+    offset: there.offset,
   };
 }

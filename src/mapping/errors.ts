@@ -37,6 +37,7 @@ export type RunErrorReason =
   | 'required-missing'
   | 'unknown-code'
   | 'invalid-date'
+  | 'nonexistent-local-time'
   | 'invalid-amount'
   | 'invalid-number'
   | 'not-a-scalar'
@@ -50,6 +51,7 @@ const REASON_TEXT: Record<RunErrorReason, string> = {
   'required-missing': 'required value is missing',
   'unknown-code': 'code not in code list',
   'invalid-date': 'not a valid date in the expected format',
+  'nonexistent-local-time': 'a local time that does not exist in the time zone (the clocks skip it)',
   'invalid-amount': 'not a valid amount',
   'invalid-number': 'not a valid number',
   'not-a-scalar': 'expected a single value but found a structure',

@@ -1,4 +1,9 @@
+import { DateTime } from 'luxon';
+
+/** The zone the Dutch chain keeps its dates and StUF tijdstippen in. */
+export const NL_ZONE = 'Europe/Amsterdam';
+
 /** Today's date as the Dutch chain sees it (Europe/Amsterdam), YYYY-MM-DD: dagtekening, TR135, zaaknummers. */
 export function vandaagInNederland(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return DateTime.fromJSDate(now, { zone: NL_ZONE }).toISODate()!;
 }

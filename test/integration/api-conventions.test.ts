@@ -134,3 +134,85 @@ describe('/api/v1 follows the NL API Design Rules', () => {
     expect(body.invalidParams.map((p) => p.reason).sort()).toEqual(['is geen bekend veld', 'ontbreekt']);
   });
 });
+
+/**
+ * The same path policy on the XML/SOAP channels (src/channels/path-policy.ts), each refusing in its
+ * own form: a wrong method is 405 with Allow, a trailing slash (or a path the channel lacks) 404,
+ * before authentication; the right method on the right path still works.
+ */
+describe('the XML and SOAP channels refuse a wrong method and a trailing slash in their own form', () => {
+  let gateway: Gateway;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const env = await testEnv('pglite', 'in-process', writeConfig(testConfig('http://127.0.0.1:9')));
+    ({ gateway, baseUrl } = await startGateway(env));
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+  });
+
+  const call = async (method: string, path: string) => {
+    const res = await fetch(`${baseUrl}${path}`, { method, ...(method === 'POST' || method === 'PUT' ? { headers: { 'content-type': 'text/xml' }, body: '<x/>' } : {}) });
+    return { status: res.status, allow: res.headers.get('allow'), type: res.headers.get('content-type') ?? '', text: await res.text() };
+  };
+  const foutcode = (xml: string) => /<Foutcode>(IB\d{3})<\/Foutcode>/.exec(xml)?.[1];
+  const faultcode = (xml: string) => /<faultcode>(?:\w+:)?([^<]*)<\/faultcode>/.exec(xml)?.[1];
+
+  it('iStandaarden: a foutbericht IB004, 405 with Allow or 404', async () => {
+    for (const [method, path, status, allow] of [
+      ['PUT', '/istandaarden/v1/berichten', 405, 'POST'],
+      ['DELETE', '/istandaarden/v1/mailbox', 405, 'GET'],
+      ['POST', '/istandaarden/v1/mailbox/2b0c6f43-4d8e-4a39-9c0e-8f7f7e0c1a11/ontvangstbevestiging', 405, 'PUT'],
+      ['POST', '/istandaarden/v1/berichten/', 404, null],
+      ['GET', '/istandaarden/v1/mailbox/', 404, null],
+      ['GET', '/istandaarden/v1/onbekend', 404, null],
+    ] as const) {
+      const r = await call(method, path);
+      expect([method, path, r.status, r.allow]).toEqual([method, path, status, allow]);
+      expect(r.type).toMatch(/^application\/xml/);
+      expect(foutcode(r.text)).toBe('IB004');
+    }
+    // The right method still reaches the channel (here: authentication, as a foutbericht IB002).
+    const right = await call('POST', '/istandaarden/v1/berichten');
+    expect(right.status).toBe(401);
+    expect(foutcode(right.text)).toBe('IB002');
+  });
+
+  it('StUF and SUWI: a SOAP Fault (StUF with a Fo02 StUF040), 405 with Allow or 404', async () => {
+    for (const [method, path, status, allow] of [
+      ['PUT', '/stuf/zds/OntvangAsynchroon', 405, 'GET, POST'],
+      ['DELETE', '/stuf/zds/BeantwoordVraag', 405, 'GET, POST'],
+      ['POST', '/stuf/zds/OntvangAsynchroon/', 404, null],
+      ['GET', '/stuf/zds/OntvangAsynchroon/?wsdl', 404, null],
+      ['PUT', '/suwi/v1/Bevraging', 405, 'GET, POST'],
+      ['POST', '/suwi/v1/Bevraging/', 404, null],
+    ] as const) {
+      const r = await call(method, path);
+      expect([method, path, r.status, r.allow]).toEqual([method, path, status, allow]);
+      expect(r.type).toMatch(/^text\/xml/);
+      expect(faultcode(r.text)).toBe('Client');
+      if (path.startsWith('/stuf')) expect(r.text).toContain('StUF040');
+    }
+    expect((await call('GET', '/stuf/zds/OntvangAsynchroon?wsdl')).status).toBe(200);
+    expect((await call('POST', '/stuf/zds/OntvangAsynchroon')).status).toBe(500); // a Fault: not authenticated
+  });
+
+  it('GGk and the demo counterparts: their own form, 405 with Allow or 404', async () => {
+    for (const [method, path, status, allow, type] of [
+      ['GET', '/ggk/v1', 405, 'POST', /^text\/xml/],
+      ['POST', '/ggk/v1/', 404, null, /^text\/xml/],
+      ['GET', '/demo/v1/bronnen/inkomen', 405, 'POST', /^application\/problem\+json/],
+      ['POST', '/demo/v1/bronnen/inkomen/', 404, null, /^application\/problem\+json/],
+      ['GET', '/demo/v1/zaaksysteem/OntvangAsynchroon', 405, 'POST', /^text\/xml/],
+      ['POST', '/demo/v1/zaaksysteem/OntvangAsynchroon/', 404, null, /^text\/xml/],
+    ] as const) {
+      const r = await call(method, path);
+      expect([method, path, r.status, r.allow]).toEqual([method, path, status, allow]);
+      expect(r.type).toMatch(type);
+      if (type.source.includes('xml')) expect(faultcode(r.text)).toBe('Client');
+      else expect((JSON.parse(r.text) as { code: string }).code).toBe(status === 405 ? 'method-not-allowed' : 'trailing-slash');
+    }
+  });
+});

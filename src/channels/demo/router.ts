@@ -10,6 +10,8 @@ import express, { type Router } from 'express';
 import { parseXml, type XmlElement } from '../../xml/parse.js';
 import { bouwBv03, soapEnvelope, soapFault } from '../../standards/stuf/berichten.js';
 import { leesStuurgegevens } from '../../standards/stuf/stuurgegevens.js';
+import { strictPaths } from '../path-policy.js';
+import { HttpProblem, problemBody } from '../rest/problem.js';
 
 export interface DemoData {
   personen: Record<string, Record<string, unknown>>;
@@ -29,6 +31,22 @@ function bodyElement(envelope: XmlElement): XmlElement | undefined {
 
 export function demoRouter(data: DemoData): Router {
   const r = express.Router({ strict: true });
+  // The path policy of every channel (../path-policy.ts): the demo source answers as a JSON API
+  // (problem+json), the demo zaaksysteem as SOAP (a Fault).
+  r.use(
+    strictPaths(
+      [
+        { path: '/bronnen/inkomen', methods: ['POST'] },
+        { path: '/zaaksysteem/OntvangAsynchroon', methods: ['POST'] },
+      ],
+      (refusal, req, res) => {
+        res.status(refusal.status);
+        if (req.path.startsWith('/zaaksysteem')) res.type('text/xml; charset=utf-8').send(soapFault('Client', refusal.detail));
+        else res.type('application/problem+json').send(JSON.stringify(problemBody(new HttpProblem(refusal.status, refusal.code, refusal.detail), refusal.path)));
+      },
+      { unknownIsNotFound: true },
+    ),
+  );
   r.post('/bronnen/inkomen', express.json({ limit: 16 * 1024 }), (req, res) => {
     const bsn = (req.body as { bsn?: unknown } | undefined)?.bsn;
     const persoon = typeof bsn === 'string' ? data.personen[bsn] : undefined;

@@ -9,6 +9,7 @@
  * in a SOAP Fault. Every answer validates against the GGk XSD before it leaves; every refusal is logged.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { strictPaths } from '../path-policy.js';
 import type { Logger } from 'pino';
 import type { AcceptResult, Pipeline } from '../../core/pipeline.js';
 import type { Party, PartyRegistry } from '../../parties/registry.js';
@@ -61,6 +62,20 @@ export function ggkChannel(deps: {
 }): Router {
   const r = express.Router();
   const eigen = (organisatie?: string): Systeem => ({ ...(organisatie ? { organisatie } : {}), applicatie: deps.eigenApplicatie });
+
+  // The path policy of every channel (../path-policy.ts), as a SOAP Fault: a wrong method is 405
+  // with Allow, a trailing slash or a path under the endpoint 404; before authentication. No Fo01:
+  // there is no envelope to answer, and the GGk foutcodes have none for a wrong method or path.
+  r.use(
+    strictPaths(
+      [{ path: '/', methods: ['POST'] }],
+      (refusal, _req, res) => {
+        const text = refusal.status === 405 ? `${refusal.detail}: use POST with a ggk0210 Di01 or Du01` : refusal.detail;
+        res.status(refusal.status).type('text/xml; charset=utf-8').send(soapFaultEnvelope('Client', text));
+      },
+      { unknownIsNotFound: true },
+    ),
+  );
 
   r.post('/', deps.authenticate, async (req, res) => {
     const caller = (res.locals as { party: Party }).party;
@@ -180,11 +195,6 @@ export function ggkChannel(deps: {
     if (schemaIssues > 0) deps.logger.error({ status }, 'GGk answer does not validate against the GGk XSD');
     res.status(status).type('text/xml; charset=utf-8').send(xml);
   }
-
-  r.all('/', (_req, res) => {
-    res.setHeader('Allow', 'POST');
-    res.status(405).type('text/xml; charset=utf-8').send(soapFaultEnvelope('Client', 'Use POST with a ggk0210 Di01 or Du01'));
-  });
 
   // Authentication refusals in the channel's own form: a Fo01 IB002.
   r.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -5,6 +5,7 @@
  * foutbericht (XML), logged, and leaves the process untouched.
  */
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
+import { strictPaths, type ChannelOperation } from '../path-policy.js';
 import type { Mailbox } from '../../core/mailbox.js';
 import type { AcceptResult, Pipeline, RejectCode } from '../../core/pipeline.js';
 import type { Party, PartyRegistry } from '../../parties/registry.js';
@@ -46,6 +47,14 @@ function sendFout(res: Response, fout: Fout, status = FOUTCODES[fout.code].httpS
   res.status(status).type('application/xml').send(bouwFoutbericht(fout));
 }
 
+/** The channel's resources and their methods (the path policy answers everything else). */
+export const ISTANDAARDEN_PATHS: readonly ChannelOperation[] = [
+  { path: '/berichten', methods: ['POST'] },
+  { path: '/mailbox', methods: ['GET'] },
+  { path: '/mailbox/{id}', methods: ['GET'] },
+  { path: '/mailbox/{id}/ontvangstbevestiging', methods: ['PUT'] },
+];
+
 export function istandaardenChannel(deps: {
   authenticate: RequestHandler;
   pipeline: Pipeline;
@@ -56,6 +65,9 @@ export function istandaardenChannel(deps: {
   xmlLimits: XmlLimits;
 }): Router {
   const r = express.Router();
+  // Before authentication, as on /api/v1: a wrong method is 405 with Allow, a trailing slash or an
+  // unknown path 404, each as a foutbericht IB004 (the function is not supported here).
+  r.use(strictPaths(ISTANDAARDEN_PATHS, (refusal, _req, res) => sendFout(res, { code: 'IB004', details: [{ melding: refusal.detail }] }, refusal.status), { unknownIsNotFound: true }));
   r.use(deps.authenticate);
 
   r.post('/berichten', async (req, res) => {

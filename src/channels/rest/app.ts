@@ -2,6 +2,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { httpPartyLabel, httpRouteLabel, rememberMountPath, type Metrics } from '../../ops/metrics.js';
 import { API_VERSION, documentedOperations } from './openapi.js';
+import { strictPaths } from '../path-policy.js';
 import { HttpProblem, sendProblem } from './problem.js';
 import { safePath } from '../../ops/redact.js';
 
@@ -69,22 +70,10 @@ export function createHttpApp(deps: {
 
   // /api/v1 follows the NL API Design Rules: the API-Version header on every answer, no trailing
   // slash (the path without it is named), and 405 with Allow for a documented path and another method.
-  const operations = documentedOperations(deps.openApi).map((op) => ({
-    pattern: new RegExp('^' + op.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+') + '$'),
-    methods: op.methods,
-  }));
+  const restPaths = strictPaths(documentedOperations(deps.openApi), (refusal, _req, _res, next) => next(new HttpProblem(refusal.status, refusal.code, refusal.detail)));
   app.use('/api/v1', (req, res, next) => {
     res.setHeader('API-Version', API_VERSION);
-    if (req.path.length > 1 && req.path.endsWith('/')) {
-      const without = `/api/v1${req.path.replace(/\/+$/, '')}`;
-      return next(new HttpProblem(404, 'trailing-slash', `No resource at this path; leave off the trailing slash: ${without.slice(0, 200)}`));
-    }
-    const op = operations.find((o) => o.pattern.test(req.path));
-    if (op && req.method !== 'OPTIONS' && !op.methods.includes(req.method) && !(req.method === 'HEAD' && op.methods.includes('GET'))) {
-      res.setHeader('Allow', op.methods.join(', '));
-      return next(new HttpProblem(405, 'method-not-allowed', `${req.method} is not allowed here; this resource allows ${op.methods.join(', ')}`));
-    }
-    next();
+    restPaths(req, res, next);
   });
 
   app.get('/api/v1/openapi.json', (_req, res) => {

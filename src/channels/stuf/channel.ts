@@ -421,7 +421,7 @@ export function stufChannel(deps: {
 
   /** Envelope-level refusals (before the message could be read) carry a foutbericht too. */
   const refusalDetail = (endpoint: ZdsEndpoint) => (reason: string, _code: string, message: string): string => {
-    const code: StufFoutcode = reason === 'unknown-soapaction' || reason === 'soapaction-element-mismatch' ? 'StUF040' : reason === 'unauthenticated' || reason === 'forbidden' ? 'StUF052' : reason === 'handle-error' || reason === 'unavailable' || reason === 'request-error' ? 'StUF058' : 'StUF055';
+    const code: StufFoutcode = reason === 'unknown-soapaction' || reason === 'soapaction-element-mismatch' || reason === 'method-not-allowed' || reason === 'trailing-slash' || reason === 'not-found' ? 'StUF040' : reason === 'unauthenticated' || reason === 'forbidden' ? 'StUF052' : reason === 'handle-error' || reason === 'unavailable' || reason === 'request-error' ? 'StUF058' : 'StUF055';
     const f = fout(code, message.slice(0, 500));
     return endpoint === 'OntvangAsynchroon' ? fo03Antwoord(undefined, code, f.details, deps.eigenApplicatie).content.toString('utf8') : bouwFo02(undefined, f);
   };

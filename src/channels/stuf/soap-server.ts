@@ -27,6 +27,7 @@ import type { Party } from '../../parties/registry.js';
 import { parseXml, XmlRejectedError, type XmlElement, type XmlLimits } from '../../xml/parse.js';
 import { readBody } from '../istandaarden/body.js';
 import { HttpProblem } from '../rest/problem.js';
+import { strictPaths } from '../path-policy.js';
 import { readEnvelope, SOAP11_NS, SOAP12_NS, WSSE_NS, soapContentType, soapEnvelope, soapFaultEnvelope, unquoteSoapAction, type SoapFaultCode, type SoapVersion } from './soap-envelope.js';
 import { loadSoapContract, type SoapOperationContract } from './wsdl-contract.js';
 import { WsdlDocuments } from './wsdl-documents.js';
@@ -140,6 +141,20 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
 
   const r = express.Router();
 
+  // The path policy of every channel (../path-policy.ts), as a SOAP Fault: a wrong method is 405
+  // with Allow, a trailing slash or a path under the endpoint 404; before authentication, as on /api/v1.
+  r.use(
+    strictPaths(
+      [{ path: '/', methods: ['GET', 'POST'] }],
+      (refusal, req, res) => {
+        const version = versionOf(req, opts.soap12 === true);
+        const text = refusal.status === 405 ? `${refusal.detail}: use POST for SOAP requests and GET ?wsdl for the WSDL` : refusal.detail;
+        send(res, refusal.status, fault(version, 'Client', text, refusal.code), version);
+      },
+      { unknownIsNotFound: true },
+    ),
+  );
+
   r.get('/', (req, res, next) => {
     const query = new URLSearchParams(req.originalUrl.split('?')[1] ?? '');
     const keys = new Set([...query.keys()].map((k) => k.toLowerCase()));
@@ -244,9 +259,9 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
   });
 
   r.all('/', (req, res) => {
-    res.setHeader('Allow', 'GET, POST');
+    // A GET without ?wsdl or ?xsd: the method is right, the resource is not here.
     const version = versionOf(req, opts.soap12 === true);
-    send(res, 405, fault(version, 'Client', 'Use POST for SOAP requests and GET ?wsdl for the WSDL', 'method-not-allowed'), version);
+    send(res, 404, fault(version, 'Client', 'Use POST for SOAP requests and GET ?wsdl for the WSDL', 'not-found'), version);
   });
 
   // This endpoint answers in SOAP: an authentication refusal or an unexpected error is a Fault too.

@@ -10,6 +10,7 @@
  * Referentie- and crossRefnummers are UUID v4.
  */
 import { randomUUID } from 'node:crypto';
+import { stufTijdstip } from '../stuf/stuurgegevens.js';
 import type { XmlElement } from '../../xml/parse.js';
 
 export const GGK_NS = 'http://www.stufstandaarden.nl/koppelvlak/ggk0210';
@@ -96,9 +97,9 @@ export function decodeXmlBestand(b64: string): Buffer | undefined {
   return Buffer.from(compact, 'base64');
 }
 
-/** yyyyMMddHHmmssSSS in UTC. */
+/** yyyyMMddHHmmssSSS in Dutch local time, as StUF's tijdstipBericht is everywhere else in knooppunt (docs/dates.md). */
 export function tijdstip(d = new Date()): string {
-  return d.toISOString().replace(/[-:TZ.]/g, '').slice(0, 17);
+  return stufTijdstip(d);
 }
 
 function systeemXml(tag: 'zender' | 'ontvanger', s: Systeem): string {

@@ -7,6 +7,8 @@
  * foutcode that fits, never a value from the message.
  */
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { NL_ZONE } from '../../util/vandaag.js';
 import type { XmlElement } from '../../xml/parse.js';
 import type { StufFoutcode } from './foutcodes.js';
 import { STUF_NS } from './namespaces.js';
@@ -220,21 +222,12 @@ export function nieuwReferentienummer(): string {
   return randomUUID();
 }
 
-const AMSTERDAM = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Amsterdam',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** A moment as a StUF tijdstip in Europe/Amsterdam: `yyyymmddhhmmssfff` (17 digits). */
+/**
+ * A moment as a StUF tijdstip in Europe/Amsterdam: `yyyymmddhhmmssfff` (17 digits). StUF's
+ * tijdstip carries no offset: it is Dutch local time. Formatting an instant is always defined;
+ * in the repeated hour at the end of summer time two instants give the same text (docs/dates.md).
+ */
 export function stufTijdstip(moment: Date): string {
   if (Number.isNaN(moment.getTime())) throw new Error('stufTijdstip: invalid date');
-  const p = Object.fromEntries(AMSTERDAM.formatToParts(moment).map((x) => [x.type, x.value]));
-  const ms = String(moment.getUTCMilliseconds()).padStart(3, '0');
-  return `${p.year}${p.month}${p.day}${p.hour}${p.minute}${p.second}${ms}`;
+  return DateTime.fromJSDate(moment, { zone: NL_ZONE }).toFormat('yyyyMMddHHmmssSSS');
 }

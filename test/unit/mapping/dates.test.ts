@@ -47,6 +47,27 @@ describe('date conversion', () => {
     expect(convert('YYYY-MM-DD HH:mm', 'iso-datetime', '2026-03-29 01:59', 'Europe/Amsterdam')).toBe('2026-03-29T01:59:00+01:00');
   });
 
+  // The policy of docs/dates.md for local times where the clocks change.
+  it('refuses a local time that does not exist (the hour skipped on 2026-03-29), not shifting it', () => {
+    for (const t of ['2026-03-29 02:00', '2026-03-29 02:30', '2026-03-29 02:59']) {
+      expect([t, failureOf(() => convert('YYYY-MM-DD HH:mm', 'iso-datetime', t, 'Europe/Amsterdam'))]).toEqual([t, 'nonexistent-local-time']);
+      expect([t, failureOf(() => convert('YYYY-MM-DD HH:mm', 'YYYY-MM-DD', t, 'Europe/Amsterdam'))]).toEqual([t, 'nonexistent-local-time']);
+    }
+    // The same wall time on another day, and with an explicit offset, is fine.
+    expect(convert('YYYY-MM-DD HH:mm', 'iso-datetime', '2026-03-30 02:30', 'Europe/Amsterdam')).toBe('2026-03-30T02:30:00+02:00');
+    expect(convert('iso-datetime', 'iso-datetime', '2026-03-29T02:30:00+01:00', 'Europe/Amsterdam')).toBe('2026-03-29T03:30:00+02:00');
+  });
+
+  it('gives a local time that exists twice (2026-10-25 02:30) the earlier instant, summer time +02:00', () => {
+    expect(convert('YYYY-MM-DD HH:mm', 'iso-datetime', '2026-10-25 02:30', 'Europe/Amsterdam')).toBe('2026-10-25T02:30:00+02:00');
+    expect(convert('YYYY-MM-DD HH:mm', 'iso-datetime', '2026-10-25 02:00', 'Europe/Amsterdam')).toBe('2026-10-25T02:00:00+02:00');
+    expect(convert('YYYY-MM-DD HH:mm', 'iso-datetime', '2026-10-25 03:00', 'Europe/Amsterdam')).toBe('2026-10-25T03:00:00+01:00');
+    expect(convert('YYYY-MM-DD HH:mm', 'iso-datetime', '2026-10-25 01:59', 'Europe/Amsterdam')).toBe('2026-10-25T01:59:00+02:00');
+    // An instant is never ambiguous: both 02:30s come out with their own offset.
+    expect(convert('iso-datetime', 'iso-datetime', '2026-10-25T00:30:00Z', 'Europe/Amsterdam')).toBe('2026-10-25T02:30:00+02:00');
+    expect(convert('iso-datetime', 'iso-datetime', '2026-10-25T01:30:00Z', 'Europe/Amsterdam')).toBe('2026-10-25T02:30:00+01:00');
+  });
+
   it.each([
     ['YYYY-MM-DD', '2026-02-30'],
     ['YYYY-MM-DD', '2025-02-29'],

@@ -75,6 +75,21 @@ fields:
     expect(err.message).toBe("mapping 'test', field bsn: required value is missing");
   });
 
+  it('refuses a local time the zone skips, naming the field (docs/dates.md)', () => {
+    const m = jsonMapping(`
+fields:
+  - target: aanvang
+    source: tijd
+    transform: [{ date: { from: YYYY-MM-DD HH:mm, to: iso-datetime, zone: Europe/Amsterdam } }]
+`);
+    const err = runError(() => m.run({ tijd: '2026-03-29 02:30' }));
+    expect(err.reason).toBe('nonexistent-local-time');
+    expect(err.field).toBe('aanvang');
+    expect(err.message).toMatch(/^mapping 'test', field aanvang: a local time that does not exist in the time zone/);
+    expect(err.message).not.toContain('02:30');
+    expect(m.run({ tijd: '2026-10-25 02:30' }).output).toEqual({ aanvang: '2026-10-25T02:30:00+02:00' });
+  });
+
   it('never puts an input value in an error message', () => {
     const m = jsonMapping(`
 fields:

@@ -119,6 +119,9 @@ describe('the answer rule', () => {
     // The last Sunday of March: 01:59:59.999 UTC is 03:59:59.999 CEST.
     expect(stufTijdstip(new Date('2026-03-29T00:59:59.999Z'))).toBe('20260329015959999');
     expect(stufTijdstip(new Date('2026-03-29T01:00:00.000Z'))).toBe('20260329030000000');
+    // The last Sunday of October: the repeated hour, once in summer time and once in winter time.
+    expect(stufTijdstip(new Date('2026-10-25T00:30:00.000Z'))).toBe('20261025023000000');
+    expect(stufTijdstip(new Date('2026-10-25T01:30:00.000Z'))).toBe('20261025023000000');
     expect(() => stufTijdstip(new Date('x'))).toThrow(/invalid/);
   });
 });
