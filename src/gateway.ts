@@ -26,6 +26,7 @@ import { outbox } from './delivery/outbox.js';
 import type { DeliveryQueue } from './delivery/queue.js';
 import { ExchangeLog } from './log/exchange-log.js';
 import { CheckpointWriter } from './log/anchor.js';
+import { ChainAnchorWriter } from './log/chain-anchor.js';
 import { checkStoredKeys } from './log/key-check.js';
 import { generateMasterKey, keyRingFrom, parseMasterKey, type KeyRing } from './log/keys.js';
 import { loadMappings, type RouteMapping } from './mapping/index.js';
@@ -155,7 +156,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     await db.close();
     throw err;
   }
-  const log = new ExchangeLog(db, ring);
+  // A chain head per concurrent writer, up to logChains (src/log/exchange-log.ts lockChain).
+  const log = new ExchangeLog(db, ring, { maxChains: env.logChains });
   // Logboek Dataverwerkingen (docs/chain/ldv.md): a record per step and subject, in the event's transaction.
   const activities = new ProcessingActivities(db, env.chain.publicUrl);
   await activities.sync(config, env.retentionDays);
@@ -358,6 +360,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   let dailyPurge: { stop(): Promise<void> } | undefined;
   // The log head, anchored outside the database at intervals (and once more at shutdown).
   const checkpoints = new CheckpointWriter(db, ring, { file: env.checkpointFile, url: env.checkpointUrl }, logger);
+  // The chains cross-linked inside the log: each other chain's head recorded in a chain_anchor event.
+  const chainAnchors = new ChainAnchorWriter(db, log, logger);
   const app = createHttpApp({
     logger,
     metrics,
@@ -385,6 +389,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       contracten.start();
       dailyPurge = scheduleDailyPurge(() => purge('schedule'), logger);
       checkpoints.start(env.checkpointIntervalMs);
+      chainAnchors.start(env.chainAnchorIntervalMs);
       certificateExpiry.start();
       ldvExporter?.start();
       server = listenOn(env, app, logger, (reason, detail) => {
@@ -435,6 +440,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       // Console jobs (bulk redeliver, purge) finish their work before the store closes.
       await consoleJobs.idle();
       await queue.stop();
+      await chainAnchors.stop();
       await checkpoints.stop();
       await db.close();
       limiterRedis?.disconnect();

@@ -65,6 +65,10 @@ export interface GatewayEnv {
   checkpointUrl?: string;
   /** How often a checkpoint is written (when the head moved); default 5 minutes. */
   checkpointIntervalMs: number;
+  /** At most this many chains in the exchange log (one per concurrently appending transaction); default 16. */
+  logChains: number;
+  /** How often the other chains' heads are recorded in a chain_anchor event (when one moved); default 1 minute, 0 = never. */
+  chainAnchorIntervalMs: number;
   /** HTTP server timeouts: a slow client cannot hold a connection (headers, whole request, idle keep-alive). */
   httpTimeouts: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** The chain: Logboek Dataverwerkingen, trace export, own identity (docs/chain/ldv.md). */
@@ -137,6 +141,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     checkpointFile: env.KNOOPPUNT_CHECKPOINT_FILE ? resolve(root, env.KNOOPPUNT_CHECKPOINT_FILE) : undefined,
     checkpointUrl: env.KNOOPPUNT_CHECKPOINT_URL || undefined,
     checkpointIntervalMs: int(env.KNOOPPUNT_CHECKPOINT_INTERVAL_MS, 5 * 60 * 1000, 'KNOOPPUNT_CHECKPOINT_INTERVAL_MS'),
+    logChains: Math.max(1, int(env.KNOOPPUNT_LOG_CHAINS, 16, 'KNOOPPUNT_LOG_CHAINS')),
+    chainAnchorIntervalMs: int(env.KNOOPPUNT_LOG_CHAIN_ANCHOR_MS, 60 * 1000, 'KNOOPPUNT_LOG_CHAIN_ANCHOR_MS'),
     httpTimeouts: {
       headersTimeoutMs: int(env.KNOOPPUNT_HEADERS_TIMEOUT_MS, 10_000, 'KNOOPPUNT_HEADERS_TIMEOUT_MS'),
       requestTimeoutMs: int(env.KNOOPPUNT_REQUEST_TIMEOUT_MS, 60_000, 'KNOOPPUNT_REQUEST_TIMEOUT_MS'),

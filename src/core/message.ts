@@ -105,7 +105,9 @@ export type ExchangeEventType =
   /** A contract ceiling threshold was crossed, or a conversation step is overdue (src/contracten/). */
   | 'contract_alert'
   /** What the contract checks found on an accepted bericht: was-wordt translations, warnings (rule ids only). */
-  | 'contract_check';
+  | 'contract_check'
+  /** The heads of the other chains, recorded at intervals in one of them (src/log/chain-anchor.ts). */
+  | 'chain_anchor';
 
 export interface ExchangeEventInput {
   messageId: string | null;
@@ -123,6 +125,10 @@ export interface ExchangeEventInput {
 }
 
 export interface ExchangeEvent extends Required<Omit<ExchangeEventInput, 'detail' | 'occurredAt'>> {
+  /** The chain the event is on (log_head.id): events are keyed by (chain, seq). */
+  chain: number;
+  /** How its hash is computed (src/log/chain.ts): 1 for events before migration 150, 2 after. */
+  hashFormat: 1 | 2;
   seq: number;
   id: string;
   occurredAt: Date;

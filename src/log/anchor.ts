@@ -143,8 +143,11 @@ export async function verifyAgainstAnchors(q: Queryable, ring: KeyRing, text: st
     const headSeq = heads.get(chain)?.seq ?? 0;
     const seqs = anchors.map((a) => a.seq).filter((s) => s > 0 && s <= headSeq);
     const found = new Map<number, string>();
-    if (seqs.length > 0) {
-      const r = await q.query<{ seq: number | string; hash: string }>('SELECT seq, hash FROM exchange_events WHERE seq = ANY($1::bigint[])', [seqs]);
+    // A chain id that is not a number cannot be in the log (its MAC verified, so it is ours: a bug, not an attack).
+    if (seqs.length > 0 && /^[1-9][0-9]{0,8}$/.test(chain)) {
+      const r = await q.query<{ seq: number | string; hash: string }>('SELECT seq, hash FROM exchange_events WHERE chain = $1 AND seq = ANY($2::bigint[])', [
+        Number(chain), seqs,
+      ]);
       for (const row of r.rows) found.set(Number(row.seq), row.hash);
     }
     const matches = (a: { seq: number; hash: string }) => (a.seq === 0 ? true : found.get(a.seq) === a.hash);

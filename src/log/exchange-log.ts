@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../store/db.js';
 import { DB_NOW_SQL } from '../store/clock.js';
 import { insertRows } from '../core/rows.js';
 import { canonicalJson } from './canonical.js';
-import { eventHash } from './chain.js';
+import { CURRENT_HASH_FORMAT, GENESIS_HASH, eventHash, type HashFormat } from './chain.js';
 import { decryptPayload, digestMatches, encryptPayload, payloadDigest, subjectHash, subjectHashCandidates } from './crypto.js';
 import type { KeyRing } from './keys.js';
 
@@ -63,9 +63,21 @@ export interface EventFilter {
   to?: Date;
   /** default 100, at most 10000 */
   limit?: number;
-  /** keyset pagination: only events with seq > afterSeq */
+  /** keyset pagination within one chain (with `chain`): only events with seq > afterSeq */
   afterSeq?: number;
+  /** Only events of this chain. */
+  chain?: number;
 }
+
+/** How many chains the log may spread over unless configured (KNOOPPUNT_LOG_CHAINS). */
+export const DEFAULT_MAX_CHAINS = 16;
+
+/**
+ * Readers' order across chains: by time, then chain and seq. Within one chain this is seq order
+ * (occurred_at is read from the database clock under the chain head's lock); across chains the
+ * database clock is the only order there is.
+ */
+const READ_ORDER = 'occurred_at, chain, seq';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
@@ -96,13 +108,13 @@ function toDate(v: unknown): Date {
 
 /** Columns in the order rowToEvent expects; shared with the verifier. */
 export const EVENT_COLUMNS =
-  'seq, id, message_id, correlation_id, event_type, channel, standard, message_type, sender, receiver, occurred_at, detail, prev_hash, hash';
+  'chain, hash_format, seq, id, message_id, correlation_id, event_type, channel, standard, message_type, sender, receiver, occurred_at, detail, prev_hash, hash';
 const EVENT_COLUMN_LIST = EVENT_COLUMNS.split(', ');
 
 /** An event checked and in canonical form, ready to be chained (see ExchangeLog.prepare). */
 export interface PreparedEvent {
   detailJson: string;
-  fields: Omit<ExchangeEvent, 'seq' | 'prevHash' | 'hash' | 'occurredAt'> & { occurredAt: Date | undefined };
+  fields: Omit<ExchangeEvent, 'chain' | 'hashFormat' | 'seq' | 'prevHash' | 'hash' | 'occurredAt'> & { occurredAt: Date | undefined };
 }
 
 /** Runs in the appending transaction with the events just chained (see ExchangeLog.onAppendBatch). */
@@ -130,6 +142,8 @@ export interface SealedPayload {
 }
 
 export interface EventRow {
+  chain: number | string;
+  hash_format: number | string;
   seq: number | string;
   id: string;
   message_id: string | null;
@@ -148,6 +162,8 @@ export interface EventRow {
 
 export function rowToEvent(r: EventRow): ExchangeEvent {
   return {
+    chain: Number(r.chain),
+    hashFormat: Number(r.hash_format) as HashFormat,
     seq: Number(r.seq),
     id: r.id,
     messageId: r.message_id,
@@ -195,10 +211,26 @@ const JSON_NUL_RE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
 /** The exchange log: append-only, hash-chained events; encrypted payloads; keyed subject index. */
 export class ExchangeLog {
+  private readonly maxChains: number;
+  private readonly pinnedChain: number | undefined;
+  /** Round robin over the chains when every head is taken (see lockChain). */
+  private nextWait = 0;
+
   constructor(
     private readonly db: Db,
     private readonly ring: KeyRing,
-  ) {}
+    opts: {
+      /** The most chains this writer spreads over (default DEFAULT_MAX_CHAINS). */
+      maxChains?: number;
+      /** Always append to this chain: a writer (gateway process, partition) with a chain of its own. */
+      chain?: number;
+    } = {},
+  ) {
+    this.maxChains = opts.maxChains ?? DEFAULT_MAX_CHAINS;
+    if (!Number.isSafeInteger(this.maxChains) || this.maxChains < 1) throw new Error('maxChains must be a positive integer');
+    if (opts.chain !== undefined && (!Number.isSafeInteger(opts.chain) || opts.chain < 1)) throw new Error('chain must be a positive integer');
+    this.pinnedChain = opts.chain;
+  }
 
   /** Extra rows per event, written in the event's own transaction (Logboek Dataverwerkingen records). */
   private readonly appendHooks: Array<(tx: Queryable, event: ExchangeEvent) => Promise<void>> = [];
@@ -254,9 +286,9 @@ export class ExchangeLog {
   }
 
   /**
-   * Appends one event within the caller's transaction. Takes the row lock on log_head, which is
-   * held until the caller commits: append as the LAST step of a transaction so the chain stays
-   * serialised for as short a time as possible (and to avoid lock-order deadlocks). Requires
+   * Appends one event within the caller's transaction. Takes the row lock on one chain head, which
+   * is held until the caller commits: append as the LAST step of a transaction so the chain stays
+   * taken for as short a time as possible (and to avoid lock-order deadlocks). Requires
    * READ COMMITTED (the default); under REPEATABLE READ a concurrent append raises a serialisation error.
    */
   async append(tx: Queryable, ev: ExchangeEventInput): Promise<ExchangeEvent> {
@@ -274,30 +306,85 @@ export class ExchangeLog {
     if (evs.length === 0) return [];
     // Everything that can be prepared without the lock is prepared before taking it.
     const prepared = evs.map((ev) => ('detailJson' in ev ? ev : this.prepare(ev)));
-    // The time comes from the database's clock (read under the head lock, so it follows seq), not this process's.
-    const head = await tx.query<{ seq: number | string; hash: string; now: Date | string }>(`SELECT seq, hash, ${DB_NOW_SQL} AS now FROM log_head WHERE id = 1 FOR UPDATE`);
-    const h = head.rows[0];
-    if (!h) throw new Error('log_head row is missing (migrations not applied?)');
-    const now = toDate(h.now);
-    const headSeq = Number(h.seq);
+    return this.appendOnChain(tx, await this.lockChain(tx), prepared);
+  }
+
+  /**
+   * Records the heads of every other chain in a chain_anchor event on the chain this transaction
+   * takes. A writer that cuts one chain's tail then also has to rewrite another chain from that
+   * event on, and verify-log names the range the anchor event recorded and the chain lacks.
+   * Nothing is appended while there is only one chain (there is nothing to cross-link).
+   */
+  async appendChainAnchor(tx: Queryable): Promise<ExchangeEvent | undefined> {
+    const h = await this.lockChain(tx);
+    const others = await tx.query<{ id: number | string; seq: number | string; hash: string }>(
+      'SELECT id, seq, hash FROM log_head WHERE id <> $1 ORDER BY id',
+      [h.chain],
+    );
+    if (others.rows.length === 0) return undefined;
+    const heads = others.rows.map((r) => ({ chain: String(r.id), seq: Number(r.seq), hash: r.hash }));
+    const [event] = await this.appendOnChain(tx, h, [this.prepare({ messageId: null, eventType: 'chain_anchor', detail: { heads } })]);
+    return event;
+  }
+
+  private async appendOnChain(tx: Queryable, h: { chain: number; seq: number; hash: string; now: Date }, prepared: readonly PreparedEvent[]): Promise<ExchangeEvent[]> {
+    const chain = h.chain;
+    const now = h.now;
+    const headSeq = h.seq;
     let prevHash = h.hash;
     const events: ExchangeEvent[] = [];
     const rows: unknown[][] = [];
+    const hashFormat = CURRENT_HASH_FORMAT;
     for (const [i, p] of prepared.entries()) {
       const seq = headSeq + i + 1;
       const f = { ...p.fields, occurredAt: p.fields.occurredAt ?? now };
-      const hash = eventHash(prevHash, { seq, ...f });
-      rows.push([seq, f.id, f.messageId, f.correlationId, f.eventType, f.channel, f.standard, f.messageType, f.sender, f.receiver, f.occurredAt, p.detailJson, prevHash, hash]);
-      events.push({ seq, ...f, eventType: f.eventType as ExchangeEventType, prevHash, hash });
+      const hash = eventHash(prevHash, { chain, hashFormat, seq, ...f }, p.detailJson);
+      rows.push([chain, hashFormat, seq, f.id, f.messageId, f.correlationId, f.eventType, f.channel, f.standard, f.messageType, f.sender, f.receiver, f.occurredAt, p.detailJson, prevHash, hash]);
+      events.push({ chain, hashFormat, seq, ...f, eventType: f.eventType as ExchangeEventType, prevHash, hash });
       prevHash = hash;
     }
     await insertRows(tx, 'exchange_events', EVENT_COLUMN_LIST, rows, { casts: { detail: '::jsonb' } });
-    const moved = await tx.query('UPDATE log_head SET seq = $1, hash = $2 WHERE id = 1 AND seq = $3', [headSeq + events.length, prevHash, headSeq]);
-    if (moved.rowCount !== 1) throw new Error('exchange log append did not move log_head');
+    const moved = await tx.query('UPDATE log_head SET seq = $1, hash = $2 WHERE id = $3 AND seq = $4', [headSeq + events.length, prevHash, chain, headSeq]);
+    if (moved.rowCount !== 1) throw new Error('exchange log append did not move its chain head');
     // Extra rows for these events (LDV records), committed or rolled back with them.
     for (const hook of this.appendHooks) for (const event of events) await hook(tx, event);
     for (const hook of this.batchHooks) await hook(tx, events);
     return events;
+  }
+
+  /**
+   * Takes a chain head for this transaction: the lowest one no other transaction holds (SKIP
+   * LOCKED, so concurrent writers never wait for each other's chain), else a new chain while fewer
+   * than maxChains exist, else it waits for one in turn. So a single writer keeps to chain 1 and the
+   * number of chains follows the number of transactions that append at the same moment.
+   * The time comes from the database's clock read under the head's lock, so it follows seq.
+   */
+  private async lockChain(tx: Queryable): Promise<{ chain: number; seq: number; hash: string; now: Date }> {
+    type HeadRow = { id: number | string; seq: number | string; hash: string; now: Date | string };
+    const cols = `id, seq, hash, ${DB_NOW_SQL} AS now`;
+    const toHead = (r: HeadRow) => ({ chain: Number(r.id), seq: Number(r.seq), hash: r.hash, now: toDate(r.now) });
+    if (this.pinnedChain !== undefined) {
+      await tx.query('INSERT INTO log_head (id, seq, hash) VALUES ($1, 0, $2) ON CONFLICT (id) DO NOTHING', [this.pinnedChain, GENESIS_HASH]);
+      const own = await tx.query<HeadRow>(`SELECT ${cols} FROM log_head WHERE id = $1 FOR UPDATE`, [this.pinnedChain]);
+      return toHead(own.rows[0]!);
+    }
+    const free = await tx.query<HeadRow>(`SELECT ${cols} FROM log_head WHERE id <= $1 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`, [this.maxChains]);
+    if (free.rows[0]) return toHead(free.rows[0]);
+    // Every chain is taken: open the next one. A writer that races for the same id waits on the
+    // other's insert and then gets nothing, and takes the round-robin path below.
+    const opened = await tx.query<HeadRow>(
+      `INSERT INTO log_head (id, seq, hash)
+         SELECT coalesce(max(id), 0) + 1, 0, $2 FROM log_head HAVING coalesce(max(id), 0) < $1
+       ON CONFLICT (id) DO NOTHING RETURNING ${cols}`,
+      [this.maxChains, GENESIS_HASH],
+    );
+    if (opened.rows[0]) return toHead(opened.rows[0]);
+    const existing = await tx.query<{ n: number | string }>('SELECT count(*) AS n FROM log_head WHERE id <= $1', [this.maxChains]);
+    const n = Math.max(1, Number(existing.rows[0]?.n ?? 1));
+    const chain = (this.nextWait++ % n) + 1;
+    const waited = await tx.query<HeadRow>(`SELECT ${cols} FROM log_head WHERE id = $1 FOR UPDATE`, [chain]);
+    if (!waited.rows[0]) throw new Error('log_head row is missing (migrations not applied?)');
+    return toHead(waited.rows[0]);
   }
 
   /** Appends in a transaction of its own. */
@@ -433,14 +520,14 @@ export class ExchangeLog {
     return res.rows.map((r) => r.id);
   }
 
-  /** Every event of one message in chain order. */
+  /** Every event of one message in time order (READ_ORDER). */
   async eventsForMessage(messageId: string): Promise<ExchangeEvent[]> {
     const id = uuidOrThrow(messageId, 'messageId');
-    const res = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM exchange_events WHERE message_id = $1 ORDER BY seq`, [id]);
+    const res = await this.db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM exchange_events WHERE message_id = $1 ORDER BY ${READ_ORDER}`, [id]);
     return res.rows.map(rowToEvent);
   }
 
-  /** Filtered events in chain order; all values are bound parameters, never spliced into SQL. */
+  /** Filtered events in time order (READ_ORDER); all values are bound parameters, never spliced into SQL. */
   async events(filter: EventFilter = {}): Promise<ExchangeEvent[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -463,13 +550,17 @@ export class ExchangeLog {
       if (!Number.isSafeInteger(filter.afterSeq)) throw new LogInputError('afterSeq must be an integer');
       add('seq > ?', filter.afterSeq);
     }
+    if (filter.chain !== undefined) {
+      if (!Number.isSafeInteger(filter.chain)) throw new LogInputError('chain must be an integer');
+      add('chain = ?', filter.chain);
+    }
     const limit = filter.limit ?? DEFAULT_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new LogInputError(`limit must be an integer from 1 to ${MAX_LIMIT}`);
     params.push(limit);
     const sql =
       `SELECT ${EVENT_COLUMNS} FROM exchange_events` +
       (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY seq LIMIT $${params.length}`;
+      ` ORDER BY ${READ_ORDER} LIMIT $${params.length}`;
     const res = await this.db.query<EventRow>(sql, params);
     return res.rows.map(rowToEvent);
   }

@@ -515,6 +515,26 @@ INSERT INTO log_keys (key_id)
   ON CONFLICT DO NOTHING;
 `,
   },
+  {
+    version: 150,
+    name: 'sharded exchange log: a chain per concurrent writer, events keyed by (chain, seq), fixed-field hash format',
+    // The single log_head row serialised every appending transaction. Now log_head holds one row
+    // per chain; a writer takes whichever head is free (FOR UPDATE SKIP LOCKED) and chains its
+    // events there. The existing log is chain 1 (its id before), so its events, its head and every
+    // checkpoint already written keep verifying unchanged. hash_format 1 is the old canonical-JSON
+    // hash; new events use 2 (src/log/chain.ts). Adding columns with a constant default rewrites no
+    // row, so the append-only triggers are not involved.
+    sql: `
+ALTER TABLE log_head DROP CONSTRAINT log_head_id_check;
+ALTER TABLE log_head ADD CONSTRAINT log_head_id_check CHECK (id >= 1);
+ALTER TABLE exchange_events ADD COLUMN chain integer NOT NULL DEFAULT 1;
+ALTER TABLE exchange_events ADD COLUMN hash_format smallint NOT NULL DEFAULT 1;
+ALTER TABLE exchange_events DROP CONSTRAINT exchange_events_pkey;
+ALTER TABLE exchange_events ADD CONSTRAINT exchange_events_pkey PRIMARY KEY (chain, seq);
+ALTER TABLE ldv_records ADD COLUMN event_chain integer;
+UPDATE ldv_records SET event_chain = 1 WHERE event_seq IS NOT NULL;
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -53,16 +53,16 @@ export class LdvRecorder {
           ...(ev.channel ? { 'knooppunt.channel': ev.channel } : {}),
           ...(ev.messageType ? { 'knooppunt.message_type': ev.messageType } : {}),
         };
-        rows.push([trace.traceId, newSpanId(), trace.rootSpanId, ev.eventType, ev.occurredAt, ok ? 'STATUS_CODE_OK' : 'STATUS_CODE_ERROR', ev.messageId, ev.seq, known, version, subject_hash, JSON.stringify(attributes)]);
+        rows.push([trace.traceId, newSpanId(), trace.rootSpanId, ev.eventType, ev.occurredAt, ok ? 'STATUS_CODE_OK' : 'STATUS_CODE_ERROR', ev.messageId, ev.chain, ev.seq, known, version, subject_hash, JSON.stringify(attributes)]);
       }
     }
     // One statement for all subjects of this step.
     const cols = rows[0]!.length;
     const values = rows.map((_, i) => `(${Array.from({ length: cols }, (_x, j) => `$${i * cols + j + 1}`).join(', ')})`).join(', ');
     await tx.query(
-      `INSERT INTO ldv_records (trace_id, span_id, parent_span_id, name, start_time, status_code, message_id, event_seq, activity_id, activity_version, subject_hash, attributes, end_time)
-       SELECT v.t, v.s, v.p, v.n, v.st::timestamptz, v.sc, v.m::uuid, v.e::bigint, v.a, v.av::int, v.sh, v.at::jsonb, v.st::timestamptz
-         FROM (VALUES ${values}) AS v(t, s, p, n, st, sc, m, e, a, av, sh, at)`,
+      `INSERT INTO ldv_records (trace_id, span_id, parent_span_id, name, start_time, status_code, message_id, event_chain, event_seq, activity_id, activity_version, subject_hash, attributes, end_time)
+       SELECT v.t, v.s, v.p, v.n, v.st::timestamptz, v.sc, v.m::uuid, v.ec::int, v.e::bigint, v.a, v.av::int, v.sh, v.at::jsonb, v.st::timestamptz
+         FROM (VALUES ${values}) AS v(t, s, p, n, st, sc, m, ec, e, a, av, sh, at)`,
       rows.flat(),
     );
   }

@@ -63,7 +63,7 @@ describe.each(STORE_CASES)('verify-log on $name', ({ open }) => {
   it('catches an edited detail jsonb', async () => {
     await fill();
     await tamper(db, `UPDATE exchange_events SET detail = jsonb_set(detail, '{route,id}', '"r2"') WHERE seq = 7`);
-    expect((await verifyLog(db)).firstBroken).toEqual({ seq: 7, id: await idOf(7), reason: 'hash-mismatch' });
+    expect((await verifyLog(db)).firstBroken).toEqual({ chain: '1', seq: 7, id: await idOf(7), reason: 'hash-mismatch' });
   });
 
   it('is not fooled by a rewritten key order in detail (jsonb normalises it anyway)', async () => {
@@ -92,7 +92,7 @@ describe.each(STORE_CASES)('verify-log on $name', ({ open }) => {
     const ev = (await log.events({ afterSeq: 2, limit: 1 }))[0]!;
     const forged = { ...ev, sender: 'someone-else' };
     await tamper(db, 'UPDATE exchange_events SET sender = $1, hash = $2 WHERE seq = 3', [forged.sender, eventHash(ev.prevHash, forged)]);
-    expect((await verifyLog(db)).firstBroken).toEqual({ seq: 4, id: await idOf(4), reason: 'link-broken' });
+    expect((await verifyLog(db)).firstBroken).toEqual({ chain: '1', seq: 4, id: await idOf(4), reason: 'link-broken' });
   });
 
   it('catches a re-ordered pair of events', async () => {
@@ -115,7 +115,7 @@ describe.each(STORE_CASES)('verify-log on $name', ({ open }) => {
     const ev = (await log.events({ afterSeq: 9 }))[0]!;
     const forged = { ...ev, eventType: 'delivered' as const };
     await tamper(db, 'UPDATE exchange_events SET event_type = $1, hash = $2 WHERE seq = 10', [forged.eventType, eventHash(ev.prevHash, forged)]);
-    expect((await verifyLog(db)).firstBroken).toEqual({ seq: 10, id: ev.id, reason: 'head-mismatch' });
+    expect((await verifyLog(db)).firstBroken).toEqual({ chain: '1', seq: 10, id: ev.id, reason: 'head-mismatch' });
   });
 
   it('catches an event inserted after the head', async () => {
@@ -127,7 +127,7 @@ describe.each(STORE_CASES)('verify-log on $name', ({ open }) => {
        VALUES (4, $1, $2, 'received', $3, '{}'::jsonb, $4, $5)`,
       [forged.id, last.messageId, last.occurredAt, last.hash, 'a'.repeat(64)],
     );
-    expect((await verifyLog(db)).firstBroken).toEqual({ seq: 4, id: forged.id, reason: 'head-mismatch' });
+    expect((await verifyLog(db)).firstBroken).toEqual({ chain: '1', seq: 4, id: forged.id, reason: 'head-mismatch' });
   });
 
   it('catches an event with a seq before the start', async () => {

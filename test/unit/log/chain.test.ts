@@ -63,3 +63,40 @@ describe('event hash', () => {
     expect(() => eventHash('F'.repeat(64), base)).toThrow(/prevHash/);
   });
 });
+
+describe('event hash, fixed-field format 2', () => {
+  const v2: ChainedFields = { ...base, chain: 3, hashFormat: 2 };
+
+  it('differs from format 1 and is deterministic', () => {
+    const h = eventHash(GENESIS_HASH, v2);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(h).not.toBe(eventHash(GENESIS_HASH, base));
+    expect(eventHash(GENESIS_HASH, { ...v2, occurredAt: new Date(base.occurredAt.getTime()) })).toBe(h);
+  });
+
+  const changes: Array<[keyof ChainedFields, unknown]> = [
+    ['chain', 4], ['seq', 2], ['id', '4b0b6a3e-1c6f-4a53-9f1e-0c6c2a1f7d11'], ['messageId', null], ['correlationId', 'corr-2'], ['eventType', 'accepted'],
+    ['channel', 'rest'], ['standard', 'iwmo'], ['messageType', 'JW302'], ['sender', 'zorgaanbieder-87654321'], ['receiver', null],
+    ['occurredAt', new Date('2026-03-01T10:00:00.124Z')], ['detail', { size: 1235, checks: ['xsd', 'rules'] }],
+  ];
+  it.each(changes)('changes when %s changes', (field, value) => {
+    expect(eventHash(GENESIS_HASH, { ...v2, [field]: value })).not.toBe(eventHash(GENESIS_HASH, v2));
+  });
+
+  it('frames every field: moving text between neighbouring fields changes the hash', () => {
+    const a = eventHash(GENESIS_HASH, { ...v2, sender: 'ab', receiver: 'c' });
+    expect(eventHash(GENESIS_HASH, { ...v2, sender: 'a', receiver: 'bc' })).not.toBe(a);
+    expect(eventHash(GENESIS_HASH, { ...v2, sender: '-', receiver: null })).not.toBe(eventHash(GENESIS_HASH, { ...v2, sender: null, receiver: '-' }));
+    expect(eventHash(GENESIS_HASH, { ...v2, sender: '' })).not.toBe(eventHash(GENESIS_HASH, { ...v2, sender: null }));
+  });
+
+  it('uses the canonical detail JSON passed in, so the writer does not build it twice, and ignores detail key order', () => {
+    const h = eventHash(GENESIS_HASH, v2);
+    expect(eventHash(GENESIS_HASH, v2, '{"checks":["xsd","rules"],"size":1234}')).toBe(h);
+    expect(eventHash(GENESIS_HASH, { ...v2, detail: { checks: ['xsd', 'rules'], size: 1234 } })).toBe(h);
+  });
+
+  it('format 1 ignores the chain (events before migration 150 keep their hash)', () => {
+    expect(eventHash(GENESIS_HASH, { ...base, chain: 7 })).toBe(eventHash(GENESIS_HASH, base));
+  });
+});
