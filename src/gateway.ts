@@ -44,12 +44,12 @@ import { openStore } from './store/open.js';
 import { JsonMessageTypes } from './standards/json/message-types.js';
 import { JsonStandard } from './standards/json/standard.js';
 import { SEALED_STANDARD, SealedStandard } from './standards/sealed/standard.js';
-import { BERICHTSOORTEN, STANDAARDEN } from './standards/istandaarden/catalog.js';
+import { STANDAARDEN } from './standards/istandaarden/catalog.js';
 import { DbRegister } from './standards/istandaarden/register-db.js';
 import { istandaardenRouteMappings } from './standards/istandaarden/route-mappings.js';
 import { IstandaardenStandard, jsonBerichtType } from './standards/istandaarden/standard.js';
 import { XsdValidators } from './standards/istandaarden/schema/validator.js';
-import { generateJsonSchema } from './standards/istandaarden/schema/generate-json-schema.js';
+import { istandaardenJsonTypes } from './standards/istandaarden/json-types.js';
 import { controleerIstandaardenCodelijsten } from './standards/istandaarden/codelijsten-check.js';
 import { gebruikCodelijsten, leesCodelijsten } from './codelijsten/index.js';
 import { stufChannel } from './channels/stuf/channel.js';
@@ -183,10 +183,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     mappings.set(codec.name, codec);
   }
   // Generated from the model with the code lists in use, like the XSDs (the committed files are the same text).
-  const istandaardenJson = new JsonMessageTypes([...BERICHTSOORTEN.keys()].map((n) => {
-    const { slug, schema } = generateJsonSchema(n);
-    return { name: slug, schema };
-  }));
+  const istandaardenJson = istandaardenJsonTypes();
 
   const register = new DbRegister(db);
   // The region's contract register: its checks join the iStandaarden rules, its monitor the accepting transaction.

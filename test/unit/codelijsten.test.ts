@@ -24,6 +24,7 @@ import { beoordeel } from '../../src/standards/istandaarden/rules/index.js';
 import { generateBasisschema } from '../../src/standards/istandaarden/schema/generate-xsd.js';
 import { XsdValidators } from '../../src/standards/istandaarden/schema/validator.js';
 import { waardenlijst } from '../../src/standards/istandaarden/schema/waardenlijsten.js';
+import { istandaardenJsonTypes } from '../../src/standards/istandaarden/json-types.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { MANIFEST, VANDAAG, xmlVan } from '../helpers/istandaarden-rules.js';
@@ -137,6 +138,13 @@ describe('another code-list folder', () => {
     try {
       expect(voor.validate(xml, 'ijw', '301').map((i) => i.message).join()).toMatch(/Eenheid/);
       expect(na.validate(xml, 'ijw', '301')).toEqual([]);
+      // The back-office JSON too: its JSON Schema is generated with the lists in use.
+      const toewijzing = JSON.parse(readFileSync(join(projectRoot(), 'fixtures', 'istandaarden', 'json', 'ijw-toewijzing.json'), 'utf8')) as { client: { toegewezenProducten: Array<{ omvang?: { eenheid: string } }> } };
+      toewijzing.client.toegewezenProducten[0]!.omvang!.eenheid = '85';
+      const type = istandaardenJsonTypes().get('toewijzing')!;
+      expect(type.validate(toewijzing)).toBe(true);
+      gebruikCodelijsten(standaardLijsten);
+      expect(istandaardenJsonTypes().get('toewijzing')!.validate(toewijzing)).toBe(false);
     } finally {
       voor.dispose();
       na.dispose();

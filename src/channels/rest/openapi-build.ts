@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { JsonMessageTypes } from '../../standards/json/message-types.js';
+import { istandaardenJsonTypes } from '../../standards/istandaarden/json-types.js';
 import { STANDAARDEN } from '../../standards/istandaarden/catalog.js';
 import { jsonBerichtType } from '../../standards/istandaarden/standard.js';
 import { JSON_KENNISGEVING } from '../../standards/stuf/standard.js';
@@ -28,7 +29,8 @@ export function contactFromEnv(env: NodeJS.ProcessEnv = process.env): OpenApiCon
  */
 export function buildOpenApi(schemasDir: string, contact: OpenApiContact = DEFAULT_CONTACT): Record<string, unknown> {
   const jsonTypes = new JsonMessageTypes(join(schemasDir, 'json'));
-  const istandaardenJson = new JsonMessageTypes(join(schemasDir, 'istandaarden', 'json'));
+  // Generated with the code lists in use, as the gateway validates with (equal to schemas/istandaarden/json for the default lists).
+  const istandaardenJson = istandaardenJsonTypes();
   const stufJson = new JsonMessageTypes(join(schemasDir, 'stuf', 'json'));
   // The back-office JSON message types of iJw/iWmo, under the names a back office uses (ijw-toewijzing, ...).
   const istandaardenSent = STANDAARDEN.flatMap((standaard) =>
