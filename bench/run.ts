@@ -7,9 +7,11 @@
  *      statements, gateway and database CPU per message, p50/p99 at 50 % and 80 % of the maximum,
  *      every outcome counted, and each figure's ratio to its ceiling;
  *   3. scale-out: one vs two gateway processes against one PostgreSQL;
- *   4. iStandaarden: a big JW323 declaratie and a stream of toewijzingen.
+ *   4. iStandaarden: a big JW323 declaratie and a stream of toewijzingen;
+ *   5. stuf: StUF schema start-up (cold compile, cached second load) and validation per message,
+ *      knooppunt's own schemas beside the official ones.
  * Options: BENCH_MESSAGES (default 2000), BENCH_CONCURRENCY (default 32), BENCH_STEADY_SECONDS
- * (default 5), BENCH_ONLY=ceilings|spine|scale|istandaarden (comma separated) runs those parts only.
+ * (default 5), BENCH_ONLY=ceilings|spine|scale|istandaarden|stuf|contracten (comma separated) runs those parts only.
  */
 import { bareExpress, bullmq, rawPostgres, type Ceiling } from './ceilings.js';
 import { benchIstandaarden } from './istandaarden.js';
@@ -18,7 +20,7 @@ import { benchScaleOut, benchSpine, type SpineFigures } from './spine.js';
 const N = Number(process.env.BENCH_MESSAGES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const STEADY = Number(process.env.BENCH_STEADY_SECONDS ?? 5);
-const only = new Set((process.env.BENCH_ONLY ?? 'ceilings,spine,scale,istandaarden').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'ceilings,spine,scale,istandaarden,stuf').split(',').map((s) => s.trim()));
 
 const pct = (x: number, of: number | undefined) => (of ? `${((100 * x) / of).toFixed(1)} %` : '');
 
@@ -76,6 +78,10 @@ if (only.has('istandaarden')) {
   const rows = [...(await benchIstandaarden('pglite', 'in-process')), ...(await benchIstandaarden('postgres', 'bullmq'))];
   console.log('iStandaarden iJw/iWmo 3.2');
   console.table(rows);
+}
+if (only.has('stuf')) {
+  console.log('StUF schemas: start-up and validation, knooppunt vs official');
+  console.table(await (await import('./stuf-schemas.js')).benchStufSchemas());
 }
 if (only.has('contracten') || !process.env.BENCH_ONLY) console.table(await (await import('./contracten.js')).benchContracten());
 process.exit(0);

@@ -2,8 +2,9 @@
  * The real ZDS requests of ../shared/stuf-corpus replayed as its README prescribes: per client
  * prefix, in the README's order, against a fresh gateway on the example configuration (the
  * zaaksysteem's destination pointed at a recording fake), with the identity substituted, each
- * message with its own SOAPAction and SOAP version. The gateway validates against the official
- * schemas (KNOOPPUNT_STUF_XSD_DIR = ../shared/stuf-official).
+ * message with its own SOAPAction and SOAP version. Twice: the gateway validating requests with
+ * knooppunt's own schemas (schemas/stuf, the default), and with the official folder
+ * (KNOOPPUNT_STUF_XSD_DIR = ../shared/stuf-official), as an operator may run it.
  *
  * For every message: the answer ZDS prescribes (Du02, Bv02, Bv03, La01) or, where the README says a
  * refusal is right, a Fault carrying a Fo02 (Fo03 on OntvangAsynchroon). Every answer, every
@@ -16,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { OfficialStufSchemas } from '../../src/standards/stuf/official-schemas.js';
+import { loadStufValidator, type StufValidator } from '../../src/standards/stuf/validator.js';
 import { projectRoot } from '../../src/util/paths.js';
 import { serializeXml } from '../../src/xml/build.js';
 import { parseXml, type XmlElement } from '../../src/xml/parse.js';
@@ -107,13 +108,14 @@ if (!present && process.env.CI) {
   console.warn(`SKIPPED: StUF corpus replay: ${CORPUS} or ${OFFICIAL} is missing (set KNOOPPUNT_SHARED_DIR)`);
   it.skip('StUF corpus replay (../shared/stuf-corpus missing)', () => undefined);
 } else {
-  let official: OfficialStufSchemas;
-  beforeAll(() => {
-    official = OfficialStufSchemas.load(OFFICIAL);
-  });
-  afterAll(() => official?.dispose());
+  // Compiled once per process and shared with the gateways that run on the official folder.
+  let official: StufValidator;
+  beforeAll(async () => {
+    official = await loadStufValidator({ officialDir: OFFICIAL });
+  }, 120_000);
 
-  describe.each(PREFIXEN)('StUF corpus replay: %s', (prefix) => {
+  const RUNS = PREFIXEN.flatMap((prefix) => (['knooppunt', 'officieel'] as const).map((schemas) => [prefix, schemas] as const));
+  describe.each(RUNS)('StUF corpus replay: %s, requests validated with the %s schemas', (prefix, schemas) => {
     const zaaksysteem = new FakeZaaksysteem();
     let close: () => Promise<void> = async () => undefined;
     let baseUrl = '';
@@ -126,7 +128,7 @@ if (!present && process.env.CI) {
       const dir = mkdtempSync(join(tmpdir(), 'knooppunt-corpus-'));
       cpSync(join(projectRoot(), 'config'), dir, { recursive: true });
       writeFileSync(join(dir, 'knooppunt.yaml'), stringify(config));
-      const started = await startGateway(await testEnv('pglite', 'in-process', join(dir, 'knooppunt.yaml'), { KNOOPPUNT_STUF_XSD_DIR: OFFICIAL }));
+      const started = await startGateway(await testEnv('pglite', 'in-process', join(dir, 'knooppunt.yaml'), schemas === 'officieel' ? { KNOOPPUNT_STUF_XSD_DIR: OFFICIAL } : {}));
       baseUrl = started.baseUrl;
       close = () => started.gateway.close();
     }, 120_000);
@@ -167,7 +169,7 @@ if (!present && process.env.CI) {
         .filter(({ body }) => !body || official.validate(serializeXml(body, { declaration: true })).length > 0)
         .map(({ body }) => body?.name ?? '?');
       console.log(
-        `stuf-corpus ${prefix}: ${goed}/${lijst.length} correct answers; ${lijst.length - ongeldig.length}/${lijst.length} answers valid; ` +
+        `stuf-corpus ${prefix} (${schemas} schemas): ${goed}/${lijst.length} correct answers; ${lijst.length - ongeldig.length}/${lijst.length} answers valid; ` +
           `${zaaksysteem.calls.length - lk01Ongeldig.length}/${zaaksysteem.calls.length} delivered Lk01 valid` +
           (fout.length ? `\n  wrong:\n  ${fout.join('\n  ')}` : '') +
           (ongeldig.length ? `\n  invalid answers:\n  ${ongeldig.join('\n  ')}` : ''),

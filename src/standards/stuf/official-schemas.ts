@@ -102,6 +102,36 @@ function compile(versionDir: string, versie: Versie): XsdSchemaSet {
   return XsdSchemaSet.loadSync(files, DRIVER);
 }
 
+/**
+ * The files that make up one official set, as the wrappers see them: every file the wrapper lists
+ * include, and what those include or import outside the four StUF namespaces (xmlmime, gml, xlink),
+ * by path relative to the version folder. For the structure reader (src/standards/stuf/schema).
+ */
+export function officialSetFiles(dir: string, versie: Versie): Record<string, string> {
+  const versionDir = join(dir, versie);
+  const spec = SETS[versie] as Record<string, readonly string[]>;
+  const wrapped = new Set(Object.keys(spec));
+  const out: Record<string, string> = {};
+  const todo = Object.values(spec).flat();
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (f in out) continue;
+    const text = readFileSync(join(versionDir, ...f.split('/')), 'utf8');
+    out[f] = text;
+    for (const m of text.matchAll(/<(?:[A-Za-z_][\w.-]*:)?(import|include)\b([^>]*?)\/?>/g)) {
+      const attrs = m[2]!;
+      const ns = /\snamespace\s*=\s*["']([^"']*)["']/.exec(attrs)?.[1];
+      const loc = /\sschemaLocation\s*=\s*["']([^"']*)["']/.exec(attrs)?.[1];
+      if (!loc || (m[1] === 'import' && ns !== undefined && wrapped.has(ns))) continue;
+      todo.push(posix.normalize(posix.join(posix.dirname(f), loc)));
+    }
+  }
+  return out;
+}
+
+export type OfficialStufVersie = Versie;
+export const OFFICIAL_STUF_VERSIES = Object.keys(SETS) as Versie[];
+
 /** The official schema sets of one folder (holding `zds-1.1.02/` and `zds-1.2/`). */
 export class OfficialStufSchemas {
   private constructor(

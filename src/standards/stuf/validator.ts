@@ -1,38 +1,42 @@
 /**
  * XSD validation of StUF messages (docs/stuf/zds.md) with the shared libxml2 core (src/xml/xsd.ts).
  *
- * One compiled schema covers every message of the channel: the entry schemas/stuf/zds0120/
- * zds0120_msg.xsd declares the ZKN message roots and imports StUF (Bv03Bericht, Fo02Bericht,
- * Fo03Bericht) and BG. A document to validate is one message: the SOAP Body's child serialised as
- * a document (not the envelope). Issues never contain values from the document.
+ * knooppunt's own schemas are two compiled sets, generated from its StUF model
+ * (src/standards/stuf/schema): schemas/stuf/zds-1.1 (ZDS 1.1: the zkn0310 zs-dms messages, ZKN
+ * 03.10 patch 22) and schemas/stuf/zds-1.2 (ZDS 1.2: the zds0120 messages, ZKN 03.10 patch 26), each
+ * complete for what its message roots reach; test/conformance/stuf-xsd.test.ts proves them equal to
+ * the official sets. As with the official folder, a `ZDS:` root is validated against 1.2, any other
+ * against 1.1 and, failing that, 1.2 (ZDS 1.1 clients send either ZKN patch).
+ *
+ * Compiling the sets takes seconds (libxml2-wasm), so they are compiled once per process and folder
+ * and shared by every gateway of the process; dispose() of a shared validator does not free them.
+ * A document to validate is one message: the SOAP Body's child serialised as a document (not the
+ * envelope). Issues never contain values from the document.
  */
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../util/paths.js';
 import { serializeXml } from '../../xml/build.js';
 import type { XmlElement } from '../../xml/parse.js';
 import { XsdSchemaSet, type XsdIssue } from '../../xml/xsd.js';
 import { OfficialStufSchemas } from './official-schemas.js';
-import { alsZds11 } from './operaties.js';
+import { STUF_SETS, type StufSet } from './schema/model.js';
+import { stufRoots } from './schema/roots.js';
+import { STUF_XSD_ENTRY } from './schema/generate-xsd.js';
 import { STUF_NS } from './namespaces.js';
 
 export type { XsdIssue } from '../../xml/xsd.js';
 
-/** The schema files, relative to schemas/stuf/. */
-export const STUF_XSD_BESTANDEN = [
-  'stuf0301/stuf0301.xsd',
-  'zkn0310/zkn0310.xsd',
-  'bg0310/bg0310.xsd',
-  'xmlmime/xmlmime.xsd',
-  'zds0120/zds0120_msg.xsd',
-] as const;
+/** knooppunt's own sets (schemas/stuf/<set>/), generated from the model (npm run schemas:stuf). */
+export const STUF_SCHEMA_SETS = STUF_SETS;
 
-export const STUF_XSD_ENTRY = 'zds0120/zds0120_msg.xsd';
-
-/** The message roots the schema declares: what may be validated. */
+/** The message roots the schemas declare, per set: what may be validated. */
 export const STUF_BERICHTEN: ReadonlyArray<{ ns: string; name: string }> = [
-  ...['genereerZaakIdentificatie_Di02', 'genereerZaakIdentificatie_Du02', 'zakLk01', 'edcLk01', 'zakLv01', 'zakLa01', 'edcLv01', 'edcLa01'].map((name) => ({ ns: STUF_NS.ZKN, name })),
-  ...['Bv03Bericht', 'Fo02Bericht', 'Fo03Bericht'].map((name) => ({ ns: STUF_NS.StUF, name })),
+  ...new Map(
+    STUF_SETS.flatMap((set) => stufRoots(set))
+      .map((clark) => /^\{([^}]*)\}(.*)$/.exec(clark)!)
+      .map((m) => [`${m[1]}|${m[2]}`, { ns: m[1]!, name: m[2]! }] as const),
+  ).values(),
 ];
 
 /** The default folder with the StUF schemas. */
@@ -70,57 +74,116 @@ class OfficieleValidator implements StufValidator {
   }
 }
 
+/** Compiled validators of this process, by source and folder: compiled once, shared, never freed. */
+const gedeeld = new Map<string, Promise<StufValidator>>();
+
+function gedeeldeValidator(sleutel: string, maak: () => Promise<StufValidator>): Promise<StufValidator> {
+  let p = gedeeld.get(sleutel);
+  if (!p) {
+    p = maak().then((v) => new GedeeldeValidator(v));
+    // A failed compilation is not cached: the next start tries again (and reports again).
+    p.catch(() => gedeeld.delete(sleutel));
+    gedeeld.set(sleutel, p);
+  }
+  return p;
+}
+
+/** A process-wide validator: its users share it, so dispose() leaves it compiled. */
+class GedeeldeValidator implements StufValidator {
+  constructor(private readonly inner: StufValidator) {}
+  get bron(): 'knooppunt' | 'officieel' {
+    return this.inner.bron;
+  }
+  validate(xml: string | Uint8Array): XsdIssue[] {
+    return this.inner.validate(xml);
+  }
+  validateBericht(el: XmlElement): XsdIssue[] {
+    return this.inner.validateBericht(el);
+  }
+  dispose(): void {
+    // Shared by the process (see gedeeldeValidator).
+  }
+}
+
 /**
  * The validator the gateway runs with: the official schema folder when `officialDir` is set
  * (KNOOPPUNT_STUF_XSD_DIR; a folder that does not compile fails the start), else knooppunt's own.
+ * Compiled once per process and folder.
  */
 export async function loadStufValidator(opts: { schemasDir?: string; officialDir?: string }): Promise<StufValidator> {
   if (opts.officialDir) {
-    try {
-      return new OfficieleValidator(OfficialStufSchemas.load(opts.officialDir));
-    } catch (err) {
-      throw new Error(`KNOOPPUNT_STUF_XSD_DIR ${opts.officialDir}: the official StUF schemas do not load: ${(err as Error).message}`);
-    }
+    const dir = opts.officialDir;
+    return gedeeldeValidator(`officieel:${dir}`, async () => {
+      try {
+        return new OfficieleValidator(OfficialStufSchemas.load(dir));
+      } catch (err) {
+        throw new Error(`KNOOPPUNT_STUF_XSD_DIR ${dir}: the official StUF schemas do not load: ${(err as Error).message}`);
+      }
+    });
   }
-  return StufSchemas.load(opts.schemasDir);
+  const dir = opts.schemasDir ?? defaultStufSchemasDir();
+  return gedeeldeValidator(`knooppunt:${dir}`, () => StufSchemas.load(dir));
 }
 
-/** The compiled StUF schema of the channel. */
+/** Reads one generated set (every XSD of schemas/stuf/<set>/) and compiles it. */
+async function laadSet(schemasDir: string, set: StufSet): Promise<XsdSchemaSet> {
+  const dir = join(schemasDir, set);
+  const namen = (await readdir(dir)).filter((f) => f.endsWith('.xsd')).sort();
+  const teksten = await Promise.all(namen.map((f) => readFile(join(dir, f))));
+  const files = Object.fromEntries(namen.map((f, i) => [f, teksten[i]!]));
+  const berichten = [...new Set(stufRoots(set).map((r) => r.slice(r.indexOf('}') + 1)))].join(', ');
+  return XsdSchemaSet.load(files, STUF_XSD_ENTRY, {
+    hooks: {
+      rootNotDeclared: ({ name, ns, safeName }) => {
+        if (name === 'Envelope' && (ns === STUF_NS.soapenv || ns === SOAP12_NS)) return `${safeName}: validate the message (the SOAP Body's child), not the envelope`;
+        // A known message in another namespace: the generic text names the expected namespace.
+        if (STUF_BERICHTEN.some((b) => b.name === name)) return undefined;
+        return `${safeName}: root element is not a message of the StUF channel (expected one of ${berichten})`;
+      },
+    },
+  });
+}
+
+const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
+const ZDS_NS_BYTES = Buffer.from(STUF_NS.ZDS, 'utf8');
+
+/** knooppunt's own compiled StUF schemas: the ZDS 1.1 and the ZDS 1.2 set. */
 export class StufSchemas implements StufValidator {
   readonly bron = 'knooppunt' as const;
 
-  private constructor(private readonly set: XsdSchemaSet) {}
+  private constructor(
+    private readonly zds11: XsdSchemaSet,
+    private readonly zds12: XsdSchemaSet,
+  ) {}
 
-  /** Reads the XSDs under `schemasDir` (the only file access) and compiles them. */
+  /** Reads the XSDs under `schemasDir`/zds-1.1 and /zds-1.2 (the only file access) and compiles them. Not cached: see {@link loadStufValidator}. */
   static async load(schemasDir: string = defaultStufSchemasDir()): Promise<StufSchemas> {
-    const teksten = await Promise.all(STUF_XSD_BESTANDEN.map((f) => readFile(join(schemasDir, ...f.split('/')))));
-    const files = Object.fromEntries(STUF_XSD_BESTANDEN.map((f, i) => [f, teksten[i]!]));
-    const berichten = STUF_BERICHTEN.map((b) => b.name).join(', ');
-    const set = await XsdSchemaSet.load(files, STUF_XSD_ENTRY, {
-      hooks: {
-        rootNotDeclared: ({ name, ns, safeName }) => {
-          if (name === 'Envelope' && ns === STUF_NS.soapenv) return `${safeName}: validate the message (the SOAP Body's child), not the envelope`;
-          // A known message in another namespace: the generic text names the expected namespace.
-          if (STUF_BERICHTEN.some((b) => b.name === name)) return undefined;
-          return `${safeName}: root element is not a message of the StUF channel (expected one of ${berichten})`;
-        },
-      },
-    });
-    return new StufSchemas(set);
+    const zds11 = await laadSet(schemasDir, 'zds-1.1');
+    try {
+      return new StufSchemas(zds11, await laadSet(schemasDir, 'zds-1.2'));
+    } catch (err) {
+      zds11.dispose();
+      throw err;
+    }
   }
 
   /** Validates one message. Returns the issues, empty when it is valid. */
   validate(xml: string | Uint8Array): XsdIssue[] {
-    return this.set.validate(xml);
+    const zds = typeof xml === 'string' ? xml.includes(STUF_NS.ZDS) : Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength).includes(ZDS_NS_BYTES);
+    const [eerst, dan] = zds ? [this.zds12, this.zds11] : [this.zds11, this.zds12];
+    const issues = eerst.validate(xml);
+    if (issues.length === 0) return issues;
+    return dan.validate(xml).length === 0 ? [] : issues;
   }
 
-  /** Validates one parsed message; a ZDS 1.2 kennisgeving or question in its ZDS 1.1 form (the content is the same). */
+  /** Validates one parsed message, in whichever wire form it came. */
   validateBericht(el: XmlElement): XsdIssue[] {
-    return this.set.validate(document(alsZds11(el)));
+    return this.validate(document(el));
   }
 
-  /** Frees the compiled schema. */
+  /** Frees the compiled schemas. */
   dispose(): void {
-    this.set.dispose();
+    this.zds11.dispose();
+    this.zds12.dispose();
   }
 }

@@ -313,22 +313,25 @@ describe('StUF:noValue survives both ways', () => {
     expect(jsonTypes.check(jsonTypes.get('zaak-kennisgeving')!, json)).toEqual([]);
     const root = naarXml(json, stuur);
     const n = objecten(root)[1]!;
-    for (const [element, reden] of Object.entries({ omschrijving: 'geenWaarde', resultaat: 'geenWaarde', isVan: 'waardeOnbekend', heeftAlsInitiator: 'geenWaarde' })) {
+    for (const [element, reden] of Object.entries({ omschrijving: 'geenWaarde', isVan: 'waardeOnbekend', heeftAlsInitiator: 'geenWaarde' })) {
       const el = kind(n, element)!;
       expect([element, el.attrs[clark(XSI, 'nil')], attr(el, 'noValue'), el.children.length]).toEqual([element, 'true', reden, 0]);
     }
+    // ResultaatGrp has no noValue (StUF 03.01): the reason is on its omschrijving.
+    const resultaat = kind(kind(n, 'resultaat')!, 'omschrijving')!;
+    expect([resultaat.attrs[clark(XSI, 'nil')], attr(resultaat, 'noValue'), kind(n, 'resultaat')!.children.length]).toEqual(['true', 'geenWaarde', 1]);
     expect([attr(kind(n, 'isVan'), 'entiteittype'), attr(kind(n, 'isVan'), 'verwerkingssoort')]).toEqual(['ZAKZKT', 'W']);
     expect(kennisgevingNaarJson(root, 'updateZaak', mappings)).toEqual(json);
 
     const document = clone((jsonFixture('voegZaakdocumentToe_EdcLk01') as { document: JsonZaakdocument }).document);
-    Object.assign(document, { beschrijving: null, versie: null, inhoud: null, geenWaarde: { verzenddatum: 'geenWaarde', beschrijving: 'waardeOnbekend', versie: 'nietOndersteund', inhoud: 'waardeOnbekend' } });
+    Object.assign(document, { beschrijving: null, versie: null, geenWaarde: { verzenddatum: 'geenWaarde', beschrijving: 'waardeOnbekend', versie: 'nietOndersteund' } });
     const edc = { operatie: 'voegZaakdocumentToe', mutatiesoort: 'T', document };
     expect(jsonTypes.check(jsonTypes.get('zaak-kennisgeving')!, edc)).toEqual([]);
     const edcRoot = naarXml(edc, stuurgegevensVan(parseXml(xmlFixture('voegZaakdocumentToe_EdcLk01'))));
     expect(attr(kind(objecten(edcRoot)[0]!, 'versie'), 'noValue')).toBe('nietOndersteund');
-    // StUF:bestandsnaam is required on ZKN:inhoud, also without content
+    // ZKN:inhoud is never nil and has no noValue (ZKN 03.10); StUF:bestandsnaam is required on it.
     const inhoud = kind(objecten(edcRoot)[0]!, 'inhoud')!;
-    expect([inhoud.attrs[clark(XSI, 'nil')], attr(inhoud, 'noValue'), attr(inhoud, 'bestandsnaam'), inhoud.text]).toEqual(['true', 'waardeOnbekend', 'aanvraagformulier.pdf', '']);
+    expect([inhoud.attrs[clark(XSI, 'nil')], attr(inhoud, 'noValue'), attr(inhoud, 'bestandsnaam')]).toEqual([undefined, undefined, 'aanvraagformulier.pdf']);
     expect(kennisgevingNaarJson(edcRoot, 'voegZaakdocumentToe', mappings)).toEqual(edc);
   });
 
