@@ -42,7 +42,7 @@ export interface SimpleTypeDef {
   maxLength?: number;
   minInclusive?: number;
   maxInclusive?: number;
-  /** The allowed values (from waardenlijsten.ts), filled by {@link basisschemaTypes}. */
+  /** The allowed values (the code-list data, through waardenlijsten.ts), filled by {@link basisschemaTypes}. */
   enumeration?: readonly string[];
   /** The code list the values come from (COD046, WJ756, ...), for the documentation. */
   codelijst?: string;
