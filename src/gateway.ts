@@ -41,6 +41,7 @@ import { DestinationRegistry } from './routing/destinations.js';
 import { Router } from './routing/router.js';
 import type { Db } from './store/db.js';
 import { openStore } from './store/open.js';
+import { WriteProbe } from './store/write-probe.js';
 import { JsonMessageTypes } from './standards/json/message-types.js';
 import { JsonStandard } from './standards/json/standard.js';
 import { SEALED_STANDARD, SealedStandard } from './standards/sealed/standard.js';
@@ -356,6 +357,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   ];
   let dailyPurge: { stop(): Promise<void> } | undefined;
   // The log head, anchored outside the database at intervals (and once more at shutdown).
+  const writeProbe = new WriteProbe(db, { minIntervalMs: env.readyWriteProbeMs });
   const checkpoints = new CheckpointWriter(db, ring, { file: env.checkpointFile, url: env.checkpointUrl }, logger);
   // The chains cross-linked inside the log: each other chain's head recorded in a chain_anchor event.
   const chainAnchors = new ChainAnchorWriter(db, log, logger);
@@ -363,7 +365,9 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     logger,
     metrics,
     readiness: [
-      { name: 'store', check: () => db.ping() },
+      // A real (one-row, rate-limited) write: a full disk leaves reads working, readiness must not.
+      // The ping every time (an outage shows at once), the write within the probe's interval.
+      { name: 'store', check: async () => { await db.ping(); await writeProbe.check(); } },
       { name: 'queue', check: () => queue.ping() },
     ],
     api,

@@ -69,6 +69,8 @@ export interface GatewayEnv {
   logChains: number;
   /** How often the other chains' heads are recorded in a chain_anchor event (when one moved); default 1 minute, 0 = never. */
   chainAnchorIntervalMs: number;
+  /** /health/ready commits a one-row write at most this often (ms) to see that the store can write. */
+  readyWriteProbeMs: number;
   /** HTTP server timeouts: a slow client cannot hold a connection (headers, whole request, idle keep-alive). */
   httpTimeouts: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** The chain: Logboek Dataverwerkingen, trace export, own identity (docs/chain/ldv.md). */
@@ -143,6 +145,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     checkpointIntervalMs: int(env.KNOOPPUNT_CHECKPOINT_INTERVAL_MS, 5 * 60 * 1000, 'KNOOPPUNT_CHECKPOINT_INTERVAL_MS'),
     logChains: Math.max(1, int(env.KNOOPPUNT_LOG_CHAINS, 16, 'KNOOPPUNT_LOG_CHAINS')),
     chainAnchorIntervalMs: int(env.KNOOPPUNT_LOG_CHAIN_ANCHOR_MS, 60 * 1000, 'KNOOPPUNT_LOG_CHAIN_ANCHOR_MS'),
+    readyWriteProbeMs: int(env.KNOOPPUNT_READY_WRITE_PROBE_MS, 5000, 'KNOOPPUNT_READY_WRITE_PROBE_MS'),
     httpTimeouts: {
       headersTimeoutMs: int(env.KNOOPPUNT_HEADERS_TIMEOUT_MS, 10_000, 'KNOOPPUNT_HEADERS_TIMEOUT_MS'),
       requestTimeoutMs: int(env.KNOOPPUNT_REQUEST_TIMEOUT_MS, 60_000, 'KNOOPPUNT_REQUEST_TIMEOUT_MS'),

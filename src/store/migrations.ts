@@ -535,6 +535,17 @@ ALTER TABLE ldv_records ADD COLUMN event_chain integer;
 UPDATE ldv_records SET event_chain = 1 WHERE event_seq IS NOT NULL;
 `,
   },
+  {
+    version: 131,
+    name: 'store_write_probe: the one row readiness overwrites to see that the store can write',
+    // src/store/write-probe.ts: a full disk leaves SELECT working, so readiness commits a real write.
+    sql: `
+CREATE TABLE store_write_probe (
+  id        integer PRIMARY KEY CHECK (id = 1),
+  probed_at timestamptz NOT NULL
+);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -51,17 +51,26 @@ export function createHttpApp(deps: {
 
   app.get('/health/ready', async (_req, res) => {
     const checks: Record<string, string> = {};
+    const reasons: Record<string, string> = {};
     let ok = !deps.isShuttingDown();
     for (const c of deps.readiness) {
       try {
         await withTimeout(c.check(), 2000);
         checks[c.name] = 'up';
-      } catch {
+      } catch (err) {
         checks[c.name] = 'down';
+        // A check that knows why (e.g. the store's write probe: disk-full) says so; others stay terse.
+        const reason = (err as { reason?: unknown }).reason;
+        if (typeof reason === 'string') reasons[c.name] = reason;
         ok = false;
       }
     }
-    res.status(ok ? 200 : 503).json({ status: ok ? 'up' : 'down', checks, ...(deps.isShuttingDown() ? { shuttingDown: true } : {}) });
+    res.status(ok ? 200 : 503).json({
+      status: ok ? 'up' : 'down',
+      checks,
+      ...(Object.keys(reasons).length > 0 ? { reasons } : {}),
+      ...(deps.isShuttingDown() ? { shuttingDown: true } : {}),
+    });
   });
 
   app.get('/metrics', async (_req, res) => {
