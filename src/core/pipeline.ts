@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { capProblems } from './problem-cap.js';
 import type { DeliveryQueue } from '../delivery/queue.js';
 import type { ExchangeLog } from '../log/exchange-log.js';
 import { subjectHash } from '../log/crypto.js';
@@ -362,6 +363,8 @@ export class Pipeline {
     firstMessageId?: string,
   ): Promise<AcceptResult> {
     const first = firstMessageId ? { firstMessageId } : {};
+    // Bounded in the answer and in the event, however many problems the input had.
+    problems = capProblems(problems);
     const item = this.newItem(msg, messageId, correlationId, 'rejected', { code, problems, ...first }, null);
     const raw = await this.rawPayload(item, msg, messageId);
     const base = this.eventBase(msg, messageId, correlationId);
@@ -388,6 +391,7 @@ export class Pipeline {
   ): Promise<string> {
     const messageId = randomUUID();
     const correlationId = msg.correlationId ?? messageId;
+    if (opts.problems) opts = { ...opts, problems: capProblems(opts.problems) };
     const rejected = (opts.problems ?? []).length > 0;
     const item = this.newItem(msg, messageId, correlationId, rejected ? 'rejected' : 'answered', rejected ? { code: 'validation-failed', problems: opts.problems } : null, null);
     const raw = this.addPayload(item, { messageId, kind: 'raw', contentType: msg.contentType, content: msg.raw });

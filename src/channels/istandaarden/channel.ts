@@ -223,5 +223,5 @@ function sendResult(res: Response, result: AcceptResult): void {
     return;
   }
   const code = REJECT_FOUT[result.code] ?? 'IB001';
-  sendFout(res, { code, referentie: result.messageId, details: result.problems.slice(0, 50).map((p) => ({ plek: p.location, melding: p.message })) });
+  sendFout(res, { code, referentie: result.messageId, details: result.problems.map((p) => ({ plek: p.location, melding: p.message })) });
 }

@@ -36,9 +36,13 @@ function el(name: string, children: XmlElement[] = [], text?: string): XmlElemen
   return { ns: TRANSPORT_NS, name, prefix: '', attrs: {}, children, ...(text !== undefined ? { text } : {}) };
 }
 
+const MAX_DETAILS = 50;
+
 export function bouwFoutbericht(fout: Fout, now = new Date()): string {
   const children = [el('Foutcode', [], fout.code), el('Omschrijving', [], FOUTCODES[fout.code].omschrijving)];
-  const details = (fout.details ?? []).slice(0, 50);
+  // The transport XSD allows 50 Details: 49 and, when there are more, one that counts the rest.
+  const all = fout.details ?? [];
+  const details = all.length <= MAX_DETAILS ? all : [...all.slice(0, MAX_DETAILS - 1), { melding: `en ten minste ${all.length - MAX_DETAILS + 1} meldingen meer, niet vermeld` }];
   if (details.length > 0) {
     children.push(
       el(

@@ -106,7 +106,7 @@ export class IstandaardenStandard implements Standard {
     }
     const issues = this.deps.xsd.validate(msg.raw, this.name, nummer);
     if (issues.length > 0) {
-      const problems = issues.slice(0, 50).map((i) => ({ location: i.element ?? (i.line !== undefined ? `regel ${i.line}` : '/Bericht'), message: i.message, code: 'IB001' }));
+      const problems = issues.map((i) => ({ location: i.element ?? (i.line !== undefined ? `regel ${i.line}` : '/Bericht'), message: i.message, code: 'IB001' }));
       return { known: true, problems, subjects: [], answer: fout('IB001', ctx.messageId, problems) };
     }
     const header = readHeader(root);
@@ -146,7 +146,7 @@ export class IstandaardenStandard implements Standard {
     const type = this.deps.jsonTypes.get(soort.slug);
     if (!type) return { known: false, problems: [], subjects: [] };
     const payload = (msg.body as { payload?: unknown }).payload;
-    const schemaProblems = this.deps.jsonTypes.check(type, payload).map((p) => ({ location: `/payload${p.pointer === '/' ? '' : p.pointer}`, message: p.message }));
+    const schemaProblems = this.deps.jsonTypes.check(type, payload).map((p) => ({ location: `/payload${p.pointer === '/' ? '' : p.pointer}`, message: p.message, ...(p.code ? { code: p.code } : {}) }));
     if (schemaProblems.length > 0) return { known: true, problems: schemaProblems, subjects: [] };
 
     const sender = this.deps.parties.get(msg.sender);
@@ -166,7 +166,7 @@ export class IstandaardenStandard implements Standard {
     const { root, xml } = jsonNaarBerichtBoom(payload as Record<string, unknown>, header, this.name, target.nummer);
     const issues = this.deps.xsd.validate(xml, this.name, target.nummer);
     if (issues.length > 0) {
-      return { known: true, problems: issues.slice(0, 50).map((i) => ({ location: i.element ?? '/payload', message: `${berichtType(this.name, target.nummer)}: ${i.message}` })), subjects: [] };
+      return { known: true, problems: issues.map((i) => ({ location: i.element ?? '/payload', message: `${berichtType(this.name, target.nummer)}: ${i.message}` })), subjects: [] };
     }
     const register = await this.registerVoor(root, header);
     const beoordeling = await beoordeel(root, this.name, target.nummer, { afzenderVerwacht: sender.code, vandaag: header.dagtekening, register, ...(this.deps.extraRegels ? { extraRegels: this.deps.extraRegels } : {}) });

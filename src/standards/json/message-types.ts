@@ -1,13 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ValidateFunction } from 'ajv';
-import { createAjv } from '../../util/ajv.js';
+import { compileBounded, createAjv, type BoundedValidate } from '../../util/ajv.js';
+import { COUNTING_STOPPED } from '../../core/problem-cap.js';
 import { isValidBsn } from '../common/bsn.js';
 
 export interface JsonMessageType {
   name: string;
   schema: Record<string, unknown>;
-  validate: ValidateFunction;
+  /** Stops collecting at the error budget: a huge bad document costs a bounded amount of work and memory. */
+  validate: BoundedValidate;
   /** JSON pointers (relative to the payload, `*` for every array element) where citizens' BSNs stand. */
   subjectPointers: string[];
 }
@@ -15,6 +16,8 @@ export interface JsonMessageType {
 export interface PayloadProblem {
   pointer: string;
   message: string;
+  /** COUNTING_STOPPED on the closing entry when validation stopped at the budget. */
+  code?: string;
 }
 
 /**
@@ -41,7 +44,7 @@ export class JsonMessageTypes {
       this.types.set(name, {
         name,
         schema,
-        validate: ajv.compile(schema),
+        validate: compileBounded(ajv, schema),
         subjectPointers: Array.isArray(subjects) ? subjects.map(String) : [],
       });
     }
@@ -57,11 +60,14 @@ export class JsonMessageTypes {
 
   /** Problems without echoing values: a rejected BSN must not end up in an answer or a log. */
   check(type: JsonMessageType, payload: unknown): PayloadProblem[] {
-    if (type.validate(payload)) return [];
-    return (type.validate.errors ?? []).map((e) => ({
+    const result = type.validate(payload);
+    if (result.valid) return [];
+    const problems: PayloadProblem[] = result.errors.map((e) => ({
       pointer: e.instancePath || '/',
       message: e.keyword === 'format' && e.params.format === 'bsn' ? 'is not a valid BSN (elfproef)' : (e.message ?? 'is invalid'),
     }));
+    if (result.truncated) problems.push({ pointer: '/', message: `validation stopped after ${result.errors.length} problems`, code: COUNTING_STOPPED });
+    return problems;
   }
 
   subjects(type: JsonMessageType, payload: unknown): string[] {

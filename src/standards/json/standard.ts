@@ -14,6 +14,7 @@ export class JsonStandard implements Standard {
     const problems = this.types.check(type, payload).map((p) => ({
       location: `/payload${p.pointer === '/' ? '' : p.pointer}`,
       message: p.message,
+      ...(p.code ? { code: p.code } : {}),
     }));
     return { known: true, problems, subjects: problems.length === 0 ? this.types.subjects(type, payload) : [] };
   }

@@ -33,5 +33,9 @@ describe('transport foutbericht', () => {
     const xml = bouwFoutbericht({ code: 'IB001', details });
     expect(valid(xml)).toBe(true);
     expect((xml.match(/<Detail>/g) ?? []).length).toBe(50);
+    // The 50th Detail counts the ones left out instead of silently dropping them.
+    expect(xml).toContain('/x[48]');
+    expect(xml).not.toContain('/x[49]');
+    expect(xml).toContain('<Melding>en ten minste 31 meldingen meer, niet vermeld</Melding>');
   });
 });

@@ -19,6 +19,14 @@ function simpleTypes(): Map<string, SimpleTypeDef[]> {
 
 const anchored = (p: string) => `^(?:${p})$`;
 
+/**
+ * The maximum of a list the XSD leaves unbounded: every list that comes from input has one. A bericht
+ * is at most 25 MB (the GGk's limit) and no repeated element is smaller than about 500 bytes, so no
+ * real bericht has more than 50,000 of one element.
+ */
+export const MAX_HERHALING = 50_000;
+const maxItems = (max: number | 'unbounded') => (max === 'unbounded' ? MAX_HERHALING : max);
+
 function leafSchema(def: ElementDef, types: Map<string, SimpleTypeDef[]>): Schema {
   const variants = types.get(def.type ?? '');
   if (!variants) throw new Error(`unknown type ${def.type ?? ''}`);
@@ -58,7 +66,7 @@ function groupSchema(defs: readonly ElementDef[], types: Map<string, SimpleTypeD
     const key = jsonSleutel(d.name);
     const many = d.max === 'unbounded' || d.max > 1;
     const item = elementSchema(d, types, many ? `${pointer}/${key}/*` : `${pointer}/${key}`, subjects);
-    properties[key] = many ? { type: 'array', minItems: d.min, ...(d.max === 'unbounded' ? {} : { maxItems: d.max }), items: item } : item;
+    properties[key] = many ? { type: 'array', minItems: d.min, maxItems: maxItems(d.max), items: item } : item;
     if (d.min > 0) required.push(key);
   }
   return { type: 'object', additionalProperties: false, ...(required.length ? { required } : {}), properties };
@@ -72,7 +80,7 @@ function elementSchema(def: ElementDef, types: Map<string, SimpleTypeDef[]>, poi
   }
   const lijst = lijstKind(def);
   if (lijst) {
-    return { type: 'array', description: def.name, minItems: lijst.min, items: elementSchema(lijst, types, `${pointer}/*`, subjects) };
+    return { type: 'array', description: def.name, minItems: lijst.min, maxItems: maxItems(lijst.max), items: elementSchema(lijst, types, `${pointer}/*`, subjects) };
   }
   return { description: def.name, ...groupSchema(k.children, types, pointer, subjects) };
 }
