@@ -29,3 +29,24 @@ export const STORE_CASES: StoreCase[] = [
   { name: 'pglite', open: () => openStore({}) },
   { name: 'postgres', open: async () => openStore({ databaseUrl: await freshPostgresUrl() }) },
 ];
+
+/**
+ * Deletes this suite's own Redis keys (`<prefix>:*`, by SCAN, never FLUSHALL: the Redis is shared
+ * with other suites and engineers). Returns how many keys were deleted.
+ */
+export async function deleteRedisPrefix(prefix: string): Promise<number> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(TEST_REDIS_URL);
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { KEYS, post, testConfig, testEnv, toewijzing, writeConfig, type QueueKind, type StoreKind } from '../helpers/gateway.js';
 import { ChildGateway } from '../helpers/child-gateway.js';
-import { TEST_REDIS_URL } from '../helpers/stores.js';
+import { deleteRedisPrefix, TEST_REDIS_URL } from '../helpers/stores.js';
 import { TestWebhook, waitFor } from '../helpers/webhook.js';
 
 const CASES: Array<{ store: StoreKind; queue: QueueKind; flushRedis: boolean }> = [
@@ -13,10 +13,10 @@ const CASES: Array<{ store: StoreKind; queue: QueueKind; flushRedis: boolean }> 
 
 /**
  * Nothing acknowledged is lost: a gateway process is SIGKILLed while deliveries are in flight,
- * (for BullMQ) Redis is flushed while it is down, and after a restart every acknowledged message
+ * (for BullMQ) its Redis keys are deleted while it is down, and after a restart every acknowledged message
  * reaches the destination.
  */
-describe.each(CASES)('recovery on $store + $queue (flush Redis: $flushRedis)', ({ store, queue, flushRedis }) => {
+describe.each(CASES)('recovery on $store + $queue (Redis keys deleted: $flushRedis)', ({ store, queue, flushRedis }) => {
   const webhook = new TestWebhook();
   let gw: ChildGateway | undefined;
 
@@ -45,8 +45,13 @@ describe.each(CASES)('recovery on $store + $queue (flush Redis: $flushRedis)', (
     expect(deliveredBeforeKill.size).toBeLessThan(acknowledged.length);
 
     if (flushRedis) {
+      // Only this gateway's queue keys: the Redis is shared. A key of someone else survives.
       const redis = new Redis(TEST_REDIS_URL);
-      await redis.flushall();
+      const other = `kp-other-${env.queuePrefix}`;
+      await redis.set(other, 'kept', 'EX', 60);
+      expect(await deleteRedisPrefix(env.queuePrefix)).toBeGreaterThan(0);
+      expect(await redis.get(other)).toBe('kept');
+      await redis.del(other);
       redis.disconnect();
     }
 

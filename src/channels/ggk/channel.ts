@@ -152,7 +152,12 @@ export function ggkChannel(deps: {
       res.setHeader('X-Knooppunt-Message-Id', result.messageId);
       answer(res, envelop, result, header.ontvanger);
     } catch (err) {
-      if (!(err instanceof Weigering)) throw err;
+      if (!(err instanceof Weigering)) {
+        if (res.headersSent) throw err;
+        // Not the sender's fault (the store unavailable, a bug): a Fo01 with plek server, never problem+json.
+        deps.logger.error({ err: (err instanceof Error ? err.message : String(err)).slice(0, 200) }, 'GGk request failed');
+        return sendFo01(res, 'StUF058', envelop);
+      }
       await deps.pipeline.logRefusedRequest('ggk', err.reason, { code: err.code, ...(envelop ? { functie: envelop.functie.slice(0, 20) } : {}) }, caller.id);
       sendFo01(res, err.code, envelop, err.details);
     }

@@ -4,6 +4,7 @@
  * what is addressed to it from its mailbox. Everything it refuses is answered with a transport
  * foutbericht (XML), logged, and leaves the process untouched.
  */
+import type { Logger } from 'pino';
 import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { strictPaths, type ChannelOperation } from '../path-policy.js';
 import type { Mailbox } from '../../core/mailbox.js';
@@ -63,6 +64,7 @@ export function istandaardenChannel(deps: {
   /** The largest bericht accepted, in bytes (the GGk's limit is 25 MB). */
   maxBodyBytes: number;
   xmlLimits: XmlLimits;
+  logger: Logger;
 }): Router {
   const r = express.Router();
   // Before authentication, as on /api/v1: a wrong method is 405 with Allow, a trailing slash or an
@@ -175,7 +177,7 @@ export function istandaardenChannel(deps: {
     const item = UUID.test(id) ? await deps.mailbox.get(party(res).id, id.toLowerCase()) : undefined;
     if (item?.unreadable) {
       await deps.pipeline.logRefusedRequest('istandaarden', 'mailbox-item-unreadable', { resource: 'mailbox', keyId: item.unreadable.keyId }, party(res).id);
-      throw new HttpProblem(503, 'payload-unreadable', 'Dit bericht kan nu niet worden ontsleuteld; de beheerder is gewaarschuwd');
+      throw new Foutantwoord({ code: 'IB900', details: [{ plek: 'mailbox', melding: 'Dit bericht kan nu niet worden ontsleuteld; de beheerder is gewaarschuwd.' }] });
     }
     if (!item || item.content === null) {
       await deps.pipeline.logRefusedRequest('istandaarden', 'mailbox-item-not-found', { resource: 'mailbox' }, party(res).id);
@@ -203,7 +205,12 @@ export function istandaardenChannel(deps: {
       if (err.status === 401 || err.status === 403) return sendFout(res, { code: 'IB002', details: [{ melding: err.detail ?? err.code }] }, err.status);
       if (err.status === 404) return sendFout(res, { code: 'IB004', details: [{ melding: err.detail ?? 'Niet gevonden.' }] }, 404);
     }
-    next(err);
+    if ((err as { type?: string }).type === 'request.aborted') return next(err);
+    // Anything else (the store unavailable, a bug) is still answered in the channel's own form:
+    // nothing was acknowledged, so the sender may retry. Logged without the request's content.
+    deps.logger.error({ err: errorText(err), path: req.path.slice(0, 100) }, 'iStandaarden request failed');
+    res.setHeader('Retry-After', '30');
+    return sendFout(res, { code: 'IB900' });
   });
   return r;
 }
@@ -224,4 +231,8 @@ function sendResult(res: Response, result: AcceptResult): void {
   }
   const code = REJECT_FOUT[result.code] ?? 'IB001';
   sendFout(res, { code, referentie: result.messageId, details: result.problems.map((p) => ({ plek: p.location, melding: p.message })) });
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 200);
 }

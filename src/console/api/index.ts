@@ -8,7 +8,7 @@ import { LogInputError, type ExchangeLog } from '../../log/exchange-log.js';
 import type { KeyRing } from '../../log/keys.js';
 import type { PurgeProgress, PurgeResult } from '../../retention/purge.js';
 import type { Db } from '../../store/db.js';
-import { clearSessionCookie, readSessionCookie, setSessionCookie } from '../auth/cookie.js';
+import { CookiePolicy, readSessionCookie } from '../auth/cookie.js';
 import { consoleGuard, signedIn } from '../auth/guard.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { SignInAddressLimiter, SignInThrottle } from '../auth/rate-limit.js';
@@ -43,6 +43,8 @@ export interface ConsoleDeps {
   certificates?: { forParty(partyId: string): { expires: string | null; expiringSoon: boolean } };
   /** KNOOPPUNT_CHECKPOINT_FILE: the log-check endpoint also checks the head against it. */
   checkpointFile?: string;
+  /** KNOOPPUNT_TRUSTED_PROXIES: only their X-Forwarded-Proto makes the session cookie Secure. */
+  trustedProxies?: string[];
   /** Sign-in attempts per client address per minute (default 20). */
   signInPerAddressPerMinute?: number;
   /** More console API routes (behind the session), given the guard and the audit trail. */
@@ -104,6 +106,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   const throttle = new SignInThrottle(db);
   const addressLimit = new SignInAddressLimiter(deps.signInPerAddressPerMinute);
   const guard = consoleGuard(sessions, users);
+  const cookies = new CookiePolicy(deps.trustedProxies);
   const router = express.Router();
   router.use(apiHeaders, jsonOnly, express.json({ limit: '16kb', strict: true }));
 
@@ -129,7 +132,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
     }
     await throttle.succeed(user.id, ip);
     const { sessionId, csrfToken } = await sessions.create(user.id);
-    setSessionCookie(req, res, sessionId);
+    cookies.set(req, res, sessionId);
     await logAdminAction(log, 'signed_in', user, null);
     res.json({ user: user.id, name: user.name, role: user.role, csrfToken });
   });
@@ -142,7 +145,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   router.delete('/session', guard.requireSession, async (req, res) => {
     const { user } = signedIn(res);
     await sessions.destroy(readSessionCookie(req));
-    clearSessionCookie(req, res);
+    cookies.clear(req, res);
     await logAdminAction(log, 'signed_out', user, null);
     res.status(204).end();
   });

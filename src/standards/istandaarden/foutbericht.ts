@@ -8,12 +8,14 @@ import type { XmlElement } from '../../xml/parse.js';
 
 export const TRANSPORT_NS = 'urn:knooppunt:istandaarden:transport';
 
-export type Foutcode = 'IB001' | 'IB002' | 'IB004' | 'IB007' | 'IB009' | 'IB102' | 'IB103';
+export type Foutcode = 'IB001' | 'IB002' | 'IB004' | 'IB007' | 'IB009' | 'IB102' | 'IB103' | 'IB900';
 
 /**
  * The transport foutcodes knooppunt answers with, with the meaning the GGk/ISD chain gives the
  * same code (docs/istandaarden/regels.md lists them). IB004 is knooppunt's own use for an
- * unsupported release or an unknown bericht; the others follow the chain.
+ * unsupported release or an unknown bericht; IB900 is knooppunt's own for "temporarily not possible
+ * on our side" (the store is unavailable, an item cannot be decrypted), for which the chain's list
+ * has no code; the others follow the chain.
  */
 export const FOUTCODES: Readonly<Record<Foutcode, { omschrijving: string; httpStatus: number }>> = {
   IB001: { omschrijving: 'Bericht voldoet niet aan de XSD of is geen goedgevormde XML.', httpStatus: 400 },
@@ -23,6 +25,7 @@ export const FOUTCODES: Readonly<Record<Foutcode, { omschrijving: string; httpSt
   IB009: { omschrijving: 'Referentie- of crossRefnummer is geen UUID v4.', httpStatus: 400 },
   IB102: { omschrijving: 'Geen routering mogelijk: de ontvanger is niet aangesloten op dit knooppunt.', httpStatus: 422 },
   IB103: { omschrijving: 'Dit berichttype is tijdelijk geblokkeerd.', httpStatus: 503 },
+  IB900: { omschrijving: 'Tijdelijk niet mogelijk aan de kant van het knooppunt; er is niets bevestigd. Probeer het later opnieuw.', httpStatus: 503 },
 };
 
 export interface Fout {
