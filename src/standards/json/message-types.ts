@@ -7,8 +7,10 @@ import { isValidBsn } from '../common/bsn.js';
 export interface JsonMessageType {
   name: string;
   schema: Record<string, unknown>;
+  /** True when the payload is valid; bounded like `bounded`. */
+  validate: (payload: unknown) => boolean;
   /** Stops collecting at the error budget: a huge bad document costs a bounded amount of work and memory. */
-  validate: BoundedValidate;
+  bounded: BoundedValidate;
   /** JSON pointers (relative to the payload, `*` for every array element) where citizens' BSNs stand. */
   subjectPointers: string[];
 }
@@ -44,7 +46,7 @@ export class JsonMessageTypes {
       this.types.set(name, {
         name,
         schema,
-        validate: compileBounded(ajv, schema),
+        ...boundedPair(compileBounded(ajv, schema)),
         subjectPointers: Array.isArray(subjects) ? subjects.map(String) : [],
       });
     }
@@ -60,7 +62,7 @@ export class JsonMessageTypes {
 
   /** Problems without echoing values: a rejected BSN must not end up in an answer or a log. */
   check(type: JsonMessageType, payload: unknown): PayloadProblem[] {
-    const result = type.validate(payload);
+    const result = type.bounded(payload);
     if (result.valid) return [];
     const problems: PayloadProblem[] = result.errors.map((e) => ({
       pointer: e.instancePath || '/',
@@ -88,4 +90,8 @@ function resolvePointer(doc: unknown, steps: string[]): unknown[] {
   if (step === '*') return Array.isArray(doc) ? doc.flatMap((item) => resolvePointer(item, rest)) : [];
   const key = step.replace(/~1/g, '/').replace(/~0/g, '~');
   return resolvePointer((doc as Record<string, unknown>)[key], rest);
+}
+
+function boundedPair(bounded: BoundedValidate): { validate: (payload: unknown) => boolean; bounded: BoundedValidate } {
+  return { validate: (payload) => bounded(payload).valid, bounded };
 }
