@@ -9,7 +9,7 @@
  *
  * Also: the committed XSDs are what the model generates (no hand edits, no stale files).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { officialSetFiles, type OfficialStufVersie } from '../../src/standards/stuf/official-schemas.js';
 import { generateStufXsd, STUF_XSD_ENTRY } from '../../src/standards/stuf/schema/generate-xsd.js';
@@ -17,7 +17,11 @@ import { loadStufModel } from '../../src/standards/stuf/schema/model-files.js';
 import { STUF_SETS, type StufSet } from '../../src/standards/stuf/schema/model.js';
 import { stufRoots } from '../../src/standards/stuf/schema/roots.js';
 import { closure, readSchemaStructure, structureDiff, type ComponentKey, type SchemaNode } from '../../src/standards/stuf/schema/xsd-structure.js';
-import { defaultStufSchemasDir } from '../../src/standards/stuf/validator.js';
+import { OfficialStufSchemas } from '../../src/standards/stuf/official-schemas.js';
+import { defaultStufSchemasDir, StufSchemas } from '../../src/standards/stuf/validator.js';
+import { serializeXml } from '../../src/xml/build.js';
+import { parseXml } from '../../src/xml/parse.js';
+import { sharedDir } from '../helpers/istandaarden-official.js';
 import { describeStufOfficial, stufOfficialDir } from '../helpers/stuf-official.js';
 
 const OFFICIAL: Record<StufSet, OfficialStufVersie> = { 'zds-1.1': 'zds-1.1.02', 'zds-1.2': 'zds-1.2' };
@@ -91,4 +95,26 @@ describeStufOfficial('StUF 03.01 / ZKN 03.10 / BG 03.10 / ZDS XSD conformance (o
       expect(() => mutated('bg0310.xsd', /<xs:simpleType name="BSN">[\s\S]*?<\/xs:simpleType>/, '')).toThrow(/does not declare \w+ \{http:\/\/www\.egem\.nl\/StUF\/sector\/bg\/0310\}BSN$/);
     });
   });
+
+  // The same verdict on real messages: every request of ../shared/stuf-corpus (the SOAP Body's child).
+  const CORPUS = join(sharedDir(), 'stuf-corpus');
+  if (!existsSync(CORPUS)) console.warn(`SKIPPED: StUF corpus verdicts: ${CORPUS} is missing (set KNOOPPUNT_SHARED_DIR)`);
+  (existsSync(CORPUS) ? it : it.skip)('accepts and refuses exactly the corpus messages the official sets accept and refuse', async () => {
+    const ours = await StufSchemas.load();
+    const theirs = OfficialStufSchemas.load(stufOfficialDir());
+    try {
+      const files = readdirSync(CORPUS).filter((f) => f.endsWith('.xml'));
+      const verdicts = files.map((f) => {
+        const body = parseXml(readFileSync(join(CORPUS, f))).children.find((c) => c.name === 'Body')!.children[0]!;
+        const doc = serializeXml(body, { declaration: true });
+        return { f, ours: ours.validate(doc).length === 0, official: theirs.validate(doc).length === 0 };
+      });
+      console.log(`stuf-corpus: ${verdicts.filter((v) => v.ours).length}/${files.length} valid against knooppunt's schemas, ${verdicts.filter((v) => v.official).length}/${files.length} against the official`);
+      expect(verdicts.filter((v) => v.ours !== v.official)).toEqual([]);
+      expect(verdicts.filter((v) => v.ours).length).toBeGreaterThan(80);
+    } finally {
+      ours.dispose();
+      theirs.dispose();
+    }
+  }, 180_000);
 });

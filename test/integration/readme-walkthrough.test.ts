@@ -54,7 +54,8 @@ describe('README walkthroughs work as written', () => {
     gateway = await createGateway(env, { logger: createLogger('silent') });
     await gateway.listen();
     base = `http://127.0.0.1:${port}`;
-  });
+    // Two gateway starts; the first compiles the full StUF schemas (seconds, more on a loaded machine).
+  }, 180_000);
 
   afterAll(async () => {
     await gateway?.close();
