@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { hashPassword as hashPartyPassword } from './parties/passwords.js';
+import { regioNotes } from './routing/regions.js';
 import { applyFileSecrets, readEnv } from './config/env.js';
 import { ConfigError, loadConfig } from './config/load.js';
 import { existsSync } from 'node:fs';
@@ -120,6 +121,7 @@ function checkConfigCommand(file: string | undefined): number {
     process.stdout.write(
       `${path}: valid — ${config.parties.length} parties, ${config.routes.length} routes, ` +
         `${(config.destinations ?? []).length} destinations, ${(config.bevragingen ?? []).length} bevragingen\n` +
+        regioNotes(config).map((n) => `${n}\n`).join('') +
         'Mapping files and official schema folders are checked when the gateway starts.\n',
     );
     return 0;

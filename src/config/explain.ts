@@ -8,6 +8,7 @@ import type { ErrorObject } from 'ajv';
 const ITEM_NAMES: Record<string, string> = {
   parties: 'party',
   routes: 'route',
+  regios: 'region',
   destinations: 'destination',
   bronnen: 'bron',
   bevragingen: 'bevraging',
@@ -44,7 +45,7 @@ export function describeLocation(raw: unknown, instancePath: string): string {
 }
 
 /** The closest of the allowed names, for a likely typo (edit distance at most 2). */
-function closest(name: string, allowed: string[]): string | undefined {
+export function closest(name: string, allowed: string[]): string | undefined {
   let best: { name: string; d: number } | undefined;
   for (const a of allowed) {
     const d = distance(name.toLowerCase(), a.toLowerCase());
@@ -96,6 +97,11 @@ function what(e: ErrorObject): string {
 /** One sentence per real problem; the combinator noise of anyOf/oneOf/if is left out when there is more. */
 export function explainSchemaErrors(raw: unknown, errors: ErrorObject[]): string[] {
   const noise = new Set(['anyOf', 'oneOf', 'if', 'not']);
-  const real = errors.some((e) => !noise.has(e.keyword)) ? errors.filter((e) => !noise.has(e.keyword)) : errors;
+  let real = errors.some((e) => !noise.has(e.keyword)) ? errors.filter((e) => !noise.has(e.keyword)) : errors;
+  // A value that has the type of one alternative (e.g. a route's receiver as { regio: ... }) is
+  // judged by that alternative: the other alternatives' "must be a string" says nothing useful.
+  const judged = new Set(real.filter((e) => e.keyword !== 'type').map((e) => e.instancePath));
+  const within = (path: string) => [...judged].some((p) => p === path || p.startsWith(`${path}/`));
+  real = real.filter((e) => e.keyword !== 'type' || !within(e.instancePath) || real.every((x) => x.keyword === 'type'));
   return [...new Set(real.map((e) => `${describeLocation(raw, e.instancePath)} ${what(e)}`))];
 }

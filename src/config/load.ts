@@ -4,7 +4,8 @@ import { parse } from 'yaml';
 import { createAjv } from '../util/ajv.js';
 import { projectRoot } from '../util/paths.js';
 import { SEALED_METADATA_FIELDS, SEALED_STANDARD } from '../standards/sealed/standard.js';
-import { explainSchemaErrors } from './explain.js';
+import { closest, explainSchemaErrors } from './explain.js';
+import { isRegioRef, partiesOfRegio, type RegioRef } from '../routing/regions.js';
 import type { GatewayConfig, RouteConfig } from './types.js';
 
 const SCHEMA_PATH = join(projectRoot(), 'schemas', 'config.schema.json');
@@ -63,6 +64,7 @@ export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
     if (p.deliverTo && p.deliverTo !== 'mailbox' && !destinationIds.has(p.deliverTo))
       problems.push(`party '${p.id}': deliverTo names unknown destination '${p.deliverTo}'`);
   }
+  checkRegios(config, problems);
   const routeIds = new Set<string>();
   // Every party has an implicit pick-up mailbox, `mailbox-<party id>`.
   const mailboxIds = new Set(config.parties.map((p) => `mailbox-${p.id}`));
@@ -72,9 +74,15 @@ export function checkConfig(raw: unknown, file = '<config>'): GatewayConfig {
     for (const d of r.destinations) {
       if (d !== '$receiver' && !destinationIds.has(d) && !mailboxIds.has(d)) problems.push(`route '${r.id}': unknown destination '${d}'`);
     }
-    for (const who of [r.match.sender, r.match.receiver].flat()) {
-      if (who !== undefined && !who.includes('*') && !partyIds.has(who))
-        problems.push(`route '${r.id}': unknown party '${who}'`);
+    for (const [side, selector] of [['sender', r.match.sender], ['receiver', r.match.receiver]] as const) {
+      if (isRegioRef(selector)) {
+        checkRegioRef(config, `route '${r.id}': ${side}`, selector, problems);
+        continue;
+      }
+      for (const who of [selector].flat()) {
+        if (who !== undefined && !who.includes('*') && !partyIds.has(who))
+          problems.push(`route '${r.id}': unknown party '${who}'`);
+      }
     }
     checkSealedRoute(r, problems);
   }
@@ -122,5 +130,46 @@ function checkSealedRoute(r: RouteConfig, problems: string[]): void {
   for (const c of r.match.content ?? []) {
     if (!SEALED_METADATA_FIELDS.has(c.path))
       problems.push(`route '${r.id}': a sealed route can only look at envelope metadata (${[...SEALED_METADATA_FIELDS].join(', ')}), not '${c.path}'`);
+  }
+}
+
+/** Regions are defined once: unique ids, each gemeente once, not again as a contract grouping. */
+function checkRegios(config: GatewayConfig, problems: string[]): void {
+  const ids = new Set<string>();
+  for (const regio of config.regios ?? []) {
+    if (ids.has(regio.id)) problems.push(`region '${regio.id}' is defined twice`);
+    ids.add(regio.id);
+    const seen = new Set<string>();
+    for (const code of regio.gemeenten) {
+      if (seen.has(code)) problems.push(`region '${regio.id}' lists gemeente ${code} twice`);
+      seen.add(code);
+    }
+  }
+  for (const g of config.contracten?.groeperingen ?? []) {
+    if (ids.has(g.id)) problems.push(`region '${g.id}' is defined under regios and again under contracten.groeperingen; define it once, under regios (the contract insight views use the regions too)`);
+  }
+}
+
+/** A route's `{ regio, behalve }`: known regions, `behalve` naming gemeenten of them, and at least one party left. */
+function checkRegioRef(config: GatewayConfig, where: string, ref: RegioRef, problems: string[]): void {
+  const known = (config.regios ?? []).map((r) => r.id);
+  let unknown = false;
+  for (const id of [ref.regio].flat()) {
+    if (known.includes(id)) continue;
+    unknown = true;
+    const guess = closest(id, known);
+    problems.push(
+      known.length === 0
+        ? `${where} names region '${id}', but the configuration defines no regions (add it under regios: with its gemeenten)`
+        : `${where} names region '${id}', which is not defined under regios${guess ? ` (did you mean '${guess}'?)` : ` (known regions: ${known.join(', ')})`}`,
+    );
+  }
+  if (unknown) return;
+  const members = new Set(partiesOfRegio({ regio: ref.regio }, config));
+  for (const who of ref.behalve ?? []) {
+    if (!members.has(who)) problems.push(`${where}: behalve names '${who}', which is not a gemeente party of region '${[ref.regio].flat().join("', '")}'`);
+  }
+  if (partiesOfRegio(ref, config).length === 0) {
+    problems.push(`${where}: region '${[ref.regio].flat().join("', '")}' leaves no party to match: none of its gemeenten is the code of a party of kind gemeente${ref.behalve?.length ? ' (after behalve)' : ''}`);
   }
 }

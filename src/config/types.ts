@@ -120,14 +120,27 @@ export interface ContentCondition {
   exists?: boolean;
 }
 
+/** A region: gemeenten (CBS codes) that routes address together (`receiver: { regio: <id> }`). */
+export interface RegioConfig {
+  id: string;
+  naam: string;
+  gemeenten: string[];
+}
+
+/**
+ * Who a route matches as sender or receiver: a party id or pattern (`gemeente-*`), a list of them,
+ * or every gemeente of one or more regions (src/routing/regions.ts), without the parties in `behalve`.
+ */
+export type PartySelector = string | string[] | { regio: string | string[]; behalve?: string[] };
+
 export interface RouteConfig {
   id: string;
   description?: string;
   match: {
     standard: string;
     messageType: string | string[];
-    sender?: string | string[];
-    receiver?: string | string[];
+    sender?: PartySelector;
+    receiver?: PartySelector;
     content?: ContentCondition[];
   };
   /** A mapping file or codec. A sealed route has none: absent or `passthrough` (set to `passthrough` at load). */
@@ -159,6 +172,8 @@ export interface GatewayConfig {
   parties: PartyConfig[];
   destinations?: DestinationConfig[];
   routes: RouteConfig[];
+  /** Regions: gemeenten that routes address together; also scopes of the contract insight views. */
+  regios?: RegioConfig[];
   bronnen?: BronConfig[];
   bevragingen?: BevragingConfig[];
   console?: ConsoleConfig;

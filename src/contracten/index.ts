@@ -70,7 +70,9 @@ export async function createContracten(deps: { db: Db; log: ExchangeLog; ring: K
   const monitor = new CeilingMonitor(deps.log, deps.ring, config.drempels ?? STANDAARD_DREMPELS);
   const webhook = config.alarmWebhook ? new AlarmWebhook(deps.db, config.alarmWebhook, deps.logger) : undefined;
   const gesprekken = new Gesprekken(deps.db, deps.log, deps.ring, { ...(config.termijnen ? { termijnen: config.termijnen } : {}), ...(config.normStartDagen ? { normStartDagen: config.normStartDagen } : {}) });
-  const inzicht = new Inzicht(deps.db, gesprekken, config.groeperingen ?? [], config.normStartDagen ?? 42);
+  // The insight views' scopes: the configuration's regions (the same ones routes address) and any grouping of its own.
+  const groeperingen = [...(deps.config.regios ?? []), ...(config.groeperingen ?? [])];
+  const inzicht = new Inzicht(deps.db, gesprekken, groeperingen, config.normStartDagen ?? 42);
   const ledger: NaAcceptatie = (tx, p, messageId) => gesprekken.registreer(tx, p, messageId);
   let termijnTimer: NodeJS.Timeout | undefined;
   const controleerTermijnen = () =>

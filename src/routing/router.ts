@@ -1,5 +1,6 @@
 import type { ContentCondition, DestinationConfig, GatewayConfig, RouteConfig } from '../config/types.js';
 import type { DestinationRegistry } from './destinations.js';
+import { partyPatterns } from './regions.js';
 
 export interface RoutingInput {
   standard: string;
@@ -30,16 +31,18 @@ interface CompiledRoute {
 export class Router {
   private readonly routes: CompiledRoute[];
 
+  /** `parties` and `regios` resolve a route's `{ regio: ... }` to the gemeenten's parties (src/routing/regions.ts). */
   constructor(
-    config: Pick<GatewayConfig, 'routes'>,
+    config: Pick<GatewayConfig, 'routes'> & Partial<Pick<GatewayConfig, 'parties' | 'regios'>>,
     private readonly destinations: DestinationRegistry,
   ) {
+    const regionConfig = { parties: config.parties ?? [], regios: config.regios ?? [] };
     this.routes = config.routes.map((route) => ({
       route,
       standard: route.match.standard,
       messageType: matcher(route.match.messageType),
-      sender: matcher(route.match.sender),
-      receiver: matcher(route.match.receiver),
+      sender: matcher(partyPatterns(route.match.sender, regionConfig)),
+      receiver: matcher(partyPatterns(route.match.receiver, regionConfig)),
       content: (route.match.content ?? []).map(compileCondition),
     }));
   }

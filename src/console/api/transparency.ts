@@ -1,4 +1,5 @@
 import type { GatewayConfig } from '../../config/types.js';
+import { partyPatterns } from '../../routing/regions.js';
 import type { ExchangeLog } from '../../log/exchange-log.js';
 import type { Db } from '../../store/db.js';
 
@@ -101,7 +102,8 @@ export function processingRegister(config: GatewayConfig, defaultRetentionDays: 
   const recipientsOf = (route: GatewayConfig['routes'][number]): string[] => {
     const out = new Set<string>();
     for (const d of route.destinations) {
-      if (d === '$receiver') for (const r of [route.match.receiver ?? '*'].flat()) out.add(r);
+      // A region stands for its gemeenten's parties: the register names who really receives.
+      if (d === '$receiver') for (const r of partyPatterns(route.match.receiver, config) ?? ['*']) out.add(r);
       else if (d.startsWith('mailbox-') && !destinations.has(d)) out.add(d.slice('mailbox-'.length));
       else out.add(destinations.get(d)?.party ?? d);
     }
