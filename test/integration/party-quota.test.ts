@@ -112,6 +112,23 @@ describe('a party quota shared by two gateway processes (PostgreSQL + Redis)', (
     expect((await rest(1, OTHER_KEY)).status).toBe(200);
   });
 
+  it('logs wrong WS-Security UsernameTokens at a bounded rate, without a party to limit', async () => {
+    const before = (await gateways[0]!.log.events({ eventType: 'rejected', limit: 10_000 })).length;
+    const wrong = () =>
+      fetch(`${bases[0]!}/stuf/zds/OntvangAsynchroon`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://www.egem.nl/StUF/sector/zkn/0310/creeerZaak_ZakLk01"' },
+        body: wsSecurityRequest().replace(PASSWORD, 'not the password'),
+      }).then(async (r) => (await r.text(), r.status));
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) statuses.push(await wrong());
+    expect(new Set(statuses)).toEqual(new Set([500]));
+    await new Promise((r) => setTimeout(r, 300));
+    const logged = (await gateways[0]!.log.events({ eventType: 'rejected', limit: 10_000 })).slice(before).filter((e) => e.detail.credential === 'ws-security');
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.length).toBeLessThanOrEqual(20);
+  });
+
   it('logs the refusal once for the window, although both processes refused', async () => {
     await new Promise((r) => setTimeout(r, 300));
     const events = (await gateways[0]!.log.events({ eventType: 'rejected', limit: 1000 })).filter((e) => e.detail.reason === 'rate-limited');

@@ -15,6 +15,7 @@
  * Every refusal is a Fault carrying a StUF foutbericht (Fo03 on OntvangAsynchroon, Fo02 elsewhere), logged.
  */
 import { randomUUID } from 'node:crypto';
+import { LogThrottle } from '../../ops/rate-limit.js';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
@@ -426,6 +427,7 @@ export function stufChannel(deps: {
     return endpoint === 'OntvangAsynchroon' ? fo03Antwoord(undefined, code, f.details, deps.eigenApplicatie).content.toString('utf8') : bouwFo02(undefined, f);
   };
 
+  const unauthenticatedLog = new LogThrottle();
   return ZDS_ENDPOINTS.map((e) => ({
     path: e.path,
     router: soapEndpoint({
@@ -450,7 +452,15 @@ export function stufChannel(deps: {
       xmlLimits: deps.xmlLimits,
       authenticate: deps.authenticate,
       handle: handle(e.endpoint),
-      onRefused: (reason, detail, partyId) => deps.pipeline.logRefusedRequest('stuf', reason, detail, partyId ?? null),
+      onRefused: async (reason, detail, partyId) => {
+        // A refusal with no party (a wrong UsernameToken) is logged at a bounded rate, as the other channels' authentication refusals.
+        if (partyId === undefined) {
+          const t = unauthenticatedLog.take(reason);
+          if (!t.log) return;
+          if (t.suppressed) detail = { ...detail, suppressed: t.suppressed };
+        }
+        await deps.pipeline.logRefusedRequest('stuf', reason, detail, partyId ?? null);
+      },
       onError: (err, context) => deps.logger.error({ err: (err as Error).message, context }, 'StUF channel error'),
     }),
   }));
