@@ -96,7 +96,7 @@ export class PartyRateLimiter {
 }
 
 /** The channels, each refusing in its own form. */
-export type RateLimitedChannel = 'rest' | 'istandaarden' | 'stuf' | 'suwi' | (string & {});
+export type RateLimitedChannel = 'rest' | 'istandaarden' | 'stuf' | 'suwi' | 'ggk' | (string & {});
 
 const MELDING = 'Te veel verzoeken van deze partij; probeer het later opnieuw.';
 
@@ -115,6 +115,7 @@ const MELDING = 'Te veel verzoeken van deze partij; probeer het later opnieuw.';
  *   fault and may be sent again unchanged).
  * - SUWI: a SOAP Fault `Server` without an FWI detail: suwi.xsd enumerates the FWI foutcodes and
  *   none of them means "too many requests" (bron-niet-beschikbaar would blame the source).
+ * - GGk: a SOAP Fault `Server` as well: a Fo01 answers an envelope, and this one is not read.
  *
  * For both SOAP channels the status is 429, not the 500 that SOAP 1.1 / WS-I BP R1126 ask for a
  * Fault: the refusal happens at the HTTP layer before the SOAP request is read, and 429 +
@@ -136,6 +137,7 @@ export function sendRateLimited(channel: RateLimitedChannel, req: Request, res: 
       return;
     }
     case 'suwi':
+    case 'ggk':
       res.setHeader('Content-Type', 'text/xml; charset=utf-8');
       res.end(Buffer.from(soapFaultEnvelope('Server', MELDING), 'utf8'));
       return;

@@ -9,7 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { PartyRateLimiter, type RateDecision } from '../../src/ops/rate-limit.js';
+import express from 'express';
+import request from 'supertest';
+import { PartyRateLimiter, sendRateLimited, type RateDecision } from '../../src/ops/rate-limit.js';
 import { TEST_REDIS_URL } from '../helpers/stores.js';
 
 const PREFIX = `kp-test-i15-rl-${randomBytes(4).toString('hex')}`;
@@ -86,5 +88,24 @@ describe('PartyRateLimiter', () => {
     const l = new PartyRateLimiter({ perMinute: 4, redis: down, keyPrefix: `${PREFIX}-down` });
     expect(allowed(await takeN(l, 'bo-1', 7))).toBe(4);
     down.disconnect();
+  });
+});
+
+describe('sendRateLimited', () => {
+  const app = express();
+  app.all('/:channel', (req, res) => sendRateLimited(String(req.params.channel), req, res, 7));
+
+  it.each([
+    ['rest', /^application\/problem\+json/, /"code":"too-many-requests"/],
+    ['istandaarden', /^application\/xml/, /<Foutcode>IB002<\/Foutcode>.*Te veel verzoeken/],
+    ['stuf', /^text\/xml/, /<faultcode>[^<]*Server<\/faultcode>.*StUF058/],
+    ['suwi', /^text\/xml/, /<faultcode>[^<]*Server<\/faultcode>/],
+    ['ggk', /^text\/xml/, /<faultcode>[^<]*Server<\/faultcode>/],
+  ])('answers %s with 429, Retry-After and its own form', async (channel, type, body) => {
+    const res = await request(app).post(`/${channel}`).send('x');
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('7');
+    expect(res.headers['content-type']).toMatch(type);
+    expect(res.text.replace(/\n/g, '')).toMatch(body);
   });
 });
