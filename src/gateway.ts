@@ -49,6 +49,7 @@ import { STANDAARDEN } from './standards/istandaarden/catalog.js';
 import { DbRegister } from './standards/istandaarden/register-db.js';
 import { istandaardenRouteMappings } from './standards/istandaarden/route-mappings.js';
 import { IstandaardenStandard, jsonBerichtType } from './standards/istandaarden/standard.js';
+import { GroteBerichten } from './standards/istandaarden/grote-berichten.js';
 import { XsdValidators } from './standards/istandaarden/schema/validator.js';
 import { istandaardenJsonTypes } from './standards/istandaarden/json-types.js';
 import { controleerIstandaardenCodelijsten } from './standards/istandaarden/codelijsten-check.js';
@@ -131,7 +132,13 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // Declarative mapping files, plus the codecs of the standards that routes can name as well.
   const declarative = loadMappings(env.mappingsDir);
   const mappings = new Map<string, RouteMapping>(declarative);
-  for (const codec of istandaardenRouteMappings()) mappings.set(codec.name, codec);
+  // Large berichten: XSD and translation in a bounded worker pool (workers start on the first one).
+  const grote = new GroteBerichten(
+    { schemasDir: env.istandaardenXsdDir ?? join(env.schemasDir, 'istandaarden'), official: env.istandaardenXsdDir !== undefined },
+    env.documents.largeBytes,
+    { size: env.documents.workers, maxQueued: env.documents.maxQueued },
+  );
+  for (const codec of istandaardenRouteMappings(grote)) mappings.set(codec.name, codec);
   mappings.set(INTAKE_MAPPING, intakeMapping(ring));
   // Checked before anything is opened: the StUF codecs need the store and join the map below.
   for (const route of config.routes) {
@@ -191,7 +198,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const contracten = await createContracten({ db, log, ring, config, configPath: env.configPath, logger });
   standards.set(INTAKE_STANDARD, new IntakeStandard({ versies: contracten.versies, monitor: contracten.monitor, parties, db }));
   for (const standaard of STANDAARDEN) {
-    standards.set(standaard, contracten.wrap(new IstandaardenStandard(standaard, { xsd, register, parties, jsonTypes: istandaardenJson, mappings: declarative, extraRegels: contracten.regels })));
+    standards.set(standaard, contracten.wrap(new IstandaardenStandard(standaard, { xsd, register, parties, jsonTypes: istandaardenJson, mappings: declarative, extraRegels: contracten.regels, grote })));
   }
 
   const metrics = new Metrics(() => outbox.depth(db));
@@ -292,6 +299,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     maxBodyBytes: env.istandaardenMaxBytes,
     xmlLimits: { maxBytes: env.istandaardenMaxBytes, maxDepth: 32, maxElements: 2_000_000 },
     logger,
+    largeBytes: env.documents.largeBytes,
   });
   const soapChannels = stufChannel({
     schemasDir: join(env.schemasDir, 'stuf'),
@@ -444,6 +452,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       await queue.stop();
       await chainAnchors.stop();
       await checkpoints.stop();
+      await grote.close();
       await db.close();
       limiterRedis?.disconnect();
       logger.info('knooppunt gateway stopped');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { codelijstenMap } from '../codelijsten/index.js';
+import { defaultPoolSize } from '../util/worker-pool.js';
 
 /** Everything the gateway reads from its environment, with safe defaults. The Docker image uses the same names. */
 export interface GatewayEnv {
@@ -60,6 +61,8 @@ export interface GatewayEnv {
     /** Warn (log, metric, console) this many days before a party's certificate expires. */
     expiryWarningDays: number;
   };
+  /** Large documents off the event loop (src/util/worker-pool.ts): from which size, how many workers, how many may wait. */
+  documents: { largeBytes: number; workers: number; maxQueued: number };
   /** Where the log head is anchored outside the database: a file (one HMAC'd checkpoint per line) and/or a webhook. */
   checkpointFile?: string;
   checkpointUrl?: string;
@@ -139,6 +142,11 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       clientCertHeader: env.KNOOPPUNT_CLIENT_CERT_HEADER || undefined,
       trustedProxies: (env.KNOOPPUNT_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
       expiryWarningDays: int(env.KNOOPPUNT_CERT_EXPIRY_WARNING_DAYS, 30, 'KNOOPPUNT_CERT_EXPIRY_WARNING_DAYS'),
+    },
+    documents: {
+      largeBytes: int(env.KNOOPPUNT_LARGE_DOCUMENT_BYTES, 256 * 1024, 'KNOOPPUNT_LARGE_DOCUMENT_BYTES'),
+      workers: Math.max(1, int(env.KNOOPPUNT_DOCUMENT_WORKERS, defaultPoolSize(), 'KNOOPPUNT_DOCUMENT_WORKERS')),
+      maxQueued: int(env.KNOOPPUNT_DOCUMENT_QUEUE, 8, 'KNOOPPUNT_DOCUMENT_QUEUE'),
     },
     checkpointFile: env.KNOOPPUNT_CHECKPOINT_FILE ? resolve(root, env.KNOOPPUNT_CHECKPOINT_FILE) : undefined,
     checkpointUrl: env.KNOOPPUNT_CHECKPOINT_URL || undefined,

@@ -34,6 +34,8 @@ export function grooteDeclaratie(opts: {
   identificatie: string;
   dagtekening: string;
   perClient?: number;
+  /** Number of the first prestatie (toewijzingnummer and ReferentieNummer), so several declaraties in one register do not collide. */
+  eerste?: number;
 }): { xml: string; toewijzingen: SeedToewijzing[] } {
   const { standaard, regels } = opts;
   const b = berichtPrefix(standaard, '323');
@@ -49,7 +51,7 @@ export function grooteDeclaratie(opts: {
   for (let c = 0; c * perClient < regels; c++) {
     const prestaties: string[] = [];
     for (let k = 0; k < perClient && c * perClient + k < regels; k++) {
-      const n = c * perClient + k;
+      const n = (opts.eerste ?? 0) + c * perClient + k;
       const nummer = String(50000000 + n);
       const volume = 1 + (n % 8);
       const bedrag = volume * tarief;

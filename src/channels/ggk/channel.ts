@@ -19,6 +19,7 @@ import { buildBv03, buildEnvelop, buildFo01, decodeXmlBestand, DI01, DU01, GGK_N
 import { GGK_FOUTCODES, type GgkFoutcode } from '../../standards/ggk/foutcodes.js';
 import type { GgkSchemas } from '../../standards/ggk/schema.js';
 import { parseXml, XmlRejectedError, type XmlElement, type XmlLimits } from '../../xml/parse.js';
+import { PoolBusyError } from '../../util/worker-pool.js';
 import { serializeXml } from '../../xml/build.js';
 import { readEnvelope, soapEnvelope, soapFaultEnvelope } from '../stuf/soap-envelope.js';
 import { HttpProblem } from '../rest/problem.js';
@@ -136,7 +137,7 @@ export function ggkChannel(deps: {
       const receiver = deps.parties.byCode(soort.richting === 'aanbieder-naar-gemeente' ? 'gemeente' : 'aanbieder', header.ontvanger);
       if (!receiver) throw new Weigering('IB102', 'unknown-receiver', 'De ontvanger is niet aangesloten op dit knooppunt.');
 
-      const result = await deps.pipeline.accept({
+      const result = await acceptOrBusy({
         channel: 'ggk',
         standard: ns.standaard,
         messageType: type,
@@ -162,6 +163,16 @@ export function ggkChannel(deps: {
       sendFo01(res, err.code, envelop, err.details);
     }
   });
+
+  /** The document workers for large berichten full: a Fo01 IB103 (temporarily unavailable), logged like every refusal. */
+  async function acceptOrBusy(msg: Parameters<typeof deps.pipeline.accept>[0]): Promise<AcceptResult> {
+    try {
+      return await deps.pipeline.accept(msg);
+    } catch (err) {
+      if (err instanceof PoolBusyError) throw new Weigering('IB103', 'documents-busy', 'Knooppunt verwerkt nu te veel grote berichten; probeer het later opnieuw.');
+      throw err;
+    }
+  }
 
   function answer(res: Response, envelop: Envelop, result: AcceptResult, ontvangerCode: string): void {
     const refused = result.outcome === 'rejected' ? result.code : undefined;

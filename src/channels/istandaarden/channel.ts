@@ -13,7 +13,9 @@ import type { Party, PartyRegistry } from '../../parties/registry.js';
 import { BERICHTSOORTEN, RELEASE, RETOURBERICHTEN, berichtType, parseBerichtNamespace, type BerichtNummer } from '../../standards/istandaarden/catalog.js';
 import { bouwFoutbericht, FOUTCODES, type Fout, type Foutcode } from '../../standards/istandaarden/foutbericht.js';
 import { readHeader, type BerichtHeader } from '../../standards/istandaarden/codec.js';
-import { parseXml, XmlRejectedError, type XmlLimits } from '../../xml/parse.js';
+import { parseXml, parseXmlInSlices, XmlRejectedError, type XmlLimits } from '../../xml/parse.js';
+import { DEFAULT_GROOT_VANAF } from '../../standards/istandaarden/grote-berichten.js';
+import { PoolBusyError } from '../../util/worker-pool.js';
 import { HttpProblem } from '../rest/problem.js';
 import { readBody } from './body.js';
 
@@ -65,6 +67,8 @@ export function istandaardenChannel(deps: {
   maxBodyBytes: number;
   xmlLimits: XmlLimits;
   logger: Logger;
+  /** From this size a bericht is parsed in slices, with the event loop free in between (default 256 KiB). */
+  largeBytes?: number;
 }): Router {
   const r = express.Router();
   // Before authentication, as on /api/v1: a wrong method is 405 with Allow, a trailing slash or an
@@ -89,7 +93,8 @@ export function istandaardenChannel(deps: {
     const raw = read.body;
     let root;
     try {
-      root = parseXml(raw, { ...deps.xmlLimits, maxBytes: deps.maxBodyBytes });
+      const limits = { ...deps.xmlLimits, maxBytes: deps.maxBodyBytes };
+      root = raw.length >= (deps.largeBytes ?? DEFAULT_GROOT_VANAF) ? await parseXmlInSlices(raw, limits) : parseXml(raw, limits);
     } catch (err) {
       if (err instanceof XmlRejectedError) {
         await refuse(`xml-${err.reason}`, { code: err.reason === 'too-large' ? 'IB007' : 'IB001', details: [{ melding: err.message }] }, { size: raw.length });
@@ -137,7 +142,9 @@ export function istandaardenChannel(deps: {
       });
     }
     const eigenId = isRetour ? (root.children.find((c) => c.name === 'Header')?.children.find((c) => c.name === 'IdentificatieRetour')?.text?.trim() ?? header.identificatie) : header.identificatie;
-    const result = await deps.pipeline.accept({
+    let result: AcceptResult;
+    try {
+      result = await deps.pipeline.accept({
       channel: 'istandaarden',
       standard: ns.standaard,
       messageType: berichtType(ns.standaard, soort.nummer),
@@ -149,7 +156,15 @@ export function istandaardenChannel(deps: {
       contentType: 'application/xml',
       raw,
       body: root,
-    });
+      });
+    } catch (err) {
+      // The document workers and their queue are full: a clear, logged "try again shortly", nothing half-done.
+      if (err instanceof PoolBusyError) {
+        res.setHeader('Retry-After', '5');
+        return refuse('documents-busy', { code: 'IB103', details: [{ melding: 'Knooppunt verwerkt nu te veel grote berichten; probeer het over enkele seconden opnieuw.' }] }, { size: raw.length });
+      }
+      throw err;
+    }
     sendResult(res, result);
   });
 

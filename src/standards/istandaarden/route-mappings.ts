@@ -8,6 +8,7 @@ import type { MappingContext, MappingResult, RouteMapping } from '../../mapping/
 import { MappingRunError } from '../../mapping/index.js';
 import { BERICHTSOORTEN, RETOURBERICHTEN, berichtType } from './catalog.js';
 import { berichtNaarJson } from './codec.js';
+import type { GroteBerichten } from './grote-berichten.js';
 import type { IstandaardenPrepared } from './standard.js';
 
 function prepared(mapping: string, context: MappingContext | undefined): IstandaardenPrepared {
@@ -20,30 +21,41 @@ function jsonResult(output: unknown): MappingResult {
   return { output, serialized: Buffer.from(JSON.stringify(output), 'utf8'), contentType: 'application/json' };
 }
 
-export function istandaardenRouteMappings(): RouteMapping[] {
-  // iJw/iWmo bericht → JSON for the gemeente: the header fields, then every value of the bericht.
+/** The JSON a gemeente back office receives for a bericht: the header fields, then every value of the bericht. */
+export function naarJsonWaarde(p: Pick<IstandaardenPrepared, 'standaard' | 'nummer' | 'header' | 'root'>): Record<string, unknown> {
+  const soort = BERICHTSOORTEN.get(p.nummer)!;
+  const base = {
+    standaard: p.standaard,
+    bericht: berichtType(p.standaard, p.nummer),
+    berichtsoort: soort.slug,
+    // A retourbericht carries its heenbericht's Afzender/Ontvanger; the envelope names who sent it.
+    afzender: RETOURBERICHTEN.includes(p.nummer) ? p.header.ontvanger : p.header.afzender,
+    ontvanger: RETOURBERICHTEN.includes(p.nummer) ? p.header.afzender : p.header.ontvanger,
+    identificatie: p.header.identificatie,
+    dagtekening: p.header.dagtekening,
+  };
+  const payload = berichtNaarJson(p.root, p.standaard, p.nummer).payload;
+  // A retourbericht's own header fields are named beside the base, so a back office matches it to its heenbericht.
+  if (RETOURBERICHTEN.includes(p.nummer)) return { ...base, retourCodes: payload.retourCodes ?? [], identificatieRetour: payload.identificatieRetour, payload };
+  return { ...base, payload };
+}
+
+/** `grote`: large berichten are translated in the document worker pool instead of on the event loop. */
+export function istandaardenRouteMappings(grote?: GroteBerichten): RouteMapping[] {
+  // iJw/iWmo bericht → JSON for the gemeente.
   const naarJson: RouteMapping = {
     name: 'istandaarden-naar-json',
     version: 1,
     // A 323 goes to the gemeente and to the region: one translation of a 10,000-line declaratie, not two.
     samePerMessage: true,
-    run(_input, context) {
+    async run(_input, context) {
       const p = prepared('istandaarden-naar-json', context);
-      const soort = BERICHTSOORTEN.get(p.nummer)!;
-      const base = {
-        standaard: p.standaard,
-        bericht: berichtType(p.standaard, p.nummer),
-        berichtsoort: soort.slug,
-        // A retourbericht carries its heenbericht's Afzender/Ontvanger; the envelope names who sent it.
-        afzender: RETOURBERICHTEN.includes(p.nummer) ? p.header.ontvanger : p.header.afzender,
-        ontvanger: RETOURBERICHTEN.includes(p.nummer) ? p.header.afzender : p.header.ontvanger,
-        identificatie: p.header.identificatie,
-        dagtekening: p.header.dagtekening,
-      };
-      const payload = berichtNaarJson(p.root, p.standaard, p.nummer).payload;
-      // A retourbericht's own header fields are named beside the base, so a back office matches it to its heenbericht.
-      if (RETOURBERICHTEN.includes(p.nummer)) return jsonResult({ ...base, retourCodes: payload.retourCodes ?? [], identificatieRetour: payload.identificatieRetour, payload });
-      return jsonResult({ ...base, payload });
+      if (grote && p.raw && grote.isGroot(p.raw.length)) {
+        const serialized = await grote.naarJson(p.raw, p.standaard, p.nummer);
+        // Nothing in the pipeline reads the value of a large one; whoever does gets it parsed on demand.
+        return { get output() { return JSON.parse(serialized.toString('utf8')) as unknown; }, serialized, contentType: 'application/json' };
+      }
+      return jsonResult(naarJsonWaarde(p));
     },
   };
   // The bericht as XML, exactly as checked on arrival (or as built from the back office's JSON).
@@ -53,7 +65,7 @@ export function istandaardenRouteMappings(): RouteMapping[] {
     samePerMessage: true,
     run(_input, context) {
       const p = prepared('istandaarden-xml', context);
-      return { output: p.root, serialized: Buffer.from(p.xml, 'utf8'), contentType: 'application/xml' };
+      return { output: p.root, serialized: p.raw ?? Buffer.from(p.xml, 'utf8'), contentType: 'application/xml' };
     },
   };
   return [naarJson, alsXml];

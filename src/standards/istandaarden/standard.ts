@@ -21,6 +21,7 @@ import type { IstandaardenRegister } from './register.js';
 import { beoordeel, type Beoordeling, type Regel } from './rules/index.js';
 import { bouwDeclaratieAntwoord, bouwRetour } from './retour.js';
 import type { XsdValidators } from './schema/validator.js';
+import type { GroteBerichten } from './grote-berichten.js';
 import { vandaagInNederland } from '../../util/vandaag.js';
 
 /** A register that can prepare itself for one bericht (the database one fetches what the bericht names at once). */
@@ -36,6 +37,8 @@ export interface IstandaardenPrepared {
   root: XmlElement;
   /** The bericht as XML text (the received bytes, or the XML built from a back office's JSON). */
   xml: string;
+  /** The received bytes, when the bericht came in as XML. */
+  raw?: Buffer;
 }
 
 const XML = 'application/xml';
@@ -67,6 +70,8 @@ export class IstandaardenStandard implements Standard {
       now?: () => Date;
       /** Extra rules registered from outside (the contract checks of src/contracten/). */
       extraRegels?: readonly Regel[];
+      /** Large berichten: XSD in the document worker pool, rules that give the event loop back. */
+      grote?: GroteBerichten;
     },
   ) {}
 
@@ -104,21 +109,24 @@ export class IstandaardenStandard implements Standard {
     if (!ns || ns.standaard !== this.name || ns.release !== RELEASE.pad || !nummer || !BERICHTSOORTEN.has(nummer)) {
       return { known: false, problems: [], subjects: [], answer: fout('IB004', ctx.messageId, [{ location: '/Bericht', message: 'onbekend bericht of release' }]) };
     }
-    const issues = this.deps.xsd.validate(msg.raw, this.name, nummer);
+    // A large bericht is validated in the document worker pool; a full pool rejects (PoolBusyError), which the channel answers.
+    const { grote } = this.deps;
+    const issues = grote?.isGroot(msg.raw.length) ? await grote.valideer(msg.raw, this.name, nummer) : this.deps.xsd.validate(msg.raw, this.name, nummer);
     if (issues.length > 0) {
       const problems = issues.map((i) => ({ location: i.element ?? (i.line !== undefined ? `regel ${i.line}` : '/Bericht'), message: i.message, code: 'IB001' }));
       return { known: true, problems, subjects: [], answer: fout('IB001', ctx.messageId, problems) };
     }
     const header = readHeader(root);
     const subjects = bsns(root);
-    const prepared: IstandaardenPrepared = { standaard: this.name, nummer, header, root, xml: msg.raw.toString('utf8') };
+    const prepared: IstandaardenPrepared = { standaard: this.name, nummer, header, root, xml: msg.raw.toString('utf8'), raw: msg.raw };
     if (RETOURBERICHTEN.includes(nummer)) {
       // A retourbericht (302, 320) answers our message: checked against its XSD, passed on, not answered.
       return { known: true, problems: [], subjects, prepared };
     }
     const sender = this.deps.parties.get(msg.sender);
     const register = await this.registerVoor(root, header);
-    const beoordeling = await beoordeel(root, this.name, nummer, { afzenderVerwacht: sender?.code ?? '', vandaag: this.vandaag(), register, ...(this.deps.extraRegels ? { extraRegels: this.deps.extraRegels } : {}) });
+    const pauze = grote?.isGroot(msg.raw.length) ? { pauze: () => new Promise<void>((resolve) => setImmediate(resolve)) } : {};
+    const beoordeling = await beoordeel(root, this.name, nummer, { afzenderVerwacht: sender?.code ?? '', vandaag: this.vandaag(), register, ...(this.deps.extraRegels ? { extraRegels: this.deps.extraRegels } : {}), ...pauze });
     const problems = beoordeling.problems;
     const answer = this.answerFor(root, nummer, beoordeling, ctx.messageId);
     return { known: true, problems, subjects, prepared, ...(answer ? { answer } : {}) };

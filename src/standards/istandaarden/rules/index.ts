@@ -63,6 +63,7 @@ export async function beoordeel(root: XmlElement, standaard: Standaard, nummer: 
   const problems: Problem[] = [];
 
   for (const regel of [...regelsVoor(nummer), ...(ctx.extraRegels ?? []).filter((r) => r.berichten.includes(nummer))]) {
+    if (ctx.pauze) await ctx.pauze();
     await regel.toets(bericht, (record, plek) => {
       const element = plek ?? (record === 'header' ? bericht.header.element : record);
       const location = element ? bericht.pad(element) : `/${root.name}/Header`;

@@ -17,6 +17,8 @@ export interface BeoordelingContext {
   register: IstandaardenRegister;
   /** Rules from outside this folder (e.g. the region's contract checks, src/contracten/): run after these, reported the same way. */
   extraRegels?: readonly Regel[];
+  /** Between two rules: a large bericht gives the event loop back here, so other requests run. */
+  pauze?: () => Promise<void>;
 }
 
 /** Where a rule's retourcode goes: on the Header or on a record (berichtklasse). */

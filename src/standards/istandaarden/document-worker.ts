@@ -1,0 +1,45 @@
+/**
+ * The worker thread behind {@link GroteBerichten}: XSD validation (libxml2-wasm, loaded here once
+ * per worker) and the translation of a large bericht to the gemeente's JSON, off the event loop.
+ * Tasks arrive as { id, kind, input } and are answered with a {@link WorkerReply}.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { WorkerReply } from '../../util/worker-pool.js';
+import { parseXml } from '../../xml/parse.js';
+import type { BerichtNummer, Standaard } from './catalog.js';
+import { readHeader } from './codec.js';
+import { naarJsonWaarde } from './route-mappings.js';
+import { XsdValidators } from './schema/validator.js';
+
+export interface DocumentWorkerData {
+  /** knooppunt's own XSD folder (schemas/istandaarden), or the official folder when `official`. */
+  schemasDir: string;
+  official: boolean;
+}
+
+export type DocumentTask =
+  | { kind: 'xsd'; input: { raw: Uint8Array; standaard: Standaard; nummer: BerichtNummer } }
+  | { kind: 'json'; input: { raw: Uint8Array; standaard: Standaard; nummer: BerichtNummer } };
+
+const data = workerData as DocumentWorkerData;
+let validators: Promise<XsdValidators> | undefined;
+const xsd = () => (validators ??= data.official ? XsdValidators.loadOfficial(data.schemasDir) : XsdValidators.load(data.schemasDir));
+
+async function handle(task: DocumentTask): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
+  const { raw, standaard, nummer } = task.input;
+  if (task.kind === 'xsd') return { value: (await xsd()).validate(raw, standaard, nummer), transfer: [] };
+  // The main thread parsed and checked this bericht already; the limits here only bound the work.
+  const root = parseXml(raw, { maxBytes: raw.byteLength + 1, maxDepth: 64, maxElements: 10_000_000 });
+  const bytes = Buffer.from(JSON.stringify(naarJsonWaarde({ standaard, nummer, header: readHeader(root), root })), 'utf8');
+  // A copy of its own, so the whole ArrayBuffer can be handed over without copying again.
+  const out = new Uint8Array(bytes.byteLength);
+  out.set(bytes);
+  return { value: out, transfer: [out.buffer] };
+}
+
+parentPort!.on('message', (msg: { id: number } & DocumentTask) => {
+  handle(msg).then(
+    ({ value, transfer }) => parentPort!.postMessage({ id: msg.id, ok: true, value } satisfies WorkerReply, transfer),
+    (err: unknown) => parentPort!.postMessage({ id: msg.id, ok: false, message: err instanceof Error ? err.message : 'task failed' } satisfies WorkerReply),
+  );
+});

@@ -1,0 +1,45 @@
+/**
+ * Large iJw/iWmo berichten off the event loop. Above a size threshold (default 256 KiB) the XSD
+ * validation and the translation to the gemeente's JSON run in the document worker pool
+ * (document-worker.ts); the parse runs in slices on the event loop (src/xml/parse.ts,
+ * parseXmlInSlices) and the rules give it back between rules. Below the threshold everything
+ * stays in-process: a worker round trip costs more than a small bericht takes.
+ */
+import type { XsdIssue } from '../../xml/xsd.js';
+import { WorkerPool, workerScript, type WorkerPoolOptions } from '../../util/worker-pool.js';
+import type { BerichtNummer, Standaard } from './catalog.js';
+import type { DocumentWorkerData } from './document-worker.js';
+
+export const DEFAULT_GROOT_VANAF = 256 * 1024;
+
+export class GroteBerichten {
+  readonly pool: WorkerPool;
+
+  constructor(
+    workerData: DocumentWorkerData,
+    /** Berichten of at least this many bytes are large. */
+    readonly vanaf: number = DEFAULT_GROOT_VANAF,
+    opts: WorkerPoolOptions = {},
+  ) {
+    this.pool = new WorkerPool(workerScript(new URL('./document-worker.js', import.meta.url)), { ...opts, workerData });
+  }
+
+  isGroot(bytes: number): boolean {
+    return bytes >= this.vanaf;
+  }
+
+  /** XSD validation in a worker; rejects with PoolBusyError when the pool and its queue are full. */
+  valideer(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Promise<XsdIssue[]> {
+    return this.pool.run<XsdIssue[]>('xsd', { raw, standaard, nummer });
+  }
+
+  /** The bericht's JSON for the gemeente (route mapping istandaarden-naar-json), serialised, from a worker. */
+  async naarJson(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Promise<Buffer> {
+    const out = await this.pool.run<Uint8Array>('json', { raw, standaard, nummer });
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The document worker pool (src/util/worker-pool.ts) behind large iJw/iWmo berichten
+ * (src/standards/istandaarden/grote-berichten.ts): libxml2-wasm loads inside the workers and gives
+ * the same findings as in-process validation; the translation to JSON is the in-process one; a full
+ * pool refuses at once (PoolBusyError) instead of queueing without limit; a worker that dies fails
+ * only its own task and is replaced.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { GroteBerichten } from '../../../src/standards/istandaarden/grote-berichten.js';
+import { naarJsonWaarde } from '../../../src/standards/istandaarden/route-mappings.js';
+import { readHeader } from '../../../src/standards/istandaarden/codec.js';
+import { XsdValidators } from '../../../src/standards/istandaarden/schema/validator.js';
+import { PoolBusyError } from '../../../src/util/worker-pool.js';
+import { projectRoot } from '../../../src/util/paths.js';
+import { parseXml } from '../../../src/xml/parse.js';
+import { grooteDeclaratie } from '../../helpers/declaratie.js';
+
+const schemasDir = join(projectRoot(), 'schemas', 'istandaarden');
+const { xml } = grooteDeclaratie({ standaard: 'ijw', regels: 400, afzender: '12345678', ontvanger: '0153', identificatie: 'GB0001', dagtekening: '2026-11-02' });
+const raw = Buffer.from(xml);
+// The same declaratie with a GeleverdVolume that is no number on every line.
+const fout = Buffer.from(xml.replace(/GeleverdVolume>\d+</g, 'GeleverdVolume>veel<'));
+
+let xsd: XsdValidators;
+let grote: GroteBerichten;
+beforeAll(async () => {
+  xsd = await XsdValidators.load(schemasDir);
+  grote = new GroteBerichten({ schemasDir, official: false }, 1024, { size: 1, maxQueued: 1 });
+}, 60_000);
+afterAll(async () => {
+  xsd.dispose();
+  await grote.close();
+});
+
+describe('large berichten in the document worker pool', () => {
+  it('validates in a worker with the findings of in-process validation', async () => {
+    expect(await grote.valideer(raw, 'ijw', '323')).toEqual([]);
+    const inWorker = await grote.valideer(fout, 'ijw', '323');
+    expect(inWorker.length).toBeGreaterThan(0);
+    expect(inWorker).toEqual(xsd.validate(fout, 'ijw', '323'));
+  }, 60_000);
+
+  it('translates to the JSON the in-process mapping gives', async () => {
+    const root = parseXml(raw, { maxElements: 1_000_000 });
+    const expected = naarJsonWaarde({ standaard: 'ijw', nummer: '323', header: readHeader(root), root });
+    expect(JSON.parse((await grote.naarJson(raw, 'ijw', '323')).toString('utf8'))).toEqual(expected);
+  }, 60_000);
+
+  it('refuses at once when the worker and its queue are full, and serves again afterwards', async () => {
+    const before = grote.pool.completed;
+    const first = grote.valideer(raw, 'ijw', '323'); // runs
+    const second = grote.valideer(raw, 'ijw', '323'); // waits (queue of 1)
+    await expect(grote.valideer(raw, 'ijw', '323')).rejects.toBeInstanceOf(PoolBusyError);
+    expect(await first).toEqual([]);
+    expect(await second).toEqual([]);
+    expect(grote.pool.completed - before).toBe(2);
+    expect(await grote.valideer(raw, 'ijw', '323')).toEqual([]);
+  }, 60_000);
+
+  it('a worker that dies fails only its own task; the next task gets a new worker', async () => {
+    const running = grote.valideer(raw, 'ijw', '323');
+    const waiting = grote.valideer(raw, 'ijw', '323');
+    // Kill the worker that holds the first task.
+    const slots = (grote.pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots;
+    await slots[0]!.worker.terminate();
+    await expect(running).rejects.toThrow(/stopped/);
+    expect(await waiting).toEqual([]);
+  }, 60_000);
+});
