@@ -78,10 +78,22 @@ export class Bericht {
     return alle(el, this.eigen, ...pad);
   }
 
-  /** Every element reached from the root `Bericht` by this path. */
+  /**
+   * Every element reached from the root `Bericht` by this path. An index: each path is walked once
+   * per bericht, however many rules ask for it (a 323 has a dozen rules over its prestaties).
+   * Callers get their own copy of the list.
+   */
   records(...pad: string[]): XmlElement[] {
-    return this.alle(this.root, ...pad);
+    const sleutel = pad.join('/');
+    let gevonden = this.recordIndex.get(sleutel);
+    if (!gevonden) {
+      gevonden = this.alle(this.root, ...pad);
+      this.recordIndex.set(sleutel, gevonden);
+    }
+    return gevonden.slice();
   }
+
+  private readonly recordIndex = new Map<string, XmlElement[]>();
 
   /** The location of an element: local names from the root, record elements with their 1-based position. */
   pad(el: XmlElement): string {
