@@ -145,17 +145,17 @@ export function istandaardenChannel(deps: {
     let result: AcceptResult;
     try {
       result = await deps.pipeline.accept({
-      channel: 'istandaarden',
-      standard: ns.standaard,
-      messageType: berichtType(ns.standaard, soort.nummer),
-      version: '3.2',
-      sender: caller.id,
-      receiver: receiver.id,
-      senderMessageId: `${caller.code}/${header.berichtCode}/${eigenId}`,
-      references: [{ kind: 'identificatie', value: header.identificatie }],
-      contentType: 'application/xml',
-      raw,
-      body: root,
+        channel: 'istandaarden',
+        standard: ns.standaard,
+        messageType: berichtType(ns.standaard, soort.nummer),
+        version: '3.2',
+        sender: caller.id,
+        receiver: receiver.id,
+        senderMessageId: `${caller.code}/${header.berichtCode}/${eigenId}`,
+        references: [{ kind: 'identificatie', value: header.identificatie }],
+        contentType: 'application/xml',
+        raw,
+        body: root,
       });
     } catch (err) {
       // The document workers and their queue are full: a clear, logged "try again shortly", nothing half-done.
