@@ -12,7 +12,7 @@ import { projectRoot } from '../src/util/paths.js';
 import { ChildGateway } from '../test/helpers/child-gateway.js';
 import { KEYS, startGateway, testConfig, testEnv, writeConfig, type QueueKind, type StoreKind } from '../test/helpers/gateway.js';
 import { freshPostgresUrl, TEST_PG_URL } from '../test/helpers/stores.js';
-import { backendCpuMs, countStatements, percentile, runLoad, selfCpuMs } from './procs.js';
+import { backendCpuMs, countStatements, percentile, procCpuMs, runLoad, selfCpuMs } from './procs.js';
 import type { LoadResult } from './loadgen.js';
 
 export async function startSink(): Promise<{ url: string; stats(): Promise<{ requests: number; distinct: number }>; stop(): void }> {
@@ -167,27 +167,122 @@ export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { mes
  * Scale-out: one and then two gateway processes (children, PostgreSQL + BullMQ, one shared schema
  * and queue prefix), each driven by its own load generator; accepted msg/s of the pair vs one.
  */
-export async function benchScaleOut(opts: { messages: number; connections: number }): Promise<Array<{ processes: number; acceptedPerSecond: number; notAccepted: number }>> {
+export interface ScaleFigures {
+  chains: string;
+  processes: number;
+  acceptedPerSecond: number;
+  notAccepted: number;
+  /** Gateway processes' CPU per accepted message (all processes together). */
+  gatewayCpuUsPerMessage: number;
+  /** PostgreSQL backends' CPU per accepted message (this run's connections). */
+  dbCpuUsPerMessage: number;
+  /** Sampled from pg_stat_activity every 20 ms: this run's backends active, and of those waiting on a lock (mean). */
+  activeBackends: number;
+  lockWaiting: number;
+  /** Not-granted locks sampled from pg_locks, by lock type (summed over samples / samples). */
+  lockWaitsByType: string;
+  /** Events per chain (log_head) after the run. */
+  chainsUsed: string;
+}
+
+/**
+ * One vs two gateway processes against one PostgreSQL (+ BullMQ), with the sharded log (default
+ * KNOOPPUNT_LOG_CHAINS) and with one chain (the old single head, KNOOPPUNT_LOG_CHAINS=1): accepted
+ * msg/s, CPU per message split gateway vs PostgreSQL, and lock waits sampled while it runs, so that
+ * what more cores would buy can be read from where the time goes.
+ */
+export async function benchScaleOut(opts: { messages: number; connections: number }): Promise<ScaleFigures[]> {
   const sink = await startSink();
-  const env = await testEnv('postgres', 'bullmq', writeConfig(testConfig(sink.url, { maxAttempts: 3, backoffMs: 50 })), { DATABASE_URL: await freshPostgresUrl() });
-  const childEnv = ChildGateway.envFrom(env, { KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' });
-  const gateways = [new ChildGateway(childEnv), new ChildGateway(childEnv)];
-  const out: Array<{ processes: number; acceptedPerSecond: number; notAccepted: number }> = [];
+  const admin = new pg.Pool({ connectionString: TEST_PG_URL, max: 1 });
+  const out: ScaleFigures[] = [];
   try {
-    const urls = [await gateways[0]!.start(120000), await gateways[1]!.start(120000)];
-    const run = `scale-${Date.now().toString(36)}`;
-    for (const n of [1, 2]) {
-      const each = Math.round(opts.messages / n);
-      await Promise.all(urls.slice(0, n).map((url, i) => runLoad({ url, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: 200, prefix: `${run}-w${n}-${i}`, body: 'toewijzing' })));
-      const t0 = performance.now();
-      const results = await Promise.all(urls.slice(0, n).map((url, i) => runLoad({ url, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: each, prefix: `${run}-${n}-${i}`, body: 'toewijzing' })));
-      const seconds = (performance.now() - t0) / 1000;
-      const ok = results.reduce((s, r) => s + r.ok, 0);
-      out.push({ processes: n, acceptedPerSecond: Math.round(ok / seconds), notAccepted: results.reduce((s, r) => s + r.requests - r.ok, 0) });
+    for (const chains of ['16', '1']) {
+      const app = `kp-scale-${randomBytes(4).toString('hex')}`;
+      const url = new URL(await freshPostgresUrl());
+      url.searchParams.set('application_name', app);
+      const env = await testEnv('postgres', 'bullmq', writeConfig(testConfig(sink.url, { maxAttempts: 3, backoffMs: 50 })), { DATABASE_URL: url.toString() });
+      const childEnv = ChildGateway.envFrom(env, { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_LOG_CHAINS: chains });
+      const gateways = [new ChildGateway(childEnv), new ChildGateway(childEnv)];
+      try {
+        const urls = [await gateways[0]!.start(180000), await gateways[1]!.start(180000)];
+        const run = `scale-${chains}-${Date.now().toString(36)}`;
+        for (const n of [1, 2]) {
+          const each = Math.round(opts.messages / n);
+          await Promise.all(urls.slice(0, n).map((u, i) => runLoad({ url: u, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: 200, prefix: `${run}-w${n}-${i}`, body: 'toewijzing' })));
+          const headsBefore = await chainSizes(admin, url);
+          const gw0 = gateways.reduce((sum, g) => sum + (g.pid ? procCpuMs(g.pid) : 0), 0);
+          const db0 = await backendCpuMs(admin, app);
+          const sampler = sampleLocks(admin, app);
+          const t0 = performance.now();
+          const results = await Promise.all(urls.slice(0, n).map((u, i) => runLoad({ url: u, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: each, prefix: `${run}-${n}-${i}`, body: 'toewijzing' })));
+          const seconds = (performance.now() - t0) / 1000;
+          const locks = await sampler.stop();
+          const gwMs = gateways.reduce((sum, g) => sum + (g.pid ? procCpuMs(g.pid) : 0), 0) - gw0;
+          const dbMs = (await backendCpuMs(admin, app)) - db0;
+          const headsAfter = await chainSizes(admin, url);
+          const ok = results.reduce((sum, r) => sum + r.ok, 0);
+          out.push({
+            chains: chains === '1' ? '1 (single head)' : `up to ${chains}`,
+            processes: n,
+            acceptedPerSecond: Math.round(ok / seconds),
+            notAccepted: results.reduce((sum, r) => sum + r.requests - r.ok, 0),
+            gatewayCpuUsPerMessage: ok ? Math.round((gwMs * 1000) / ok) : 0,
+            dbCpuUsPerMessage: ok ? Math.round((dbMs * 1000) / ok) : 0,
+            activeBackends: locks.active,
+            lockWaiting: locks.waiting,
+            lockWaitsByType: locks.byType,
+            chainsUsed: [...headsAfter].map(([c, seq]) => `${c}:+${seq - (headsBefore.get(c) ?? 0)}`).filter((x) => !x.endsWith(':+0')).join(' '),
+          });
+        }
+      } finally {
+        for (const g of gateways) await g.kill('SIGTERM');
+      }
     }
   } finally {
-    for (const g of gateways) await g.kill('SIGTERM');
     sink.stop();
+    await admin.end();
   }
   return out;
+}
+
+/** Events per chain: log_head of the run's schema (read through the run's search_path). */
+async function chainSizes(admin: pg.Pool, url: URL): Promise<Map<string, number>> {
+  const schema = /search_path=(\w+)/.exec(decodeURIComponent(url.searchParams.get('options') ?? ''))?.[1];
+  if (!schema) return new Map();
+  const r = await admin.query<{ id: number; seq: string }>(`SELECT id, seq FROM ${schema}.log_head ORDER BY id`);
+  return new Map(r.rows.map((h) => [String(h.id), Number(h.seq)]));
+}
+
+/** Samples this run's backends every 20 ms: how many are active, how many wait on a lock, and on which lock type. */
+function sampleLocks(admin: pg.Pool, app: string): { stop(): Promise<{ active: number; waiting: number; byType: string }> } {
+  let samples = 0;
+  let active = 0;
+  let waiting = 0;
+  const byType = new Map<string, number>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const r = await admin.query<{ active: number; waiting: number; types: Record<string, number> | null }>(
+        `SELECT (SELECT count(*)::int FROM pg_stat_activity WHERE application_name = $1 AND state = 'active') AS active,
+                (SELECT count(*)::int FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock') AS waiting,
+                (SELECT json_object_agg(t, n) FROM (SELECT l.locktype || coalesce(':' || l.relation::regclass::text, '') AS t, count(*)::int AS n
+                   FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.application_name = $1 AND NOT l.granted GROUP BY 1) x) AS types`,
+        [app],
+      );
+      const row = r.rows[0]!;
+      samples++;
+      active += row.active;
+      waiting += row.waiting;
+      for (const [t, n] of Object.entries(row.types ?? {})) byType.set(t, (byType.get(t) ?? 0) + n);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      const mean = (x: number) => Math.round((x / Math.max(1, samples)) * 100) / 100;
+      return { active: mean(active), waiting: mean(waiting), byType: [...byType].map(([t, n]) => `${t} ${mean(n)}`).join(', ') || 'none' };
+    },
+  };
 }

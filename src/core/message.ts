@@ -81,10 +81,20 @@ export interface Standard {
 export type MessageStatus = 'received' | 'rejected' | 'routed' | 'delivered' | 'dead_letter' | 'partially_delivered' | 'answered';
 
 export type ExchangeEventType =
+  /**
+   * A message accepted: what received, validated, routed and mapped recorded, in one event
+   * (detail: size, digest, senderMessageId, subjects, standard, version, routes[] with each route's
+   * destinations and its mapping result, reprocessed when a beheerder put it through again).
+   */
+  | 'accepted'
+  /** The first event of a message that is not accepted (rejected, answered); accepted messages before migration 150 too. */
   | 'received'
+  /** Before migration 150 only: now part of `accepted`. */
   | 'validated'
   | 'rejected'
+  /** Before migration 150 only: now part of `accepted`. */
   | 'routed'
+  /** Before migration 150 only: now part of `accepted`. */
   | 'mapped'
   | 'delivery_attempted'
   | 'delivered'

@@ -214,35 +214,24 @@ export class Pipeline {
     const raw = await this.rawPayload(item, msg, messageId);
     item.subjectHashes = log.subjectHashes(subjects);
     const base = this.eventBase(msg, messageId, correlationId);
-    const events: ExchangeEventInput[] = [
-      { ...base, ...receivedEvent(msg, raw, { subjects: subjects.length }) },
-      { ...base, eventType: 'validated', detail: { standard: msg.standard, version: msg.version ?? null } },
-      {
-        ...base,
-        eventType: 'routed',
-        detail: {
-          routes: mapped.map((m) => ({ route: m.plan.route.id, destinations: m.plan.destinations.map((d) => d.id), ...(m.sealed ? { sealed: true } : {}) })),
-          // A sealed message's routing document is its envelope metadata (type, content type, size, sha256): that is what is logged.
-          ...(mapped.some((m) => m.sealed) ? { envelope: msg.body } : {}),
-        },
-      },
-    ];
+    // One `accepted` event holds what received, validated, routed and mapped held before (LDV still
+    // writes a record per step from it: src/chain/ldv/records.ts stepsOf).
+    const routes: Array<Record<string, unknown>> = [];
     // One stored payload per mapping result: routes sharing a result (samePerMessage) share its payload.
     const stored = new Map<MappingResult, ReturnType<Pipeline['addPayload']>>();
     for (const planned of mapped) {
       const { plan } = planned;
+      const route: Record<string, unknown> = { route: plan.route.id, destinations: plan.destinations.map((d) => d.id) };
+      routes.push(route);
       // Sealed: the deliveries carry the received payload itself (stored once, encrypted at rest like any payload).
       let payload = raw;
-      if (!planned.sealed) {
+      if (planned.sealed) route.sealed = true;
+      else {
         const { mapping, result } = planned;
         const shared = stored.get(result);
         payload = shared ?? this.addPayload(item, { messageId, kind: 'mapped', contentType: result.contentType, content: result.serialized });
         stored.set(result, payload);
-        events.push({
-          ...base,
-          eventType: 'mapped',
-          detail: { route: plan.route.id, mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest, ...(result.logDetail ?? {}) },
-        });
+        route.mapped = { mapping: mapping.name, mappingVersion: mapping.version, size: payload.size, digest: payload.digest, ...(result.logDetail ?? {}) };
         if (result.onCommit && !shared) item.hooks.push((tx) => result.onCommit!(tx, messageId));
       }
       const policy = { ...DEFAULT_DELIVERY, ...(plan.route.delivery ?? {}) };
@@ -257,6 +246,24 @@ export class Pipeline {
         });
       }
     }
+    const events: ExchangeEventInput[] = [
+      {
+        ...base,
+        eventType: 'accepted',
+        detail: {
+          size: raw.size,
+          digest: raw.digest,
+          senderMessageId: msg.senderMessageId,
+          subjects: subjects.length,
+          ...(msg.reprocessOf ? { reprocessed: { by: msg.reprocessOf.by, previousCode: msg.reprocessOf.previousCode } } : {}),
+          standard: msg.standard,
+          version: msg.version ?? null,
+          routes,
+          // A sealed message's routing document is its envelope metadata (type, content type, size, sha256): that is what is logged.
+          ...(mapped.some((m) => m.sealed) ? { envelope: msg.body } : {}),
+        },
+      },
+    ];
     if (answer) events.push(this.answerEvent(item, base, answer));
     item.events = events.map((e) => log.prepare(e));
     return item;

@@ -8,6 +8,7 @@ import { hashPassword } from '../../src/console/auth/passwords.js';
 import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
 import { subjectHash } from '../../src/log/crypto.js';
+import { stepsOf } from '../../src/chain/ldv/records.js';
 import { KEYS, post, startGateway, testConfig, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
 import { TestWebhook, waitFor } from '../helpers/webhook.js';
 
@@ -67,9 +68,13 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('L
       'SELECT trace_id, span_id, parent_span_id, name, event_seq, status_code, attributes FROM ldv_records WHERE message_id = $1 ORDER BY id',
       [messageId],
     );
-    // Exactly one per event (one subject), linked to the event it belongs to.
-    expect(records.rows.map((r) => Number(r.event_seq))).toEqual(events.map((e) => e.seq));
-    expect(records.rows.map((r) => r.name)).toEqual(events.map((e) => e.eventType));
+    // Exactly one per step (one subject), linked to the event it belongs to: the one `accepted`
+    // event stands for the four steps it replaced, so the records are the same as before it.
+    expect(events.map((e) => e.eventType)).toEqual(['accepted', 'delivery_attempted', 'delivered']);
+    expect(records.rows.map((r) => r.name)).toEqual(['received', 'validated', 'routed', 'mapped', 'delivery_attempted', 'delivered']);
+    expect(records.rows.map((r) => r.name)).toEqual(events.flatMap((e) => stepsOf(e)));
+    expect(records.rows.map((r) => Number(r.event_seq))).toEqual(events.flatMap((e) => stepsOf(e).map(() => e.seq)));
+    expect(records.rows.map((r) => r.attributes['knooppunt.step'])).toEqual(records.rows.map((r) => r.name));
     const hash = subjectHash(gateway.ring, BSN);
     for (const r of records.rows) {
       expect(r.trace_id).toBe(TRACE);
@@ -114,7 +119,7 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('L
     const byTrace = await privacy.post('/console/api/ldv/data-processing-operations', { traceId: TRACE });
     expect(byTrace.status).toBe(200);
     const n = byTrace.json.items.length;
-    expect(n).toBe((await gateway.log.eventsForMessage(messageId)).length);
+    expect(n).toBe((await gateway.log.eventsForMessage(messageId)).flatMap((e) => stepsOf(e)).length);
     const byActivity = await privacy.post('/console/api/ldv/data-processing-operations', {
       processingActivityId: 'https://knooppunt.example/ldv/v1/processing_activities/route.toewijzing-naar-aanbieder/versions/1',
       dataSubjectId: hash,

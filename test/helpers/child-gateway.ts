@@ -10,6 +10,11 @@ export class ChildGateway {
 
   constructor(private readonly env: NodeJS.ProcessEnv) {}
 
+  /** The gateway process's pid while it runs (for CPU accounting in the bench). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   static envFrom(e: GatewayEnv, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     return {
       PATH: process.env.PATH,

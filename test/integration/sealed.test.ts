@@ -120,9 +120,15 @@ describe('sealed-envelope routes', () => {
       const e = await gateway.log.eventsForMessage(id);
       return e.some((x) => x.eventType === 'delivered') ? e : undefined;
     });
-    expect(events.map((e) => e.eventType)).toEqual(['received', 'validated', 'routed', 'delivery_attempted', 'delivered']);
-    const routed = events.find((e) => e.eventType === 'routed')!;
-    expect(routed.detail).toEqual({
+    expect(events.map((e) => e.eventType)).toEqual(['accepted', 'delivery_attempted', 'delivered']);
+    const accepted = events.find((e) => e.eventType === 'accepted')!;
+    expect(accepted.detail).toEqual({
+      size: bytes.length,
+      digest: expect.any(String),
+      senderMessageId: 'SHV-webhook-1',
+      subjects: 0,
+      standard: 'sealed',
+      version: null,
       routes: [{ route: 'verzegeld-naar-ontvanger', destinations: ['webhook-aanbieder-a'], sealed: true }],
       envelope: { envelopeType: 'schuldhulp-aanmelding', contentType: CONTENT_TYPE, size: bytes.length, sha256: sha256(bytes), senderReference: 'SHV-webhook-1' },
     });

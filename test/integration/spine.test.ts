@@ -52,7 +52,7 @@ describe.each(DRIVER_CASES)('spine on $store + $queue', ({ store, queue }) => {
       return m.json.status === 'delivered' ? m.json : undefined;
     });
     const types = (detail.events as Array<{ type: string }>).map((e) => e.type);
-    expect(types).toEqual(['received', 'validated', 'routed', 'mapped', 'delivery_attempted', 'delivered']);
+    expect(types).toEqual(['accepted', 'delivery_attempted', 'delivered']);
     // The trail in the log itself, chained.
     const events = await gateway.log.eventsForMessage(id);
     expect(events.map((e) => e.eventType)).toEqual(types);

@@ -22,6 +22,17 @@ const NO_RECORD: ReadonlySet<string> = new Set(['admin_action', 'purged', 'redel
 const ERROR_STEPS: ReadonlySet<string> = new Set(['rejected', 'dead_lettered']);
 export const GENERIC_ACTIVITY = 'knooppunt.berichtverkeer';
 
+/**
+ * The processing steps an event stands for. One `accepted` event replaced received (or
+ * reprocessed), validated, routed and one mapped per mapped route: the records stay one per step,
+ * as before, so a data subject's log reads the same.
+ */
+export function stepsOf(ev: Pick<ExchangeEvent, 'eventType' | 'detail'>): string[] {
+  if (ev.eventType !== 'accepted') return [ev.eventType];
+  const routes = Array.isArray(ev.detail.routes) ? (ev.detail.routes as Array<{ mapped?: unknown }>) : [];
+  return [ev.detail.reprocessed ? 'reprocessed' : 'received', 'validated', 'routed', ...routes.filter((r) => r && r.mapped).map(() => 'mapped')];
+}
+
 export interface LdvResource {
   name: string;
   version: string;
@@ -39,6 +50,7 @@ export class LdvRecorder {
     const activityIds = await this.activitiesOf(tx, ev);
     const ok = !ERROR_STEPS.has(ev.eventType) && !(ev.eventType === 'delivery_attempted' && ev.detail.ok === false);
     const rows: unknown[][] = [];
+    for (const step of stepsOf(ev))
     for (const activityId of activityIds) {
       const version = this.activities.versionOf(activityId) ?? this.activities.versionOf(GENERIC_ACTIVITY) ?? 1;
       const known = this.activities.versionOf(activityId) !== undefined ? activityId : GENERIC_ACTIVITY;
@@ -49,11 +61,11 @@ export class LdvRecorder {
           'dpl.core.data_subject_id_type': 'BSN',
           ...(trace.foreignSpanId ? { 'dpl.core.foreign_operation.trace_id': trace.traceId, 'dpl.core.foreign_operation.span_id': trace.foreignSpanId } : {}),
           'knooppunt.message_id': ev.messageId,
-          'knooppunt.step': ev.eventType,
+          'knooppunt.step': step,
           ...(ev.channel ? { 'knooppunt.channel': ev.channel } : {}),
           ...(ev.messageType ? { 'knooppunt.message_type': ev.messageType } : {}),
         };
-        rows.push([trace.traceId, newSpanId(), trace.rootSpanId, ev.eventType, ev.occurredAt, ok ? 'STATUS_CODE_OK' : 'STATUS_CODE_ERROR', ev.messageId, ev.chain, ev.seq, known, version, subject_hash, JSON.stringify(attributes)]);
+        rows.push([trace.traceId, newSpanId(), trace.rootSpanId, step, ev.occurredAt, ok ? 'STATUS_CODE_OK' : 'STATUS_CODE_ERROR', ev.messageId, ev.chain, ev.seq, known, version, subject_hash, JSON.stringify(attributes)]);
       }
     }
     // One statement for all subjects of this step.

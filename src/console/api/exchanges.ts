@@ -154,7 +154,8 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
       return row;
     });
     const rejected = events.find((e) => e.eventType === 'rejected');
-    const validated = events.some((e) => e.eventType === 'validated');
+    // `accepted` holds the validation since migration 150; older messages have a `validated` event.
+    const validated = events.some((e) => e.eventType === 'accepted' || e.eventType === 'validated');
     const validation = rejected
       ? { outcome: 'rejected', code: rejected.detail.code ?? null, problems: Array.isArray(rejected.detail.problems) ? rejected.detail.problems : [] }
       : { outcome: validated ? 'valid' : 'not-validated', problems: [] };

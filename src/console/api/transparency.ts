@@ -56,7 +56,8 @@ export async function citizenReport(deps: { db: Db; log: ExchangeLog; config: Ga
     if (!row) continue;
     const purposes: Purpose[] = [];
     for (const e of await log.eventsForMessage(id)) {
-      if (e.eventType === 'routed' && Array.isArray(e.detail.routes)) {
+      // `accepted` since migration 150; `routed` in the events of messages accepted before it.
+      if ((e.eventType === 'accepted' || e.eventType === 'routed') && Array.isArray(e.detail.routes)) {
         for (const r of e.detail.routes as Array<{ route?: unknown }>) {
           const p = typeof r.route === 'string' ? routes.get(r.route) : undefined;
           if (p) purposes.push(p);
