@@ -350,7 +350,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const purge = (trigger: string, progress?: PurgeProgress) => purgeExpired({ db, log, policy }, { trigger, batchSize: env.purgeBatch, ...(progress ? { progress } : {}) });
   const consoleJobs = new ConsoleJobs(db, logger);
   const consoleDeps = {
-    db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry, checkpointFile: env.checkpointFile, jobs: consoleJobs, pipeline, trustedProxies: env.tls.trustedProxies,
+    db, log, ring, config, queue, retentionDays: env.retentionDays, purge, logger, certificates: certificateExpiry, checkpointFile: env.checkpointFile, jobs: consoleJobs, pipeline, trustedProxies: env.tls.trustedProxies, activities,
     extraRouters: ({ guard, audit }: { guard: { requirePermission(p: 'citizenReport'): RequestHandler }; audit: (req: express.Request, res: express.Response, action: 'ldv_read', target: string | null, detail: Record<string, unknown>) => Promise<void> }) => [
       lezenRouter({ db, ring, activities, guard, audit: (req, res, detail) => audit(req, res, 'ldv_read', 'ldv', detail) }),
     ],

@@ -57,6 +57,42 @@ export interface LdvOperation {
 
 /** The records matching every given criterion; throws 400 when there is none. */
 export async function lezen(db: Db, ring: KeyRing, activities: ProcessingActivities, q: LezenQuery): Promise<LdvOperation[]> {
+  void activities;
+  const { where, params } = criteria(ring, q);
+  const rows = await page(db, where, params, 0, MAX_RESULTS + 1);
+  if (rows.length > MAX_RESULTS) throw new HttpProblem(400, 'too-many-results', `More than ${MAX_RESULTS} records match: narrow the query`);
+  return rows.map(({ id: _id, ...op }) => op);
+}
+
+/**
+ * Every record matching the query, page by page (for the citizen report, which must not stop at the
+ * lezen API's page limit), up to `max` records; `truncated` when there were more.
+ */
+export async function lezenAll(db: Db, ring: KeyRing, q: LezenQuery, max = 100_000): Promise<{ records: LdvOperation[]; truncated: boolean }> {
+  const { where, params } = criteria(ring, q);
+  const records: LdvOperation[] = [];
+  let after = 0;
+  for (;;) {
+    const rows = await page(db, where, params, after, MAX_RESULTS);
+    for (const { id: _id, ...op } of rows) {
+      if (records.length >= max) return { records, truncated: true };
+      records.push(op);
+    }
+    if (rows.length < MAX_RESULTS) return { records, truncated: false };
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+async function page(db: Db, where: string[], params: unknown[], afterId: number, limit: number): Promise<Array<LdvOperation & { id: number }>> {
+  const r = await db.query<{ id: number; trace_id: string; span_id: string; parent_span_id: string | null; name: string; start_time: Date | string; end_time: Date | string; status_code: string; attributes: Record<string, string> }>(
+    `SELECT id, trace_id, span_id, parent_span_id, name, start_time, end_time, status_code, attributes FROM ldv_records
+      WHERE ${where.join(' AND ')} AND id > $${params.length + 1} ORDER BY id LIMIT ${limit}`,
+    [...params, afterId],
+  );
+  return r.rows.map((x) => ({ ...x, id: Number(x.id), start_time: new Date(x.start_time).toISOString(), end_time: new Date(x.end_time).toISOString() }));
+}
+
+function criteria(ring: KeyRing, q: LezenQuery): { where: string[]; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, v: unknown) => {
@@ -90,14 +126,7 @@ export async function lezen(db: Db, ring: KeyRing, activities: ProcessingActivit
     add('subject_hash = ANY(?::text[])', candidates);
   }
   if (where.length === 0) throw new HttpProblem(400, 'filter-required', 'Name a traceId, a processingActivityId or a data subject (dataSubjectId or bsn)');
-  void activities;
-  const r = await db.query<{ trace_id: string; span_id: string; parent_span_id: string | null; name: string; start_time: Date | string; end_time: Date | string; status_code: string; attributes: Record<string, string> }>(
-    `SELECT trace_id, span_id, parent_span_id, name, start_time, end_time, status_code, attributes FROM ldv_records
-      WHERE ${where.join(' AND ')} ORDER BY id LIMIT ${MAX_RESULTS + 1}`,
-    params,
-  );
-  if (r.rows.length > MAX_RESULTS) throw new HttpProblem(400, 'too-many-results', `More than ${MAX_RESULTS} records match: narrow the query`);
-  return r.rows.map((x) => ({ ...x, start_time: new Date(x.start_time).toISOString(), end_time: new Date(x.end_time).toISOString() }));
+  return { where, params };
 }
 
 /** POST /data-processing-operations inside the console API; `audit` records who asked (outside LDV). */

@@ -29,7 +29,7 @@ export function citizenReportHtml(report: CitizenReport): string {
         <td>${escapeHtml(e.messageType)}</td>
         <td>${escapeHtml(e.dataCategories.length > 0 ? e.dataCategories.join(', ') : 'onbekend')}</td>
         <td>${escapeHtml(e.purpose ?? 'niet vastgelegd')}</td>
-        <td>${escapeHtml(e.legalBasis ?? 'niet vastgelegd')}</td>
+        <td>${escapeHtml(e.legalBasis ?? 'niet vastgelegd')}${e.unreadable ? '<br><em>De inhoud van dit bericht kan nu niet worden gelezen (sleutel ontbreekt); de gemeente zoekt dit uit.</em>' : ''}</td>
       </tr>`,
     )
     .join('\n');
@@ -64,7 +64,7 @@ ${rows}
   <p>Burgerservicenummer: ${escapeHtml(report.bsn)}<br>
   Gemaakt op: ${escapeHtml(DATE.format(new Date(report.generatedAt)))}<br>
   Aantal berichten: ${escapeHtml(report.exchanges.length)}</p>
-${body}
+${report.missingKeys ? '  <p><strong>Let op:</strong> dit overzicht is mogelijk niet volledig: een deel van de gegevens is versleuteld met een sleutel die nu niet beschikbaar is. De gemeente zoekt dit uit.</p>\n' : ''}${body}
   <p>Heeft u vragen over dit overzicht, of denkt u dat er iets niet klopt? Neem dan contact op met de
   functionaris gegevensbescherming van uw gemeente.</p>
 </body>

@@ -9,6 +9,7 @@ import type { KeyRing } from '../../log/keys.js';
 import type { PurgeProgress, PurgeResult } from '../../retention/purge.js';
 import type { Db } from '../../store/db.js';
 import { CookiePolicy, readSessionCookie } from '../auth/cookie.js';
+import type { ProcessingActivities } from '../../chain/ldv/activities.js';
 import { consoleGuard, signedIn } from '../auth/guard.js';
 import { verifyPassword } from '../auth/passwords.js';
 import { SignInAddressLimiter, SignInThrottle } from '../auth/rate-limit.js';
@@ -43,6 +44,8 @@ export interface ConsoleDeps {
   certificates?: { forParty(partyId: string): { expires: string | null; expiringSoon: boolean } };
   /** KNOOPPUNT_CHECKPOINT_FILE: the log-check endpoint also checks the head against it. */
   checkpointFile?: string;
+  /** The LDV register of processing activities: the citizen report reads the version each record names. */
+  activities?: Pick<ProcessingActivities, 'get'>;
   /** KNOOPPUNT_TRUSTED_PROXIES: only their X-Forwarded-Proto makes the session cookie Secure. */
   trustedProxies?: string[];
   /** Sign-in attempts per client address per minute (default 20). */
@@ -167,7 +170,7 @@ export function consoleApi(deps: ConsoleDeps): express.Router {
   });
   router.post('/citizen-report', guard.requirePermission('citizenReport'), async (req, res) => {
     const bsn = requireBsn((req.body as { bsn?: unknown } | undefined)?.bsn);
-    const report = await citizenReport({ db, log, config }, bsn);
+    const report = await citizenReport({ db, log, config, ring, ...(deps.activities ? { activities: deps.activities } : {}) }, bsn);
     // The keyed hash identifies whose report was made, for the audit trail, without the BSN.
     await logAdminAction(log, 'citizen_report', signedIn(res).user, `subject/${subjectHash(ring, bsn)}`, { format: 'json', exchanges: report.exchanges.length });
     res.json(report);
@@ -226,7 +229,7 @@ export function citizenReportPage(deps: ConsoleDeps): express.Router {
   };
   router.post('/citizen-report.html', apiHeaders, form, csrfFromField, guard.requireSession, guard.requirePermission('citizenReport'), async (req, res) => {
     const bsn = requireBsn((req.body as { bsn?: unknown } | undefined)?.bsn);
-    const report = await citizenReport({ db, log, config }, bsn);
+    const report = await citizenReport({ db, log, config, ring, ...(deps.activities ? { activities: deps.activities } : {}) }, bsn);
     await logAdminAction(log, 'citizen_report', signedIn(res).user, `subject/${subjectHash(ring, bsn)}`, { format: 'html', exchanges: report.exchanges.length });
     res.setHeader('Content-Security-Policy', REPORT_CSP);
     res.type('text/html; charset=utf-8').send(citizenReportHtml(report));
