@@ -5,6 +5,7 @@ import type { ExchangeLog, PayloadDraft, PreparedEvent, SealedPayload } from '..
 import type { ExchangeEventInput, MessageReference } from './message.js';
 import type { Db, Queryable } from '../store/db.js';
 import { insertRows } from './rows.js';
+import { currentTrace, type TraceContext } from '../chain/trace-context.js';
 
 /** The messages row of one item. */
 export interface MessageRow {
@@ -79,6 +80,8 @@ export class DuplicateMessageError extends Error {
 
 interface Pending {
   item: WriteItem;
+  /** The submitting request's trace: the batch is written in one request's async context, so each item's is kept here. */
+  trace: TraceContext | undefined;
   resolve(r: WriteResult): void;
   reject(err: unknown): void;
 }
@@ -118,7 +121,7 @@ export class GroupCommitWriter {
 
   write(item: WriteItem): Promise<WriteResult> {
     return new Promise<WriteResult>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
+      this.queue.push({ item, trace: currentTrace(), resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -209,6 +212,10 @@ export class GroupCommitWriter {
       await insertRows(tx, 'deliveries', DELIVERY_COLUMNS, deliveryRows, {
         constants: { status: `'pending'`, attempts: '0', next_attempt_at: 'now()', created_at: 'now()', updated_at: 'now()' },
       });
+      // Each message's own trace (the LDV hook would otherwise give the whole batch the context it runs in).
+      await insertRows(tx, 'message_traces', ['message_id', 'trace_id', 'span_id', 'parent_span_id'],
+        winners.flatMap((p) => (p.trace ? [[p.item.message.id, p.trace.traceId, p.trace.spanId, p.trace.parentSpanId ?? null]] : [])),
+        { tail: 'ON CONFLICT (message_id) DO NOTHING' });
       // Last: the chain head is held only from here to the commit.
       await log.appendMany(tx, winners.flatMap((p) => p.item.events));
       return out;

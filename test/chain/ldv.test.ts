@@ -105,6 +105,17 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('L
     expect(r.rows).toEqual([{ trace_id: own }]);
   });
 
+  test('concurrent messages written in one group-commit batch each keep their own caller trace', async () => {
+    const traces = Array.from({ length: 12 }, (_, i) => `${(i + 1).toString(16).padStart(2, '0')}${'ab'.repeat(15)}`);
+    const answers = await Promise.all(traces.map((trace, i) =>
+      post(baseUrl, KEYS.enschede, toewijzing(`LDV-batch-${store}-${Date.now()}-${i}`, { bsn: '999990019' }), { traceparent: `00-${trace}-${CALLER_SPAN}-01` })));
+    for (const [i, res] of answers.entries()) {
+      expect(res.status).toBe(202);
+      const r = await gateway.db.query<{ trace_id: string }>('SELECT DISTINCT trace_id FROM ldv_records WHERE message_id = $1', [res.json.id]);
+      expect(r.rows).toEqual([{ trace_id: traces[i] }]);
+    }
+  });
+
   test('the register API serves the versioned processing activity', async () => {
     const res = await fetch(`${baseUrl}/ldv/v1/processing_activities/route.toewijzing-naar-aanbieder/versions/1`);
     expect(res.status).toBe(200);

@@ -14,6 +14,7 @@
  */
 import type { ExchangeEvent } from '../../core/message.js';
 import type { Queryable } from '../../store/db.js';
+import { insertRows } from '../../core/rows.js';
 import { currentTrace, newSpanId, newTraceId } from '../trace-context.js';
 import type { ProcessingActivities } from './activities.js';
 
@@ -38,69 +39,108 @@ export interface LdvResource {
   version: string;
 }
 
+interface Trace {
+  traceId: string;
+  rootSpanId: string;
+  foreignSpanId?: string;
+}
+
+const LDV_COLUMNS = [
+  'trace_id', 'span_id', 'parent_span_id', 'name', 'start_time', 'end_time', 'status_code', 'message_id', 'event_chain', 'event_seq', 'activity_id', 'activity_version', 'subject_hash', 'attributes',
+] as const;
+
 export class LdvRecorder {
   constructor(private readonly activities: ProcessingActivities) {}
 
-  /** The append hook: runs inside the exchange event's transaction. */
+  /** The append hook for one event (kept for callers that append one at a time). */
   async onEvent(tx: Queryable, ev: ExchangeEvent): Promise<void> {
-    if (!ev.messageId || NO_RECORD.has(ev.eventType)) return;
-    const subjects = await tx.query<{ subject_hash: string }>('SELECT subject_hash FROM message_subjects WHERE message_id = $1 ORDER BY subject_hash', [ev.messageId]);
-    if (subjects.rows.length === 0) return;
-    const trace = await this.traceOf(tx, ev.messageId);
-    const activityIds = await this.activitiesOf(tx, ev);
-    const ok = !ERROR_STEPS.has(ev.eventType) && !(ev.eventType === 'delivery_attempted' && ev.detail.ok === false);
+    await this.onEvents(tx, [ev]);
+  }
+
+  /**
+   * The batch append hook: runs inside the events' transaction, once per append call. Subjects,
+   * traces and routes of all the batch's messages are read with one statement each and the records
+   * written with one multi-row insert, so a batch of any size costs a handful of statements, not
+   * four per event.
+   */
+  async onEvents(tx: Queryable, events: readonly ExchangeEvent[]): Promise<void> {
+    const recorded = events.filter((ev) => ev.messageId && !NO_RECORD.has(ev.eventType));
+    if (recorded.length === 0) return;
+    const messageIds = [...new Set(recorded.map((ev) => ev.messageId!))];
+    const subjects = new Map<string, string[]>();
+    const s = await tx.query<{ message_id: string; subject_hash: string }>(
+      'SELECT message_id, subject_hash FROM message_subjects WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, subject_hash',
+      [messageIds],
+    );
+    for (const r of s.rows) subjects.set(r.message_id, [...(subjects.get(r.message_id) ?? []), r.subject_hash]);
+    const withSubjects = recorded.filter((ev) => subjects.has(ev.messageId!));
+    if (withSubjects.length === 0) return;
+    const ids = [...new Set(withSubjects.map((ev) => ev.messageId!))];
+    const traces = await this.tracesOf(tx, ids);
+    const hint = currentTrace()?.activity;
+    const routes = withSubjects.some((ev) => typeof ev.detail.bevraging !== 'string') && !hint ? await this.routesOf(tx, ids) : new Map<string, string[]>();
     const rows: unknown[][] = [];
-    for (const step of stepsOf(ev))
-    for (const activityId of activityIds) {
-      const version = this.activities.versionOf(activityId) ?? this.activities.versionOf(GENERIC_ACTIVITY) ?? 1;
-      const known = this.activities.versionOf(activityId) !== undefined ? activityId : GENERIC_ACTIVITY;
-      for (const { subject_hash } of subjects.rows) {
-        const attributes: Record<string, string> = {
-          'dpl.core.processing_activity_id': this.activities.uri(known, version),
-          'dpl.core.data_subject_id': subject_hash,
-          'dpl.core.data_subject_id_type': 'BSN',
-          ...(trace.foreignSpanId ? { 'dpl.core.foreign_operation.trace_id': trace.traceId, 'dpl.core.foreign_operation.span_id': trace.foreignSpanId } : {}),
-          'knooppunt.message_id': ev.messageId,
-          'knooppunt.step': step,
-          ...(ev.channel ? { 'knooppunt.channel': ev.channel } : {}),
-          ...(ev.messageType ? { 'knooppunt.message_type': ev.messageType } : {}),
-        };
-        rows.push([trace.traceId, newSpanId(), trace.rootSpanId, step, ev.occurredAt, ok ? 'STATUS_CODE_OK' : 'STATUS_CODE_ERROR', ev.messageId, ev.chain, ev.seq, known, version, subject_hash, JSON.stringify(attributes)]);
+    for (const ev of withSubjects) {
+      const messageId = ev.messageId!;
+      const trace = traces.get(messageId)!;
+      const activityIds = typeof ev.detail.bevraging === 'string' ? [`bevraging.${ev.detail.bevraging}`] : hint ? [hint] : (routes.get(messageId) ?? [GENERIC_ACTIVITY]);
+      const ok = !ERROR_STEPS.has(ev.eventType) && !(ev.eventType === 'delivery_attempted' && ev.detail.ok === false);
+      for (const step of stepsOf(ev))
+      for (const activityId of activityIds) {
+        const version = this.activities.versionOf(activityId) ?? this.activities.versionOf(GENERIC_ACTIVITY) ?? 1;
+        const known = this.activities.versionOf(activityId) !== undefined ? activityId : GENERIC_ACTIVITY;
+        for (const subjectHash of subjects.get(messageId)!) {
+          const attributes: Record<string, string> = {
+            'dpl.core.processing_activity_id': this.activities.uri(known, version),
+            'dpl.core.data_subject_id': subjectHash,
+            'dpl.core.data_subject_id_type': 'BSN',
+            ...(trace.foreignSpanId ? { 'dpl.core.foreign_operation.trace_id': trace.traceId, 'dpl.core.foreign_operation.span_id': trace.foreignSpanId } : {}),
+            'knooppunt.message_id': messageId,
+            'knooppunt.step': step,
+            ...(ev.channel ? { 'knooppunt.channel': ev.channel } : {}),
+            ...(ev.messageType ? { 'knooppunt.message_type': ev.messageType } : {}),
+          };
+          rows.push([
+            trace.traceId, newSpanId(), trace.rootSpanId, step, ev.occurredAt, ev.occurredAt, ok ? 'STATUS_CODE_OK' : 'STATUS_CODE_ERROR',
+            messageId, ev.chain, ev.seq, known, version, subjectHash, JSON.stringify(attributes),
+          ]);
+        }
       }
     }
-    // One statement for all subjects of this step.
-    const cols = rows[0]!.length;
-    const values = rows.map((_, i) => `(${Array.from({ length: cols }, (_x, j) => `$${i * cols + j + 1}`).join(', ')})`).join(', ');
-    await tx.query(
-      `INSERT INTO ldv_records (trace_id, span_id, parent_span_id, name, start_time, status_code, message_id, event_chain, event_seq, activity_id, activity_version, subject_hash, attributes, end_time)
-       SELECT v.t, v.s, v.p, v.n, v.st::timestamptz, v.sc, v.m::uuid, v.ec::int, v.e::bigint, v.a, v.av::int, v.sh, v.at::jsonb, v.st::timestamptz
-         FROM (VALUES ${values}) AS v(t, s, p, n, st, sc, m, ec, e, a, av, sh, at)`,
-      rows.flat(),
-    );
+    await insertRows(tx, 'ldv_records', LDV_COLUMNS, rows, { casts: { attributes: '::jsonb' } });
   }
 
-  /** The message's trace: recorded once (the request's context, or a new trace for work without one). */
-  private async traceOf(tx: Queryable, messageId: string): Promise<{ traceId: string; rootSpanId: string; foreignSpanId?: string }> {
-    const known = await tx.query<{ trace_id: string; span_id: string; parent_span_id: string | null }>(
-      'SELECT trace_id, span_id, parent_span_id FROM message_traces WHERE message_id = $1',
-      [messageId],
+  /**
+   * Each message's trace: recorded once (the request's context, or a new trace for work without
+   * one). Missing ones are written with one statement; one that another transaction wrote first wins.
+   */
+  private async tracesOf(tx: Queryable, messageIds: string[]): Promise<Map<string, Trace>> {
+    const out = new Map<string, Trace>();
+    const known = await tx.query<{ message_id: string; trace_id: string; span_id: string; parent_span_id: string | null }>(
+      'SELECT message_id, trace_id, span_id, parent_span_id FROM message_traces WHERE message_id = ANY($1::uuid[])',
+      [messageIds],
     );
-    const k = known.rows[0];
-    if (k) return { traceId: k.trace_id, rootSpanId: k.span_id, ...(k.parent_span_id ? { foreignSpanId: k.parent_span_id } : {}) };
-    const ctx: { traceId: string; spanId: string; parentSpanId?: string } = currentTrace() ?? { traceId: newTraceId(), spanId: newSpanId() };
-    await tx.query('INSERT INTO message_traces (message_id, trace_id, span_id, parent_span_id) VALUES ($1, $2, $3, $4) ON CONFLICT (message_id) DO NOTHING', [
-      messageId, ctx.traceId, ctx.spanId, ctx.parentSpanId ?? null,
-    ]);
-    return { traceId: ctx.traceId, rootSpanId: ctx.spanId, ...(ctx.parentSpanId ? { foreignSpanId: ctx.parentSpanId } : {}) };
+    for (const k of known.rows) out.set(k.message_id, { traceId: k.trace_id, rootSpanId: k.span_id, ...(k.parent_span_id ? { foreignSpanId: k.parent_span_id } : {}) });
+    const missing = messageIds.filter((id) => !out.has(id));
+    if (missing.length === 0) return out;
+    const cur = currentTrace();
+    const rows = missing.map((id) => {
+      const ctx: { traceId: string; spanId: string; parentSpanId?: string } = cur ?? { traceId: newTraceId(), spanId: newSpanId() };
+      out.set(id, { traceId: ctx.traceId, rootSpanId: ctx.spanId, ...(ctx.parentSpanId ? { foreignSpanId: ctx.parentSpanId } : {}) });
+      return [id, ctx.traceId, ctx.spanId, ctx.parentSpanId ?? null];
+    });
+    await insertRows(tx, 'message_traces', ['message_id', 'trace_id', 'span_id', 'parent_span_id'], rows, { tail: 'ON CONFLICT (message_id) DO NOTHING' });
+    return out;
   }
 
-  /** Which processing activities this step serves: the message's routes, or the bevraging. */
-  private async activitiesOf(tx: Queryable, ev: ExchangeEvent): Promise<string[]> {
-    if (typeof ev.detail.bevraging === 'string') return [`bevraging.${ev.detail.bevraging}`];
-    const hint = currentTrace()?.activity;
-    if (hint) return [hint];
-    const r = await tx.query<{ route_id: string | null }>('SELECT route_id FROM messages WHERE id = $1', [ev.messageId]);
-    const routes = (r.rows[0]?.route_id ?? '').split(',').filter(Boolean);
-    return routes.length > 0 ? routes.map((id) => `route.${id}`) : [GENERIC_ACTIVITY];
+  /** The routes (processing activities `route.<id>`) of each message; messages without one are left out. */
+  private async routesOf(tx: Queryable, messageIds: string[]): Promise<Map<string, string[]>> {
+    const r = await tx.query<{ id: string; route_id: string | null }>('SELECT id, route_id FROM messages WHERE id = ANY($1::uuid[])', [messageIds]);
+    const out = new Map<string, string[]>();
+    for (const row of r.rows) {
+      const routes = (row.route_id ?? '').split(',').filter(Boolean);
+      if (routes.length > 0) out.set(row.id, routes.map((id) => `route.${id}`));
+    }
+    return out;
   }
 }
