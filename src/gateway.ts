@@ -209,7 +209,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       metrics.deliveries.inc({ destination, result });
       metrics.deliveryDuration.observe({ destination }, durationMs / 1000);
     },
-  }, { leaseMarginMs: env.leaseMarginMs, eigenApplicatie: env.stufApplicatie });
+  }, { leaseMarginMs: env.leaseMarginMs, eigenApplicatie: env.stufApplicatie, sendConcurrency: env.deliveryConcurrency });
   const queueOpts = { concurrency: env.deliveryConcurrency, reconcileIntervalMs: env.reconcileIntervalMs };
   const queue: DeliveryQueue = env.redisUrl
     ? new BullMqQueue(db, service, logger, { ...queueOpts, redisUrl: env.redisUrl, prefix: env.queuePrefix })

@@ -1,12 +1,15 @@
 import type { Logger } from 'pino';
 import type { DestinationConfig } from '../config/types.js';
-import { PayloadUnreadableError, type ExchangeLog } from '../log/exchange-log.js';
+import { PayloadUnreadableError, type ExchangeLog, type Payload } from '../log/exchange-log.js';
+import type { ExchangeEventInput } from '../core/message.js';
 import type { Db } from '../store/db.js';
 import { backoffDelayMs } from './backoff.js';
+import { SendSlots } from './send-slots.js';
+import { BATCHES_IN_FLIGHT } from './local-workers.js';
 import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
-import { depositInMailbox } from './transports/mailbox.js';
+import { depositManyInMailbox } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
-import { messageTraceHeaders } from '../chain/message-trace.js';
+import { newSpanId, outboundTraceHeaders } from '../chain/trace-context.js';
 import { sendGgk } from './transports/ggk.js';
 import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
 
@@ -16,6 +19,13 @@ export type AttemptOutcome =
   /** `at` on the database's clock; `delayMs` is what a queue waits (no process clock involved). */
   | { kind: 'retry'; at: Date; delayMs: number; attempts: number }
   | { kind: 'not-claimed' };
+
+/** What a batch of attempts leaves: each requested delivery's outcome, and the deliveries next in line behind the finished ones. */
+export interface BatchOutcome {
+  /** Per requested id; `next` of the delivered and dead-lettered ones is empty (see `next` here). */
+  outcomes: Map<string, AttemptOutcome>;
+  next: QueuedDelivery[];
+}
 
 export interface DeliveryObserver {
   onAttempt?(destination: string, outcome: 'delivered' | 'retry' | 'dead_letter', durationMs: number): void;
@@ -30,11 +40,29 @@ interface MessageMeta {
   correlationId: string;
 }
 
+type Claimed = DeliveryRow & { claimedAt: Date };
+
+/** One performed attempt, ready to be recorded. */
+interface Attempted {
+  d: Claimed;
+  destination: DestinationConfig | undefined;
+  meta: MessageMeta | undefined;
+  attemptNo: number;
+  startedAt: Date;
+  durationMs: number;
+  outcome: TransportOutcome;
+  final: 'delivered' | 'dead_letter' | 'retry';
+  retryDelayMs: number;
+}
+
 const MAX_BACKOFF_DEFAULT = 15 * 60 * 1000;
 
 /**
- * The one delivery function both queue drivers call. It claims the outbox row, performs one
- * attempt, and records the attempt, the new state and the log events in one transaction.
+ * The one delivery function both queue drivers call, for a batch of deliveries at a time. It claims
+ * the outbox rows with one statement, reads what they need with one statement each (messages,
+ * payloads, traces), performs the attempts (one receiver's and citizen's deliveries one after the
+ * other in outbox order, the rest side by side), and records all attempts, new states, message
+ * statuses and log events in one transaction of multi-row statements.
  */
 export class DeliveryService {
   constructor(
@@ -43,163 +71,279 @@ export class DeliveryService {
     private readonly destinations: { get(id: string): DestinationConfig | undefined },
     private readonly logger: Logger,
     private readonly observer: DeliveryObserver = {},
-    private readonly opts: { maxBackoffMs?: number; leaseMarginMs?: number; /** knooppunt's applicatie in envelopes it sends (GGk). */ eigenApplicatie?: string } = {},
-  ) {}
+    private readonly opts: {
+      maxBackoffMs?: number;
+      leaseMarginMs?: number;
+      /** knooppunt's applicatie in envelopes it sends (GGk). */
+      eigenApplicatie?: string;
+      /** Attempts on the wire at once in this process (KNOOPPUNT_DELIVERY_CONCURRENCY); default 8. */
+      sendConcurrency?: number;
+    } = {},
+  ) {
+    this.slots = new SendSlots(opts.sendConcurrency ?? 8);
+  }
 
+  private readonly slots: SendSlots;
+
+  /** One delivery (tests, and callers outside a queue). */
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
-    const dest0 = await outbox.get(this.db, deliveryId);
-    if (!dest0) return { kind: 'not-claimed' };
-    const destination = this.destinations.get(dest0.destinationId);
-    // The lease outlives the attempt itself; after a crash the row is taken again once it runs out.
-    const leaseMs = (destination?.type === 'webhook' || destination?.type === 'stuf' || destination?.type === 'ggk' ? (destination.timeoutMs ?? (destination.type === 'ggk' ? 30000 : 10000)) : 0) + (this.opts.leaseMarginMs ?? 30000);
-    const d = await outbox.claim(this.db, deliveryId, leaseMs);
-    if (!d) return { kind: 'not-claimed' };
+    const b = await this.attemptMany([deliveryId]);
+    const o = b.outcomes.get(deliveryId) ?? { kind: 'not-claimed' };
+    return o.kind === 'delivered' || o.kind === 'dead_letter' ? { ...o, next: b.next } : o;
+  }
 
-    const meta = await this.messageMeta(d.messageId);
+  async attemptMany(deliveryIds: readonly string[]): Promise<BatchOutcome> {
+    const ids = [...new Set(deliveryIds)];
+    const outcomes = new Map<string, AttemptOutcome>(ids.map((id) => [id, { kind: 'not-claimed' }]));
+    if (ids.length === 0) return { outcomes, next: [] };
+    const where = await outbox.destinationsOf(this.db, ids);
+    // The lease outlives the attempt itself; after a crash the row is taken again once it runs out.
+    // Every lease is the batch's longest (its outcomes are recorded together).
+    const leaseMs = Math.max(...[...where.values()].map((destinationId) => this.leaseMs(this.destinations.get(destinationId))));
+    const claimed = await outbox.claimMany(this.db, [...where.keys()].map((id) => ({ id, leaseMs })), { slots: this.slots.limit, batches: BATCHES_IN_FLIGHT });
+    if (claimed.length === 0) return { outcomes, next: [] };
+
+    const [metas, payloads, traces] = await Promise.all([this.messageMetas(claimed), this.payloads(claimed), this.traces(claimed)]);
+
+    // Runs: one ordering key's deliveries in seq order, sent one after another; a retry stops its run.
+    const runs = new Map<string, Claimed[]>();
+    for (const d of claimed) {
+      const key = d.orderingKey ?? `\u0000${d.id}`;
+      runs.set(key, [...(runs.get(key) ?? []), d]);
+    }
+    const attempted: Attempted[] = [];
+    const released: Claimed[] = [];
+    const openRuns: string[] = [];
+    await Promise.all([...runs.values()].map(async (run) => {
+      let waitedMs = 0;
+      for (const [i, d] of run.entries()) {
+        const a = await this.perform(d, metas.get(d.messageId), payloads, traces.get(d.messageId), waitedMs);
+        waitedMs += a.durationMs;
+        attempted.push(a);
+        if (a.final === 'retry') {
+          // What follows in this run waits for this one: back in line, unattempted.
+          released.push(...run.slice(i + 1));
+          return;
+        }
+      }
+      if (run[0]!.orderingKey) openRuns.push(run[0]!.orderingKey);
+    }));
+    attempted.sort((a, b) => Number(a.d.seq) - Number(b.d.seq));
+
+    const retryAt = await this.recordBatch(attempted, released);
+    for (const a of attempted) {
+      this.observer.onAttempt?.(a.d.destinationId, a.final, a.durationMs);
+      if (a.final === 'retry') {
+        this.logger.warn({ deliveryId: a.d.id, destination: a.d.destinationId, attempt: a.attemptNo, error: a.outcome.error }, 'delivery attempt failed; retry scheduled');
+        outcomes.set(a.d.id, { kind: 'retry', at: retryAt.get(a.d.id)!, delayMs: a.retryDelayMs, attempts: a.attemptNo });
+      } else {
+        if (a.final === 'dead_letter') {
+          this.logger.error({ deliveryId: a.d.id, destination: a.d.destinationId, attempts: a.attemptNo, error: a.outcome.error }, 'delivery dead-lettered');
+        }
+        outcomes.set(a.d.id, { kind: a.final, next: [] });
+      }
+    }
+    const next = await outbox.nextInOrderMany(this.db, openRuns);
+    return { outcomes, next };
+  }
+
+  private leaseMs(destination: DestinationConfig | undefined): number {
+    const timeout = destination?.type === 'webhook' || destination?.type === 'stuf' || destination?.type === 'ggk' ? (destination.timeoutMs ?? (destination.type === 'ggk' ? 30000 : 10000)) : 0;
+    return timeout + (this.opts.leaseMarginMs ?? 30000);
+  }
+
+  private async perform(
+    d: Claimed,
+    meta: MessageMeta | undefined,
+    payloads: Map<number, Payload | PayloadUnreadableError> | Error,
+    trace: { traceId: string } | undefined,
+    waitedMs: number,
+  ): Promise<Attempted> {
+    const destination = this.destinations.get(d.destinationId);
     const attemptNo = d.attempts + 1;
-    // Times from the database's clock (taken at the claim); the duration from this process's monotonic clock.
-    const startedAt = d.claimedAt instanceof Date ? d.claimedAt : new Date(String(d.claimedAt));
-    const started = performance.now();
+    // Times from the database's clock (taken at the claim, plus the durations of the attempts before
+    // this one in its run); the duration from this process's monotonic clock.
+    const claimTime = d.claimedAt instanceof Date ? d.claimedAt : new Date(String(d.claimedAt));
+    const startedAt = new Date(claimTime.getTime() + waitedMs);
+    let started = performance.now();
     let outcome: TransportOutcome;
     try {
-      outcome = await this.send(d, destination, meta);
+      if (!meta) throw new Error(`delivery refers to unknown message ${d.messageId}`);
+      if (payloads instanceof Error) throw payloads;
+      // The message's W3C trace goes along (traceparent), a child span per delivery, so the receiver's logboek links to ours.
+      const headers = trace ? outboundTraceHeaders({ traceId: trace.traceId, spanId: newSpanId() }) : {};
+      outcome = await this.slots.run(() => {
+        started = performance.now();
+        return this.send(d, destination, meta, payloads.get(d.payloadId), headers);
+      });
     } catch (err) {
       // Whatever goes wrong here is recorded as a failed attempt (retried, in the end dead-lettered), so no delivery stays in_flight.
       outcome = { ok: false, permanent: false, error: `internal error during the attempt (${(err as Error).name ?? 'Error'})` };
       this.logger.error({ deliveryId: d.id, err: (err as Error).message }, 'delivery attempt failed inside knooppunt');
     }
     const durationMs = Math.round(performance.now() - started);
-    return this.finish(d, destination, meta, attemptNo, startedAt, durationMs, outcome);
+    const final = outcome.ok ? 'delivered' : outcome.permanent || attemptNo >= d.maxAttempts ? 'dead_letter' : 'retry';
+    const retryDelayMs = final === 'retry' ? backoffDelayMs(attemptNo, d.backoffMs, this.opts.maxBackoffMs ?? MAX_BACKOFF_DEFAULT) : 0;
+    return { d, destination, meta, attemptNo, startedAt, durationMs, outcome, final, retryDelayMs };
   }
 
-  private async send(d: DeliveryRow, destination: DestinationConfig | undefined, meta: MessageMeta): Promise<TransportOutcome> {
-    let outcome: TransportOutcome;
-    if (!destination) {
-      outcome = { ok: false, permanent: true, error: 'destination is no longer configured' };
-    } else if (destination.type === 'webhook' || destination.type === 'stuf' || destination.type === 'ggk') {
-      // Both transports send the stored payload; one read, one check that it is still there.
-      // An undecryptable payload ends this delivery visibly (dead letter, redeliverable once the key is back), never a stuck in_flight.
-      const payload = await this.log.readPayload(d.payloadId).catch((err: unknown) => {
-        if (err instanceof PayloadUnreadableError) return { unreadable: err } as const;
-        throw err;
-      });
-      // The message's W3C trace goes along (traceparent), so the receiver's logboek links to ours.
-      const trace = await messageTraceHeaders(this.db, d.messageId);
-      if (payload && 'unreadable' in payload) {
-        outcome = { ok: false, permanent: true, error: `payload cannot be decrypted (${payload.unreadable.reason}, key id ${payload.unreadable.keyId})` };
-      } else if (!payload?.content) outcome = { ok: false, permanent: true, error: 'payload is no longer available' };
-      else if (destination.type === 'ggk') outcome = await sendGgk(destination, { body: payload.content, deliveryId: d.id, headers: trace }, this.opts.eigenApplicatie ?? 'knooppunt');
-      else if (destination.type === 'stuf') outcome = await sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id, headers: trace });
-      else {
-        outcome = await sendWebhook(destination, {
-          messageId: d.messageId,
-          deliveryId: d.id,
-          correlationId: meta.correlationId,
-          messageType: meta.messageType,
-          sender: meta.sender,
-          contentType: payload.contentType,
-          body: payload.content,
-          headers: trace,
-        });
-      }
-    } else {
-      outcome = { ok: true, permanent: false };
-    }
-    return outcome;
-  }
-
-  private async finish(
+  private async send(
     d: DeliveryRow,
     destination: DestinationConfig | undefined,
     meta: MessageMeta,
-    attemptNo: number,
-    startedAt: Date,
-    durationMs: number,
-    outcome: TransportOutcome,
-  ): Promise<AttemptOutcome> {
-    const final = outcome.ok ? 'delivered' : outcome.permanent || attemptNo >= d.maxAttempts ? 'dead_letter' : 'retry';
-    const retryDelayMs = final === 'retry' ? backoffDelayMs(attemptNo, d.backoffMs, this.opts.maxBackoffMs ?? MAX_BACKOFF_DEFAULT) : 0;
-    let retryAt: Date | undefined;
-
-    await this.db.transaction(async (tx) => {
-      if (outcome.ok && destination?.type === 'mailbox') {
-        await depositInMailbox(tx, {
-          partyId: destination.party,
-          messageId: d.messageId,
-          deliveryId: d.id,
-          payloadId: d.payloadId,
-          messageType: meta.messageType,
-          sender: meta.sender,
-        });
-      }
-      await outbox.recordAttempt(tx, {
-        deliveryId: d.id,
-        attempt: attemptNo,
-        startedAt,
-        durationMs,
-        outcome: outcome.ok ? 'delivered' : 'failed',
-        statusCode: outcome.statusCode,
-        error: outcome.error,
-      });
-      // State first, log appends last (they hold the chain-head lock until commit).
-      if (final === 'delivered') await outbox.markDelivered(tx, d.id, attemptNo);
-      else if (final === 'dead_letter') await outbox.markDeadLetter(tx, d.id, attemptNo, outcome.error ?? 'failed');
-      else retryAt = await outbox.markRetry(tx, d.id, attemptNo, retryDelayMs, outcome.error ?? 'failed');
-      await outbox.refreshMessageStatus(tx, d.messageId);
-      const base = {
-        messageId: d.messageId,
-        correlationId: meta.correlationId,
-        channel: meta.channel,
-        standard: meta.standard,
-        messageType: meta.messageType,
-        sender: meta.sender,
-        receiver: meta.receiver,
-      };
-      await this.log.append(tx, {
-        ...base,
-        eventType: 'delivery_attempted',
-        detail: {
-          deliveryId: d.id,
-          destination: d.destinationId,
-          attempt: attemptNo,
-          durationMs,
-          ok: outcome.ok,
-          ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}),
-          ...(outcome.error ? { error: outcome.error } : {}),
-          ...(retryAt ? { nextAttemptAt: retryAt.toISOString() } : {}),
-        },
-      });
-      if (final === 'delivered') {
-        await this.log.append(tx, { ...base, eventType: 'delivered', detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo } });
-      } else if (final === 'dead_letter') {
-        await this.log.append(tx, {
-          ...base,
-          eventType: 'dead_lettered',
-          detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, reason: outcome.error ?? 'failed', permanent: outcome.permanent },
-        });
-      }
+    payload: Payload | PayloadUnreadableError | undefined,
+    trace: Record<string, string>,
+  ): Promise<TransportOutcome> {
+    if (!destination) return { ok: false, permanent: true, error: 'destination is no longer configured' };
+    if (destination.type !== 'webhook' && destination.type !== 'stuf' && destination.type !== 'ggk') return { ok: true, permanent: false };
+    // An undecryptable payload ends this delivery visibly (dead letter, redeliverable once the key is back), never a stuck in_flight.
+    if (payload instanceof PayloadUnreadableError) {
+      return { ok: false, permanent: true, error: `payload cannot be decrypted (${payload.reason}, key id ${payload.keyId})` };
+    }
+    if (!payload?.content) return { ok: false, permanent: true, error: 'payload is no longer available' };
+    if (destination.type === 'ggk') return sendGgk(destination, { body: payload.content, deliveryId: d.id, headers: trace }, this.opts.eigenApplicatie ?? 'knooppunt');
+    if (destination.type === 'stuf') return sendStuf(destination, { contentType: payload.contentType, body: payload.content, deliveryId: d.id, headers: trace });
+    return sendWebhook(destination, {
+      messageId: d.messageId,
+      deliveryId: d.id,
+      correlationId: meta.correlationId,
+      messageType: meta.messageType,
+      sender: meta.sender,
+      contentType: payload.contentType,
+      body: payload.content,
+      headers: trace,
     });
-
-    this.observer.onAttempt?.(d.destinationId, final, durationMs);
-    if (final === 'retry') {
-      this.logger.warn({ deliveryId: d.id, destination: d.destinationId, attempt: attemptNo, error: outcome.error }, 'delivery attempt failed; retry scheduled');
-      return { kind: 'retry', at: retryAt!, delayMs: retryDelayMs, attempts: attemptNo };
-    }
-    if (final === 'dead_letter') {
-      this.logger.error({ deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, error: outcome.error }, 'delivery dead-lettered');
-    }
-    const next = d.orderingKey ? await outbox.nextInOrder(this.db, d.orderingKey) : [];
-    return { kind: final, next };
   }
 
-  private async messageMeta(messageId: string): Promise<MessageMeta> {
-    const r = await this.db.query<MessageMeta>(
-      `SELECT channel, standard, message_type AS "messageType", sender, receiver, correlation_id AS "correlationId"
-         FROM messages WHERE id = $1`,
-      [messageId],
+  /**
+   * Records a batch's attempts in one transaction; returns each retry's next attempt time. When the
+   * batch transaction fails, each attempt is recorded on its own, so one bad row fails only itself
+   * (it stays in_flight until its lease runs out, then the reconciler takes it again).
+   */
+  private async recordBatch(attempted: Attempted[], released: Claimed[]): Promise<Map<string, Date>> {
+    try {
+      return await this.record(attempted, released);
+    } catch (err) {
+      if (attempted.length + released.length <= 1) throw err;
+      this.logger.warn({ err: (err as Error).message, attempts: attempted.length }, 'delivery batch: recording failed, recording its attempts one by one');
+      const out = new Map<string, Date>();
+      for (const a of attempted) {
+        try {
+          for (const [id, at] of await this.record([a], [])) out.set(id, at);
+        } catch (e) {
+          this.logger.error({ deliveryId: a.d.id, err: (e as Error).message }, 'delivery attempt could not be recorded; the reconciler will retry after its lease');
+        }
+      }
+      await this.record([], released).catch(() => undefined);
+      return out;
+    }
+  }
+
+  private async record(attempted: Attempted[], released: Claimed[]): Promise<Map<string, Date>> {
+    return this.db.transaction(async (tx) => {
+      const deposits = attempted.filter((a) => a.outcome.ok && a.destination?.type === 'mailbox');
+      await depositManyInMailbox(tx, deposits.map((a) => ({
+        partyId: (a.destination as { party: string }).party,
+        messageId: a.d.messageId,
+        deliveryId: a.d.id,
+        payloadId: a.d.payloadId,
+        messageType: a.meta!.messageType,
+        sender: a.meta!.sender,
+      })));
+      await outbox.recordAttemptsMany(tx, attempted.map((a) => ({
+        deliveryId: a.d.id,
+        attempt: a.attemptNo,
+        startedAt: a.startedAt,
+        durationMs: a.durationMs,
+        outcome: a.outcome.ok ? 'delivered' : 'failed',
+        statusCode: a.outcome.statusCode,
+        error: a.outcome.error,
+      })));
+      // State first, log appends last (they hold the chain-head lock until commit).
+      const at = await outbox.recordOutcomes(tx, [
+        ...attempted.map((a) => ({
+          id: a.d.id,
+          status: a.final === 'retry' ? ('pending' as const) : a.final,
+          attempts: a.attemptNo,
+          delayMs: a.retryDelayMs,
+          error: a.final === 'delivered' ? null : (a.outcome.error ?? 'failed'),
+        })),
+        ...released.map((d) => ({ id: d.id, status: 'pending' as const, attempts: d.attempts, delayMs: 0, error: null })),
+      ]);
+      const retryAt = new Map<string, Date>();
+      for (const a of attempted) if (a.final === 'retry') retryAt.set(a.d.id, at.get(a.d.id)!);
+      if (attempted.length === 0) return retryAt;
+      await outbox.refreshMessageStatus(tx, attempted.map((a) => a.d.messageId));
+      const events: ExchangeEventInput[] = [];
+      for (const a of attempted) {
+        const { d, outcome, attemptNo, durationMs } = a;
+        const meta = a.meta;
+        const base = {
+          messageId: d.messageId,
+          correlationId: meta?.correlationId ?? null,
+          channel: meta?.channel ?? null,
+          standard: meta?.standard ?? null,
+          messageType: meta?.messageType ?? null,
+          sender: meta?.sender ?? null,
+          receiver: meta?.receiver ?? null,
+        };
+        const next = retryAt.get(d.id);
+        events.push({
+          ...base,
+          eventType: 'delivery_attempted',
+          detail: {
+            deliveryId: d.id,
+            destination: d.destinationId,
+            attempt: attemptNo,
+            durationMs,
+            ok: outcome.ok,
+            ...(outcome.statusCode !== undefined ? { statusCode: outcome.statusCode } : {}),
+            ...(outcome.error ? { error: outcome.error } : {}),
+            ...(next ? { nextAttemptAt: next.toISOString() } : {}),
+          },
+        });
+        if (a.final === 'delivered') {
+          events.push({ ...base, eventType: 'delivered', detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo } });
+        } else if (a.final === 'dead_letter') {
+          events.push({
+            ...base,
+            eventType: 'dead_lettered',
+            detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, reason: outcome.error ?? 'failed', permanent: outcome.permanent },
+          });
+        }
+      }
+      await this.log.appendMany(tx, events);
+      return retryAt;
+    });
+  }
+
+  private async messageMetas(claimed: Claimed[]): Promise<Map<string, MessageMeta>> {
+    const r = await this.db.query<MessageMeta & { id: string }>(
+      `SELECT id, channel, standard, message_type AS "messageType", sender, receiver, correlation_id AS "correlationId"
+         FROM messages WHERE id = ANY($1::uuid[])`,
+      [[...new Set(claimed.map((d) => d.messageId))]],
     );
-    const row = r.rows[0];
-    if (!row) throw new Error(`delivery refers to unknown message ${messageId}`);
-    return row;
+    return new Map(r.rows.map(({ id, ...meta }) => [id, meta]));
+  }
+
+  /** The stored payloads the batch sends (mailbox deliveries refer to theirs without reading it); an Error when the read itself failed. */
+  private async payloads(claimed: Claimed[]): Promise<Map<number, Payload | PayloadUnreadableError> | Error> {
+    const ids = claimed.filter((d) => this.sends(d)).map((d) => d.payloadId);
+    return this.log.readPayloads(ids).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+  }
+
+  /** Whether the delivery goes over the wire (and so reads its payload and carries the trace). */
+  private sends(d: DeliveryRow): boolean {
+    const t = this.destinations.get(d.destinationId)?.type;
+    return t === 'webhook' || t === 'stuf' || t === 'ggk';
+  }
+
+  private async traces(claimed: Claimed[]): Promise<Map<string, { traceId: string }>> {
+    const sending = claimed.filter((d) => this.sends(d));
+    if (sending.length === 0) return new Map();
+    const r = await this.db.query<{ message_id: string; trace_id: string }>('SELECT message_id, trace_id FROM message_traces WHERE message_id = ANY($1::uuid[])', [
+      [...new Set(sending.map((d) => d.messageId))],
+    ]);
+    return new Map(r.rows.map((row) => [row.message_id, { traceId: row.trace_id }]));
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../store/db.js';
 import { DB_NOW_SQL } from '../store/clock.js';
+import { insertRows } from '../core/rows.js';
 
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead_letter';
 
@@ -85,6 +86,81 @@ export const outbox = {
     return r.rows[0];
   },
 
+  /** Where each delivery goes (to size its lease before the claim); one statement for any number. */
+  async destinationsOf(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+    const r = await q.query<{ id: string; destination_id: string }>('SELECT id, destination_id FROM deliveries WHERE id = ANY($1::uuid[])', [ids]);
+    return new Map(r.rows.map((row) => [row.id, row.destination_id]));
+  },
+
+  /**
+   * Takes many deliveries at once, with one statement. A delivery is taken when it is due, not
+   * already taken (or its lease ran out), not locked by another claim (SKIP LOCKED: two workers
+   * never wait on each other), and every earlier open delivery with its ordering key is taken in
+   * this same claim: a run of one receiver's and citizen's deliveries goes in one batch, to be sent
+   * one after the other in seq order. The batch's outcomes are recorded together once its longest
+   * run is done and every attempt had its turn for a send slot, so every lease covers that many
+   * attempts (longest run plus the rounds of waiting for a slot). Rows come back in seq order.
+   */
+  async claimMany(
+    q: Queryable,
+    want: ReadonlyArray<{ id: string; leaseMs: number }>,
+    /** Attempts on the wire at once, and batches sharing them: the rounds a batch may wait for a slot. */
+    sending: { slots: number; batches: number } = { slots: 1, batches: 1 },
+  ): Promise<Array<DeliveryRow & { claimedAt: Date }>> {
+    if (want.length === 0) return [];
+    const r = await q.query<DeliveryRow & { claimedAt: Date }>(
+      `WITH w AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS w(id, lease_ms)),
+       locked AS MATERIALIZED (
+         SELECT d.id, d.seq, d.ordering_key, w.lease_ms FROM deliveries d JOIN w ON w.id = d.id
+          WHERE d.next_attempt_at <= now()
+            AND (d.status = 'pending' OR (d.status = 'in_flight' AND d.lease_until < now()))
+          ORDER BY d.seq
+            FOR UPDATE OF d SKIP LOCKED),
+       taken AS (
+         SELECT l.id, l.lease_ms, count(*) OVER (PARTITION BY COALESCE(l.ordering_key, l.id::text)) AS run FROM locked l
+          WHERE l.ordering_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM deliveries p
+                 WHERE p.ordering_key = l.ordering_key AND p.seq < l.seq AND p.status IN ('pending', 'in_flight')
+                   AND p.id NOT IN (SELECT id FROM locked)))
+       UPDATE deliveries d SET status = 'in_flight', lease_until = now() + (t.lease_ms * ((SELECT max(run) FROM taken) + ceil((SELECT count(*) FROM taken) / $3::numeric) * $4) * interval '1 millisecond'), updated_at = now()
+         FROM taken t WHERE d.id = t.id
+       RETURNING ${COLUMNS.replace(/(^|,\s*)(\w)/g, '$1d.$2')}, ${DB_NOW_SQL} AS "claimedAt"`,
+      [want.map((w) => w.id), want.map((w) => Math.max(1, Math.round(w.leaseMs))), Math.max(1, sending.slots), Math.max(1, sending.batches)],
+    );
+    return r.rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+  },
+
+  async recordAttemptsMany(
+    tx: Queryable,
+    attempts: ReadonlyArray<{ deliveryId: string; attempt: number; startedAt: Date; durationMs: number; outcome: 'delivered' | 'failed'; statusCode?: number; error?: string }>,
+  ): Promise<void> {
+    await insertRows(tx, 'delivery_attempts', ['delivery_id', 'attempt', 'started_at', 'duration_ms', 'outcome', 'status_code', 'error'],
+      attempts.map((a) => [a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.outcome, a.statusCode ?? null, a.error ?? null]));
+  },
+
+  /**
+   * The outcomes of many attempts, with one statement: delivered, dead-lettered, or pending again
+   * `delayMs` from now on the database's clock (a retry; also a delivery released unattempted,
+   * with delay 0 and its attempts unchanged). Returns each retry's next attempt time.
+   */
+  async recordOutcomes(
+    tx: Queryable,
+    outcomes: ReadonlyArray<{ id: string; status: 'delivered' | 'dead_letter' | 'pending'; attempts: number; delayMs: number; error: string | null }>,
+  ): Promise<Map<string, Date>> {
+    if (outcomes.length === 0) return new Map();
+    const r = await tx.query<{ id: string; at: Date | string }>(
+      `UPDATE deliveries d SET status = u.status, attempts = u.attempts, lease_until = NULL, updated_at = now(),
+              last_error = CASE WHEN u.status = 'pending' AND u.error IS NULL THEN d.last_error ELSE u.error END,
+              next_attempt_at = CASE WHEN u.status = 'pending' THEN ${DB_NOW_SQL} + (u.delay_ms * interval '1 millisecond') ELSE d.next_attempt_at END,
+              delivered_at = CASE WHEN u.status = 'delivered' THEN now() ELSE d.delivered_at END
+         FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[]) AS u(id, status, attempts, delay_ms, error)
+        WHERE d.id = u.id
+       RETURNING d.id, d.next_attempt_at AS at`,
+      [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.attempts), outcomes.map((o) => Math.max(0, Math.round(o.delayMs))), outcomes.map((o) => o.error)],
+    );
+    return new Map(r.rows.map((row) => [row.id, row.at instanceof Date ? row.at : new Date(String(row.at))]));
+  },
+
   async recordAttempt(
     tx: Queryable,
     a: { deliveryId: string; attempt: number; startedAt: Date; durationMs: number; outcome: 'delivered' | 'failed'; statusCode?: number; error?: string },
@@ -150,6 +226,19 @@ export const outbox = {
     const r = await q.query<QueuedDelivery>(
       `SELECT id, attempts FROM deliveries WHERE ordering_key = $1 AND status = 'pending' ORDER BY seq LIMIT 1`,
       [orderingKey],
+    );
+    return r.rows;
+  },
+
+  /** The open deliveries next in line behind finished ones, per ordering key in seq order (at most `perKey` each). */
+  async nextInOrderMany(q: Queryable, orderingKeys: readonly string[], perKey = 64): Promise<QueuedDelivery[]> {
+    if (orderingKeys.length === 0) return [];
+    const r = await q.query<QueuedDelivery>(
+      `SELECT id, attempts FROM (
+         SELECT id, attempts, seq, row_number() OVER (PARTITION BY ordering_key ORDER BY seq) AS n
+           FROM deliveries WHERE ordering_key = ANY($1::text[]) AND status = 'pending') x
+        WHERE n <= $2 ORDER BY seq`,
+      [[...new Set(orderingKeys)], perKey],
     );
     return r.rows;
   },

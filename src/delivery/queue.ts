@@ -12,7 +12,11 @@ export interface QueueStats {
 export interface DeliveryQueue {
   readonly kind: 'in-process' | 'bullmq';
   start(): Promise<void>;
-  /** Fast path after a commit; if it fails, the reconciler picks the deliveries up from the database. */
+  /**
+   * Fast path after a commit: a committed batch's deliveries go to this process's workers directly
+   * (BullMQ without a local worker: one job per batch). If it fails, the reconciler picks the
+   * deliveries up from the database.
+   */
   enqueue(items: QueuedDelivery[]): Promise<void>;
   /** Sweeps the outbox for due deliveries now (also runs on an interval). */
   reconcile(): Promise<number>;
@@ -72,11 +76,11 @@ export abstract class DeliveryQueueBase implements DeliveryQueue {
     }
   }
 
-  /** Runs one delivery and schedules what follows from it: its retry, or the next one in order. */
-  protected async process(id: string): Promise<void> {
-    const out = await this.service.attempt(id);
-    if (out.kind === 'retry') await this.push([{ id, attempts: out.attempts }], out.delayMs);
-    else if (out.kind === 'delivered' || out.kind === 'dead_letter') await this.enqueue(out.next);
+  /** Runs a batch of deliveries and schedules what follows from it: the retries, and the next ones in order. */
+  protected async processBatch(ids: string[]): Promise<void> {
+    const out = await this.service.attemptMany(ids);
+    for (const [id, o] of out.outcomes) if (o.kind === 'retry' && !this.stopping) await this.push([{ id, attempts: o.attempts }], o.delayMs);
+    await this.enqueue(out.next);
   }
 
   async stop(): Promise<void> {

@@ -446,14 +446,38 @@ export class ExchangeLog {
    */
   async readPayload(id: number, q: Queryable = this.db): Promise<Payload | null> {
     if (!Number.isSafeInteger(id)) throw new LogInputError('payload id must be an integer');
+    const r = (await this.readPayloads([id], q)).get(id);
+    if (r instanceof PayloadUnreadableError) throw r;
+    return r ?? null;
+  }
+
+  /**
+   * Reads and decrypts many payloads with one statement (a delivery batch). Each id maps to its
+   * payload (content null when purged), or to the PayloadUnreadableError of that one payload, so
+   * one bad row does not fail the others; ids without a row are absent.
+   */
+  async readPayloads(ids: readonly number[], q: Queryable = this.db): Promise<Map<number, Payload | PayloadUnreadableError>> {
+    const out = new Map<number, Payload | PayloadUnreadableError>();
+    if (ids.length === 0) return out;
+    if (!ids.every((id) => Number.isSafeInteger(id))) throw new LogInputError('payload id must be an integer');
     const res = await q.query<PayloadRow>(
       `SELECT id, message_id, kind, destination_id, content_type, size, digest, key_id, iv, auth_tag, ciphertext, purged_at
-       FROM payloads WHERE id = $1`,
-      [id],
+       FROM payloads WHERE id = ANY($1::bigint[])`,
+      [[...new Set(ids)]],
     );
-    const r = res.rows[0];
-    if (!r) return null;
-    const info = payloadInfo(r);
+    for (const r of res.rows) {
+      const info = payloadInfo(r);
+      try {
+        out.set(info.id, this.openPayload(r, info));
+      } catch (err) {
+        if (!(err instanceof PayloadUnreadableError)) throw err;
+        out.set(info.id, err);
+      }
+    }
+    return out;
+  }
+
+  private openPayload(r: PayloadRow, info: PayloadInfo): Payload {
     if (info.purgedAt !== null || r.ciphertext === null || r.iv === null || r.auth_tag === null) return { ...info, content: null };
     const aad = payloadAad(info);
     let content: Buffer;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../../store/db.js';
+import { insertRows } from '../../core/rows.js';
 
 /** Puts a message in a party's pick-up mailbox; one row per delivery, so a retried attempt cannot double it. */
 export async function depositInMailbox(
@@ -11,4 +12,14 @@ export async function depositInMailbox(
      VALUES ($1, $2, $3, $4, $5, $6, $7, now()) ON CONFLICT (delivery_id) DO NOTHING`,
     [randomUUID(), m.partyId, m.messageId, m.deliveryId, m.payloadId, m.messageType, m.sender],
   );
+}
+
+/** The same for many deliveries, with one statement (a delivery batch). */
+export async function depositManyInMailbox(
+  tx: Queryable,
+  ms: ReadonlyArray<{ partyId: string; messageId: string; deliveryId: string; payloadId: number; messageType: string; sender: string }>,
+): Promise<void> {
+  await insertRows(tx, 'mailbox', ['id', 'party_id', 'message_id', 'delivery_id', 'payload_id', 'message_type', 'sender'],
+    ms.map((m) => [randomUUID(), m.partyId, m.messageId, m.deliveryId, m.payloadId, m.messageType, m.sender]),
+    { constants: { available_at: 'now()' }, tail: 'ON CONFLICT (delivery_id) DO NOTHING' });
 }
