@@ -31,7 +31,7 @@ export class BullMqQueue extends DeliveryQueueBase {
     private readonly opts: { redisUrl: string; concurrency: number; reconcileIntervalMs: number; prefix?: string; runWorker?: boolean },
   ) {
     super(db, service, logger, opts.reconcileIntervalMs);
-    if (opts.runWorker !== false) this.local = new LocalWorkers((ids) => this.processBatch(ids), logger);
+    if (opts.runWorker !== false) this.local = new LocalWorkers((ids) => this.processBatch(ids), logger, service.batchSize);
     // The producer side fails fast while Redis is away instead of queueing commands until it is back:
     // the delivery is already committed to the outbox and the reconciler re-adds it, so a submission
     // must not wait for Redis (nor the readiness check hang). Reconnect forever with a capped delay.

@@ -5,7 +5,7 @@ import type { ExchangeEventInput } from '../core/message.js';
 import type { Db } from '../store/db.js';
 import { backoffDelayMs } from './backoff.js';
 import { SendSlots } from './send-slots.js';
-import { BATCHES_IN_FLIGHT } from './local-workers.js';
+import { MAX_DELIVERY_BATCH } from './local-workers.js';
 import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
 import { depositManyInMailbox } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
@@ -56,6 +56,8 @@ interface Attempted {
 }
 
 const MAX_BACKOFF_DEFAULT = 15 * 60 * 1000;
+/** One ordering key's deliveries one batch takes at most (sent one after another; the lease grows with it). */
+const MAX_RUN = 8;
 
 /**
  * The one delivery function both queue drivers call, for a batch of deliveries at a time. It claims
@@ -85,6 +87,11 @@ export class DeliveryService {
 
   private readonly slots: SendSlots;
 
+  /** The batch size that keeps the send slots busy for at most two rounds (and so the leases short). */
+  get batchSize(): number {
+    return Math.min(MAX_DELIVERY_BATCH, this.slots.limit * 2);
+  }
+
   /** One delivery (tests, and callers outside a queue). */
   async attempt(deliveryId: string): Promise<AttemptOutcome> {
     const b = await this.attemptMany([deliveryId]);
@@ -98,9 +105,11 @@ export class DeliveryService {
     if (ids.length === 0) return { outcomes, next: [] };
     const where = await outbox.destinationsOf(this.db, ids);
     // The lease outlives the attempt itself; after a crash the row is taken again once it runs out.
-    // Every lease is the batch's longest (its outcomes are recorded together).
+    // Every lease is the batch's longest (its outcomes are recorded together), times its rounds: the
+    // longest run, or the sends it has per slot. Another batch waiting for the same slots is covered
+    // by the margin in each round (not by another factor: a crashed process's deliveries would wait longer).
     const leaseMs = Math.max(...[...where.values()].map((destinationId) => this.leaseMs(this.destinations.get(destinationId))));
-    const claimed = await outbox.claimMany(this.db, [...where.keys()].map((id) => ({ id, leaseMs })), { slots: this.slots.limit, batches: BATCHES_IN_FLIGHT });
+    const claimed = await outbox.claimMany(this.db, [...where.keys()].map((id) => ({ id, leaseMs })), { slots: this.slots.limit, batches: 1, maxRun: MAX_RUN });
     if (claimed.length === 0) return { outcomes, next: [] };
 
     const [metas, payloads, traces] = await Promise.all([this.messageMetas(claimed), this.payloads(claimed), this.traces(claimed)]);

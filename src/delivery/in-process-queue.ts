@@ -12,7 +12,7 @@ export class InProcessQueue extends DeliveryQueueBase {
 
   constructor(db: Db, service: DeliveryService, logger: Logger, opts: { concurrency: number; reconcileIntervalMs: number }) {
     super(db, service, logger, opts.reconcileIntervalMs);
-    this.workers = new LocalWorkers((ids) => this.processBatch(ids), logger);
+    this.workers = new LocalWorkers((ids) => this.processBatch(ids), logger, service.batchSize);
   }
 
   protected async startDriver(): Promise<void> {}

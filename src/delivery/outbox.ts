@@ -97,15 +97,16 @@ export const outbox = {
    * already taken (or its lease ran out), not locked by another claim (SKIP LOCKED: two workers
    * never wait on each other), and every earlier open delivery with its ordering key is taken in
    * this same claim: a run of one receiver's and citizen's deliveries goes in one batch, to be sent
-   * one after the other in seq order. The batch's outcomes are recorded together once its longest
-   * run is done and every attempt had its turn for a send slot, so every lease covers that many
-   * attempts (longest run plus the rounds of waiting for a slot). Rows come back in seq order.
+   * one after the other in seq order (at most `maxRun` of them; the rest follow in a later batch).
+   * The batch's outcomes are recorded together once its longest run is done and every attempt had
+   * its turn for a send slot, so every lease covers that many attempts, times the batches sharing
+   * the slots. Rows come back in seq order.
    */
   async claimMany(
     q: Queryable,
     want: ReadonlyArray<{ id: string; leaseMs: number }>,
-    /** Attempts on the wire at once, and batches sharing them: the rounds a batch may wait for a slot. */
-    sending: { slots: number; batches: number } = { slots: 1, batches: 1 },
+    /** Attempts on the wire at once and batches sharing them (the rounds a batch may wait for a slot), and the longest run taken. */
+    sending: { slots: number; batches: number; maxRun?: number } = { slots: 1, batches: 1 },
   ): Promise<Array<DeliveryRow & { claimedAt: Date }>> {
     if (want.length === 0) return [];
     const r = await q.query<DeliveryRow & { claimedAt: Date }>(
@@ -116,16 +117,18 @@ export const outbox = {
             AND (d.status = 'pending' OR (d.status = 'in_flight' AND d.lease_until < now()))
           ORDER BY d.seq
             FOR UPDATE OF d SKIP LOCKED),
-       taken AS (
-         SELECT l.id, l.lease_ms, count(*) OVER (PARTITION BY COALESCE(l.ordering_key, l.id::text)) AS run FROM locked l
+       eligible AS (
+         SELECT l.id, l.lease_ms, row_number() OVER (PARTITION BY COALESCE(l.ordering_key, l.id::text) ORDER BY l.seq) AS pos FROM locked l
           WHERE l.ordering_key IS NULL OR NOT EXISTS (
                 SELECT 1 FROM deliveries p
                  WHERE p.ordering_key = l.ordering_key AND p.seq < l.seq AND p.status IN ('pending', 'in_flight')
-                   AND p.id NOT IN (SELECT id FROM locked)))
-       UPDATE deliveries d SET status = 'in_flight', lease_until = now() + (t.lease_ms * ((SELECT max(run) FROM taken) + ceil((SELECT count(*) FROM taken) / $3::numeric) * $4) * interval '1 millisecond'), updated_at = now()
+                   AND p.id NOT IN (SELECT id FROM locked))),
+       taken AS (SELECT * FROM eligible WHERE pos <= $5)
+       UPDATE deliveries d SET status = 'in_flight', updated_at = now(),
+              lease_until = now() + (t.lease_ms * GREATEST((SELECT max(pos) FROM taken), ceil((SELECT count(*) FROM taken) / $3::numeric)) * $4 * interval '1 millisecond')
          FROM taken t WHERE d.id = t.id
        RETURNING ${COLUMNS.replace(/(^|,\s*)(\w)/g, '$1d.$2')}, ${DB_NOW_SQL} AS "claimedAt"`,
-      [want.map((w) => w.id), want.map((w) => Math.max(1, Math.round(w.leaseMs))), Math.max(1, sending.slots), Math.max(1, sending.batches)],
+      [want.map((w) => w.id), want.map((w) => Math.max(1, Math.round(w.leaseMs))), Math.max(1, sending.slots), Math.max(1, sending.batches), Math.max(1, sending.maxRun ?? 8)],
     );
     return r.rows.sort((a, b) => Number(a.seq) - Number(b.seq));
   },

@@ -79,9 +79,9 @@ describe.each(STORE_CASES)('delivery in batches ($name)', ({ open }) => {
     return { db: counted, count: () => n };
   }
 
-  it('forty deliveries under four ordering keys: all delivered in one batch, in outbox order per key, with a fixed number of statements', async () => {
+  it('thirty-two deliveries under four ordering keys: all delivered in one batch, in outbox order per key, with a fixed number of statements', async () => {
     const keys = ['k1', 'k2', 'k3', 'k4'].map((k) => `${k}-${randomUUID()}`);
-    const ids = await deliveries(40, keys);
+    const ids = await deliveries(32, keys);
     const c = counting();
     const counted = new DeliveryService(c.db, new ExchangeLog(c.db, ring), destinations, createLogger('silent'));
     const out = await counted.attemptMany(ids);
@@ -96,7 +96,7 @@ describe.each(STORE_CASES)('delivery in batches ($name)', ({ open }) => {
       expect(Number(r.seq)).toBeGreaterThan(last.get(r.ordering_key) ?? 0);
       last.set(r.ordering_key, Number(r.seq));
     }
-    expect(arrived.length).toBe(40);
+    expect(arrived.length).toBe(32);
     const statuses = await db.query<{ status: string }>('SELECT DISTINCT m.status FROM messages m JOIN deliveries d ON d.message_id = m.id WHERE d.id = ANY($1::uuid[])', [ids]);
     expect(statuses.rows).toEqual([{ status: 'delivered' }]);
     expect((await verifyLog(db)).ok).toBe(true);
