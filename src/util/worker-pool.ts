@@ -37,6 +37,8 @@ export interface WorkerPoolOptions {
   maxQueued?: number;
   /** Passed to every worker as workerData. */
   workerData?: unknown;
+  /** A worker idle this long is stopped, giving back its memory (libxml2's wasm heap never shrinks); default 30 s. */
+  idleMs?: number;
 }
 
 interface Task {
@@ -51,6 +53,7 @@ interface Task {
 interface Slot {
   worker: Worker;
   task?: Task;
+  idle?: NodeJS.Timeout;
 }
 
 /** The reply a worker posts for task `id`. */
@@ -97,7 +100,10 @@ export class WorkerPool {
     this.size = Math.max(1, opts.size ?? defaultPoolSize());
     this.maxQueued = Math.max(0, opts.maxQueued ?? 8);
     this.workerData = opts.workerData;
+    this.idleMs = opts.idleMs ?? 30_000;
   }
+
+  private readonly idleMs: number;
 
   private readonly workerData: unknown;
 
@@ -121,7 +127,7 @@ export class WorkerPool {
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.queue.splice(0)) t.reject(new Error('the worker pool is closed'));
-    await Promise.all(this.slots.splice(0).map((s) => s.worker.terminate()));
+    await Promise.all(this.slots.splice(0).map((s) => (clearTimeout(s.idle), s.worker.terminate())));
   }
 
   private freeSlot(): Slot | undefined {
@@ -145,6 +151,7 @@ export class WorkerPool {
       if (reply.ok) task.resolve(reply.value);
       else task.reject(new WorkerTaskError(reply.message));
       this.next(slot);
+      if (!slot.task) this.retireWhenIdle(slot);
     });
     const died = (err: unknown) => {
       const i = this.slots.indexOf(slot);
@@ -162,7 +169,18 @@ export class WorkerPool {
     return slot;
   }
 
+  private retireWhenIdle(slot: Slot): void {
+    slot.idle = setTimeout(() => {
+      if (slot.task) return;
+      const i = this.slots.indexOf(slot);
+      if (i !== -1) this.slots.splice(i, 1);
+      void slot.worker.terminate();
+    }, this.idleMs);
+    slot.idle.unref();
+  }
+
   private start(slot: Slot, task: Task): void {
+    if (slot.idle) clearTimeout(slot.idle);
     slot.task = task;
     if (!this.slots.includes(slot)) this.slots.push(slot);
     // A running task keeps the process alive until it answers.

@@ -18,23 +18,34 @@ export interface DocumentWorkerData {
 }
 
 export type DocumentTask =
-  | { kind: 'xsd'; input: { raw: Uint8Array; standaard: Standaard; nummer: BerichtNummer } }
+  | { kind: 'xsd'; input: { raw: Uint8Array; standaard: Standaard; nummer: BerichtNummer; metJson?: boolean } }
   | { kind: 'json'; input: { raw: Uint8Array; standaard: Standaard; nummer: BerichtNummer } };
 
 const data = workerData as DocumentWorkerData;
 let validators: Promise<XsdValidators> | undefined;
 const xsd = () => (validators ??= data.official ? XsdValidators.loadOfficial(data.schemasDir) : XsdValidators.load(data.schemasDir));
 
-async function handle(task: DocumentTask): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
-  const { raw, standaard, nummer } = task.input;
-  if (task.kind === 'xsd') return { value: (await xsd()).validate(raw, standaard, nummer), transfer: [] };
+function alsJson(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Uint8Array {
   // The main thread parsed and checked this bericht already; the limits here only bound the work.
   const root = parseXml(raw, { maxBytes: raw.byteLength + 1, maxDepth: 64, maxElements: 10_000_000 });
   const bytes = Buffer.from(JSON.stringify(naarJsonWaarde({ standaard, nummer, header: readHeader(root), root })), 'utf8');
   // A copy of its own, so the whole ArrayBuffer can be handed over without copying again.
   const out = new Uint8Array(bytes.byteLength);
   out.set(bytes);
-  return { value: out, transfer: [out.buffer] };
+  return out;
+}
+
+async function handle(task: DocumentTask): Promise<{ value: unknown; transfer: ArrayBuffer[] }> {
+  const { raw, standaard, nummer } = task.input;
+  if (task.kind === 'xsd') {
+    const issues = (await xsd()).validate(raw, standaard, nummer);
+    // A valid bericht is translated while the worker has it: the route mapping then needs no second trip.
+    if (issues.length > 0 || !task.input.metJson) return { value: { issues }, transfer: [] };
+    const json = alsJson(raw, standaard, nummer);
+    return { value: { issues, json }, transfer: [json.buffer as ArrayBuffer] };
+  }
+  const json = alsJson(raw, standaard, nummer);
+  return { value: json, transfer: [json.buffer as ArrayBuffer] };
 }
 
 parentPort!.on('message', (msg: { id: number } & DocumentTask) => {

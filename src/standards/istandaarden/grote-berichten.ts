@@ -28,14 +28,25 @@ export class GroteBerichten {
     return bytes >= this.vanaf;
   }
 
-  /** XSD validation in a worker; rejects with PoolBusyError when the pool and its queue are full. */
-  valideer(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Promise<XsdIssue[]> {
-    return this.pool.run<XsdIssue[]>('xsd', { raw, standaard, nummer });
+  /** The JSON a worker made beside a validation, until the route mapping takes it (once). */
+  private readonly vertaald = new WeakMap<Uint8Array, Uint8Array>();
+
+  /**
+   * XSD validation in a worker; rejects with PoolBusyError when the pool and its queue are full.
+   * `metJson`: a valid bericht is also translated to the gemeente's JSON in the same task, kept for
+   * {@link naarJson}, so the document is parsed once more in the worker instead of twice.
+   */
+  async valideer(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer, metJson = false): Promise<XsdIssue[]> {
+    const { issues, json } = await this.pool.run<{ issues: XsdIssue[]; json?: Uint8Array }>('xsd', { raw, standaard, nummer, metJson });
+    if (json) this.vertaald.set(raw, json);
+    return issues;
   }
 
   /** The bericht's JSON for the gemeente (route mapping istandaarden-naar-json), serialised, from a worker. */
   async naarJson(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Promise<Buffer> {
-    const out = await this.pool.run<Uint8Array>('json', { raw, standaard, nummer });
+    const klaar = this.vertaald.get(raw);
+    this.vertaald.delete(raw);
+    const out = klaar ?? (await this.pool.run<Uint8Array>('json', { raw, standaard, nummer }));
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   }
 

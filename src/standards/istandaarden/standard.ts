@@ -111,7 +111,7 @@ export class IstandaardenStandard implements Standard {
     }
     // A large bericht is validated in the document worker pool; a full pool rejects (PoolBusyError), which the channel answers.
     const { grote } = this.deps;
-    const issues = grote?.isGroot(msg.raw.length) ? await grote.valideer(msg.raw, this.name, nummer) : this.deps.xsd.validate(msg.raw, this.name, nummer);
+    const issues = grote?.isGroot(msg.raw.length) ? await grote.valideer(msg.raw, this.name, nummer, true) : this.deps.xsd.validate(msg.raw, this.name, nummer);
     if (issues.length > 0) {
       const problems = issues.map((i) => ({ location: i.element ?? (i.line !== undefined ? `regel ${i.line}` : '/Bericht'), message: i.message, code: 'IB001' }));
       return { known: true, problems, subjects: [], answer: fout('IB001', ctx.messageId, problems) };

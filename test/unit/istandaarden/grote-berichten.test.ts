@@ -68,3 +68,23 @@ describe('large berichten in the document worker pool', () => {
     expect(await waiting).toEqual([]);
   }, 60_000);
 });
+
+describe('idle document workers', () => {
+  it('stop after the idle time, and a later task starts a new one', async () => {
+    const kort = new GroteBerichten({ schemasDir, official: false }, 1024, { size: 1, maxQueued: 0, idleMs: 50 });
+    try {
+      const slots = (kort.pool as unknown as { slots: unknown[] }).slots;
+      expect(await kort.valideer(raw, 'ijw', '323', true)).toEqual([]);
+      expect(slots).toHaveLength(1);
+      // The translation made beside the validation is used, without another task.
+      const done = kort.pool.completed;
+      expect(JSON.parse((await kort.naarJson(raw, 'ijw', '323')).toString('utf8'))).toMatchObject({ bericht: 'JW323' });
+      expect(kort.pool.completed).toBe(done);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(slots).toHaveLength(0);
+      expect(await kort.valideer(raw, 'ijw', '323')).toEqual([]);
+    } finally {
+      await kort.close();
+    }
+  }, 60_000);
+});
