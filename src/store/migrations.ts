@@ -546,6 +546,22 @@ CREATE TABLE store_write_probe (
 );
 `,
   },
+  {
+    version: 140,
+    name: 'row economy on the hot tables: no status index on messages, deliveries indexed on their open (and held or dead-lettered) rows only',
+    // Every delivery outcome updates its deliveries row and its message's status. An index on a column
+    // such an update changes costs an entry per update; a partial index on the open rows costs none
+    // for a row that leaves it (delivered). The console's status lists go by these partial indexes
+    // and by received_at (messages).
+    sql: `
+DROP INDEX IF EXISTS messages_status_idx;
+DROP INDEX IF EXISTS deliveries_due_idx;
+DROP INDEX IF EXISTS deliveries_ordering_idx;
+CREATE INDEX deliveries_open_idx ON deliveries (next_attempt_at) WHERE status IN ('pending', 'in_flight');
+CREATE INDEX deliveries_ordering_open_idx ON deliveries (ordering_key, seq) WHERE status IN ('pending', 'in_flight');
+CREATE INDEX deliveries_parked_idx ON deliveries (seq) WHERE status IN ('dead_letter', 'held');
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {
