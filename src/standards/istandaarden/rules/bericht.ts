@@ -7,7 +7,10 @@
 import type { XmlElement } from '../../../xml/parse.js';
 import { alle, eigenVan, kind, tekst, type Eigen } from '../pad.js';
 import { basisschemaNamespace, BERICHTSOORTEN, berichtNamespace, type BerichtNummer, type Standaard } from '../catalog.js';
-import { isRecordPath } from '../records.js';
+import { isRecordPath, RECORDS } from '../records.js';
+
+/** The deepest record path of any bericht: below it no element is a record. */
+const MAX_RECORD_DIEPTE = Math.max(...Object.values(RECORDS).flatMap((paden) => paden.map((p) => p.length)));
 import type { RegisterToewijzing } from '../register.js';
 import type { BeoordelingContext } from './types.js';
 
@@ -43,7 +46,7 @@ export class Bericht {
     this.berichtNs = berichtNamespace(standaard, nummer);
     this.basisNs = basisschemaNamespace(standaard);
     this.eigen = eigenVan(this.berichtNs, this.basisNs);
-    this.indexeer(root, `/${root.name}`, []);
+    this.indexeer(root, []);
     const h = this.kind(root, 'Header');
     this.header = {
       ...(h ? { element: h } : {}),
@@ -95,9 +98,28 @@ export class Bericht {
 
   private readonly recordIndex = new Map<string, XmlElement[]>();
 
-  /** The location of an element: local names from the root, record elements with their 1-based position. */
+  /**
+   * The location of an element: local names from the root, record elements with their 1-based
+   * position. Worked out when asked (only for findings) and remembered, not for every element up
+   * front: a 10,000-line declaratie has 300,000 elements and a handful of findings at most.
+   */
   pad(el: XmlElement): string {
-    return this.paden.get(el) ?? `/${this.root.name}`;
+    const bekend = this.paden.get(el);
+    if (bekend !== undefined) return bekend;
+    const ouder = this.ouders.get(el);
+    if (el === this.root || !ouder) return `/${this.root.name}`;
+    let stap = el.name;
+    if (this.recordElementen.has(el)) {
+      let n = 0;
+      for (const c of ouder.children) {
+        if (c.name === el.name && this.recordElementen.has(c)) n++;
+        if (c === el) break;
+      }
+      stap = `${el.name}[${n}]`;
+    }
+    const pad = `${this.pad(ouder)}/${stap}`;
+    this.paden.set(el, pad);
+    return pad;
   }
 
   /** The nearest record element at or above `el`; undefined for the Header and the root. */
@@ -118,21 +140,14 @@ export class Bericht {
     return p;
   }
 
-  private indexeer(el: XmlElement, pad: string, namen: string[]): void {
-    this.paden.set(el, pad);
-    const telling = new Map<string, number>();
+  /** Parents of every element, and which elements are records (a path of names in RECORDS). */
+  private indexeer(el: XmlElement, namen: string[]): void {
     for (const c of el.children) {
-      const cNamen = [...namen, c.name];
-      const record = this.eigen(c) && isRecordPath(this.nummer, cNamen);
-      let stap = c.name;
-      if (record) {
-        const n = (telling.get(c.name) ?? 0) + 1;
-        telling.set(c.name, n);
-        stap = `${c.name}[${n}]`;
-        this.recordElementen.add(c);
-      }
       this.ouders.set(c, el);
-      this.indexeer(c, `${pad}/${stap}`, cNamen);
+      namen.push(c.name);
+      if (namen.length <= MAX_RECORD_DIEPTE && this.eigen(c) && isRecordPath(this.nummer, namen)) this.recordElementen.add(c);
+      this.indexeer(c, namen);
+      namen.pop();
     }
   }
 }
