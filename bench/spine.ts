@@ -201,7 +201,7 @@ export async function benchScaleOut(opts: { messages: number; connections: numbe
       const url = new URL(await freshPostgresUrl());
       url.searchParams.set('application_name', app);
       const env = await testEnv('postgres', 'bullmq', writeConfig(testConfig(sink.url, { maxAttempts: 3, backoffMs: 50 })), { DATABASE_URL: url.toString() });
-      const childEnv = ChildGateway.envFrom(env, { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_LOG_CHAINS: chains });
+      const childEnv = ChildGateway.envFrom(env, { KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_LOG_CHAINS: chains });
       const gateways = [new ChildGateway(childEnv), new ChildGateway(childEnv)];
       try {
         const urls = [await gateways[0]!.start(180000), await gateways[1]!.start(180000)];
