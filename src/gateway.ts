@@ -383,7 +383,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     api,
     channels: [...(env.production ? [] : [{ path: '/demo/v1', router: demoRouter(loadDemoData(join(projectRoot(), 'config', 'demo', 'bron-inkomen.json'))) }]), { path: '/istandaarden/v1', router: istandaarden }, { path: '/contracten/v1', router: contracten.router(authFor('contracten'), [intakeRouter({ pipeline, maxBytes: env.maxBodyBytes })]) }, ...soapChannels, ggk, { path: '/ldv/v1', router: registerRouter(activities) }, ...consoleChannels],
     before: [traceMiddleware()],
-    openApi: buildOpenApi(env.schemasDir, contactFromEnv()),
+    openApi: buildOpenApi(env.schemasDir, contactFromEnv(), { jsonTypes, istandaardenJson, stufJson }),
     isShuttingDown: () => shuttingDown,
     onRefused: (reason, detail) => {
       const t = refusalLog.take(`http:${reason}`);
