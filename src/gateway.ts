@@ -134,7 +134,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const mappings = new Map<string, RouteMapping>(declarative);
   // Large berichten: XSD and translation in a bounded worker pool (workers start on the first one).
   const grote = new GroteBerichten(
-    { schemasDir: env.istandaardenXsdDir ?? join(env.schemasDir, 'istandaarden'), official: env.istandaardenXsdDir !== undefined },
+    { schemasDir: env.istandaardenXsdDir ?? join(env.schemasDir, 'istandaarden'), official: env.istandaardenXsdDir !== undefined, codelijstenDir: env.codelijstenDir },
     env.documents.largeBytes,
     { size: env.documents.workers, maxQueued: env.documents.maxQueued },
   );

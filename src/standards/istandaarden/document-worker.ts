@@ -10,11 +10,14 @@ import type { BerichtNummer, Standaard } from './catalog.js';
 import { readHeader } from './codec.js';
 import { naarJsonWaarde } from './route-mappings.js';
 import { XsdValidators } from './schema/validator.js';
+import { gebruikCodelijsten, leesCodelijsten } from '../../codelijsten/index.js';
 
 export interface DocumentWorkerData {
   /** knooppunt's own XSD folder (schemas/istandaarden), or the official folder when `official`. */
   schemasDir: string;
   official: boolean;
+  /** The code-list folder the main thread uses: own XSDs are generated with its values here too. */
+  codelijstenDir: string;
 }
 
 export type DocumentTask =
@@ -23,7 +26,15 @@ export type DocumentTask =
 
 const data = workerData as DocumentWorkerData;
 let validators: Promise<XsdValidators> | undefined;
-const xsd = () => (validators ??= data.official ? XsdValidators.loadOfficial(data.schemasDir) : XsdValidators.load(data.schemasDir));
+// Like the main thread: the official folder as published, or our XSDs generated with the code lists in use,
+// so a large bericht is judged by the same values as a small one.
+const xsd = () =>
+  (validators ??= data.official
+    ? XsdValidators.loadOfficial(data.schemasDir)
+    : Promise.resolve().then(() => {
+        gebruikCodelijsten(leesCodelijsten(data.codelijstenDir));
+        return XsdValidators.fromModel();
+      }));
 
 function alsJson(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Uint8Array {
   // The main thread parsed and checked this bericht already; the limits here only bound the work.

@@ -6,6 +6,8 @@
  * only its own task and is replaced.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GroteBerichten } from '../../../src/standards/istandaarden/grote-berichten.js';
 import { naarJsonWaarde } from '../../../src/standards/istandaarden/route-mappings.js';
@@ -17,6 +19,7 @@ import { parseXml } from '../../../src/xml/parse.js';
 import { grooteDeclaratie } from '../../helpers/declaratie.js';
 
 const schemasDir = join(projectRoot(), 'schemas', 'istandaarden');
+const codelijstenDir = join(projectRoot(), 'codelijsten');
 const { xml } = grooteDeclaratie({ standaard: 'ijw', regels: 400, afzender: '12345678', ontvanger: '0153', identificatie: 'GB0001', dagtekening: '2026-11-02' });
 const raw = Buffer.from(xml);
 // The same declaratie with a GeleverdVolume that is no number on every line.
@@ -26,7 +29,7 @@ let xsd: XsdValidators;
 let grote: GroteBerichten;
 beforeAll(async () => {
   xsd = await XsdValidators.load(schemasDir);
-  grote = new GroteBerichten({ schemasDir, official: false }, 1024, { size: 1, maxQueued: 1 });
+  grote = new GroteBerichten({ schemasDir, official: false, codelijstenDir }, 1024, { size: 1, maxQueued: 1 });
 }, 60_000);
 afterAll(async () => {
   xsd.dispose();
@@ -71,7 +74,7 @@ describe('large berichten in the document worker pool', () => {
 
 describe('idle document workers', () => {
   it('stop after the idle time, and a later task starts a new one', async () => {
-    const kort = new GroteBerichten({ schemasDir, official: false }, 1024, { size: 1, maxQueued: 0, idleMs: 50 });
+    const kort = new GroteBerichten({ schemasDir, official: false, codelijstenDir }, 1024, { size: 1, maxQueued: 0, idleMs: 50 });
     try {
       const slots = (kort.pool as unknown as { slots: unknown[] }).slots;
       expect(await kort.valideer(raw, 'ijw', '323', true)).toEqual([]);
@@ -85,6 +88,29 @@ describe('idle document workers', () => {
       expect(await kort.valideer(raw, 'ijw', '323')).toEqual([]);
     } finally {
       await kort.close();
+    }
+  }, 60_000);
+});
+
+describe('the code lists in a worker', () => {
+  it('are the folder the gateway uses: a value only another folder knows is accepted there, refused by default', async () => {
+    // A new Eenheid, as a yearly release could add (the same change the code-list suite makes in-process).
+    const map = mkdtempSync(join(tmpdir(), 'codelijsten-worker-'));
+    cpSync(codelijstenDir, map, { recursive: true });
+    const file = join(map, 'istandaarden.json');
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { waardenlijsten: Record<string, string[]>; codelijsten: Record<string, { codes: Array<{ code: string; betekenis: string }> }> };
+    doc.waardenlijsten.LDT_Eenheid!.push('85');
+    doc.codelijsten.WJ756!.codes.push({ code: '85', betekenis: 'Nieuwe eenheid' });
+    writeFileSync(file, JSON.stringify(doc));
+    const anders = new GroteBerichten({ schemasDir, official: false, codelijstenDir: map }, 1024, { size: 1, maxQueued: 1 });
+    try {
+      const nieuw = Buffer.from(xml.replace(/(<\w+:Eenheid>)\d+</, '$185<'));
+      expect(nieuw.equals(raw)).toBe(false);
+      expect((await grote.valideer(nieuw, 'ijw', '323')).map((i) => i.message).join()).toMatch(/Eenheid/);
+      expect(await anders.valideer(nieuw, 'ijw', '323')).toEqual([]);
+    } finally {
+      await anders.close();
+      rmSync(map, { recursive: true, force: true });
     }
   }, 60_000);
 });
