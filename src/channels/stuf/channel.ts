@@ -28,7 +28,8 @@ import { bouwBv02, bouwBv03, bouwFo02, bouwIdentificatieDu02, soapFaultcode } fr
 import { fout, FOUTCODES, type StufFoutcode } from '../../standards/stuf/foutcodes.js';
 import { documentNaarLa01Antwoord, la01AntwoordNaarJson, zaakNaarLa01Antwoord, type JsonZaak, type JsonZaakdocument } from '../../standards/stuf/kennisgeving.js';
 import { STUF_NS } from '../../standards/stuf/namespaces.js';
-import { alsZds11, operatieVoorActie, rootVan, ZDS_OPERATIES, type Aanroep, type ZdsEndpoint } from '../../standards/stuf/operaties.js';
+import { actieVan, alsZds11, operatieVoorActie, rootVan, ZDS_OPERATIES, type Aanroep, type Vorm, type ZdsEndpoint } from '../../standards/stuf/operaties.js';
+import { wsdlOperaties, ZDS_WSDL_FILES } from '../../standards/stuf/zds-wsdl.js';
 import { alsDocument, fo03Antwoord, KENNISGEVING_OPERATIES, STUF_STANDARD } from '../../standards/stuf/standard.js';
 import { antwoordStuurgegevens, bouwStuurgegevens, leesStuurgegevens, StuurgegevensFout, type Stuurgegevens } from '../../standards/stuf/stuurgegevens.js';
 import type { StufValidator } from '../../standards/stuf/validator.js';
@@ -40,36 +41,23 @@ import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter }
 
 const ACTION = 'http://www.egem.nl/StUF/sector/zkn/0310/';
 
-/** The ZDS endpoints: path, WSDL (ZDS 1.1 form) and the SOAPActions node-soap checks in it, as in docs/stuf/zds.md. */
-export const ZDS_ENDPOINTS: ReadonlyArray<{ path: string; wsdl: string; endpoint: ZdsEndpoint; operations: Record<string, string> }> = [
-  {
-    path: '/stuf/zds/VerwerkSynchroonVrijBericht',
-    wsdl: 'zds_VerwerkSynchroonVrijBericht.wsdl',
-    endpoint: 'VerwerkSynchroonVrijBericht',
-    operations: { [`${ACTION}genereerZaakIdentificatie_Di02`]: 'genereerZaakIdentificatie_Di02' },
-  },
-  {
-    path: '/stuf/zds/OntvangAsynchroon',
-    wsdl: 'zds_OntvangAsynchroon.wsdl',
-    endpoint: 'OntvangAsynchroon',
-    operations: {
-      [`${ACTION}creeerZaak_Lk01`]: 'creeerZaak_ZakLk01',
-      [`${ACTION}updateZaak_Lk01`]: 'updateZaak_ZakLk01',
-      [`${ACTION}actualiseerZaakstatus_Lk01`]: 'actualiseerZaakstatus_ZakLk01',
-      [`${ACTION}voegZaakdocumentToe_Lk01`]: 'voegZaakdocumentToe_EdcLk01',
-    },
-  },
-  {
-    path: '/stuf/zds/BeantwoordVraag',
-    wsdl: 'zds_BeantwoordVraag.wsdl',
-    endpoint: 'BeantwoordVraag',
-    operations: {
-      [`${ACTION}geefZaakdetails_Lv01`]: 'geefZaakdetails_ZakLv01',
-      [`${ACTION}geefLijstZaakdocumenten_Lv01`]: 'geefLijstZaakdocumenten_ZakLv01',
-      [`${ACTION}geefZaakdocumentLezen_Lv01`]: 'geefZaakdocumentLezen_EdcLv01',
-    },
-  },
-];
+/**
+ * The ZDS endpoints, as in docs/stuf/zds.md: each serves its ZDS 1.1 WSDL at `?wsdl` (or
+ * `?wsdl=1.1`) and its ZDS 1.2 WSDL at `?wsdl=1.2`, both written from the operation table
+ * (src/standards/stuf/zds-wsdl.ts); at start-up every operation of the table is checked in them.
+ */
+export const ZDS_ENDPOINTS: ReadonlyArray<{ path: string; endpoint: ZdsEndpoint }> = (['VerwerkSynchroonVrijBericht', 'OntvangAsynchroon', 'BeantwoordVraag'] as const).map((endpoint) => ({
+  path: `/stuf/zds/${endpoint}`,
+  endpoint,
+}));
+
+/** The WSDL of an endpoint in a form, and the SOAPAction → operation table to check in it. */
+function zdsWsdlVan(schemasDir: string, vorm: Vorm, endpoint: ZdsEndpoint): { wsdlPath: string; operations: Record<string, string> } {
+  const { dir, files } = ZDS_WSDL_FILES[vorm];
+  const operations: Record<string, string> = {};
+  for (const o of wsdlOperaties(vorm, endpoint)) operations[actieVan(o.naam, vorm)!] = vorm === 'zds11' ? o.zds11!.action : o.zds12.action;
+  return { wsdlPath: join(schemasDir, dir, files[endpoint]), operations };
+}
 
 /** The SOAPAction (ZDS 1.1 form) of a kennisgeving operation, for outbound deliveries. */
 export function soapActionVoor(operation: string): string | undefined {
@@ -431,8 +419,10 @@ export function stufChannel(deps: {
   return ZDS_ENDPOINTS.map((e) => ({
     path: e.path,
     router: soapEndpoint({
-      wsdlPath: join(deps.schemasDir, 'zds0120', e.wsdl),
-      operations: e.operations,
+      ...zdsWsdlVan(deps.schemasDir, 'zds11', e.endpoint),
+      wsdlKey: '1.1',
+      alternativeWsdls: { '1.2': zdsWsdlVan(deps.schemasDir, 'zds12', e.endpoint) },
+      staticContract: true,
       soap12: true,
       resolve: (soapAction, payload) => {
         const a = operatieVoorActie(e.endpoint, soapAction);

@@ -29,7 +29,7 @@ import { readBody } from '../istandaarden/body.js';
 import { HttpProblem } from '../rest/problem.js';
 import { strictPaths } from '../path-policy.js';
 import { readEnvelope, SOAP11_NS, SOAP12_NS, WSSE_NS, soapContentType, soapEnvelope, soapFaultEnvelope, unquoteSoapAction, type SoapFaultCode, type SoapVersion } from './soap-envelope.js';
-import { loadSoapContract, type SoapOperationContract } from './wsdl-contract.js';
+import { loadSoapContract, readSoapContract, type SoapOperationContract } from './wsdl-contract.js';
 import { WsdlDocuments } from './wsdl-documents.js';
 
 export interface SoapCall {
@@ -72,6 +72,18 @@ export interface SoapEndpointOptions {
   onError?(err: unknown, context: string): void;
   /** The endpoint's public URL for soap:address and the schema links; default: from the request (protocol, Host, path). */
   publicUrl?: string;
+  /**
+   * Further WSDLs of this endpoint, served at `?wsdl=<key>` (`?wsdl` serves `wsdlPath`), each with
+   * the SOAPActions checked in it at start-up, e.g. the ZDS 1.2 interface beside ZDS 1.1.
+   */
+  /** The `?wsdl=` value that names `wsdlPath` too (e.g. '1.1'). */
+  wsdlKey?: string;
+  alternativeWsdls?: Readonly<Record<string, { wsdlPath: string; operations: Record<string, string> }>>;
+  /**
+   * Check the operation tables with knooppunt's own WSDL reader instead of node-soap (which loads
+   * every imported schema, seconds for the complete StUF set); see readSoapContract.
+   */
+  staticContract?: boolean;
   /** Accept SOAP 1.2 (application/soap+xml, action in the Content-Type) besides SOAP 1.1. */
   soap12?: boolean;
   /**
@@ -126,9 +138,12 @@ function versionOf(req: Request, soap12: boolean): SoapVersion {
 
 export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
   // Read synchronously: a missing WSDL or import fails the start, not the first call.
-  const documents = WsdlDocuments.load(opts.wsdlPath);
-  const contract = loadSoapContract(opts.wsdlPath, opts.operations);
-  const ready = contract.then(() => undefined);
+  const alternatives = opts.alternativeWsdls ?? {};
+  const documents = WsdlDocuments.load(opts.wsdlPath, Object.fromEntries(Object.entries(alternatives).map(([k, v]) => [k, v.wsdlPath])));
+  const check = (path: string, operations: Record<string, string>): Promise<Map<string, SoapOperationContract>> =>
+    opts.staticContract ? Promise.resolve().then(() => readSoapContract(path, operations)) : loadSoapContract(path, operations);
+  const contract = check(opts.wsdlPath, opts.operations);
+  const ready = Promise.all([contract, ...Object.values(alternatives).map((a) => check(a.wsdlPath, a.operations))]).then(() => undefined);
   // Awaiting `ready` still sees a failure; nobody awaiting it must not crash the process.
   ready.catch(() => undefined);
   const onError = (err: unknown, context: string): void => {
@@ -160,7 +175,10 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
     const keys = new Set([...query.keys()].map((k) => k.toLowerCase()));
     const url = endpointUrl(req, opts.publicUrl);
     if (keys.has('wsdl')) {
-      send(res, 200, documents.wsdl(url));
+      const key = [...query.entries()].find(([k]) => k.toLowerCase() === 'wsdl')?.[1] ?? '';
+      const wsdl = documents.wsdl(url, key === opts.wsdlKey ? '' : key);
+      if (wsdl === undefined) res.status(404).type('text/plain').send(`No such WSDL; ?wsdl${[opts.wsdlKey, ...documents.alternatives].filter(Boolean).map((a) => ` or ?wsdl=${a}`).join('')}`);
+      else send(res, 200, wsdl);
     } else if (keys.has('xsd')) {
       const name = [...query.entries()].find(([k]) => k.toLowerCase() === 'xsd')?.[1] ?? '';
       const schema = documents.schema(name, url);

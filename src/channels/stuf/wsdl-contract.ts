@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { WSDL } from 'soap';
+import { parseXml, type XmlElement } from '../../xml/parse.js';
 
 export interface SoapOperationContract {
   operation: string;
@@ -57,3 +58,52 @@ export async function loadSoapContract(wsdlPath: string, operations: Record<stri
   }
   return contract;
 }
+
+/**
+ * The same contract as loadSoapContract, read with knooppunt's own parser and without loading the
+ * schemas: for WSDLs whose message schemas are large (the complete StUF set takes node-soap
+ * seconds per WSDL, at every start). It checks every binding (SOAP 1.1 and 1.2): each operation of
+ * the table is bound, document/literal, with the table's SOAPAction, and its input message names
+ * an element. That node-soap reads these WSDLs, schemas included, is proved by the tests that
+ * build clients from them.
+ */
+export function readSoapContract(wsdlPath: string, operations: Record<string, string>): Map<string, SoapOperationContract> {
+  const text = readFileSync(wsdlPath, 'utf8');
+  const root = parseXml(text);
+  // Namespace declarations are not kept by the parser; the root's are enough for QNames in our WSDLs.
+  const start = /<(?:[\w.-]+:)?definitions\b[^>]*>/.exec(text)?.[0] ?? '';
+  const prefixes = new Map([...start.matchAll(/\sxmlns:([\w.-]+)\s*=\s*"([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+  const qname = (q: string): { ns: string; name: string } => {
+    const i = q.indexOf(':');
+    const ns = i < 0 ? (root.attrs.targetNamespace ?? '') : prefixes.get(q.slice(0, i));
+    if (ns === undefined) throw new Error(`${wsdlPath}: prefix of ${q} is not declared on definitions`);
+    return { ns, name: i < 0 ? q : q.slice(i + 1) };
+  };
+  const kids = (el: XmlElement, name: string): XmlElement[] => el.children.filter((c) => c.ns === WSDL_NS && c.name === name);
+  const messages = new Map(kids(root, 'message').map((m) => [m.attrs.name ?? '', kids(m, 'part')[0]?.attrs.element]));
+  const portTypes = new Map(kids(root, 'portType').map((p) => [p.attrs.name ?? '', p]));
+  const bindings = kids(root, 'binding');
+  if (bindings.length === 0) throw new Error(`${wsdlPath} has no binding`);
+  const contract = new Map<string, SoapOperationContract>();
+  for (const binding of bindings) {
+    const soapBinding = binding.children.find((c) => c.name === 'binding' && SOAP_BINDING_NS.has(c.ns));
+    if (!soapBinding) throw new Error(`${wsdlPath}: binding ${binding.attrs.name} is not a SOAP binding`);
+    const portType = portTypes.get(qname(binding.attrs.type ?? '').name);
+    if (!portType) throw new Error(`${wsdlPath}: binding ${binding.attrs.name} names no portType of this WSDL`);
+    for (const [soapAction, operation] of Object.entries(operations)) {
+      const op = kids(binding, 'operation').find((o) => o.attrs.name === operation);
+      if (!op) throw new Error(`${wsdlPath}: binding ${binding.attrs.name} has no operation ${operation}`);
+      const soapOp = op.children.find((c) => c.name === 'operation' && SOAP_BINDING_NS.has(c.ns));
+      if ((soapOp?.attrs.style ?? soapBinding.attrs.style ?? 'document') !== 'document') throw new Error(`${wsdlPath}: operation ${operation} is not document/literal`);
+      if (soapOp?.attrs.soapAction !== soapAction) throw new Error(`${wsdlPath}: operation ${operation} has SOAPAction ${soapOp?.attrs.soapAction}, not ${soapAction}`);
+      const input = kids(kids(portType, 'operation').find((o) => o.attrs.name === operation) ?? root, 'input')[0];
+      const element = messages.get(qname(input?.attrs.message ?? '').name);
+      if (!element) throw new Error(`${wsdlPath}: operation ${operation} has no input element`);
+      contract.set(soapAction, { operation, soapAction, element: qname(element) });
+    }
+  }
+  return contract;
+}
+
+const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
+const SOAP_BINDING_NS = new Set(['http://schemas.xmlsoap.org/wsdl/soap/', 'http://schemas.xmlsoap.org/wsdl/soap12/']);

@@ -15,20 +15,26 @@ import { basename, dirname, extname, resolve } from 'node:path';
 type Segment = string | { ref: Doc } | { address: string };
 
 interface Doc {
-  /** '' for the WSDL itself. */
+  /** '' for a WSDL served at `?wsdl` (see `main`). */
   name: string;
+  /** For a served WSDL: its `?wsdl=` value ('' for the default one). */
+  main?: string;
   file: string;
   segments: Segment[];
 }
 
 export class WsdlDocuments {
   private constructor(
-    private readonly main: Doc,
+    private readonly mains: ReadonlyMap<string, Doc>,
     private readonly byName: ReadonlyMap<string, Doc>,
   ) {}
 
-  /** Reads the WSDL and, recursively, every local file it imports or includes. Throws when one is missing. */
-  static load(wsdlPath: string): WsdlDocuments {
+  /**
+   * Reads the WSDL and, recursively, every local file it imports or includes. Throws when one is
+   * missing. `alternatives` are further WSDLs of the same endpoint, served at `?wsdl=<key>` (e.g.
+   * another version of the interface); their imports share one `?xsd=` namespace with the default's.
+   */
+  static load(wsdlPath: string, alternatives: Readonly<Record<string, string>> = {}): WsdlDocuments {
     const byFile = new Map<string, Doc>();
     const byName = new Map<string, Doc>();
     const visit = (file: string, name: string): Doc => {
@@ -44,8 +50,19 @@ export class WsdlDocuments {
       });
       return doc;
     };
-    const main = visit(resolve(wsdlPath), '');
-    return new WsdlDocuments(main, byName);
+    const mains = new Map<string, Doc>();
+    for (const [key, path] of [['', wsdlPath], ...Object.entries(alternatives)] as Array<[string, string]>) {
+      if (byFile.has(resolve(path))) throw new Error(`${path} is served twice, or is imported by another WSDL`);
+      const doc = visit(resolve(path), '');
+      doc.main = key;
+      mains.set(key, doc);
+    }
+    return new WsdlDocuments(mains, byName);
+  }
+
+  /** The `?wsdl=` values besides the default. */
+  get alternatives(): string[] {
+    return [...this.mains.keys()].filter((k) => k !== '');
   }
 
   /** The names served at `?xsd=`. */
@@ -57,8 +74,9 @@ export class WsdlDocuments {
    * The WSDL as a client should see it at `endpointUrl` (absolute, or a path; `soap:address` is
    * only rewritten for an absolute URL).
    */
-  wsdl(endpointUrl: string): string {
-    return this.render(this.main, endpointUrl);
+  wsdl(endpointUrl: string, key = ''): string | undefined {
+    const doc = this.mains.get(key);
+    return doc ? this.render(doc, endpointUrl) : undefined;
   }
 
   /** An imported schema by its served name, or undefined. */
@@ -73,7 +91,7 @@ export class WsdlDocuments {
     for (const s of doc.segments) {
       if (typeof s === 'string') out += s;
       else if ('address' in s) out += absolute ? escapeAttr(endpointUrl) : s.address;
-      else out += escapeAttr(s.ref === this.main ? `${endpointUrl}?wsdl` : `${endpointUrl}?xsd=${encodeURIComponent(s.ref.name)}`);
+      else out += escapeAttr(s.ref.main !== undefined ? `${endpointUrl}?wsdl${s.ref.main === '' ? '' : `=${encodeURIComponent(s.ref.main)}`}` : `${endpointUrl}?xsd=${encodeURIComponent(s.ref.name)}`);
     }
     return out;
   }

@@ -53,7 +53,7 @@ describe('callSoap', () => {
     // The other end of the channel: our own soapEndpoint.
     const party: Party = { id: 'p', kind: 'backoffice', name: 'P', standards: [], maySend: new Set(), deliverTo: 'mailbox', certFingerprints: new Set() };
     const endpoint = soapEndpoint({
-      wsdlPath: resolve('schemas/stuf/zds0120/zds_OntvangAsynchroon.wsdl'),
+      wsdlPath: resolve('test/fixtures-soap/zds_OntvangAsynchroon.wsdl'),
       operations: { [CREEER]: 'creeerZaak_ZakLk01' },
       maxBodyBytes: 64 * 1024,
       xmlLimits: {},

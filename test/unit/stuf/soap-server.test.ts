@@ -6,12 +6,16 @@ import * as soap from 'soap';
 import { HttpProblem } from '../../../src/channels/rest/problem.js';
 import { soapEnvelope } from '../../../src/channels/stuf/soap-envelope.js';
 import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter } from '../../../src/channels/stuf/soap-server.js';
+import { readSoapContract } from '../../../src/channels/stuf/wsdl-contract.js';
+import { actieVan } from '../../../src/standards/stuf/operaties.js';
+import { wsdlOperaties, ZDS_WSDL_FILES } from '../../../src/standards/stuf/zds-wsdl.js';
 import type { Party } from '../../../src/parties/registry.js';
 import { parseXml, type XmlElement } from '../../../src/xml/parse.js';
 import { opLoopback, sluit } from '../../helpers/stuf-unit.js';
 
 const SOAPENV = 'http://schemas.xmlsoap.org/soap/envelope/';
 const ZKN = 'http://www.egem.nl/StUF/sector/zkn/0310';
+const ZDS = 'http://www.stufstandaarden.nl/koppelvlak/zds0120';
 const STUF = 'http://www.egem.nl/StUF/StUF0301';
 const ACTION = {
   creeerZaak: 'http://www.egem.nl/StUF/sector/zkn/0310/creeerZaak_Lk01',
@@ -25,9 +29,10 @@ const OPERATIONS: Record<string, string> = {
 };
 
 // The real ZDS WSDL, and the minimal test WSDL (whose schemas import each other across folders).
-const REAL = 'schemas/stuf/zds0120/zds_OntvangAsynchroon.wsdl';
 const FIXTURE = 'test/fixtures-soap/zds_OntvangAsynchroon.wsdl';
-const WSDLS = [REAL, FIXTURE];
+// The real WSDLs are tested in 'the ZDS WSDLs' below; these tests need a WSDL with the operation names of the table.
+const REAL = FIXTURE;
+const WSDLS = [FIXTURE];
 
 const PARTY: Party = {
   id: 'zaaksysteem-0153',
@@ -391,33 +396,26 @@ describe('soapEndpoint start-up', () => {
   });
 });
 
-// The three ZDS endpoints of docs/stuf/zds.md on the real WSDLs: the operation tables check out
-// against the bindings, a node-soap client reads each WSDL (and its imports across folders) from
-// ?wsdl and reaches every operation; handle sees the right operation and request element.
-const ZDS_DIR = resolve('schemas/stuf/zds0120');
-const ZDS_ENDPOINTS: Array<{ service: string; operations: Array<{ op: string; action: string; request: string; answer: string }> }> = [
-  {
-    service: 'VerwerkSynchroonVrijBericht',
-    operations: [{ op: 'genereerZaakIdentificatie_Di02', action: 'genereerZaakIdentificatie_Di02', request: 'genereerZaakIdentificatie_Di02', answer: 'ZKN:genereerZaakIdentificatie_Du02' }],
-  },
-  {
-    service: 'OntvangAsynchroon',
-    operations: [
-      { op: 'creeerZaak_ZakLk01', action: 'creeerZaak_Lk01', request: 'zakLk01', answer: 'StUF:Bv03Bericht' },
-      { op: 'updateZaak_ZakLk01', action: 'updateZaak_Lk01', request: 'zakLk01', answer: 'StUF:Bv03Bericht' },
-      { op: 'actualiseerZaakstatus_ZakLk01', action: 'actualiseerZaakstatus_Lk01', request: 'zakLk01', answer: 'StUF:Bv03Bericht' },
-      { op: 'voegZaakdocumentToe_EdcLk01', action: 'voegZaakdocumentToe_Lk01', request: 'edcLk01', answer: 'StUF:Bv03Bericht' },
-    ],
-  },
-  {
-    service: 'BeantwoordVraag',
-    operations: [
-      { op: 'geefZaakdetails_ZakLv01', action: 'geefZaakdetails_Lv01', request: 'zakLv01', answer: 'ZKN:zakLa01' },
-      { op: 'geefLijstZaakdocumenten_ZakLv01', action: 'geefLijstZaakdocumenten_Lv01', request: 'zakLv01', answer: 'ZKN:zakLa01' },
-      { op: 'geefZaakdocumentLezen_EdcLv01', action: 'geefZaakdocumentLezen_Lv01', request: 'edcLv01', answer: 'ZKN:edcLa01' },
-    ],
-  },
-];
+// The three ZDS endpoints of docs/stuf/zds.md on knooppunt's WSDLs, in both forms (ZDS 1.1 at
+// ?wsdl, ZDS 1.2 at ?wsdl=1.2): the operation tables check out against both bindings (node-soap
+// and the static reader), a node-soap client reads each WSDL and its imports from the endpoint
+// and reaches every operation of the table; handle sees the right operation and request element.
+const FORMS = ['zds11', 'zds12'] as const;
+const ZDS_ENDPOINTS = (['VerwerkSynchroonVrijBericht', 'OntvangAsynchroon', 'BeantwoordVraag'] as const).map((service) => ({
+  service,
+  forms: Object.fromEntries(FORMS.map((vorm) => [vorm, wsdlOperaties(vorm, service).map((o) => ({
+    op: vorm === 'zds11' ? o.zds11!.action : o.zds12.action,
+    action: actieVan(o.naam, vorm)!,
+    ns: vorm === 'zds11' ? ZKN : ZDS,
+    request: vorm === 'zds11' ? o.zds11!.root : o.zds12.root,
+    // The answer element of the operation's output message.
+    answer: o.antwoord
+      ? `<X:${vorm === 'zds11' ? o.antwoord.zds11 : o.antwoord.zds12} xmlns:X="${vorm === 'zds11' ? ZKN : ZDS}"/>`
+      : `<StUF:${o.soort === 'bv02' ? 'Bv02' : 'Bv03'}Bericht xmlns:StUF="${STUF}"/>`,
+  }))])) as Record<(typeof FORMS)[number], Array<{ op: string; action: string; ns: string; request: string; answer: string }>>,
+}));
+const wsdlVan = (vorm: (typeof FORMS)[number], service: (typeof ZDS_ENDPOINTS)[number]['service']) => resolve('schemas/stuf', ZDS_WSDL_FILES[vorm].dir, ZDS_WSDL_FILES[vorm].files[service]);
+
 describe('the ZDS WSDLs', () => {
   let server: Server;
   let base: string;
@@ -426,40 +424,56 @@ describe('the ZDS WSDLs', () => {
   beforeAll(async () => {
     const app = express();
     for (const e of ZDS_ENDPOINTS) {
-      const answers = new Map(e.operations.map((o) => [o.op, o.answer]));
+      const operations = (vorm: (typeof FORMS)[number]) => Object.fromEntries(e.forms[vorm].map((o) => [o.action, o.op]));
       const endpoint = soapEndpoint({
-        wsdlPath: resolve(ZDS_DIR, `zds_${e.service}.wsdl`),
-        operations: Object.fromEntries(e.operations.map((o) => [`${ZKN}/${o.action}`, o.op])),
+        wsdlPath: wsdlVan('zds11', e.service),
+        operations: operations('zds11'),
+        wsdlKey: '1.1',
+        alternativeWsdls: { '1.2': { wsdlPath: wsdlVan('zds12', e.service), operations: operations('zds12') } },
+        resolve: (soapAction) => {
+          const o = [...e.forms.zds11, ...e.forms.zds12].find((x) => x.action === soapAction);
+          return o ? { operation: o.op } : undefined;
+        },
         maxBodyBytes: 1024 * 1024,
         xmlLimits: {},
         authenticate,
         handle: async (call) => {
           calls.push(call);
-          const [prefix, name] = answers.get(call.operation)!.split(':') as [string, string];
-          return { xml: `<${prefix}:${name} xmlns:${prefix}="${prefix === 'StUF' ? STUF : ZKN}"/>` };
+          return { xml: [...e.forms.zds11, ...e.forms.zds12].find((o) => o.action === call.soapAction)!.answer };
         },
         onRefused: async () => undefined,
       });
       await endpoint.ready;
+      // The static reader agrees with node-soap on the same tables.
+      for (const vorm of FORMS) expect([...readSoapContract(wsdlVan(vorm, e.service), operations(vorm)).keys()].sort()).toEqual(Object.keys(operations(vorm)).sort());
       app.use(`/stuf/zds/${e.service}`, endpoint);
     }
     ({ server, base } = await opLoopback(app));
-  });
+  }, 60_000);
 
   afterAll(() => sluit(server));
 
-  it.each(ZDS_ENDPOINTS)('$service: a node-soap client reaches every operation', async ({ service, operations }) => {
+  it('the static reader refuses a table the WSDL does not bind', () => {
+    expect(() => readSoapContract(wsdlVan('zds11', 'OntvangAsynchroon'), { [`${ZKN}/creeerZaak_Lk01`]: 'updateZaak_Lk01' })).toThrow(/SOAPAction/);
+    expect(() => readSoapContract(wsdlVan('zds12', 'OntvangAsynchroon'), { 'urn:x': 'geefZaakdetails_ZakLv01' })).toThrow(/no operation/);
+  });
+
+  it.each(ZDS_ENDPOINTS.flatMap((e) => FORMS.map((vorm) => ({ ...e, vorm }))))('$service $vorm: a node-soap client reaches every operation', async ({ service, forms, vorm }) => {
     calls.length = 0;
-    const client = await soap.createClientAsync(`${base}/stuf/zds/${service}?wsdl`);
+    const operations = forms[vorm];
+    const client = await soap.createClientAsync(`${base}/stuf/zds/${service}?wsdl${vorm === 'zds12' ? '=1.2' : ''}`);
     client.addHttpHeader('Authorization', `Bearer ${KEY}`);
     const described = Object.values(client.describe() as Record<string, Record<string, Record<string, unknown>>>)[0]!;
-    expect(Object.keys(Object.values(described)[0]!).sort()).toEqual(operations.map((o) => o.op).sort());
+    expect(Object.keys(described).length).toBe(2);
+    for (const port of Object.values(described)) expect(Object.keys(port).sort()).toEqual(operations.map((o) => o.op).sort());
+    const port = Object.values(client as unknown as Record<string, Record<string, Record<string, (args: unknown, cb: (err: unknown, r: unknown, raw: string) => void) => void>>>)
+      .find((v) => typeof v === 'object' && v !== null && Object.keys(v).some((k) => k === service || k === 'VrijeBerichten'));
+    expect(port).toBeDefined();
+    const soap11 = Object.values(port!)[0]!;
     for (const o of operations) {
-      const call = (client as unknown as Record<string, (args: unknown) => Promise<[unknown, string]>>)[`${o.op}Async`]!;
-      const [, raw] = await call({ _xml: `<ZKN:${o.request} xmlns:ZKN="${ZKN}"/>` });
-      const [prefix, name] = o.answer.split(':') as [string, string];
-      expect(raw).toBe(soapEnvelope(`<${prefix}:${name} xmlns:${prefix}="${prefix === 'StUF' ? STUF : ZKN}"/>`));
+      const raw = await new Promise<string>((res, rej) => soap11[o.op]!({ _xml: `<X:${o.request} xmlns:X="${o.ns}"/>` }, (err, _r, body) => (err ? rej(err) : res(body))));
+      expect(raw).toBe(soapEnvelope(o.answer));
     }
-    expect(calls.map((c) => [c.operation, c.soapAction, c.body.ns, c.body.name])).toEqual(operations.map((o) => [o.op, `${ZKN}/${o.action}`, ZKN, o.request]));
+    expect(calls.map((c) => [c.operation, c.soapAction, c.body.ns, c.body.name])).toEqual(operations.map((o) => [o.op, o.action, o.ns, o.request]));
   });
 });

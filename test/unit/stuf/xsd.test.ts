@@ -4,7 +4,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as soap from 'soap';
 import { bouwBv03, bouwDu02, bouwFo02, bouwFo03 } from '../../../src/standards/stuf/berichten.js';
 import { fout } from '../../../src/standards/stuf/foutcodes.js';
 import { STUF_NS } from '../../../src/standards/stuf/namespaces.js';
@@ -228,60 +227,7 @@ describe('StufSchemas: what berichten.ts builds', () => {
   });
 });
 
-describe('WSDLs (node-soap)', () => {
-  const WSDL = (name: string) => join(defaultStufSchemasDir(), 'zds0120', `${name}.wsdl`);
-  const operations = async (name: string): Promise<Record<string, Record<string, Record<string, unknown>>>> => {
-    const client = await soap.createClientAsync(WSDL(name));
-    return client.describe() as Record<string, Record<string, Record<string, unknown>>>;
-  };
-
-  it('loads each WSDL with its imports and lists the operations of the contract', async () => {
-    expect(Object.keys((await operations('zds_BeantwoordVraag')).BeantwoordVraag!.BeantwoordVraag!)).toEqual([
-      'geefZaakdetails_ZakLv01',
-      'geefLijstZaakdocumenten_ZakLv01',
-      'geefZaakdocumentLezen_EdcLv01',
-    ]);
-    expect(Object.keys((await operations('zds_OntvangAsynchroon')).OntvangAsynchroon!.OntvangAsynchroon!)).toEqual([
-      'creeerZaak_ZakLk01',
-      'updateZaak_ZakLk01',
-      'actualiseerZaakstatus_ZakLk01',
-      'voegZaakdocumentToe_EdcLk01',
-    ]);
-    expect(Object.keys((await operations('zds_VerwerkSynchroonVrijBericht')).VerwerkSynchroonVrijBericht!.VerwerkSynchroonVrijBericht!)).toEqual([
-      'genereerZaakIdentificatie_Di02',
-    ]);
-  });
-
-  it('binds the SOAPActions of the contract, document/literal, with the zds0120 elements and Fo02 as fault', () => {
-    const Z = 'http://www.egem.nl/StUF/sector/zkn/0310/';
-    const expected: Record<string, Array<[string, string, string, string]>> = {
-      zds_BeantwoordVraag: [
-        ['geefZaakdetails_ZakLv01', `${Z}geefZaakdetails_Lv01`, 'ZKN:zakLv01', 'ZKN:zakLa01'],
-        ['geefLijstZaakdocumenten_ZakLv01', `${Z}geefLijstZaakdocumenten_Lv01`, 'ZKN:zakLv01', 'ZKN:zakLa01'],
-        ['geefZaakdocumentLezen_EdcLv01', `${Z}geefZaakdocumentLezen_Lv01`, 'ZKN:edcLv01', 'ZKN:edcLa01'],
-      ],
-      zds_OntvangAsynchroon: [
-        ['creeerZaak_ZakLk01', `${Z}creeerZaak_Lk01`, 'ZKN:zakLk01', 'StUF:Bv03Bericht'],
-        ['updateZaak_ZakLk01', `${Z}updateZaak_Lk01`, 'ZKN:zakLk01', 'StUF:Bv03Bericht'],
-        ['actualiseerZaakstatus_ZakLk01', `${Z}actualiseerZaakstatus_Lk01`, 'ZKN:zakLk01', 'StUF:Bv03Bericht'],
-        ['voegZaakdocumentToe_EdcLk01', `${Z}voegZaakdocumentToe_Lk01`, 'ZKN:edcLk01', 'StUF:Bv03Bericht'],
-      ],
-      zds_VerwerkSynchroonVrijBericht: [['genereerZaakIdentificatie_Di02', `${Z}genereerZaakIdentificatie_Di02`, 'ZKN:genereerZaakIdentificatie_Di02', 'ZKN:genereerZaakIdentificatie_Du02']],
-    };
-    for (const [name, ops] of Object.entries(expected)) {
-      const text = readFileSync(WSDL(name), 'utf8');
-      expect(text).toContain('<soap:binding style="document" transport="http://schemas.xmlsoap.org/soap/http"/>');
-      expect(text).toContain('element="StUF:Fo02Bericht"');
-      for (const [op, action, input, output] of ops) {
-        expect(text).toContain(`<wsdl:operation name="${op}">\n      <soap:operation soapAction="${action}" style="document"/>`);
-        const port = new RegExp(`<wsdl:operation name="${op}">\\s*<wsdl:input message="ZDS:(\\w+)"/>\\s*<wsdl:output message="ZDS:(\\w+)"/>\\s*<wsdl:fault name="fout" message="ZDS:Fo02"/>`).exec(text);
-        expect(port).not.toBeNull();
-        const part = (message: string) => new RegExp(`<wsdl:message name="${message}">\\s*<wsdl:part name="body" element="([^"]+)"/>`).exec(text)?.[1];
-        expect([part(port![1]!), part(port![2]!)]).toEqual([input, output]);
-      }
-    }
-  });
-});
+// The WSDLs: test/conformance/stuf-wsdl.test.ts and 'the ZDS WSDLs' in soap-server.test.ts.
 
 describe('XsdSchemaSet (shared core)', () => {
   const schema = (body: string, extra = '') =>
