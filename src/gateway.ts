@@ -315,6 +315,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     xmlLimits: { maxBytes: env.maxBodyBytes, maxDepth: 48, maxElements: 200_000 },
     logger,
     eigenApplicatie: env.stufApplicatie,
+    heeftRoute: (m) => router.plan(m).length > 0,
   });
   const suwi = suwiChannel({
     schemasDir: join(env.schemasDir, 'suwi'),

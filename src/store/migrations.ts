@@ -451,6 +451,19 @@ CREATE TABLE document_checkouts (
 `,
   },
   {
+    version: 121,
+    name: 'zaken: the initiator of each zaak by keyed BSN hash (the zakLv01 search for a citizen\'s zaken)',
+    // Only the keyed hash of the initiator's BSN (as in message_subjects), never the BSN; one row
+    // per zaak, replaced with each new state of the zaak.
+    sql: `
+CREATE TABLE zaak_initiatoren (
+  zaak_identificatie text PRIMARY KEY REFERENCES zaken(identificatie) ON DELETE CASCADE,
+  subject_hash       text NOT NULL
+);
+CREATE INDEX zaak_initiatoren_hash_idx ON zaak_initiatoren (subject_hash);
+`,
+  },
+  {
     version: 180,
     name: 'chain: trace context per message, Logboek Dataverwerkingen records with their export outbox, versioned processing activities',
     sql: `

@@ -4,7 +4,7 @@
  * geefLijstZaakdocumenten and geefZaakdocumentLezen can be answered, and new zaaknummers given out.
  * Zaken and documents are stored encrypted; only their identifications are readable.
  */
-import { decryptPayload, encryptPayload } from '../log/crypto.js';
+import { decryptPayload, encryptPayload, subjectHash, subjectHashCandidates } from '../log/crypto.js';
 import type { KeyRing } from '../log/keys.js';
 import type { Db, Queryable } from '../store/db.js';
 import { vandaagInNederland } from '../util/vandaag.js';
@@ -92,6 +92,43 @@ export class ZaakRegister {
          ciphertext = EXCLUDED.ciphertext, message_id = EXCLUDED.message_id, updated_at = now()`,
       [zaak.identificatie, String(zaak.bronorganisatie ?? eigenaar ?? ''), enc.keyId, enc.iv, enc.authTag, enc.ciphertext, messageId],
     );
+    await this.indexeerInitiator(tx, zaak);
+  }
+
+  /** The keyed hash of the initiator's BSN, for zakenVanBurger; removed when the zaak no longer names one. */
+  private async indexeerInitiator(tx: Queryable, zaak: Zaak): Promise<void> {
+    const initiator = zaak.initiator as { type?: unknown; bsn?: unknown } | null | undefined;
+    let hash: string | undefined;
+    try {
+      hash = initiator && typeof initiator.bsn === 'string' ? subjectHash(this.ring, initiator.bsn) : undefined;
+    } catch {
+      hash = undefined; // not a BSN (the schema checked it already): nothing to find it by
+    }
+    if (hash === undefined) {
+      await tx.query('DELETE FROM zaak_initiatoren WHERE zaak_identificatie = $1', [zaak.identificatie]);
+      return;
+    }
+    await tx.query(
+      `INSERT INTO zaak_initiatoren (zaak_identificatie, subject_hash) VALUES ($1, $2)
+       ON CONFLICT (zaak_identificatie) DO UPDATE SET subject_hash = EXCLUDED.subject_hash`,
+      [zaak.identificatie, hash],
+    );
+  }
+
+  /**
+   * The zaken of one organisatie whose initiator is this citizen, newest first, at most `max`;
+   * `meer` tells whether there are more. Matches hashes made before a key rotation too.
+   * Throws on a value that is not a BSN.
+   */
+  async zakenVanBurger(bsn: string, organisatie: string, max: number): Promise<{ zaken: Zaak[]; meer: boolean }> {
+    const r = await this.db.query<EncryptedRow & { identificatie: string }>(
+      `SELECT z.identificatie, z.key_id, z.iv, z.auth_tag, z.ciphertext FROM zaak_initiatoren i JOIN zaken z ON z.identificatie = i.zaak_identificatie
+       WHERE i.subject_hash = ANY($1::text[]) AND z.bronorganisatie = $2
+       ORDER BY z.created_at DESC, z.identificatie LIMIT $3`,
+      [subjectHashCandidates(this.ring, bsn), organisatie, max + 1],
+    );
+    const zaken = r.rows.slice(0, max).map((row) => this.open<Zaak>(row, `zaak:${row.identificatie}`));
+    return { zaken, meer: r.rows.length > max };
   }
 
   async bewaarDocument(tx: Queryable, doc: Zaakdocument, messageId: string): Promise<void> {

@@ -30,6 +30,7 @@ import { documentNaarLa01Antwoord, la01AntwoordNaarJson, zaakNaarLa01Antwoord, t
 import { STUF_NS } from '../../standards/stuf/namespaces.js';
 import { actieVan, alsZds11, operatieVoorActie, rootVan, ZDS_OPERATIES, type Aanroep, type Vorm, type ZdsEndpoint } from '../../standards/stuf/operaties.js';
 import { wsdlOperaties, ZDS_WSDL_FILES } from '../../standards/stuf/zds-wsdl.js';
+import { BesluitFout, verwerkBesluit } from '../../standards/stuf/besluiten.js';
 import { alsDocument, fo03Antwoord, KENNISGEVING_OPERATIES, STUF_STANDARD } from '../../standards/stuf/standard.js';
 import { antwoordStuurgegevens, bouwStuurgegevens, leesStuurgegevens, StuurgegevensFout, type Stuurgegevens } from '../../standards/stuf/stuurgegevens.js';
 import type { StufValidator } from '../../standards/stuf/validator.js';
@@ -40,6 +41,9 @@ import type { ZaakRegister } from '../../zaken/zaak-register.js';
 import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter } from './soap-server.js';
 
 const ACTION = 'http://www.egem.nl/StUF/sector/zkn/0310/';
+
+/** The most zaken one zakLv01 search answers, whatever maximumAantal asks. */
+export const ZAKEN_ZOEK_MAX = 50;
 
 /**
  * The ZDS endpoints, as in docs/stuf/zds.md: each serves its ZDS 1.1 WSDL at `?wsdl` (or
@@ -55,7 +59,7 @@ export const ZDS_ENDPOINTS: ReadonlyArray<{ path: string; endpoint: ZdsEndpoint 
 function zdsWsdlVan(schemasDir: string, vorm: Vorm, endpoint: ZdsEndpoint): { wsdlPath: string; operations: Record<string, string> } {
   const { dir, files } = ZDS_WSDL_FILES[vorm];
   const operations: Record<string, string> = {};
-  for (const o of wsdlOperaties(vorm, endpoint)) operations[actieVan(o.naam, vorm)!] = vorm === 'zds11' ? o.zds11!.action : o.zds12.action;
+  for (const o of wsdlOperaties(vorm, endpoint)) operations[actieVan(o.naam, vorm)!] = vorm === 'zds11' ? o.zds11!.action : o.zds12!.action;
   return { wsdlPath: join(schemasDir, dir, files[endpoint]), operations };
 }
 
@@ -119,6 +123,8 @@ export function stufChannel(deps: {
   logger: Logger;
   /** Organisatie + applicatie that name knooppunt itself as ontvanger. */
   eigenApplicatie: string;
+  /** Whether a route names this message (besluiten and overdragenZaak are routed only then). */
+  heeftRoute?(m: { standard: string; messageType: string; sender: string; receiver?: string; body: unknown }): boolean;
 }): Array<{ path: string; router: SoapEndpointRouter }> {
   /** The organisatie whose zaken a party may read: its StUF organisatie, else its gemeentecode. */
   const organisatieVan = (p: Party): string => p.stuf?.organisatie ?? p.code ?? '';
@@ -183,13 +189,13 @@ export function stufChannel(deps: {
   };
 
   /** The root of an answer in the request's form, with stuurgegevens, parameters and antwoord in ZKN. */
-  const la01 = (a: Aanroep, sg: Stuurgegevens, antwoord: XmlElement | undefined): string => {
+  const la01 = (a: Aanroep, sg: Stuurgegevens, antwoord: XmlElement | undefined, vervolgvraag = false): string => {
     const naam = a.vorm === 'zds12' ? a.operatie.antwoord!.zds12 : a.operatie.antwoord!.zds11;
     const root: XmlElement = {
       ns: a.vorm === 'zds12' ? STUF_NS.ZDS : STUF_NS.ZKN, name: naam, prefix: a.vorm === 'zds12' ? 'ZDS' : 'ZKN', attrs: {},
       children: [
         bouwStuurgegevens({ ...antwoordStuurgegevens(sg, 'La01'), entiteittype: a.operatie.entiteittype ?? 'ZAK' }, STUF_NS.ZKN),
-        zkn('parameters', [{ ns: STUF_NS.StUF, name: 'indicatorVervolgvraag', prefix: 'StUF', attrs: {}, children: [], text: 'false' }]),
+        zkn('parameters', [{ ns: STUF_NS.StUF, name: 'indicatorVervolgvraag', prefix: 'StUF', attrs: {}, children: [], text: String(vervolgvraag) }]),
         ...(antwoord ? [antwoord] : []),
       ],
     };
@@ -198,10 +204,37 @@ export function stufChannel(deps: {
 
   // --- questions -------------------------------------------------------------------------------
 
+  /**
+   * A citizen's zaken (zakLv01, or geefZaakdetails in the ZDS 1.1 form, with gelijk on
+   * heeftAlsInitiator/gerelateerde[BTR]/identificatie, the BSN): only the zaken of the caller's
+   * organisatie, newest first, at most maximumAantal and never more than ZAKEN_ZOEK_MAX
+   * (indicatorVervolgvraag tells there are more); none is StUF064, as for an unknown zaak. Logged
+   * as a processing of that citizen: the exchange's subject is the keyed hash of the BSN.
+   */
+  const zoekZaken = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string, bsn: string, parameters: XmlElement | undefined): Promise<SoapAnswer> => {
+    const gevraagd = Number.parseInt(tekstVan(parameters?.children.find((c) => c.ns === STUF_NS.StUF && c.name === 'maximumAantal')), 10);
+    const max = Number.isInteger(gevraagd) && gevraagd > 0 ? Math.min(gevraagd, ZAKEN_ZOEK_MAX) : ZAKEN_ZOEK_MAX;
+    // knooppunt finds zaken by the BSN of a natuurlijk persoon as initiator, nothing else.
+    if (!/^\d{8,9}$/.test(bsn)) throw new Weigering('StUF064', 'gelijk/heeftAlsInitiator/gerelateerde/identificatie', 'alleen te zoeken op het BSN van een natuurlijk persoon');
+    const gevonden = await deps.zaken.zakenVanBurger(bsn, organisatieVan(p.zender), max);
+    if (gevonden.zaken.length === 0) throw new Weigering('StUF064', 'gelijk/heeftAlsInitiator', 'geen zaken gevonden');
+    const objecten = gevonden.zaken.flatMap((z) => zaakNaarLa01Antwoord(z as JsonZaak, undefined, deps.mappings).children);
+    const xml = la01(a, sg, zkn('antwoord', objecten), gevonden.meer);
+    return beantwoord(call, a, p, sg, body, xml, { bericht: 'La01', zaken: objecten.length, vervolgvraag: gevonden.meer }, { subjects: [bsn] });
+  };
+
   const vraag = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
     valideer(call);
     const zkn11 = alsZds11(call.body);
     const id = tekstVan(kind(kind(zkn11, 'gelijk'), 'identificatie'));
+    const initiator = kind(kind(kind(zkn11, 'gelijk'), 'heeftAlsInitiator'), 'gerelateerde');
+    if (id === '' && initiator && (a.operatie.naam === 'zakLv01' || a.operatie.naam === 'geefZaakdetails_ZakLv01')) {
+      // StUF-ZKN 03.10 selects a betrokkene as BTR by its identificatie (for a natuurlijk persoon its
+      // BSN); natuurlijkPersoon/inp.bsn, as some clients write it, is read too.
+      const persoon = kind(initiator, 'natuurlijkPersoon');
+      const bsn = tekstVan(kind(initiator, 'identificatie')) || tekstVan(persoon?.children.find((c) => c.ns === STUF_NS.BG && c.name === 'inp.bsn'));
+      return zoekZaken(call, a, sg, p, body, bsn, kind(zkn11, 'parameters'));
+    }
     let antwoord: XmlElement | undefined;
     let subjects: string[] = [];
     switch (a.operatie.naam) {
@@ -219,6 +252,7 @@ export function stufChannel(deps: {
         break;
       }
       default: {
+        if (a.operatie.entiteittype !== 'ZAK') throw new Weigering('StUF040', 'operatie', 'niet ondersteund');
         await eigenZaak(id, p.zender, 'gelijk/identificatie');
         const zaak = (await deps.zaken.zaak(id))!;
         const documenten = a.operatie.naam === 'geefLijstZaakdocumenten_ZakLv01' ? await deps.zaken.documentenVanZaak(id) : undefined;
@@ -314,42 +348,34 @@ export function stufChannel(deps: {
   // --- besluiten and overdragen (Bv03, logged as one exchange) ---------------------------------
 
   const besluitOfOverdracht = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
+    const msg = inbound(call, a, p.zender, p.ontvanger, sg, body);
+    // Routed like the zaak kennisgevingen where a route names the message type (the StUF standard
+    // checks it and changes the register); otherwise only logged with its Bv03, as before.
+    if (deps.heeftRoute?.({ standard: msg.standard, messageType: msg.messageType, sender: msg.sender, ...(msg.receiver ? { receiver: msg.receiver } : {}), body: msg.body })) return viaPipeline(msg, 'OntvangAsynchroon', sg);
     valideer(call);
-    const org = organisatieVan(p.zender);
-    const objecten = call.body.children.filter((c) => c.name === 'object');
-    const xml = bouwBv03(sg);
-    switch (a.operatie.naam) {
-      case 'voegBesluitToe_Di01': {
-        const besluitEl = kind(objecten[0], 'besluit');
-        const zaakId = tekstVan(kind(kind(objecten[0], 'zaak'), 'identificatie'));
-        const id = tekstVan(kind(besluitEl, 'identificatie'));
-        await eigenZaak(zaakId, p.zender, 'object/zaak/identificatie');
-        const bestaand = await deps.zaken.besluit(id);
-        if (bestaand && bestaand.zaak !== zaakId) throw new Weigering('StUF067', 'object/besluit/identificatie', 'er bestaat al een besluit met deze identificatie');
-        const besluit = { identificatie: id, zaak: zaakId, bronorganisatie: org, stuf: serializeXml(besluitEl!, { namespaces: PREFIXEN }) };
-        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Bv03', zaak: zaakId }, {
-          onCommit: async (tx, messageId) => {
-            await deps.zaken.bewaarBesluit(tx, besluit, messageId);
-            await deps.zaken.koppel(tx, messageId, zaakId, 'gewijzigd');
-          },
-        });
-      }
-      case 'updateBesluit_BslLk01': {
-        const nieuw = objecten.at(-1);
-        const id = tekstVan(kind(nieuw, 'identificatie'));
-        const bestaand = await deps.zaken.besluit(id);
-        if (!bestaand || (bestaand.bronorganisatie && bestaand.bronorganisatie !== org)) throw new Weigering('StUF064', 'object/identificatie', 'besluit niet gevonden');
-        const besluit = { ...bestaand, stuf: serializeXml(nieuw!, { namespaces: PREFIXEN }) };
-        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Bv03' }, { onCommit: (tx, messageId) => deps.zaken.bewaarBesluit(tx, besluit, messageId) });
-      }
-      case 'overdragenZaak_Di01': {
-        const zaakId = tekstVan(kind(objecten[0], 'identificatie'));
-        await eigenZaak(zaakId, p.zender, 'object/identificatie');
-        return beantwoord(call, a, p, sg, body, xml, { bericht: 'Bv03', zaak: zaakId }, { onCommit: (tx, messageId) => deps.zaken.koppel(tx, messageId, zaakId, 'gewijzigd') });
-      }
-      default:
-        throw new Weigering('StUF040', 'operatie', 'niet ondersteund');
+    let verwerking;
+    try {
+      verwerking = await verwerkBesluit(a.operatie.naam, call.body, organisatieVan(p.zender), deps.zaken, deps.mappings);
+    } catch (err) {
+      if (err instanceof BesluitFout) throw new Weigering(err.code, err.plek, err.melding);
+      throw err;
     }
+    return beantwoord(call, a, p, sg, body, bouwBv03(sg), { bericht: 'Bv03', ...(verwerking.zaak ? { zaak: verwerking.zaak } : {}) }, { onCommit: verwerking.schrijf });
+  };
+
+  /** Through the pipeline: validated and checked by the StUF standard, routed, answered with its Bv03 or Fo03. */
+  const viaPipeline = async (msg: InboundMessage, endpoint: ZdsEndpoint, sg: Stuurgegevens): Promise<SoapAnswer> => {
+    const result = await deps.pipeline.accept(msg);
+    if (result.outcome === 'accepted') {
+      if (result.answer) return { xml: result.answer.content.toString('utf8') };
+      throw new Error('accepted kennisgeving without Bv03');
+    }
+    if (result.answer) {
+      const code = (result.problems[0]?.code ?? 'StUF058') as StufFoutcode;
+      const f = FOUTCODES[code] ?? FOUTCODES.StUF058;
+      return { fault: { code: soapFaultcode(f.plek), string: f.omschrijving, detailXml: result.answer.content.toString('utf8') } };
+    }
+    return weigering(endpoint, result.code === 'no-route' || result.code === 'not-allowed' ? 'StUF052' : 'StUF058', meldingen(result.problems), sg);
   };
 
   // --- the dispatch ----------------------------------------------------------------------------
@@ -385,17 +411,7 @@ export function stufChannel(deps: {
         case 'kennisgeving':
           if (!KENNISGEVING_OPERATIES[call.operation]) return await besluitOfOverdracht(call, a, sg, p, body);
       }
-      const result = await deps.pipeline.accept(inbound(call, a, p.zender, p.ontvanger, sg, body));
-      if (result.outcome === 'accepted') {
-        if (result.answer) return { xml: result.answer.content.toString('utf8') };
-        throw new Error('accepted kennisgeving without Bv03');
-      }
-      if (result.answer) {
-        const code = (result.problems[0]?.code ?? 'StUF058') as StufFoutcode;
-        const f = FOUTCODES[code] ?? FOUTCODES.StUF058;
-        return { fault: { code: soapFaultcode(f.plek), string: f.omschrijving, detailXml: result.answer.content.toString('utf8') } };
-      }
-      return weigering(endpoint, result.code === 'no-route' || result.code === 'not-allowed' ? 'StUF052' : 'StUF058', meldingen(result.problems), sg);
+      return await viaPipeline(inbound(call, a, p.zender, p.ontvanger, sg, body), endpoint, sg);
     } catch (err) {
       const w = err instanceof Weigering ? err : err instanceof MappingRunError ? new Weigering('StUF055', err.field || '/', `${err.field}: ${err.message}`) : undefined;
       if (w) {

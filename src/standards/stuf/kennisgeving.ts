@@ -21,6 +21,7 @@
  * Pure functions: no I/O; inputs are never modified.
  */
 import type { CompiledMapping } from '../../mapping/index.js';
+import { serializeXml } from '../../xml/build.js';
 import { clark, type XmlElement } from '../../xml/parse.js';
 import { STUF_NS, STUF_PREFIXEN } from './namespaces.js';
 
@@ -231,10 +232,10 @@ export function kennisgevingNaarJson(root: XmlElement, operatie: Operatie, mappi
   }
 
   if (spec.entiteittype === 'EDC') {
-    const document = naarJsonObject(objecten[0]!, mappings, STUF_MAPPINGS.documentNaarJson, `${pad}/ZKN:object[1]`) as JsonZaakdocument;
+    const document = kennisgevingObject(objecten[0]!, mappings, STUF_MAPPINGS.documentNaarJson, `${pad}/ZKN:object[1]`) as JsonZaakdocument;
     return { operatie: 'voegZaakdocumentToe', mutatiesoort: 'T', document };
   }
-  const zaken = objecten.map((o, i) => naarJsonObject(o, mappings, STUF_MAPPINGS.zaakNaarJson, `${pad}/ZKN:object[${i + 1}]`) as JsonZaak);
+  const zaken = objecten.map((o, i) => kennisgevingObject(o, mappings, STUF_MAPPINGS.zaakNaarJson, `${pad}/ZKN:object[${i + 1}]`) as JsonZaak);
   if (soort === 'W') return { operatie: operatie as 'updateZaak' | 'actualiseerZaakstatus', mutatiesoort: 'W', oud: zaken[0]!, nieuw: zaken[1]! };
   return { operatie: operatie as 'creeerZaak' | 'updateZaak', mutatiesoort: soort as 'T' | 'V' | 'E', zaak: zaken[0]! };
 }
@@ -291,6 +292,53 @@ function naarJsonObject(object: XmlElement, mappings: ReadonlyMap<string, Compil
     }
   }
   return output;
+}
+
+/** naarJsonObject for a received kennisgeving: with `overig`, what the model does not carry. */
+function kennisgevingObject(object: XmlElement, mappings: ReadonlyMap<string, CompiledMapping>, naam: string, objectPad: string): Record<string, unknown> {
+  const output = naarJsonObject(object, mappings, naam, objectPad);
+  const overig = nietGedragen(object, output, mappings, naam);
+  if (overig.length > 0) output.overig = overig;
+  return output;
+}
+
+/**
+ * What the client sent that the JSON model does not carry: each child element of the object
+ * that writing the JSON back (the uit-json mapping, as for a La01) does not produce, serialised as
+ * received. Nothing is lost silently: a client's opschorting, heeftAlsUitvoerende or
+ * heeftBetrekkingOp stays with the zaak. extraElementen have their own field.
+ */
+function nietGedragen(object: XmlElement, json: Record<string, unknown>, mappings: ReadonlyMap<string, CompiledMapping>, naam: string): string[] {
+  const uit = naam === STUF_MAPPINGS.zaakNaarJson ? STUF_MAPPINGS.zaakUitJson : naam === STUF_MAPPINGS.documentNaarJson ? STUF_MAPPINGS.documentUitJson : undefined;
+  if (!uit || !mappings.has(uit)) return [];
+  let gedragen: Set<string>;
+  try {
+    const terug = mappingVoor(mappings, uit, 'json', 'xml').run({ [uit === STUF_MAPPINGS.zaakUitJson ? 'zaak' : 'document']: json }).output as XmlElement;
+    gedragen = new Set(terug.children.map((c) => clark(c.ns, c.name.replace(/_/g, '.'))));
+  } catch {
+    // A partial object (the nieuw of a W) may not write back on its own: then keep every element.
+    gedragen = new Set([clark(NS.ZKN, 'identificatie')]);
+  }
+  gedragen.add(clark(NS.StUF, 'extraElementen'));
+  return object.children.filter((c) => !gedragen.has(clark(c.ns, c.name))).map((c) => serializeXml(c, { namespaces: KENNISGEVING_PREFIXEN, declaration: false }));
+}
+
+/** The JSON's extraElementen as StUF:extraElementen, where StUF 03.01 has them: after tijdstipRegistratie, before historie and relations. */
+function metExtraElementen(object: XmlElement, json: Record<string, unknown>): XmlElement {
+  const lijst = Array.isArray(json.extraElementen) ? (json.extraElementen as Array<{ naam?: unknown; waarde?: unknown; geenWaarde?: unknown }>) : [];
+  if (lijst.length === 0) return object;
+  const elementen: XmlElement[] = lijst.map((e) => {
+    const attrs: Record<string, string> = { naam: String(e.naam ?? '') };
+    if (typeof e.geenWaarde === 'string') {
+      attrs[clark(NS.StUF, 'noValue')] = e.geenWaarde;
+      attrs[clark(NS.xsi, 'nil')] = 'true';
+    }
+    return { ns: NS.StUF, name: 'extraElement', prefix: 'StUF', attrs, children: [], ...(typeof e.waarde === 'string' ? { text: e.waarde } : {}) };
+  });
+  const extra: XmlElement = { ns: NS.StUF, name: 'extraElementen', prefix: 'StUF', attrs: {}, children: elementen };
+  const children = object.children.filter((c) => !(c.ns === NS.StUF && c.name === 'extraElementen'));
+  const na = children.findIndex((c) => c.attrs[ATTR_ENTITEITTYPE] !== undefined || ['aanvullendeElementen', 'historieMaterieel', 'historieFormeel'].includes(c.name));
+  return { ...object, children: na < 0 ? [...children, extra] : [...children.slice(0, na), extra, ...children.slice(na)] };
 }
 
 function mappingVoor(mappings: ReadonlyMap<string, CompiledMapping>, naam: string, bron: 'xml' | 'json', doel: 'xml' | 'json'): CompiledMapping {
@@ -397,13 +445,13 @@ function zaakObject(zaak: JsonZaak, verwerking: ZaakVerwerking | undefined, docu
   const input: Record<string, unknown> = { zaak };
   if (verwerking) input.verwerking = verwerking;
   if (documenten && documenten.length > 0) input.documenten = documenten;
-  return hernoem(mappingVoor(mappings, STUF_MAPPINGS.zaakUitJson, 'json', 'xml').run(input).output as XmlElement, '_', '.');
+  return metExtraElementen(hernoem(mappingVoor(mappings, STUF_MAPPINGS.zaakUitJson, 'json', 'xml').run(input).output as XmlElement, '_', '.'), zaak);
 }
 
 function documentObject(document: JsonZaakdocument, verwerking: { object: string; isRelevantVoor: string; gerelateerde: string } | undefined, mappings: ReadonlyMap<string, CompiledMapping>): XmlElement {
   const input: Record<string, unknown> = { document };
   if (verwerking) input.verwerking = verwerking;
-  return hernoem(mappingVoor(mappings, STUF_MAPPINGS.documentUitJson, 'json', 'xml').run(input).output as XmlElement, '_', '.');
+  return metExtraElementen(hernoem(mappingVoor(mappings, STUF_MAPPINGS.documentUitJson, 'json', 'xml').run(input).output as XmlElement, '_', '.'), document);
 }
 
 /**

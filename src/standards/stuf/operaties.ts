@@ -38,8 +38,8 @@ export interface ZdsOperatie {
   entiteittype?: 'ZAK' | 'EDC' | 'BSL';
   /** ZDS 1.1: SOAPAction suffix and root (ZKN namespace); absent where ZDS 1.1 has no such operation. */
   zds11?: { action: string; root: string };
-  /** ZDS 1.2: SOAPAction suffix and root (ZDS namespace). */
-  zds12: { action: string; root: string };
+  /** ZDS 1.2: SOAPAction suffix and root (ZDS namespace); absent where ZDS 1.2 has no such operation. */
+  zds12?: { action: string; root: string };
   /** The answer's root in each form (Du02/La01); a Bv02/Bv03 is StUF:Bv0xBericht in both. */
   antwoord?: { zds11: string; zds12: string };
 }
@@ -62,6 +62,10 @@ export const ZDS_OPERATIES: readonly ZdsOperatie[] = [
   op({ naam: 'geefZaakstatus_ZakLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'ZAK', zds11: { action: 'geefZaakstatus_Lv01', root: 'zakLv01' }, zds12: { action: 'geefZaakstatus_ZakLv01', root: 'geefZaakstatus_ZakLv01' }, antwoord: { zds11: 'zakLa01', zds12: 'geefZaakstatus_ZakLa01' } }),
   op({ naam: 'geefZaakdocumentLezen_EdcLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'EDC', zds11: { action: 'geefZaakdocumentLezen_Lv01', root: 'edcLv01' }, zds12: { action: 'geefZaakdocumentLezen_EdcLv01', root: 'geefZaakdocumentLezen_EdcLv01' }, antwoord: { zds11: 'edcLa01', zds12: 'geefZaakdocumentLezen_EdcLa01' } }),
   op({ naam: 'geefBesluitdetails_BslLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'BSL', zds12: { action: 'geefBesluitdetails_BslLv01', root: 'geefBesluitdetails_BslLv01' }, antwoord: { zds11: 'bslLa01', zds12: 'geefBesluitdetails_BslLa01' } }),
+  // The StUF-ZKN 03.10 sectormodel's own question (zkn0310_beantwoordVraag.wsdl, operation zakLv01),
+  // which portals send to find a citizen's zaken (gelijk/heeftAlsInitiator/gerelateerde/
+  // natuurlijkPersoon/inp.bsn). ZDS 1.2 has no such question: each of its ZakLv01 requires gelijk/identificatie.
+  op({ naam: 'zakLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'ZAK', zds11: { action: 'zakLv01', root: 'zakLv01' }, antwoord: { zds11: 'zakLa01', zds12: 'zakLa01' } }),
   // --- VerwerkSynchroonVrijBericht --------------------------------------------------------------
   op({ naam: 'genereerZaakIdentificatie_Di02', endpoint: 'VerwerkSynchroonVrijBericht', soort: 'du02', zds11: { action: 'genereerZaakIdentificatie_Di02', root: 'genereerZaakIdentificatie_Di02' }, zds12: { action: 'genereerZaakIdentificatie_Di02', root: 'genereerZaakIdentificatie_Di02' }, antwoord: { zds11: 'genereerZaakIdentificatie_Du02', zds12: 'genereerZaakIdentificatie_Du02' } }),
   op({ naam: 'genereerDocumentIdentificatie_Di02', endpoint: 'VerwerkSynchroonVrijBericht', soort: 'du02', zds11: { action: 'genereerDocumentIdentificatie_Di02', root: 'genereerDocumentIdentificatie_Di02' }, zds12: { action: 'genereerDocumentIdentificatie_Di02', root: 'genereerDocumentIdentificatie_Di02' }, antwoord: { zds11: 'genereerDocumentIdentificatie_Du02', zds12: 'genereerDocumentIdentificatie_Du02' } }),
@@ -84,7 +88,7 @@ const BY_ACTION: ReadonlyMap<string, Aanroep> = (() => {
   const m = new Map<string, Aanroep>();
   for (const o of ZDS_OPERATIES) {
     if (o.zds11) m.set(ACTION_ZDS11 + o.zds11.action, { operatie: o, vorm: 'zds11', soapAction: ACTION_ZDS11 + o.zds11.action, rootNs: STUF_NS.ZKN });
-    m.set(ACTION_ZDS12 + o.zds12.action, { operatie: o, vorm: 'zds12', soapAction: ACTION_ZDS12 + o.zds12.action, rootNs: STUF_NS.ZDS });
+    if (o.zds12) m.set(ACTION_ZDS12 + o.zds12.action, { operatie: o, vorm: 'zds12', soapAction: ACTION_ZDS12 + o.zds12.action, rootNs: STUF_NS.ZDS });
   }
   return m;
 })();
@@ -97,7 +101,7 @@ export function operatieVoorActie(endpoint: ZdsEndpoint, soapAction: string): Aa
 
 /** The operation whose request root this is (for a request without a SOAPAction): only when the root names one operation. */
 export function operatieVoorRoot(endpoint: ZdsEndpoint, ns: string, name: string): Aanroep | undefined {
-  const found = [...BY_ACTION.values()].filter((a) => a.operatie.endpoint === endpoint && a.rootNs === ns && (a.vorm === 'zds11' ? a.operatie.zds11!.root : a.operatie.zds12.root) === name);
+  const found = [...BY_ACTION.values()].filter((a) => a.operatie.endpoint === endpoint && a.rootNs === ns && rootVan(a) === name);
   return found.length === 1 ? found[0] : undefined;
 }
 
@@ -107,7 +111,7 @@ export function operatie(naam: string): ZdsOperatie | undefined {
 
 /** The request root local name of an operation in a form. */
 export function rootVan(a: Aanroep): string {
-  return a.vorm === 'zds11' ? a.operatie.zds11!.root : a.operatie.zds12.root;
+  return a.vorm === 'zds11' ? a.operatie.zds11!.root : a.operatie.zds12!.root;
 }
 
 /** The SOAPAction of an operation in a form, for outbound calls. */
@@ -115,7 +119,7 @@ export function actieVan(naam: string, vorm: Vorm = 'zds11'): string | undefined
   const o = operatie(naam);
   if (!o) return undefined;
   if (vorm === 'zds11') return o.zds11 ? ACTION_ZDS11 + o.zds11.action : undefined;
-  return ACTION_ZDS12 + o.zds12.action;
+  return o.zds12 ? ACTION_ZDS12 + o.zds12.action : undefined;
 }
 
 /**
@@ -126,7 +130,7 @@ export function actieVan(naam: string, vorm: Vorm = 'zds11'): string | undefined
  */
 export function alsZds11(el: XmlElement): XmlElement {
   if (el.ns !== STUF_NS.ZDS) return el;
-  const o = ZDS_OPERATIES.find((x) => x.zds12.root === el.name);
+  const o = ZDS_OPERATIES.find((x) => x.zds12?.root === el.name);
   if (!o?.zds11 || (o.soort !== 'kennisgeving' && o.soort !== 'vraag')) return el;
   return { ...el, ns: STUF_NS.ZKN, name: o.zds11.root, prefix: 'ZKN' };
 }

@@ -68,8 +68,14 @@ export function stufRouteMappings(deps: {
 }): RouteMapping[] {
   const stufPrepared = (mapping: string, ctx: MappingContext | undefined): StufPrepared => {
     const p = ctx?.prepared as StufPrepared | undefined;
-    if (!p?.kennisgeving) throw new MappingRunError(mapping, '', 'unexpected-root', 'this mapping only runs on a StUF-ZKN kennisgeving');
+    if (!p?.kennisgeving && !p?.besluit) throw new MappingRunError(mapping, '', 'unexpected-root', 'this mapping only runs on a StUF-ZKN kennisgeving');
     return p;
+  };
+  /** The zaak or document kennisgeving itself (stuf-uit-json writes only those). */
+  const kennisgevingVan = (mapping: string, ctx: MappingContext | undefined): JsonKennisgeving => {
+    const k = stufPrepared(mapping, ctx).kennisgeving;
+    if (!k) throw new MappingRunError(mapping, '', 'unexpected-root', 'this mapping only runs on a zaak or document kennisgeving');
+    return k;
   };
 
   /** The StUF identity of the zaaksysteem a route delivers to. */
@@ -111,8 +117,10 @@ export function stufRouteMappings(deps: {
     name: 'stuf-naar-json',
     version: 1,
     run(_input, ctx) {
-      const { kennisgeving } = stufPrepared('stuf-naar-json', ctx);
-      return { output: kennisgeving, serialized: Buffer.from(JSON.stringify(kennisgeving), 'utf8'), contentType: 'application/json' };
+      // A besluit or overdracht goes as its JSON bericht (besluiten.ts), a zaak kennisgeving as the JSON kennisgeving.
+      const p = stufPrepared('stuf-naar-json', ctx);
+      const output = p.kennisgeving ?? p.besluit!.bericht;
+      return { output, serialized: Buffer.from(JSON.stringify(output), 'utf8'), contentType: 'application/json' };
     },
   };
 
@@ -126,7 +134,7 @@ export function stufRouteMappings(deps: {
       const xml = metOntvanger(p.xml, ontvangerVan('stuf-xml', ctx));
       const action = p.bericht ? actieVan(p.bericht.operatie, p.bericht.vorm) : undefined;
       if (action) return { output: xml, serialized: Buffer.from(xml, 'utf8'), contentType: `text/xml; charset=utf-8; action="${action}"` };
-      return stufResult(xml, p.kennisgeving.operatie);
+      return stufResult(xml, kennisgevingVan('stuf-xml', ctx).operatie);
     },
   };
 
@@ -134,7 +142,7 @@ export function stufRouteMappings(deps: {
     name: 'stuf-uit-json',
     version: 1,
     run(_input, ctx) {
-      const { kennisgeving } = stufPrepared('stuf-uit-json', ctx);
+      const kennisgeving = kennisgevingVan('stuf-uit-json', ctx);
       const xml = bouwLk01('stuf-uit-json', kennisgeving, zenderVan(ctx?.sender), ontvangerVan('stuf-uit-json', ctx), ctx!.messageId);
       return { ...stufResult(xml, kennisgeving.operatie), logDetail: { zaak: zaakIdentificatieVan(kennisgeving) } };
     },

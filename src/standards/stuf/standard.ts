@@ -17,6 +17,7 @@ import type { ZaakRegister, Zaak } from '../../zaken/zaak-register.js';
 import type { JsonMessageTypes } from '../json/message-types.js';
 import { MappingRunError } from '../../mapping/index.js';
 import { bouwBv03, bouwFo02, bouwFo03 } from './berichten.js';
+import { BESLUIT_OPERATIES, BesluitFout, verwerkBesluit, type BesluitVerwerking } from './besluiten.js';
 import { alsZds11, type Vorm } from './operaties.js';
 import { STUF_NS } from './namespaces.js';
 import { fout, type StufFoutcode } from './foutcodes.js';
@@ -39,7 +40,10 @@ export const KENNISGEVING_OPERATIES: Readonly<Record<string, Operatie>> = {
 };
 
 export interface StufPrepared {
-  kennisgeving: JsonKennisgeving;
+  /** A zaak or document kennisgeving (absent for a besluit or overdracht). */
+  kennisgeving?: JsonKennisgeving;
+  /** A besluit or overdracht (besluiten.ts): its JSON and what it changes in the register. */
+  besluit?: BesluitVerwerking;
   /** The message element as received (SOAP channel), for a StUF destination. */
   xml?: string;
   stuurgegevens?: Stuurgegevens;
@@ -90,6 +94,7 @@ export class StufStandard implements Standard {
 
   private async inspectXml(msg: InboundMessage): Promise<Inspection> {
     const operatie = KENNISGEVING_OPERATIES[msg.messageType];
+    if (!operatie && BESLUIT_OPERATIES[msg.messageType]) return this.inspectBesluit(msg);
     if (!operatie) return { known: false, problems: [], subjects: [], answer: fo02('StUF040') };
     const received = msg.body as XmlElement;
     // The ZDS 1.2 form carries the ZDS 1.1 content under another root.
@@ -164,10 +169,41 @@ export class StufStandard implements Standard {
     return undefined;
   }
 
+  /** A besluit or overdracht on its way to a route: the same checks and register changes as when it is only logged. */
+  private async inspectBesluit(msg: InboundMessage): Promise<Inspection> {
+    const received = msg.body as XmlElement;
+    const sender = this.deps.parties.get(msg.sender);
+    const organisatie = sender?.stuf?.organisatie ?? sender?.code ?? '';
+    const aanvulling = { ...(sender?.stuf ? { zender: sender.stuf } : {}), ontvanger: { organisatie, applicatie: this.deps.eigenApplicatie ?? 'knooppunt' }, referentienummer: () => msg.senderMessageId.slice(-40) };
+    let stuurgegevens: Stuurgegevens | undefined;
+    try {
+      stuurgegevens = leesStuurgegevens(received, aanvulling);
+    } catch {
+      stuurgegevens = undefined;
+    }
+    const refused = (code: StufFoutcode, location: string, message: string): Inspection => ({
+      known: true, problems: [probleem(code, location, message)], subjects: [], answer: fo03Antwoord(stuurgegevens, code, `${location}: ${message}`, this.deps.eigenApplicatie),
+    });
+    const issues = this.deps.schemas.validateBericht(received);
+    if (issues.length > 0) return refused('StUF055', issues[0]!.element ?? '/', issues.slice(0, 10).map((i) => i.message).join('; '));
+    if (!stuurgegevens) return refused('StUF055', 'stuurgegevens', 'onleesbaar');
+    let besluit: BesluitVerwerking;
+    try {
+      besluit = await verwerkBesluit(msg.messageType, received, organisatie, this.deps.zaken, this.deps.mappings);
+    } catch (err) {
+      if (err instanceof BesluitFout) return refused(err.code, err.plek, err.melding);
+      if (err instanceof MappingRunError) return refused('StUF055', err.field || '/', `${err.field}: ${err.message}`);
+      throw err;
+    }
+    const prepared: StufPrepared = { besluit, xml: msg.raw.toString('utf8'), stuurgegevens, bericht: { operatie: msg.messageType, vorm: received.ns === STUF_NS.ZDS ? 'zds12' : 'zds11' } };
+    return { known: true, problems: [], subjects: [], prepared, answer: { contentType: XML, content: Buffer.from(bouwBv03(stuurgegevens), 'utf8'), detail: { bericht: 'Bv03' } } };
+  }
+
   async recordAccepted(tx: Queryable, msg: InboundMessage, inspection: Inspection, messageId: string): Promise<void> {
     const p = inspection.prepared as StufPrepared | undefined;
     const sender = this.deps.parties.get(msg.sender);
-    if (p) await pasToe(this.deps.zaken, tx, p.kennisgeving, messageId, sender?.stuf?.organisatie ?? sender?.code);
+    if (p?.besluit) await p.besluit.schrijf(tx, messageId);
+    if (p?.kennisgeving) await pasToe(this.deps.zaken, tx, p.kennisgeving, messageId, sender?.stuf?.organisatie ?? sender?.code);
   }
 }
 

@@ -48,7 +48,7 @@ export function portTypeNaam(vorm: Vorm, endpoint: ZdsEndpoint): string {
 
 /** The operations of an endpoint in a form, in table order. */
 export function wsdlOperaties(vorm: Vorm, endpoint: ZdsEndpoint): ZdsOperatie[] {
-  return ZDS_OPERATIES.filter((o) => o.endpoint === endpoint && (vorm === 'zds12' || o.zds11 !== undefined));
+  return ZDS_OPERATIES.filter((o) => o.endpoint === endpoint && (vorm === 'zds12' ? o.zds12 !== undefined : o.zds11 !== undefined));
 }
 
 interface WsdlOperatie {
@@ -61,7 +61,7 @@ interface WsdlOperatie {
 
 function beschrijf(vorm: Vorm, o: ZdsOperatie): WsdlOperatie {
   const p = vorm === 'zds11' ? 'ZKN' : 'ZDS';
-  const f = vorm === 'zds11' ? o.zds11! : o.zds12;
+  const f = vorm === 'zds11' ? o.zds11! : o.zds12!;
   const actie = (vorm === 'zds11' ? ACTION_ZDS11 : ACTION_ZDS12) + f.action;
   // ZDS 1.1 names a message after its element; ZDS 1.2 after the operation.
   const inputMessage = vorm === 'zds11' ? f.root : f.action;

@@ -404,10 +404,10 @@ const FORMS = ['zds11', 'zds12'] as const;
 const ZDS_ENDPOINTS = (['VerwerkSynchroonVrijBericht', 'OntvangAsynchroon', 'BeantwoordVraag'] as const).map((service) => ({
   service,
   forms: Object.fromEntries(FORMS.map((vorm) => [vorm, wsdlOperaties(vorm, service).map((o) => ({
-    op: vorm === 'zds11' ? o.zds11!.action : o.zds12.action,
+    op: vorm === 'zds11' ? o.zds11!.action : o.zds12!.action,
     action: actieVan(o.naam, vorm)!,
     ns: vorm === 'zds11' ? ZKN : ZDS,
-    request: vorm === 'zds11' ? o.zds11!.root : o.zds12.root,
+    request: vorm === 'zds11' ? o.zds11!.root : o.zds12!.root,
     // The answer element of the operation's output message.
     answer: o.antwoord
       ? `<X:${vorm === 'zds11' ? o.antwoord.zds11 : o.antwoord.zds12} xmlns:X="${vorm === 'zds11' ? ZKN : ZDS}"/>`
