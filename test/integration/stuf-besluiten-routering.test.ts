@@ -23,8 +23,8 @@ function config(zdsUrl: string): GatewayConfig {
   const key = (k: string) => [{ id: 'k1', sha256: hashApiKey(k) }];
   const delivery = { maxAttempts: 3, backoffMs: 40, maxBackoffMs: 200 };
   const beide = (type: string) => [
-    { id: `${type}-json`, match: { standard: 'stuf-zkn', messageType: type }, mapping: 'stuf-naar-json', destinations: ['mailbox-zaken-bo'], delivery },
-    { id: `${type}-stuf`, match: { standard: 'stuf-zkn', messageType: type }, mapping: 'stuf-xml', destinations: ['zds'], delivery },
+    { id: `${type.toLowerCase().replace(/_/g, '-')}-json`, match: { standard: 'stuf-zkn', messageType: type }, mapping: 'stuf-naar-json', destinations: ['mailbox-zaken-bo'], delivery },
+    { id: `${type.toLowerCase().replace(/_/g, '-')}-stuf`, match: { standard: 'stuf-zkn', messageType: type }, mapping: 'stuf-xml', destinations: ['zds'], delivery },
   ];
   return {
     parties: [
