@@ -315,7 +315,9 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     xmlLimits: { maxBytes: env.maxBodyBytes, maxDepth: 48, maxElements: 200_000 },
     logger,
     eigenApplicatie: env.stufApplicatie,
-    heeftRoute: (m) => router.plan(m).length > 0,
+    // Only a route that names the besluit's message type itself: the '*Lk01' routes of zaak
+    // kennisgevingen keep their meaning (a besluit was never sent there).
+    heeftRoute: (m) => router.plan(m).some((p) => ([] as string[]).concat(p.route.match.messageType).includes(m.messageType)),
   });
   const suwi = suwiChannel({
     schemasDir: join(env.schemasDir, 'suwi'),

@@ -123,7 +123,7 @@ export function stufChannel(deps: {
   logger: Logger;
   /** Organisatie + applicatie that name knooppunt itself as ontvanger. */
   eigenApplicatie: string;
-  /** Whether a route names this message (besluiten and overdragenZaak are routed only then). */
+  /** Whether a route names this message type itself (besluiten and overdragenZaak are routed only then). */
   heeftRoute?(m: { standard: string; messageType: string; sender: string; receiver?: string; body: unknown }): boolean;
 }): Array<{ path: string; router: SoapEndpointRouter }> {
   /** The organisatie whose zaken a party may read: its StUF organisatie, else its gemeentecode. */
