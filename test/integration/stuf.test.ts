@@ -17,6 +17,7 @@ import { serializeXml } from '../../src/xml/build.js';
 import { startGateway, testEnv, writeConfig, type QueueKind, type StoreKind } from '../helpers/gateway.js';
 import { fixture, postXml, setText } from '../helpers/istandaarden.js';
 import { waitFor } from '../helpers/webhook.js';
+import { operatie } from '../../src/standards/stuf/operaties.js';
 import { FakeZaaksysteem, FO02_SERVER, soapEnvelopeOf, stufFixture, stuurgegevens, zetEerste } from '../helpers/stuf.js';
 
 const KEY = { hengelo: 'test-zaaksysteem-0164', jeugdBo: 'test-jeugd-bo-0153', zaaksysteem: 'test-zaaksysteem-0153', zakenBo: 'test-zaken-bo-0153', gemeente: 'test-gemeente-0153', aanbieder: 'test-aanbieder-87654321' };
@@ -94,7 +95,8 @@ describe.each(CASES)('StUF-ZKN channel on $store + $queue', ({ store, queue }) =
   /** Calls one operation with raw XML; resolves with the answer's Body child, or the Fault's. */
   async function call(endpoint: string, operation: string, bodyXml: string, key = KEY.jeugdBo): Promise<{ ok: boolean; body: XmlElement; raw: string }> {
     const c = await client(endpoint, key);
-    const method = (c as unknown as Record<string, (args: unknown) => Promise<[unknown, string]>>)[`${operation}Async`]!;
+    // The served ZDS 1.1 WSDL names each operation as the official one does (creeerZaak_Lk01).
+    const method = (c as unknown as Record<string, (args: unknown) => Promise<[unknown, string]>>)[`${operatie(operation)?.zds11?.action ?? operation}Async`]!;
     try {
       const [, raw] = await method.call(c, { _xml: bodyXml.replace(/^<\?xml[^>]*>\s*/, '').replace(/<!--[\s\S]*?-->\s*/g, '') });
       return { ok: true, body: bodyChild(raw), raw };
