@@ -1,6 +1,7 @@
 /** Helpers for the iStandaarden channel tests: the regional example configuration, fixtures, XML edits. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { projectRoot } from '../../src/util/paths.js';
 
 export const CONFIG = join(projectRoot(), 'config', 'knooppunt.yaml');
@@ -50,4 +51,21 @@ export async function getWith(baseUrl: string, key: string, path: string) {
 export async function putWith(baseUrl: string, key: string, path: string) {
   const res = await fetch(`${baseUrl}${path}`, { method: 'PUT', headers: { authorization: `Bearer ${key}` } });
   return { status: res.status, text: await res.text() };
+}
+
+/** Whether `xml` is a transport foutbericht valid against knooppunt's foutbericht.xsd. */
+export function isValidFoutbericht(xml: string): boolean {
+  const xsd = XmlDocument.fromString(readFileSync(join(projectRoot(), 'schemas', 'istandaarden', 'transport', 'foutbericht.xsd'), 'utf8'));
+  const validator = XsdValidator.fromDoc(xsd);
+  const doc = XmlDocument.fromString(xml);
+  try {
+    validator.validate(doc);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    doc.dispose();
+    validator.dispose();
+    xsd.dispose();
+  }
 }

@@ -1,25 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { XmlDocument, XsdValidator } from 'libxml2-wasm';
 import { bouwFoutbericht, FOUTCODES, type Foutcode } from '../../../src/standards/istandaarden/foutbericht.js';
-import { projectRoot } from '../../../src/util/paths.js';
+import { isValidFoutbericht } from '../../helpers/istandaarden.js';
 
-function valid(xml: string): boolean {
-  const xsdDoc = XmlDocument.fromString(readFileSync(join(projectRoot(), 'schemas', 'istandaarden', 'transport', 'foutbericht.xsd'), 'utf8'));
-  const validator = XsdValidator.fromDoc(xsdDoc);
-  const doc = XmlDocument.fromString(xml);
-  try {
-    validator.validate(doc);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    doc.dispose();
-    validator.dispose();
-    xsdDoc.dispose();
-  }
-}
+const valid = isValidFoutbericht;
 
 describe('transport foutbericht', () => {
   it.each(Object.keys(FOUTCODES) as Foutcode[])('%s validates against its XSD', (code) => {
