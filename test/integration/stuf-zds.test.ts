@@ -12,21 +12,16 @@
  * The messages are the StUF Testplatform's (../shared/stuf-corpus) with fresh identificaties.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import soap from 'soap';
 import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
 import { hashApiKey } from '../../src/parties/api-keys.js';
 import { hashPassword } from '../../src/parties/passwords.js';
-import { projectRoot } from '../../src/util/paths.js';
-import { parseXml, type XmlElement } from '../../src/xml/parse.js';
+import type { XmlElement } from '../../src/xml/parse.js';
 import { startGateway, testEnv, writeConfig, type QueueKind, type StoreKind } from '../helpers/gateway.js';
+import { bericht, bodyChild, CORPUS, corpusPresent as present, find, foutcode, OFFICIAL, type Vorm } from '../helpers/stuf-corpus.js';
 
-const SHARED = process.env.KNOOPPUNT_SHARED_DIR ?? resolve(projectRoot(), '..', 'shared');
-const CORPUS = join(SHARED, 'stuf-corpus');
-const OFFICIAL = join(SHARED, 'stuf-official');
-const present = existsSync(join(CORPUS, 'README.md')) && existsSync(OFFICIAL);
 
 const KEY = { bo0153: 'test-bo-0153-key', bo0164: 'test-bo-0164-key' };
 const PASSWORD = 'correct horse battery staple';
@@ -58,14 +53,8 @@ const WSDL = {
     BeantwoordVraag: 'zds-1.2-resolved-2017Q1/zds0120_beantwoordVraag_zs-dms.wsdl',
   },
 } as const;
-type Vorm = keyof typeof WSDL;
 type Endpoint = keyof (typeof WSDL)['zds11'];
 
-/** The ZDS 1.1 root of each ZDS 1.2 root used here (same content; Di02 children move to ZKN). */
-const ZDS11_ROOT: Record<string, string> = {
-  creeerZaak_ZakLk01: 'zakLk01', updateZaak_ZakLk01: 'zakLk01', voegZaakdocumentToe_EdcLk01: 'edcLk01', geefZaakdetails_ZakLv01: 'zakLv01', geefZaakdocumentLezen_EdcLv01: 'edcLv01',
-  geefZaakdocumentBewerken_Di02: 'geefZaakdocumentbewerken_Di02', updateZaakdocument_Di02: 'updateZaakdocument_Di02', cancelCheckout_Di02: 'cancelCheckout_Di02',
-};
 /** node-soap method per ZDS 1.2 root and form. */
 const METHOD: Record<string, { zds11?: string; zds12: string }> = {
   creeerZaak_ZakLk01: { zds11: 'creeerZaak_Lk01', zds12: 'creeerZaak_ZakLk01' },
@@ -80,43 +69,6 @@ const METHOD: Record<string, { zds11?: string; zds12: string }> = {
   voegBesluitToe_Di01: { zds12: 'voegBesluitToe_Di01' },
   geefBesluitdetails_BslLv01: { zds12: 'geefBesluitdetails_BslLv01' },
 };
-
-let volgnummer = 0;
-
-/** A corpus message's SOAP Body child, with new identificaties, zender `org`/JeugdBO, ontvanger knooppunt, a fresh referentienummer, in form `vorm`. */
-function bericht(file: string, vervang: Record<string, string>, org: string, vorm: Vorm, referentie?: string): string {
-  let xml = readFileSync(join(CORPUS, file), 'utf8');
-  xml = xml.replace(/^[\s\S]*?<(?:\w+:)?Body>/, '').replace(/<\/(?:\w+:)?Body>[\s\S]*$/, '').replace(/<!--[\s\S]*?-->/g, '').trim();
-  for (const [van, naar] of Object.entries(vervang)) xml = xml.split(van).join(naar);
-  xml = xml
-    .replace(/<((?:\w+:)?)zender>[\s\S]*?<\/\1zender>/, `<StUF:zender><StUF:organisatie>${org}</StUF:organisatie><StUF:applicatie>JeugdBO</StUF:applicatie></StUF:zender>`)
-    .replace(/<((?:\w+:)?)ontvanger>[\s\S]*?<\/\1ontvanger>/, '<StUF:ontvanger><StUF:organisatie>0153</StUF:organisatie><StUF:applicatie>knooppunt</StUF:applicatie></StUF:ontvanger>')
-    .replace(/<StUF:referentienummer>[^<]*<\/StUF:referentienummer>/, `<StUF:referentienummer>${referentie ?? `T${Date.now()}-${++volgnummer}`}</StUF:referentienummer>`);
-  if (vorm === 'zds11') {
-    const root = /^<(?:ZDS|zds):(\w+)/.exec(xml)![1]!;
-    xml = xml
-      .replace(new RegExp(`<(/?)(?:ZDS|zds):${root}\\b`, 'g'), `<$1ZKN:${ZDS11_ROOT[root]}`)
-      .replace(/<(\/?)(?:ZDS|zds):/g, '<$1ZKN:');
-  }
-  return xml;
-}
-
-function bodyChild(envelope: string): XmlElement {
-  const root = parseXml(envelope);
-  return root.children.find((c) => c.name === 'Body')!.children[0]!;
-}
-
-function find(el: XmlElement | undefined, ...path: string[]): XmlElement | undefined {
-  let cur = el;
-  for (const p of path) cur = cur?.children.find((c) => c.name === p);
-  return cur;
-}
-
-/** The foutcode in a Fault's Fo02/Fo03. */
-function foutcode(fault: XmlElement): string | undefined {
-  const fo = fault.children.find((c) => c.name === 'detail' || c.name === 'Detail')?.children[0];
-  return find(fo, 'body', 'code')?.text;
-}
 
 const CASES: Array<{ store: StoreKind; queue: QueueKind }> = [
   { store: 'pglite', queue: 'in-process' },
