@@ -73,6 +73,7 @@ import { demoRouter, loadDemoData } from './channels/demo/router.js';
 import { createContracten, type Contracten } from './contracten/index.js';
 import { INTAKE_MAPPING, INTAKE_STANDARD, IntakeStandard, intakeMapping, intakeRouter } from './contracten/intake.js';
 import { traceMiddleware } from './chain/trace-context.js';
+import { startSpanExport } from './chain/spans.js';
 import { ggkChannel } from './channels/ggk/channel.js';
 import { GgkSchemas } from './standards/ggk/schema.js';
 import { clientTlsDispatcher } from './delivery/transports/client-tls.js';
@@ -369,6 +370,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     { path: '/', router: consoleUi() },
   ];
   let dailyPurge: { stop(): Promise<void> } | undefined;
+  // General spans through the OpenTelemetry SDK, only when an endpoint is configured (best effort; LDV records use the outbox).
+  let spanExport: { stop(): Promise<void> } | undefined;
   // The log head, anchored outside the database at intervals (and once more at shutdown).
   const writeProbe = new WriteProbe(db, { minIntervalMs: env.readyWriteProbeMs });
   const checkpoints = new CheckpointWriter(db, ring, { file: env.checkpointFile, url: env.checkpointUrl }, logger);
@@ -406,6 +409,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       chainAnchors.start(env.chainAnchorIntervalMs);
       certificateExpiry.start();
       ldvExporter?.start();
+      if (env.chain.otlpTracesUrl && !spanExport) spanExport = await startSpanExport({ url: env.chain.otlpTracesUrl }, { name: 'knooppunt', version });
       server = listenOn(env, app, logger, (reason, detail) => {
         const t = refusalLog.take(`tls:${reason}`);
         if (t.log) void pipeline.logRefusedRequest('tls', reason, { ...detail, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
@@ -458,6 +462,9 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       await checkpoints.stop();
       await grote.close();
       await db.close();
+      // Last, so the spans of the work finished during shutdown are flushed too.
+      await spanExport?.stop();
+      spanExport = undefined;
       limiterRedis?.disconnect();
       logger.info('knooppunt gateway stopped');
     },

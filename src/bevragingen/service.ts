@@ -18,6 +18,7 @@ import { matcher, type Matcher } from '../routing/router.js';
 import { isValidBsn } from '../standards/common/bsn.js';
 import { BevragingCache } from './cache.js';
 import { currentTrace, newSpanId, outboundTraceHeaders } from '../chain/trace-context.js';
+import { outboundSpan } from '../chain/spans.js';
 import { vraagJsonBron } from './json-bron.js';
 import { BronFout, type BronAntwoord } from './bron.js';
 import type { BevragingFoutcode, BevragingUitkomst } from './types.js';
@@ -131,7 +132,8 @@ export class BevragingService {
     // The LDV records of this exchange serve this bevraging's processing activity.
     const trace = currentTrace();
     if (trace) trace.activity = `bevraging.${route.id}`;
-    const protocol = { ...haalCentraalHeaders(route, v.party.oin ?? this.deps.eigenOin, v.gebruiker), ...outboundTraceHeaders(trace ? { ...trace, spanId: newSpanId() } : undefined) };
+    const bronSpanId = newSpanId();
+    const protocol = { ...haalCentraalHeaders(route, v.party.oin ?? this.deps.eigenOin, v.gebruiker), ...outboundTraceHeaders(trace ? { ...trace, spanId: bronSpanId } : undefined) };
 
     const subject = route.cache ? subjectHash(this.deps.ring, v.bsn) : '';
     let antwoord = route.cache ? this.cache.get(route.id, subject) : undefined;
@@ -139,7 +141,16 @@ export class BevragingService {
     if (!antwoord) {
       let bronAntwoord: BronAntwoord;
       try {
-        bronAntwoord = await this.vraagBron(bron, { dienst: v.dienst, bsn: v.bsn, doel: route.doel, grondslag: route.grondslag, afnemer: v.party.id }, protocol);
+        // The call to the source as a client span (when the SDK exports), with the span id its traceparent carries.
+        bronAntwoord = await outboundSpan(
+          `bron ${bron.id}`,
+          bronSpanId,
+          trace,
+          { 'knooppunt.bron': bron.id, 'knooppunt.bevraging': route.id },
+          () => this.vraagBron(bron, { dienst: v.dienst, bsn: v.bsn, doel: route.doel, grondslag: route.grondslag, afnemer: v.party.id }, protocol),
+          () => true,
+          (a) => ({ 'knooppunt.gevonden': a.gevonden }),
+        );
       } catch (err) {
         if (err instanceof BronFout) return weiger(err.soort === 'time-out' ? 'bron-time-out' : 'bron-niet-beschikbaar', basis, [v.bsn]);
         throw err;

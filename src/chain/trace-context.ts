@@ -7,6 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { SpanKind, endSpan, serverSpanName, startSpan } from './spans.js';
 
 export interface TraceContext {
   traceId: string;
@@ -70,6 +71,11 @@ export function traceMiddleware() {
   return (req: Request, res: Response, next: NextFunction): void => {
     const ctx = traceFromHeaders(req.get('traceparent'), req.get('tracestate'));
     res.setHeader('traceparent', formatTraceparent(ctx));
+    // The request's server span (exported only when the SDK is configured), with this context's ids.
+    const span = startSpan(serverSpanName(req.method, req.path), ctx.spanId, { traceId: ctx.traceId, ...(ctx.parentSpanId ? { spanId: ctx.parentSpanId } : {}), sampled: ctx.sampled }, SpanKind.SERVER, {
+      'http.request.method': req.method,
+    });
+    if (span) res.once('close', () => endSpan(span, res.statusCode < 500, { 'http.response.status_code': res.statusCode }));
     storage.run(ctx, next);
   };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { codelijstenMap } from '../codelijsten/index.js';
 import { defaultPoolSize } from '../util/worker-pool.js';
+import { spanExportUrl } from '../chain/spans.js';
 
 /** Everything the gateway reads from its environment, with safe defaults. The Docker image uses the same names. */
 export interface GatewayEnv {
@@ -88,6 +89,12 @@ export interface GatewayEnv {
     ldvExportLeaseMs: number;
     /** knooppunt's own OIN (x-origin-oin toward sources when the asking party has none). */
     oin?: string;
+    /**
+     * OTLP/HTTP traces endpoint general spans are exported to through the OpenTelemetry SDK
+     * (KNOOPPUNT_OTLP_TRACES_URL, else OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT
+     * + /v1/traces); absent: no SDK provider is started.
+     */
+    otlpTracesUrl?: string;
   };
 }
 
@@ -166,6 +173,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       ldvExportBatch: Math.max(1, int(env.KNOOPPUNT_LDV_EXPORT_BATCH, 200, 'KNOOPPUNT_LDV_EXPORT_BATCH')),
       ldvExportLeaseMs: int(env.KNOOPPUNT_LDV_EXPORT_LEASE_MS, 30000, 'KNOOPPUNT_LDV_EXPORT_LEASE_MS'),
       oin: env.KNOOPPUNT_OIN || undefined,
+      otlpTracesUrl: spanExportUrl(env),
     },
   };
 }

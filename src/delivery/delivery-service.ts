@@ -10,6 +10,7 @@ import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
 import { depositManyInMailbox } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
 import { newSpanId, outboundTraceHeaders } from '../chain/trace-context.js';
+import { outboundSpan } from '../chain/spans.js';
 import { sendGgk } from './transports/ggk.js';
 import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
 
@@ -165,7 +166,7 @@ export class DeliveryService {
     d: Claimed,
     meta: MessageMeta | undefined,
     payloads: Map<number, Payload | PayloadUnreadableError> | Error,
-    trace: { traceId: string } | undefined,
+    trace: { traceId: string; spanId?: string } | undefined,
     waitedMs: number,
   ): Promise<Attempted> {
     const destination = this.destinations.get(d.destinationId);
@@ -180,10 +181,20 @@ export class DeliveryService {
       if (!meta) throw new Error(`delivery refers to unknown message ${d.messageId}`);
       if (payloads instanceof Error) throw payloads;
       // The message's W3C trace goes along (traceparent), a child span per delivery, so the receiver's logboek links to ours.
-      const headers = trace ? outboundTraceHeaders({ traceId: trace.traceId, spanId: newSpanId() }) : {};
+      const spanId = newSpanId();
+      const headers = trace ? outboundTraceHeaders({ traceId: trace.traceId, spanId }) : {};
       outcome = await this.slots.run(() => {
         started = performance.now();
-        return this.send(d, destination, meta, payloads.get(d.payloadId), headers);
+        // The attempt's client span (when the SDK exports): the span id the traceparent carries, child of the message's span.
+        return outboundSpan(
+          `delivery ${destination?.type ?? 'unknown'}`,
+          spanId,
+          trace ? { traceId: trace.traceId, ...(trace.spanId ? { spanId: trace.spanId } : {}) } : undefined,
+          { 'knooppunt.destination_id': d.destinationId, 'knooppunt.destination_type': destination?.type ?? 'unknown', 'knooppunt.attempt': attemptNo, 'knooppunt.message_id': d.messageId },
+          () => this.send(d, destination, meta, payloads.get(d.payloadId), headers),
+          (o) => o.ok,
+          (o) => ({ 'knooppunt.delivery_ok': o.ok, 'knooppunt.delivery_permanent': o.permanent }),
+        );
       });
     } catch (err) {
       // Whatever goes wrong here is recorded as a failed attempt (retried, in the end dead-lettered), so no delivery stays in_flight.
@@ -347,12 +358,12 @@ export class DeliveryService {
     return t === 'webhook' || t === 'stuf' || t === 'ggk';
   }
 
-  private async traces(claimed: Claimed[]): Promise<Map<string, { traceId: string }>> {
+  private async traces(claimed: Claimed[]): Promise<Map<string, { traceId: string; spanId: string }>> {
     const sending = claimed.filter((d) => this.sends(d));
     if (sending.length === 0) return new Map();
-    const r = await this.db.query<{ message_id: string; trace_id: string }>('SELECT message_id, trace_id FROM message_traces WHERE message_id = ANY($1::uuid[])', [
+    const r = await this.db.query<{ message_id: string; trace_id: string; span_id: string }>('SELECT message_id, trace_id, span_id FROM message_traces WHERE message_id = ANY($1::uuid[])', [
       [...new Set(sending.map((d) => d.messageId))],
     ]);
-    return new Map(r.rows.map((row) => [row.message_id, { traceId: row.trace_id }]));
+    return new Map(r.rows.map((row) => [row.message_id, { traceId: row.trace_id, spanId: row.span_id }]));
   }
 }

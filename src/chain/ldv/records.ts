@@ -17,6 +17,7 @@ import type { Queryable } from '../../store/db.js';
 import { insertRows } from '../../core/rows.js';
 import { currentTrace, newSpanId, newTraceId } from '../trace-context.js';
 import type { ProcessingActivities } from './activities.js';
+import { SpanKind, endSpan, spanExportActive, startSpan } from '../spans.js';
 
 /** Steps that are not processing of the citizen's data, or are a console user's own action. */
 const NO_RECORD: ReadonlySet<string> = new Set(['admin_action', 'purged', 'redelivery_requested']);
@@ -32,6 +33,25 @@ export function stepsOf(ev: Pick<ExchangeEvent, 'eventType' | 'detail'>): string
   if (ev.eventType !== 'accepted') return [ev.eventType];
   const routes = Array.isArray(ev.detail.routes) ? (ev.detail.routes as Array<{ mapped?: unknown }>) : [];
   return [ev.detail.reprocessed ? 'reprocessed' : 'received', 'validated', 'routed', ...routes.filter((r) => r && r.mapped).map(() => 'mapped')];
+}
+
+/**
+ * The event's steps as SDK spans (exported only when configured), children of the message's span.
+ * Best effort, beside the LDV records: no subject, payload or party identifier in the attributes.
+ */
+function stepSpans(ev: ExchangeEvent, trace: { traceId: string; rootSpanId: string }): void {
+  if (!spanExportActive()) return;
+  const ok = !ERROR_STEPS.has(ev.eventType) && !(ev.eventType === 'delivery_attempted' && ev.detail.ok === false);
+  for (const step of stepsOf(ev)) {
+    const span = startSpan(step, newSpanId(), { traceId: trace.traceId, spanId: trace.rootSpanId }, SpanKind.INTERNAL, {
+      'knooppunt.step': step,
+      'knooppunt.event_type': ev.eventType,
+      'knooppunt.message_id': ev.messageId!,
+      ...(ev.channel ? { 'knooppunt.channel': ev.channel } : {}),
+      ...(ev.messageType ? { 'knooppunt.message_type': ev.messageType } : {}),
+    }, ev.occurredAt);
+    endSpan(span, ok, {}, ev.occurredAt);
+  }
 }
 
 export interface LdvResource {
@@ -74,6 +94,9 @@ export class LdvRecorder {
     );
     for (const r of s.rows) subjects.set(r.message_id, [...(subjects.get(r.message_id) ?? []), r.subject_hash]);
     const withSubjects = recorded.filter((ev) => subjects.has(ev.messageId!));
+    // Messages without a data subject have no LDV record; their steps still show as spans of the request.
+    const cur = currentTrace();
+    if (cur && spanExportActive()) for (const ev of recorded) if (!subjects.has(ev.messageId!)) stepSpans(ev, { traceId: cur.traceId, rootSpanId: cur.spanId });
     if (withSubjects.length === 0) return;
     const ids = [...new Set(withSubjects.map((ev) => ev.messageId!))];
     const traces = await this.tracesOf(tx, ids);
@@ -85,6 +108,7 @@ export class LdvRecorder {
       const trace = traces.get(messageId)!;
       const activityIds = typeof ev.detail.bevraging === 'string' ? [`bevraging.${ev.detail.bevraging}`] : hint ? [hint] : (routes.get(messageId) ?? [GENERIC_ACTIVITY]);
       const ok = !ERROR_STEPS.has(ev.eventType) && !(ev.eventType === 'delivery_attempted' && ev.detail.ok === false);
+      stepSpans(ev, trace);
       for (const step of stepsOf(ev))
       for (const activityId of activityIds) {
         const version = this.activities.versionOf(activityId) ?? this.activities.versionOf(GENERIC_ACTIVITY) ?? 1;
