@@ -4,7 +4,12 @@
  * and a delivery span as its children, all in the caller's trace, with the span ids knooppunt's own
  * trace context carries outbound; no BSN in the exported bytes. Not configured: no provider, nothing sent.
  */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
+import { hashApiKey } from '../../src/parties/api-keys.js';
+import { BRON_BSN, INKOMEN } from '../helpers/bron.js';
 import { spanExportActive } from '../../src/chain/spans.js';
 import { KEYS, post, startGateway, testConfig, testEnv, toewijzing, writeConfig } from '../helpers/gateway.js';
 import { BodyReceiver, TestWebhook, waitFor } from '../helpers/webhook.js';
@@ -115,6 +120,57 @@ describe('OpenTelemetry SDK span export', () => {
       await gateway?.close();
       await webhook.stop();
       await receiver.stop();
+    }
+  });
+
+  test('a bevraging: the call to the source is a client span under the server span, with the id its traceparent carries', async () => {
+    const receiver = new OtlpJsonReceiver();
+    const otlp = await receiver.start();
+    const seen: IncomingHttpHeaders[] = [];
+    const source = createServer((req, res) => {
+      seen.push(req.headers);
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(INKOMEN)));
+    });
+    await new Promise<void>((r) => source.listen(0, '127.0.0.1', r));
+    const KEY = 'test-otel-0153';
+    const config: GatewayConfig = {
+      parties: [
+        { id: 'gemeente-0153', kind: 'gemeente', name: 'Enschede', code: '0153', credentials: { apiKeys: [{ id: 'k1', sha256: hashApiKey(KEY) }] } },
+        { id: 'uwv', kind: 'bron', name: 'UWV', credentials: { apiKeys: [] } },
+      ],
+      routes: [],
+      bronnen: [{ id: 'uwv-inkomen', party: 'uwv', type: 'json', url: `http://127.0.0.1:${(source.address() as AddressInfo).port}/inkomen`, timeoutMs: 2000 }],
+      bevragingen: [
+        { id: 'inkomen-bijstand', dienst: 'inkomen', doel: 'BIJSTAND', grondslag: 'Participatiewet art. 64 lid 1', dataCategories: ['inkomen'], partijen: ['gemeente-*'], bron: 'uwv-inkomen', mapping: 'suwi-inkomen-bijstand' },
+      ],
+    };
+    let gateway: Gateway | undefined;
+    try {
+      let baseUrl: string;
+      ({ gateway, baseUrl } = await startGateway(await testEnv('pglite', 'in-process', writeConfig(config), { KNOOPPUNT_OTLP_TRACES_URL: otlp })));
+      const res = await fetch(`${baseUrl}/api/v1/bevragingen`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}`, traceparent: `00-${TRACE}-${CALLER_SPAN}-01` },
+        body: JSON.stringify({ dienst: 'inkomen', bsn: BRON_BSN.gevonden, doel: 'BIJSTAND' }),
+      });
+      expect(res.status).toBe(200);
+      const serverSpan = /^00-[0-9a-f]{32}-([0-9a-f]{16})-/.exec(res.headers.get('traceparent') ?? '')?.[1];
+      await gateway.close();
+      gateway = undefined;
+
+      const spans = receiver.spans();
+      expect(spans.find((s) => s.spanId === serverSpan)).toMatchObject({ kind: SERVER, parentSpanId: CALLER_SPAN, traceId: TRACE });
+      const bron = spans.filter((s) => s.name === 'bron uwv-inkomen');
+      expect(bron).toHaveLength(1);
+      expect(bron[0]).toMatchObject({ kind: CLIENT, traceId: TRACE, parentSpanId: serverSpan, status: { code: 1 } });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]!.traceparent).toBe(`00-${TRACE}-${bron[0]!.spanId}-01`);
+      for (const b of receiver.bodies) expect(b.toString('utf8')).not.toContain(BRON_BSN.gevonden);
+    } finally {
+      await gateway?.close();
+      await receiver.stop();
+      await new Promise<void>((r) => source.close(() => r()));
     }
   });
 
