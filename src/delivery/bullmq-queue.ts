@@ -96,9 +96,21 @@ export class BullMqQueue extends DeliveryQueueBase {
 
   protected async stopDriver(): Promise<void> {
     await this.local?.stop();
-    await this.worker?.close();
-    await this.queue.close();
+    // After Redis went away and came back, an idle BullMQ worker's close can wait for ever on its
+    // blocking connection. Nothing is lost by not waiting (the outbox is the truth), so close in
+    // bounded time and then drop the connections ourselves.
+    await settleWithin(this.worker?.close() ?? Promise.resolve(), CLOSE_WAIT_MS);
+    await settleWithin(this.queue.close(), CLOSE_WAIT_MS);
     this.workerConnection?.disconnect();
     this.connection.disconnect();
   }
+}
+
+/** How long a stop waits for BullMQ's own close before it disconnects regardless. */
+const CLOSE_WAIT_MS = 5000;
+
+async function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
