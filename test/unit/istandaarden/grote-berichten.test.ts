@@ -62,7 +62,10 @@ describe('large berichten in the document worker pool', () => {
   }, 60_000);
 
   it('a worker that dies fails only its own task; the next task gets a new worker', async () => {
-    const running = grote.valideer(raw, 'ijw', '323');
+    // A declaratie big enough that its validation is still running when the worker is terminated
+    // (with the 400-line one, a quiet machine finished the task first and the test raced).
+    const groot = Buffer.from(grooteDeclaratie({ standaard: 'ijw', regels: 20_000, afzender: '12345678', ontvanger: '0153', identificatie: 'GB0002', dagtekening: '2026-11-02' }).xml);
+    const running = grote.valideer(groot, 'ijw', '323');
     const waiting = grote.valideer(raw, 'ijw', '323');
     // Kill the worker that holds the first task.
     const slots = (grote.pool as unknown as { slots: Array<{ worker: { terminate(): Promise<number> } }> }).slots;
