@@ -25,16 +25,11 @@ export type DocumentTask =
   | { kind: 'json'; input: { raw: Uint8Array; standaard: Standaard; nummer: BerichtNummer } };
 
 const data = workerData as DocumentWorkerData;
+// Like the main thread, the code lists in use come first: the generated XSDs and the model the
+// translation reads take their values, so a large bericht is judged and translated as a small one.
+gebruikCodelijsten(leesCodelijsten(data.codelijstenDir));
 let validators: Promise<XsdValidators> | undefined;
-// Like the main thread: the official folder as published, or our XSDs generated with the code lists in use,
-// so a large bericht is judged by the same values as a small one.
-const xsd = () =>
-  (validators ??= data.official
-    ? XsdValidators.loadOfficial(data.schemasDir)
-    : Promise.resolve().then(() => {
-        gebruikCodelijsten(leesCodelijsten(data.codelijstenDir));
-        return XsdValidators.fromModel();
-      }));
+const xsd = () => (validators ??= data.official ? XsdValidators.loadOfficial(data.schemasDir) : Promise.resolve(XsdValidators.fromModel()));
 
 function alsJson(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Uint8Array {
   // The main thread parsed and checked this bericht already; the limits here only bound the work.
