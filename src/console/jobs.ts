@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ConsoleRole } from '../config/types.js';
 import type { Db } from '../store/db.js';
+import { DB_NOW_SQL } from '../store/clock.js';
 
 export type JobKind = 'redeliver' | 'hold' | 'release' | 'purge';
 
@@ -35,16 +36,19 @@ const PROGRESS_MS = 250;
 const HEARTBEAT_MS = 5000;
 /** A running job not heard of for this long belongs to a process that is gone. */
 const STALE_MS = 60_000;
+const STALE_SQL = `(heartbeat_at < ${DB_NOW_SQL} - interval '${STALE_MS} milliseconds')`;
 
 interface JobRow {
   id: string; kind: JobKind; status: string; created_by: string; role: string; filter: unknown; total: number | null; done: number;
   succeeded: number; skipped: number; result: unknown; error: string | null; created_at: Date | string; heartbeat_at: Date | string; finished_at: Date | string | null;
+  /** Decided in SQL: the heartbeat is the database's clock, so staleness is judged by that clock too. */
+  stale: boolean;
 }
 
 const json = (v: unknown): Record<string, unknown> | null => (v === null || v === undefined ? null : typeof v === 'string' ? (JSON.parse(v) as Record<string, unknown>) : (v as Record<string, unknown>));
 
-function toJob(r: JobRow, now: number): ConsoleJob {
-  const stale = r.status === 'running' && now - new Date(r.heartbeat_at).getTime() > STALE_MS;
+function toJob(r: JobRow): ConsoleJob {
+  const stale = r.status === 'running' && r.stale === true;
   return {
     id: r.id,
     kind: r.kind,
@@ -142,14 +146,13 @@ export class ConsoleJobs {
   }
 
   async get(id: string): Promise<ConsoleJob | undefined> {
-    const r = await this.db.query<JobRow>('SELECT * FROM console_jobs WHERE id = $1', [id]);
-    return r.rows[0] ? toJob(r.rows[0], Date.now()) : undefined;
+    const r = await this.db.query<JobRow>(`SELECT *, ${STALE_SQL} AS stale FROM console_jobs WHERE id = $1`, [id]);
+    return r.rows[0] ? toJob(r.rows[0]) : undefined;
   }
 
   async recent(kinds: readonly JobKind[], limit = 20): Promise<ConsoleJob[]> {
-    const r = await this.db.query<JobRow>('SELECT * FROM console_jobs WHERE kind = ANY($1::text[]) ORDER BY created_at DESC LIMIT $2', [kinds, limit]);
-    const now = Date.now();
-    return r.rows.map((row) => toJob(row, now));
+    const r = await this.db.query<JobRow>(`SELECT *, ${STALE_SQL} AS stale FROM console_jobs WHERE kind = ANY($1::text[]) ORDER BY created_at DESC LIMIT $2`, [kinds, limit]);
+    return r.rows.map((row) => toJob(row));
   }
 
   /** Waits for the jobs of this process (the store closes after this). */

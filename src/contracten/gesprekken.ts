@@ -19,6 +19,7 @@ import { subjectHash } from '../log/crypto.js';
 import type { ExchangeLog } from '../log/exchange-log.js';
 import type { KeyRing } from '../log/keys.js';
 import type { Db, Queryable } from '../store/db.js';
+import { DB_NOW_SQL } from '../store/clock.js';
 import { alle, kind, tekst } from '../standards/istandaarden/pad.js';
 import type { IstandaardenPrepared } from '../standards/istandaarden/standard.js';
 import { leesbaar, productVan } from './bericht.js';
@@ -118,13 +119,13 @@ export class Gesprekken {
     // A retour goes the other way: its Afzender is the provider, its Ontvanger the gemeente.
     const [gemeente, aanbieder] = p.nummer === '302' || p.nummer === '320' ? [l.aanbieder, l.gemeente] : [l.gemeente, l.aanbieder];
     const stappen = stappenVan(p);
-    const nu = new Date();
     for (let i = 0; i < stappen.length; i += 500) {
       const deel = stappen.slice(i, i + 500);
       const vals: unknown[] = [];
       const rows = deel.map((s, k) => {
-        vals.push(p.standaard, gemeente, aanbieder, s.stap, s.ref ?? null, s.toewijzing ?? null, s.identificatie ?? null, s.datum, s.bsn ? subjectHash(this.ring, s.bsn) : null, s.categorie ?? null, s.code ?? null, messageId, nu);
-        return `(${Array.from({ length: 13 }, (_x, j) => `$${k * 13 + j + 1}`).join(', ')})`;
+        vals.push(p.standaard, gemeente, aanbieder, s.stap, s.ref ?? null, s.toewijzing ?? null, s.identificatie ?? null, s.datum, s.bsn ? subjectHash(this.ring, s.bsn) : null, s.categorie ?? null, s.code ?? null, messageId);
+        // ontvangen_op from the database's clock, like every stored time (src/store/clock.ts).
+        return `(${Array.from({ length: 12 }, (_x, j) => `$${k * 12 + j + 1}`).join(', ')}, ${DB_NOW_SQL})`;
       });
       await tx.query(`INSERT INTO contract_stappen (wet, gemeente, aanbieder, stap, ref, toewijzing, identificatie, datum, client_hash, categorie, code, message_id, ontvangen_op) VALUES ${rows.join(', ')}`, vals);
     }

@@ -15,6 +15,7 @@ import { subjectHash } from '../log/crypto.js';
 import type { ExchangeLog } from '../log/exchange-log.js';
 import type { KeyRing } from '../log/keys.js';
 import type { Queryable } from '../store/db.js';
+import { DB_NOW_SQL } from '../store/clock.js';
 import type { Contract, Wet } from './model.js';
 import type { ContractIndex } from './register.js';
 
@@ -61,14 +62,13 @@ export class CeilingMonitor {
   /** Records the prestaties and moves the standings; returns the alerts this raised (each exactly once). */
   async registreer(tx: Queryable, index: ContractIndex, bron: Declaratiebron, prestaties: readonly MonitorPrestatie[]): Promise<Alarm[]> {
     const delta = new Map<string, { contract: Contract; periode: string; bedrag: number }>();
-    const nu = new Date();
     const rijen: unknown[][] = [];
     for (const p of prestaties) {
       const d = index.dekkingOp(bron.wet, bron.aanbieder, bron.gemeente, p.categorie, p.code, p.begindatum);
       const contract = d?.contract;
       rijen.push([
         bron.messageId, bron.bron, bron.wet, contract?.id ?? null, bron.aanbieder, bron.gemeente, bron.declaratie, p.referentie,
-        p.categorie, p.code, p.begindatum.slice(0, 7), p.begindatum, p.volume, p.eenheid, p.bedrag, subjectHash(this.ring, p.bsn), nu,
+        p.categorie, p.code, p.begindatum.slice(0, 7), p.begindatum, p.volume, p.eenheid, p.bedrag, subjectHash(this.ring, p.bsn),
       ]);
       if (!contract) continue;
       for (const periode of [p.begindatum.slice(0, 4), 'totaal']) {
@@ -141,12 +141,14 @@ export class CeilingMonitor {
   }
 }
 
-const KOLOMMEN = 17;
+// The parameters per prestatie row; ontvangen_op is the database clock, not a parameter.
+const KOLOMMEN = 16;
 
 async function voegPrestatiesToe(tx: Queryable, rijen: unknown[][]): Promise<void> {
   for (let start = 0; start < rijen.length; start += 1000) {
     const deel = rijen.slice(start, start + 1000);
-    const waarden = deel.map((_, i) => `(${Array.from({ length: KOLOMMEN }, (_x, j) => `$${i * KOLOMMEN + j + 1}`).join(', ')})`);
+    // ontvangen_op from the database's clock, like every stored time (src/store/clock.ts).
+    const waarden = deel.map((_, i) => `(${Array.from({ length: KOLOMMEN }, (_x, j) => `$${i * KOLOMMEN + j + 1}`).join(', ')}, ${DB_NOW_SQL})`);
     await tx.query(
       `INSERT INTO contract_prestaties (message_id, bron, wet, contract_id, aanbieder, gemeente, declaratie, referentie, categorie, code, maand, begindatum, volume, eenheid, bedrag, client_hash, ontvangen_op)
        VALUES ${waarden.join(', ')}`,

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../log/canonical.js';
 import type { ExchangeLog } from '../log/exchange-log.js';
 import type { Db, Queryable } from '../store/db.js';
+import { DB_NOW_SQL } from '../store/clock.js';
 import type { RegisterInhoud, RegisterVersie } from './model.js';
 import { ContractIndex } from './register.js';
 
@@ -81,10 +82,12 @@ export class ContractVersies {
       await tx.query('SELECT pg_advisory_xact_lock(727170)');
       const r = await tx.query<{ versie: number | string | null }>('SELECT max(versie) AS versie FROM contract_register_versies');
       const versie = Number(r.rows[0]?.versie ?? 0) + 1;
-      const geldigVanaf = new Date();
-      await tx.query('INSERT INTO contract_register_versies (versie, geldig_vanaf, door, bron, digest, inhoud) VALUES ($1, $2, $3, $4, $5, $6::jsonb)', [
-        versie, geldigVanaf, door, bron, digest, JSON.stringify(inhoud),
-      ]);
+      // geldig_vanaf from the database's clock, like every stored time (src/store/clock.ts).
+      const ins = await tx.query<{ geldig_vanaf: Date | string }>(
+        `INSERT INTO contract_register_versies (versie, geldig_vanaf, door, bron, digest, inhoud) VALUES ($1, ${DB_NOW_SQL}, $2, $3, $4, $5::jsonb) RETURNING geldig_vanaf`,
+        [versie, door, bron, digest, JSON.stringify(inhoud)],
+      );
+      const geldigVanaf = new Date(ins.rows[0]!.geldig_vanaf);
       await this.log.append(tx, {
         messageId: null,
         eventType: 'contract_changed',

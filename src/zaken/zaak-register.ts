@@ -7,6 +7,7 @@
 import { decryptPayload, encryptPayload, subjectHash, subjectHashCandidates } from '../log/crypto.js';
 import type { KeyRing } from '../log/keys.js';
 import type { Db, Queryable } from '../store/db.js';
+import { dbNow } from '../store/clock.js';
 import { vandaagInNederland } from '../util/vandaag.js';
 
 /** The JSON zaak model of docs/stuf/zds.md; the register keeps it as a document. */
@@ -52,8 +53,9 @@ export class ZaakRegister {
    * A new zaaknummer: `<organisatie>-<jaar>-<7 digits>`, counted per organisatie and year in the
    * database, so several gateway processes never hand out the same number.
    */
-  async nieuwZaaknummer(organisatie: string, now = new Date()): Promise<string> {
-    const jaar = Number(vandaagInNederland(now).slice(0, 4));
+  async nieuwZaaknummer(organisatie: string, now?: Date): Promise<string> {
+    // The year from the database's clock, like every stored time (src/store/clock.ts).
+    const jaar = Number(vandaagInNederland(now ?? (await dbNow(this.db))).slice(0, 4));
     const r = await this.db.query<{ laatste: string | number }>(
       `INSERT INTO zaaknummers (organisatie, jaar, laatste) VALUES ($1, $2, 1)
        ON CONFLICT (organisatie, jaar) DO UPDATE SET laatste = zaaknummers.laatste + 1
@@ -160,8 +162,9 @@ export class ZaakRegister {
    * A new identificatie of another kind than a zaak (`document`, `besluit`): `<organisatie>-<D|B><jaar>-<7 digits>`,
    * counted like zaaknummers (in the same table, under its own key).
    */
-  async nieuwNummer(soort: 'document' | 'besluit', organisatie: string, now = new Date()): Promise<string> {
-    const jaar = Number(vandaagInNederland(now).slice(0, 4));
+  async nieuwNummer(soort: 'document' | 'besluit', organisatie: string, now?: Date): Promise<string> {
+    // The year from the database's clock, like every stored time (src/store/clock.ts).
+    const jaar = Number(vandaagInNederland(now ?? (await dbNow(this.db))).slice(0, 4));
     const letter = soort === 'document' ? 'D' : 'B';
     const r = await this.db.query<{ laatste: string | number }>(
       `INSERT INTO zaaknummers (organisatie, jaar, laatste) VALUES ($1, $2, 1)

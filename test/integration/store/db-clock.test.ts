@@ -6,6 +6,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ConsoleJobs } from '../../../src/console/jobs.js';
+import { ContractVersies } from '../../../src/contracten/versies.js';
 import { DeliveryService } from '../../../src/delivery/delivery-service.js';
 import { outbox } from '../../../src/delivery/outbox.js';
 import { ExchangeLog } from '../../../src/log/exchange-log.js';
@@ -81,5 +83,29 @@ describe.each(STORE_CASES)('database clock on $name', ({ open }) => {
     const attempts = await db.query<{ started_at: Date }>('SELECT started_at FROM delivery_attempts WHERE delivery_id = $1', [deliveryId]);
     expect(now.getTime() - new Date(attempts.rows[0]!.started_at).getTime()).toBeLessThan(HOUR / 2);
     expect(now.getTime() - new Date(attempts.rows[0]!.started_at).getTime()).toBeGreaterThanOrEqual(0);
+  });
+
+  it('a console job of this process is not judged stale by the fast process clock', async () => {
+    const jobs = new ConsoleJobs(db, createLogger('silent'));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    processClockFast(HOUR);
+    const job = await jobs.start('redeliver', { id: 'beheerder', role: 'beheerder' as never }, {}, async () => {
+      await held;
+      return {};
+    });
+    // Its heartbeat is seconds old on the database's clock: still running, not 'interrupted'.
+    expect((await jobs.get(job.id))!.status).toBe('running');
+    release();
+    await jobs.idle();
+  });
+
+  it('a contract register version takes effect at the database time', async () => {
+    const versies = new ContractVersies(db, log);
+    processClockFast(HOUR);
+    const meta = await versies.nieuweVersie({ contracten: [], wasWordt: [] }, 'beheerder', 'api', 'register-geladen');
+    const now = await dbNow(db);
+    expect(now.getTime() - new Date(meta.geldigVanaf).getTime()).toBeLessThan(HOUR / 2);
+    expect(now.getTime() - new Date(meta.geldigVanaf).getTime()).toBeGreaterThanOrEqual(0);
   });
 });
