@@ -78,8 +78,19 @@ export function declaratieNummer(l: Leesbaar, record: 'Declaratie' | 'Declaratie
   return tekst(l.root, l.eigen, record, 'DeclaratieNummer') ?? '';
 }
 
-/** Every prestatie of a 323 with its client. */
-export function prestaties323(l: Leesbaar): GelezenPrestatie[] {
+/** The prestaties read from a parsed 323, per root: four contract rules and the monitor read the same list. */
+const gelezen = new WeakMap<XmlElement, readonly GelezenPrestatie[]>();
+
+/** Every prestatie of a 323 with its client (read once per parsed bericht; the tree does not change after the parse). */
+export function prestaties323(l: Leesbaar): readonly GelezenPrestatie[] {
+  const klaar = gelezen.get(l.root);
+  if (klaar) return klaar;
+  const uit = leesPrestaties323(l);
+  gelezen.set(l.root, uit);
+  return uit;
+}
+
+function leesPrestaties323(l: Leesbaar): GelezenPrestatie[] {
   const uit: GelezenPrestatie[] = [];
   for (const client of alle(l.root, l.eigen, 'Declaratie', 'Clienten', 'Client')) {
     const bsn = tekst(client, l.eigen, 'Bsn') ?? '';

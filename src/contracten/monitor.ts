@@ -63,12 +63,15 @@ export class CeilingMonitor {
   async registreer(tx: Queryable, index: ContractIndex, bron: Declaratiebron, prestaties: readonly MonitorPrestatie[]): Promise<Alarm[]> {
     const delta = new Map<string, { contract: Contract; periode: string; bedrag: number }>();
     const rijen: unknown[][] = [];
+    // A client has many prestaties in one declaratie: one keyed hash per client, not per prestatie.
+    const hashes = new Map<string, string>();
+    const hashVan = (bsn: string) => hashes.get(bsn) ?? (hashes.set(bsn, subjectHash(this.ring, bsn)), hashes.get(bsn)!);
     for (const p of prestaties) {
       const d = index.dekkingOp(bron.wet, bron.aanbieder, bron.gemeente, p.categorie, p.code, p.begindatum);
       const contract = d?.contract;
       rijen.push([
         bron.messageId, bron.bron, bron.wet, contract?.id ?? null, bron.aanbieder, bron.gemeente, bron.declaratie, p.referentie,
-        p.categorie, p.code, p.begindatum.slice(0, 7), p.begindatum, p.volume, p.eenheid, p.bedrag, subjectHash(this.ring, p.bsn),
+        p.categorie, p.code, p.begindatum.slice(0, 7), p.begindatum, p.volume, p.eenheid, p.bedrag, hashVan(p.bsn),
       ]);
       if (!contract) continue;
       for (const periode of [p.begindatum.slice(0, 4), 'totaal']) {

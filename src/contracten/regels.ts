@@ -119,6 +119,7 @@ export function contractRegels(opts: { register: () => Promise<ContractIndex>; a
       const c = await context(b, fout);
       if (!c) return;
       for (const p of prestaties323(c.l)) {
+        if (b.tijdVoorPauze()) await b.ctx.pauze!();
         if (p.tarief === undefined || !p.product) continue;
         const d = gedekt(c, c.effectief(p.product, p.begindatum), p.begindatum);
         if (!d || d === 'categorie') continue; // not contracted: KP-C01 says so
@@ -144,6 +145,7 @@ export function contractRegels(opts: { register: () => Promise<ContractIndex>; a
       if (!c) return;
       const items = productenVan(c.l, b.nummer);
       for (const it of items) {
+        if (b.tijdVoorPauze()) await b.ctx.pauze!();
         if (!it.product) continue; // a toewijzing without a product (budget) names nothing to check
         if (!gedekt(c, c.effectief(it.product, it.datum), it.datum)) c.melden(kpC01, it.element, it.product.plek);
       }
@@ -183,6 +185,7 @@ export function contractRegels(opts: { register: () => Promise<ContractIndex>; a
       if (!c) return;
       const items = productenVan(c.l, b.nummer);
       for (const it of items) {
+        if (b.tijdVoorPauze()) await b.ctx.pauze!();
         if (!it.product?.categorie || !it.product.code) continue;
         const v = c.index.vertaling(c.wet, it.product.categorie, it.product.code, it.datum);
         c.effectief(it.product, it.datum);

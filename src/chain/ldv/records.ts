@@ -92,7 +92,12 @@ export class LdvRecorder {
       'SELECT message_id, subject_hash FROM message_subjects WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, subject_hash',
       [messageIds],
     );
-    for (const r of s.rows) subjects.set(r.message_id, [...(subjects.get(r.message_id) ?? []), r.subject_hash]);
+    // Appended in place: copying the list per row was quadratic in a big declaratie's clients.
+    for (const r of s.rows) {
+      const list = subjects.get(r.message_id);
+      if (list) list.push(r.subject_hash);
+      else subjects.set(r.message_id, [r.subject_hash]);
+    }
     const withSubjects = recorded.filter((ev) => subjects.has(ev.messageId!));
     // Messages without a data subject have no LDV record; their steps still show as spans of the request.
     const cur = currentTrace();
@@ -124,6 +129,8 @@ export class LdvRecorder {
             ...(ev.channel ? { 'knooppunt.channel': ev.channel } : {}),
             ...(ev.messageType ? { 'knooppunt.message_type': ev.messageType } : {}),
           };
+          // A big declaratie's records (clients × steps) are built in slices, so other requests run meanwhile.
+          if (rows.length > 0 && rows.length % 2000 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
           rows.push([
             trace.traceId, newSpanId(), trace.rootSpanId, step, ev.occurredAt, ev.occurredAt, ok ? 'STATUS_CODE_OK' : 'STATUS_CODE_ERROR',
             messageId, ev.chain, ev.seq, known, version, subjectHash, JSON.stringify(attributes),

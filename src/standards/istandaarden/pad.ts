@@ -15,8 +15,19 @@ export function eigenVan(...namespaces: string[]): Eigen {
 /** The first child with this local name, following a path of names. */
 export function kind(el: XmlElement | undefined, eigen: Eigen, ...pad: string[]): XmlElement | undefined {
   let cur = el;
-  for (const naam of pad) cur = cur?.children.find((c) => c.name === naam && eigen(c));
+  // Plain loops: the rules and the contract checks call this a few hundred thousand times on a big
+  // declaratie, and a closure per step was a third of their time there.
+  for (let i = 0; i < pad.length && cur; i++) cur = eersteKind(cur, eigen, pad[i]!);
   return cur;
+}
+
+function eersteKind(el: XmlElement, eigen: Eigen, naam: string): XmlElement | undefined {
+  const children = el.children;
+  for (let i = 0; i < children.length; i++) {
+    const c = children[i]!;
+    if (c.name === naam && eigen(c)) return c;
+  }
+  return undefined;
 }
 
 /** The trimmed text at a path below `el`; undefined when absent or empty. */

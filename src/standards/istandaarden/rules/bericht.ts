@@ -61,6 +61,16 @@ export class Bericht {
     this.aanbieder = (vanGemeente ? this.header.ontvanger : this.header.afzender) ?? '';
   }
 
+  private stappen = 0;
+
+  /**
+   * For a rule's loop over records: true at every 500th step of a large bericht (one with a
+   * `pauze`), when the rule should `await ctx.pauze()` so other parties' requests run meanwhile.
+   */
+  tijdVoorPauze(): boolean {
+    return this.ctx.pauze !== undefined && ++this.stappen % 500 === 0;
+  }
+
   /** The Dagtekening of the bericht ('' when absent, which the XSD does not allow). */
   get dagtekening(): string {
     return this.header.dagtekening ?? '';
