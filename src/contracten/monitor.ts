@@ -16,6 +16,7 @@ import type { ExchangeLog } from '../log/exchange-log.js';
 import type { KeyRing } from '../log/keys.js';
 import type { Queryable } from '../store/db.js';
 import { DB_NOW_SQL } from '../store/clock.js';
+import { insertRows } from '../core/rows.js';
 import type { Contract, Wet } from './model.js';
 import type { ContractIndex } from './register.js';
 
@@ -144,18 +145,10 @@ export class CeilingMonitor {
   }
 }
 
-// The parameters per prestatie row; ontvangen_op is the database clock, not a parameter.
-const KOLOMMEN = 16;
+const KOLOMMEN = ['message_id', 'bron', 'wet', 'contract_id', 'aanbieder', 'gemeente', 'declaratie', 'referentie', 'categorie', 'code', 'maand', 'begindatum', 'volume', 'eenheid', 'bedrag', 'client_hash'] as const;
 
 async function voegPrestatiesToe(tx: Queryable, rijen: unknown[][]): Promise<void> {
-  for (let start = 0; start < rijen.length; start += 1000) {
-    const deel = rijen.slice(start, start + 1000);
-    // ontvangen_op from the database's clock, like every stored time (src/store/clock.ts).
-    const waarden = deel.map((_, i) => `(${Array.from({ length: KOLOMMEN }, (_x, j) => `$${i * KOLOMMEN + j + 1}`).join(', ')}, ${DB_NOW_SQL})`);
-    await tx.query(
-      `INSERT INTO contract_prestaties (message_id, bron, wet, contract_id, aanbieder, gemeente, declaratie, referentie, categorie, code, maand, begindatum, volume, eenheid, bedrag, client_hash, ontvangen_op)
-       VALUES ${waarden.join(', ')}`,
-      deel.flat(),
-    );
-  }
+  // ontvangen_op from the database's clock, like every stored time (src/store/clock.ts); statements
+  // of the size the driver wants (short ones on PGlite, which runs them on the event loop).
+  await insertRows(tx, 'contract_prestaties', KOLOMMEN, rijen, { constants: { ontvangen_op: DB_NOW_SQL } });
 }

@@ -20,7 +20,7 @@ export async function insertRows<R = Record<string, unknown>>(
   if (rows.length === 0) return out;
   const constants = Object.entries(opts.constants ?? {});
   const names = [...columns, ...constants.map(([c]) => c)].join(', ');
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / Math.max(1, columns.length)));
+  const perStatement = Math.max(1, Math.floor(Math.min(MAX_PARAMS, tx.maxParams ?? MAX_PARAMS) / Math.max(1, columns.length)));
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);
     const params: unknown[] = [];

@@ -9,6 +9,12 @@ export interface QueryResult<R> {
 
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Bound parameters a multi-row statement should stay under (src/core/rows.ts), when the driver
+   * wants fewer than PostgreSQL's limit: PGlite runs each statement on the event loop, so its
+   * statements are kept short enough to let other requests in between.
+   */
+  readonly maxParams?: number;
 }
 
 export interface Db extends Queryable {
