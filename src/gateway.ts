@@ -319,6 +319,10 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     // Only a route that names the besluit's message type itself: the '*Lk01' routes of zaak
     // kennisgevingen keep their meaning (a besluit was never sent there).
     heeftRoute: (m) => router.plan(m).some((p) => ([] as string[]).concat(p.route.match.messageType).includes(m.messageType)),
+    partijVanBestemming: (id) => {
+      const d = destinations.get(id);
+      return d && 'party' in d ? d.party : undefined;
+    },
   });
   const suwi = suwiChannel({
     schemasDir: join(env.schemasDir, 'suwi'),

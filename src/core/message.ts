@@ -18,6 +18,11 @@ export interface InboundMessage {
    * raw payload and its trail; the pipeline updates its row instead of adding one.
    */
   reprocessOf?: { messageId: string; correlationId: string; rawPayloadId: number; by: string; previousCode: string | null };
+  /**
+   * What an accepted message also records about another message it answers (a receiver's later
+   * answer about a delivery): events on that message and a write, in the transaction that stores this one.
+   */
+  answers?: { events: (messageId: string) => ExchangeEventInput[]; onCommit?: (tx: Queryable, messageId: string) => Promise<void> };
   contentType: string; // of `raw`
   raw: Buffer; // exactly the bytes received
   body: unknown; // parsed body (JSON object or parsed XML tree)
@@ -117,7 +122,13 @@ export type ExchangeEventType =
   /** What the contract checks found on an accepted bericht: was-wordt translations, warnings (rule ids only). */
   | 'contract_check'
   /** The heads of the other chains, recorded at intervals in one of them (src/log/chain-anchor.ts). */
-  | 'chain_anchor';
+  | 'chain_anchor'
+  /**
+   * The receiver of a delivered message answered about it later, in a message of its own (a StUF
+   * Bv01/Bv03/Fo01/Fo03 or overdragenZaak_Du01): on the delivered message, with the delivery, the
+   * bericht, its outcome (accepted or refused), the foutcode and the id of the answer's message.
+   */
+  | 'receiver_answered';
 
 export interface ExchangeEventInput {
   messageId: string | null;

@@ -265,6 +265,11 @@ export class Pipeline {
       },
     ];
     if (answer) events.push(this.answerEvent(item, base, answer));
+    if (msg.answers) {
+      events.push(...msg.answers.events(messageId));
+      const hook = msg.answers.onCommit;
+      if (hook) item.hooks.push((tx) => hook(tx, messageId));
+    }
     item.events = events.map((e) => log.prepare(e));
     return item;
   }
@@ -394,7 +399,13 @@ export class Pipeline {
   async answerExchange(
     msg: InboundMessage,
     answer: Answer,
-    opts: { subjects?: string[]; problems?: Problem[]; onCommit?: (tx: Queryable, messageId: string) => Promise<void> } = {},
+    opts: {
+      subjects?: string[];
+      problems?: Problem[];
+      onCommit?: (tx: Queryable, messageId: string) => Promise<void>;
+      /** Events on other messages (e.g. the one this message answers), logged in the same transaction. */
+      relatedEvents?: (messageId: string) => ExchangeEventInput[];
+    } = {},
   ): Promise<string> {
     const messageId = randomUUID();
     const correlationId = msg.correlationId ?? messageId;
@@ -410,6 +421,7 @@ export class Pipeline {
     ];
     if (rejected) events.push({ ...base, eventType: 'rejected', detail: { code: 'validation-failed', problems: (opts.problems ?? []).map((p) => ({ ...p })) } });
     events.push(this.answerEvent(item, base, answer));
+    if (opts.relatedEvents) events.push(...opts.relatedEvents(messageId));
     item.events = events.map((e) => this.deps.log.prepare(e));
     await this.writer.write(item);
     if (rejected) this.deps.observer?.onRejected?.(msg.standard, msg.messageType, 'validation-failed');
@@ -436,10 +448,46 @@ export class Pipeline {
     return { sameContent, ...(stored?.content ? { answer: { contentType: stored.contentType, content: stored.content } } : {}) };
   }
 
+  /**
+   * The deliveries of the messages a receiver's later answer refers to: by the message's own id
+   * (what knooppunt writes as referentienummer in a message it builds) or by a reference of `kind`
+   * the channel recorded (a StUF referentienummer passed on unchanged). At most 20, oldest first.
+   */
+  async deliveriesReferredTo(kind: string, value: string): Promise<Array<{ id: string; messageId: string; destinationId: string; status: string; sender: string; receiver: string | null; messageType: string; correlationId: string }>> {
+    const v = value.trim();
+    if (v === '' || v.length > 200) return [];
+    const byId = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v);
+    const r = await this.deps.db.query<{ id: string; messageId: string; destinationId: string; status: string; sender: string; receiver: string | null; messageType: string; correlationId: string }>(
+      `SELECT d.id, d.message_id AS "messageId", d.destination_id AS "destinationId", d.status, m.sender, m.receiver,
+              m.message_type AS "messageType", m.correlation_id AS "correlationId"
+         FROM deliveries d JOIN messages m ON m.id = d.message_id
+        WHERE d.message_id IN (SELECT message_id FROM message_references WHERE lower(value) = lower($2) AND kind = $1
+                               ${byId ? 'UNION SELECT $3::uuid' : ''})
+        ORDER BY d.seq LIMIT 20`,
+      byId ? [kind, v, v] : [kind, v],
+    );
+    return r.rows;
+  }
+
   /** A request that never became a message (no credential, unreadable body): logged all the same. */
   async logRefusedRequest(channel: string, reason: string, detail: Record<string, unknown> = {}, sender: string | null = null): Promise<void> {
     await this.deps.log.appendNow({ messageId: null, eventType: 'rejected', channel, sender, detail: { reason, ...detail } });
   }
+}
+
+/**
+ * What the receiver of a delivery answered about it afterwards: `refused` (a Fo01/Fo03, an overdracht
+ * geweigerd) stays once set, whatever comes later; the reason holds codes only. The delivery itself
+ * keeps its status and payload.
+ */
+export async function recordReceiverOutcome(tx: Queryable, deliveryId: string, outcome: 'accepted' | 'refused', reason: Record<string, unknown> | null): Promise<void> {
+  await tx.query(
+    `UPDATE deliveries SET receiver_outcome = CASE WHEN receiver_outcome = 'refused' THEN receiver_outcome ELSE $2 END,
+            receiver_reason = CASE WHEN receiver_outcome = 'refused' THEN receiver_reason ELSE $3::jsonb END,
+            receiver_answered_at = now()
+      WHERE id = $1`,
+    [deliveryId, outcome, reason === null ? null : JSON.stringify(reason)],
+  );
 }
 
 /** The message was no longer rejected when its reprocess wanted to commit (another reprocess won). */

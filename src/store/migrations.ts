@@ -575,6 +575,18 @@ CREATE INDEX deliveries_ordering_open_idx ON deliveries (ordering_key, seq) WHER
 CREATE INDEX deliveries_parked_idx ON deliveries (seq) WHERE status IN ('dead_letter', 'held');
 `,
   },
+  {
+    version: 122,
+    name: 'deliveries: what the receiver answered about a delivery afterwards (a StUF Bv01/Bv03 or Fo01/Fo03)',
+    // A zaaksysteem may accept a kennisgeving on the wire (Bv03) and refuse it later in a Fo01/Fo03
+    // of its own. The delivery stays delivered (nothing is re-sent or lost); its receiver outcome says
+    // what the receiver made of it, with the reason (foutcode, plek: codes, never message text).
+    sql: `
+ALTER TABLE deliveries ADD COLUMN receiver_outcome text;
+ALTER TABLE deliveries ADD COLUMN receiver_reason jsonb;
+ALTER TABLE deliveries ADD COLUMN receiver_answered_at timestamptz;
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -181,6 +181,18 @@ export class ZaakRegister {
     return row ? this.open<Besluit>(row, `besluit:${identificatie}`) : undefined;
   }
 
+  /**
+   * The besluiten of a zaak (geefLijstBesluiten), oldest first, at most `max`; `meer` tells there
+   * are more (one extra row is read for that, never the whole list).
+   */
+  async besluitenVanZaak(zaak: string, max: number): Promise<{ besluiten: Besluit[]; meer: boolean }> {
+    const r = await this.db.query<EncryptedRow & { identificatie: string }>(
+      'SELECT identificatie, key_id, iv, auth_tag, ciphertext FROM besluiten WHERE zaak_identificatie = $1 ORDER BY created_at, identificatie LIMIT $2',
+      [zaak, max + 1],
+    );
+    return { besluiten: r.rows.slice(0, max).map((row) => this.open<Besluit>(row, `besluit:${row.identificatie}`)), meer: r.rows.length > max };
+  }
+
   async bewaarBesluit(tx: Queryable, besluit: Besluit, messageId: string): Promise<void> {
     const enc = this.seal(besluit, `besluit:${besluit.identificatie}`);
     await tx.query(

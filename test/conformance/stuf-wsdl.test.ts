@@ -41,15 +41,11 @@ const OFFICIELE: Record<'zds11' | 'zds12', Record<ZdsEndpoint, string[]>> = {
 };
 
 /**
- * Official operations knooppunt does not serve, and why (docs/stuf/zds.md): the asynchronous
- * acknowledgements and foutberichten a zaaksysteem sends back to a sender that delivered
- * asynchronously (knooppunt delivers synchronously and reads the Bv03/Fo03 from the answer), the
- * Du01 answer to an overdracht that knooppunt forwarded, and geefLijstBesluiten.
+ * Official operations knooppunt does not serve: none. Every operation of the official WSDLs is
+ * served, the asynchronous Bv01/Bv03/Fo01/Fo03 and overdragenZaak_Du01 a zaaksysteem sends back
+ * and geefLijstBesluiten included (docs/stuf/zds.md). Kept as a list so a future exception is named.
  */
-const NIET_GEDIEND: Record<'zds11' | 'zds12', string[]> = {
-  zds11: ['OntvangAsynchroon/Bv03', 'OntvangAsynchroon/Fo01', 'OntvangAsynchroon/Fo03'],
-  zds12: ['OntvangAsynchroon/Bv01', 'OntvangAsynchroon/Bv03', 'OntvangAsynchroon/Fo01', 'OntvangAsynchroon/Fo03', 'OntvangAsynchroon/overdragenZaak_Du01', 'BeantwoordVraag/geefLijstBesluiten_ZakLv01'],
-};
+const NIET_GEDIEND: Record<'zds11' | 'zds12', string[]> = { zds11: [], zds12: [] };
 
 /**
  * Operations knooppunt serves beyond the ZDS profile, from the StUF-ZKN 03.10 sectormodel WSDL the

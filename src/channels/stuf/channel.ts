@@ -19,8 +19,8 @@ import { LogThrottle } from '../../ops/rate-limit.js';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
-import type { InboundMessage, Problem } from '../../core/message.js';
-import type { Pipeline } from '../../core/pipeline.js';
+import type { ExchangeEventInput, InboundMessage, Problem } from '../../core/message.js';
+import { recordReceiverOutcome, type Pipeline } from '../../core/pipeline.js';
 import type { CompiledMapping } from '../../mapping/index.js';
 import { MappingRunError } from '../../mapping/index.js';
 import type { Party, PartyRegistry } from '../../parties/registry.js';
@@ -44,6 +44,9 @@ const ACTION = 'http://www.egem.nl/StUF/sector/zkn/0310/';
 
 /** The most zaken one zakLv01 search answers, whatever maximumAantal asks. */
 export const ZAKEN_ZOEK_MAX = 50;
+
+/** The most besluiten one geefLijstBesluiten answers, whatever maximumAantal asks. */
+export const BESLUITEN_LIJST_MAX = 50;
 
 /**
  * The ZDS endpoints, as in docs/stuf/zds.md: each serves its ZDS 1.1 WSDL at `?wsdl` (or
@@ -125,6 +128,8 @@ export function stufChannel(deps: {
   eigenApplicatie: string;
   /** Whether a route names this message type itself (besluiten and overdragenZaak are routed only then). */
   heeftRoute?(m: { standard: string; messageType: string; sender: string; receiver?: string; body: unknown }): boolean;
+  /** The party a destination delivers to (a StUF destination's zaaksysteem), for answers about a delivery. */
+  partijVanBestemming?(destinationId: string): string | undefined;
 }): Array<{ path: string; router: SoapEndpointRouter }> {
   /** The organisatie whose zaken a party may read: its StUF organisatie, else its gemeentecode. */
   const organisatieVan = (p: Party): string => p.stuf?.organisatie ?? p.code ?? '';
@@ -182,9 +187,11 @@ export function stufChannel(deps: {
   /** Logs a question or vrij bericht with its answer (and, in the same transaction, what it changes). */
   const beantwoord = async (
     call: SoapCall, a: Aanroep, p: { zender: Party; ontvanger?: Party }, sg: Stuurgegevens, body: string, xml: string,
-    detail: Record<string, unknown>, opts: { subjects?: string[]; onCommit?: (tx: Queryable, messageId: string) => Promise<void> } = {},
+    detail: Record<string, unknown>,
+    opts: { subjects?: string[]; onCommit?: (tx: Queryable, messageId: string) => Promise<void>; relatedEvents?: (messageId: string) => ExchangeEventInput[]; bericht?: InboundMessage } = {},
   ): Promise<SoapAnswer> => {
-    await deps.pipeline.answerExchange(inbound(call, a, p.zender, p.ontvanger, sg, body), { contentType: XML, content: Buffer.from(xml, 'utf8'), detail }, opts);
+    const { bericht, ...rest } = opts;
+    await deps.pipeline.answerExchange(bericht ?? inbound(call, a, p.zender, p.ontvanger, sg, body), { contentType: XML, content: Buffer.from(xml, 'utf8'), detail }, rest);
     return { xml };
   };
 
@@ -250,6 +257,19 @@ export function stufChannel(deps: {
         if (!besluit || (besluit.bronorganisatie && besluit.bronorganisatie !== organisatieVan(p.zender))) throw new Weigering('StUF064', 'gelijk/identificatie', 'besluit niet gevonden');
         antwoord = zkn('antwoord', [besluitObject(besluit)]);
         break;
+      }
+      case 'geefLijstBesluiten_ZakLv01': {
+        // The besluiten knooppunt stored for the zaak (voegBesluitToe, updateBesluit), bounded like zakLv01.
+        await eigenZaak(id, p.zender, 'gelijk/identificatie');
+        const gevraagd = Number.parseInt(tekstVan(kind(zkn11, 'parameters')?.children.find((c) => c.ns === STUF_NS.StUF && c.name === 'maximumAantal')), 10);
+        const max = Number.isInteger(gevraagd) && gevraagd > 0 ? Math.min(gevraagd, BESLUITEN_LIJST_MAX) : BESLUITEN_LIJST_MAX;
+        const { besluiten, meer } = await deps.zaken.besluitenVanZaak(id, max);
+        const zaak = await deps.zaken.zaak(id);
+        const bsn = (zaak?.initiator as { bsn?: unknown } | undefined)?.bsn;
+        const ent = (t: string) => ({ [`{${STUF_NS.StUF}}entiteittype`]: t });
+        const object = zkn('object', [zkn('identificatie', [], id), ...besluiten.map((b) => zkn('leidtTot', [besluitInLijst(b)], undefined, ent('ZAKBSL')))], undefined, ent('ZAK'));
+        const xml = la01(a, sg, zkn('antwoord', [object]), meer);
+        return beantwoord(call, a, p, sg, body, xml, { bericht: 'La01', besluiten: besluiten.length, vervolgvraag: meer }, { subjects: typeof bsn === 'string' ? [bsn] : [] });
       }
       default: {
         if (a.operatie.entiteittype !== 'ZAK') throw new Weigering('StUF040', 'operatie', 'niet ondersteund');
@@ -363,6 +383,87 @@ export function stufChannel(deps: {
     return beantwoord(call, a, p, sg, body, bouwBv03(sg), { bericht: 'Bv03', ...(verwerking.zaak ? { zaak: verwerking.zaak } : {}) }, { onCommit: verwerking.schrijf });
   };
 
+  // --- what a zaaksysteem answers later about a bericht knooppunt delivered to it --------------
+
+  type Bezorging = Awaited<ReturnType<Pipeline['deliveriesReferredTo']>>[number];
+
+  /**
+   * The delivery a receiver's own answer is about: its crossRefnummer is the referentienummer of
+   * the bericht knooppunt delivered (the sender's, passed on unchanged, or knooppunt's message id
+   * where it built the bericht). Only the party that delivery went to may answer about it (StUF052);
+   * a crossRefnummer that names no delivered bericht is StUF064.
+   */
+  const bezorgingVan = async (sg: Stuurgegevens, caller: Party, soort?: string): Promise<Bezorging> => {
+    const ref = sg.crossRefnummer ?? '';
+    if (ref === '') throw new Weigering('StUF055', 'stuurgegevens/crossRefnummer', 'ontbreekt');
+    const kandidaten = (await deps.pipeline.deliveriesReferredTo('referentienummer', ref)).filter((d) => !soort || d.messageType === soort);
+    // The value is named only when it looks like a referentienummer (never a number that could be a BSN).
+    const genoemd = /^[A-Za-z0-9._:/-]{1,40}$/.test(ref) && !/^\d{8,9}$/.test(ref) ? ` ${ref}` : '';
+    if (kandidaten.length === 0) throw new Weigering('StUF064', 'stuurgegevens/crossRefnummer', `crossRefnummer${genoemd} verwijst niet naar een bericht dat knooppunt bezorgde`);
+    const eigen = kandidaten.filter((d) => (deps.partijVanBestemming?.(d.destinationId) ?? d.receiver) === caller.id);
+    if (eigen.length === 0) throw new Weigering('StUF052', 'stuurgegevens/crossRefnummer', 'het bericht is niet aan deze partij bezorgd');
+    return eigen.at(-1)!;
+  };
+
+  /** The event on the delivered message and the delivery's receiver outcome, written with the answer's own message. */
+  const overBezorging = (b: Bezorging, caller: Party, bericht: string, uitkomst: 'accepted' | 'refused', reden: Record<string, string> | null) => ({
+    events: (messageId: string): ExchangeEventInput[] => [{
+      messageId: b.messageId, correlationId: b.correlationId, eventType: 'receiver_answered', channel: 'stuf', standard: STUF_STANDARD,
+      messageType: b.messageType, sender: b.sender, receiver: caller.id,
+      detail: { delivery: b.id, destination: b.destinationId, bericht, outcome: uitkomst, ...(reden ?? {}), answerMessage: messageId },
+    }],
+    onCommit: (tx: Queryable) => recordReceiverOutcome(tx, b.id, uitkomst, reden),
+  });
+
+  /**
+   * A Bv01/Bv03 (accepted) or Fo01/Fo03 (refused: the foutcode and plek are kept) a zaaksysteem sends
+   * about a bericht delivered to it: logged as its own exchange with knooppunt's Bv03, and on the
+   * delivered message; the delivery keeps its status and payload, its receiver outcome says refused.
+   */
+  const ontvangstbericht = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
+    valideer(call);
+    const b = await bezorgingVan(sg, call.party);
+    const geweigerd = a.operatie.naam === 'Fo01' || a.operatie.naam === 'Fo03';
+    const fb = kind(call.body, 'body');
+    const code = tekstVan(kind(fb, 'code'));
+    const plek = tekstVan(kind(fb, 'plek'));
+    // Codes only: the omschrijving and details are the receiver's free text and stay in the stored payload.
+    const reden = geweigerd ? { ...(/^[A-Za-z0-9]{1,12}$/.test(code) ? { foutcode: code } : {}), ...(plek === 'client' || plek === 'server' ? { plek } : {}) } : null;
+    const o = overBezorging(b, call.party, a.operatie.naam, geweigerd ? 'refused' : 'accepted', reden);
+    const bericht = { ...inbound(call, a, p.zender, p.ontvanger, sg, body), correlationId: b.correlationId };
+    return beantwoord(call, a, p, sg, body, bouwBv03(sg), { bericht: 'Bv03', over: b.id, outcome: geweigerd ? 'refused' : 'accepted' }, {
+      bericht, relatedEvents: o.events, onCommit: (tx) => o.onCommit(tx),
+    });
+  };
+
+  /**
+   * overdragenZaak_Du01: the receiving zaaksysteem accepts or refuses an overdracht knooppunt
+   * forwarded to it. Recorded on the overdracht's delivery, and addressed to the party that sent the
+   * overdracht: routed to it where a route names overdragenZaak_Du01 (as overdragenZaak_Di01 is),
+   * otherwise logged with its Bv03.
+   */
+  const overdrachtBevestiging = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
+    valideer(call);
+    const b = await bezorgingVan(sg, call.party, 'overdragenZaak_Di01');
+    const object = kind(call.body, 'object');
+    const antwoord = tekstVan(kind(object, 'antwoord'));
+    const zaakId = tekstVan(kind(object, 'identificatie'));
+    const geweigerd = antwoord === 'Overdracht geweigerd';
+    const o = overBezorging(b, call.party, a.operatie.naam, geweigerd ? 'refused' : 'accepted', geweigerd ? { antwoord } : null);
+    const afzender = deps.parties.get(b.sender);
+    const msg: InboundMessage = { ...inbound(call, a, p.zender, afzender ?? p.ontvanger, sg, body), correlationId: b.correlationId };
+    if (deps.heeftRoute?.({ standard: msg.standard, messageType: msg.messageType, sender: msg.sender, ...(msg.receiver ? { receiver: msg.receiver } : {}), body: msg.body })) {
+      return viaPipeline({ ...msg, answers: o }, 'OntvangAsynchroon', sg);
+    }
+    return beantwoord(call, a, p, sg, body, bouwBv03(sg), { bericht: 'Bv03', over: b.id, overdracht: geweigerd ? 'geweigerd' : 'geaccepteerd' }, {
+      bericht: msg, relatedEvents: o.events,
+      onCommit: async (tx, messageId) => {
+        await o.onCommit(tx);
+        if (zaakId) await deps.zaken.koppel(tx, messageId, zaakId, 'gewijzigd');
+      },
+    });
+  };
+
   /** Through the pipeline: validated and checked by the StUF standard, routed, answered with its Bv03 or Fo03. */
   const viaPipeline = async (msg: InboundMessage, endpoint: ZdsEndpoint, sg: Stuurgegevens): Promise<SoapAnswer> => {
     const result = await deps.pipeline.accept(msg);
@@ -408,6 +509,10 @@ export function stufChannel(deps: {
           return await vrijBericht(call, a, sg, p, body);
         case 'di01':
           return await besluitOfOverdracht(call, a, sg, p, body);
+        case 'ontvangstbericht':
+          return await ontvangstbericht(call, a, sg, p, body);
+        case 'du01':
+          return await overdrachtBevestiging(call, a, sg, p, body);
         case 'kennisgeving':
           if (!KENNISGEVING_OPERATIES[call.operation]) return await besluitOfOverdracht(call, a, sg, p, body);
       }
@@ -510,6 +615,19 @@ function besluitObject(besluit: Record<string, unknown>): XmlElement {
     }
   }
   return zkn('object', children, undefined, ent('BSL'));
+}
+
+/**
+ * A besluit of a zaak as geefLijstBesluiten names it (ZKN:GeefLijstBesluiten-BSL-gerelateerdeAntwoord):
+ * what voegBesluitToe or the last updateBesluit carried, in the schema's order; datumBeslissing and
+ * ingangsdatumWerking, which it requires, "waardeOnbekend" when the besluit lacks them.
+ */
+function besluitInLijst(besluit: Record<string, unknown>): XmlElement {
+  const volledig = besluitObject(besluit);
+  const volgorde = ['identificatie', 'bst.omschrijving', 'datumBeslissing', 'toelichting', 'ingangsdatumWerking', 'einddatumWerking', 'vervalreden', 'datumPublicatie',
+    'datumVerzending', 'datumUiterlijkeReactie', 'tijdvakGeldigheid', 'tijdstipRegistratie', 'extraElementen'];
+  const children = volgorde.flatMap((naam) => volledig.children.filter((c) => c.name === naam));
+  return zkn('gerelateerde', children, undefined, { [`{${STUF_NS.StUF}}entiteittype`]: 'BSL' });
 }
 
 /** The ZAK object of a geefZaakstatus answer (ZKN:GeefZaakStatus-ZAK-antwoord): the zaak, its zaaktype and its status. */

@@ -8,6 +8,7 @@
  * there, or a SOAPAction that differs from the binding's, is a configuration error.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { WSDL } from 'soap';
 import { parseXml, type XmlElement } from '../../xml/parse.js';
 
@@ -80,7 +81,18 @@ export function readSoapContract(wsdlPath: string, operations: Record<string, st
     return { ns, name: i < 0 ? q : q.slice(i + 1) };
   };
   const kids = (el: XmlElement, name: string): XmlElement[] => el.children.filter((c) => c.ns === WSDL_NS && c.name === name);
-  const messages = new Map(kids(root, 'message').map((m) => [m.attrs.name ?? '', kids(m, 'part')[0]?.attrs.element]));
+  // Messages by {namespace}name: this WSDL's own, and those of the WSDLs it imports (the StUF
+  // Bv03/Fo03 messages of stuf0301_types.wsdl, the input of the StUF berichten a zaaksysteem sends).
+  const messages = new Map<string, string | undefined>(kids(root, 'message').map((m) => [`{${root.attrs.targetNamespace ?? ''}}${m.attrs.name ?? ''}`, kids(m, 'part')[0]?.attrs.element]));
+  for (const imp of kids(root, 'import')) {
+    if (!imp.attrs.location || /^[a-z]+:/i.test(imp.attrs.location)) continue;
+    const file = resolve(dirname(wsdlPath), imp.attrs.location);
+    const imported = parseXml(readFileSync(file, 'utf8'));
+    for (const m of kids(imported, 'message')) {
+      // The imported WSDL's element QNames use its own prefixes; ours declares the same ones on definitions (StUF).
+      messages.set(`{${imported.attrs.targetNamespace ?? ''}}${m.attrs.name ?? ''}`, kids(m, 'part')[0]?.attrs.element);
+    }
+  }
   const portTypes = new Map(kids(root, 'portType').map((p) => [p.attrs.name ?? '', p]));
   const bindings = kids(root, 'binding');
   if (bindings.length === 0) throw new Error(`${wsdlPath} has no binding`);
@@ -97,7 +109,8 @@ export function readSoapContract(wsdlPath: string, operations: Record<string, st
       if ((soapOp?.attrs.style ?? soapBinding.attrs.style ?? 'document') !== 'document') throw new Error(`${wsdlPath}: operation ${operation} is not document/literal`);
       if (soapOp?.attrs.soapAction !== soapAction) throw new Error(`${wsdlPath}: operation ${operation} has SOAPAction ${soapOp?.attrs.soapAction}, not ${soapAction}`);
       const input = kids(kids(portType, 'operation').find((o) => o.attrs.name === operation) ?? root, 'input')[0];
-      const element = messages.get(qname(input?.attrs.message ?? '').name);
+      const message = qname(input?.attrs.message ?? '');
+      const element = messages.get(`{${message.ns}}${message.name}`);
       if (!element) throw new Error(`${wsdlPath}: operation ${operation} has no input element`);
       contract.set(soapAction, { operation, soapAction, element: qname(element) });
     }

@@ -21,6 +21,7 @@ export const BESLUIT_OPERATIES: Readonly<Record<string, 'voegBesluitToe' | 'upda
   voegBesluitToe_Di01: 'voegBesluitToe',
   updateBesluit_BslLk01: 'updateBesluit',
   overdragenZaak_Di01: 'overdragenZaak',
+  overdragenZaak_Du01: 'overdragenZaak',
 };
 
 export const BESLUIT_MAPPING = 'stuf-besluit-naar-json';
@@ -30,6 +31,8 @@ export interface JsonBesluitBericht {
   zaak?: string;
   besluit?: Record<string, unknown>;
   melding?: string;
+  /** overdragenZaak_Du01: the receiving zaaksysteem's answer ('Overdracht geaccepteerd' or 'Overdracht geweigerd'). */
+  antwoord?: string;
 }
 
 /** A refusal, in the StUF foutcode the client gets. */
@@ -122,6 +125,18 @@ export async function verwerkBesluit(operatie: string, body: XmlElement, organis
         bericht: { operatie: 'overdragenZaak', zaak: zaakId, ...(melding ? { melding } : {}) },
         zaak: zaakId,
         schrijf: (tx, messageId) => zaken.koppel(tx, messageId, zaakId, 'gewijzigd'),
+      };
+    }
+    case 'overdragenZaak_Du01': {
+      // The answer of the zaaksysteem the overdracht went to: the zaak is the sender's, not the
+      // zaaksysteem's; the channel authorises it by the delivery it answers (crossRefnummer).
+      const zaakId = tekst(kind(objecten[0], 'identificatie'));
+      const antwoord = tekst(kind(objecten[0], 'antwoord'));
+      const melding = tekst(kind(body, 'melding'));
+      return {
+        bericht: { operatie: 'overdragenZaak', zaak: zaakId, antwoord, ...(melding ? { melding } : {}) },
+        zaak: zaakId,
+        schrijf: (tx, messageId) => (zaakId ? zaken.koppel(tx, messageId, zaakId, 'gewijzigd') : Promise.resolve()),
       };
     }
     default:

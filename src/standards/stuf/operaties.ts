@@ -12,6 +12,8 @@ import { STUF_NS } from './namespaces.js';
 
 export const ACTION_ZDS11 = 'http://www.egem.nl/StUF/sector/zkn/0310/';
 export const ACTION_ZDS12 = 'http://www.stufstandaarden.nl/koppelvlak/zds0120/';
+/** The StUF 03.01 berichten (Bv01, Bv03, Fo01, Fo03) have their SOAPAction in the StUF namespace, in both forms. */
+export const ACTION_STUF = 'http://www.egem.nl/StUF/StUF0301/';
 
 export type ZdsEndpoint = 'OntvangAsynchroon' | 'BeantwoordVraag' | 'VerwerkSynchroonVrijBericht';
 export type Vorm = 'zds11' | 'zds12';
@@ -27,7 +29,14 @@ export type Soort =
   /** a Di02 vrij bericht answered with a Du02 */
   | 'du02'
   /** a Di02 vrij bericht answered with a Bv02 */
-  | 'bv02';
+  | 'bv02'
+  /**
+   * a StUF Bv01/Bv03/Fo01/Fo03 a zaaksysteem sends asynchronously about a bericht knooppunt
+   * delivered to it (crossRefnummer): recorded against that delivery, Bv03
+   */
+  | 'ontvangstbericht'
+  /** the Du01 of an overdracht (overdragenZaak_Du01) knooppunt forwarded: recorded, routed back, Bv03 */
+  | 'du01';
 
 export interface ZdsOperatie {
   /** The operation name of the ZDS 1.2 WSDL, the name knooppunt logs (messageType). */
@@ -40,6 +49,8 @@ export interface ZdsOperatie {
   zds11?: { action: string; root: string };
   /** ZDS 1.2: SOAPAction suffix and root (ZDS namespace); absent where ZDS 1.2 has no such operation. */
   zds12?: { action: string; root: string };
+  /** A StUF 03.01 bericht: SOAPAction under ACTION_STUF, root `StUF:<x>Bericht`, the same in both forms. */
+  stuf?: true;
   /** The answer's root in each form (Du02/La01); a Bv02/Bv03 is StUF:Bv0xBericht in both. */
   antwoord?: { zds11: string; zds12: string };
 }
@@ -56,11 +67,19 @@ export const ZDS_OPERATIES: readonly ZdsOperatie[] = [
   op({ naam: 'updateBesluit_BslLk01', endpoint: 'OntvangAsynchroon', soort: 'kennisgeving', entiteittype: 'BSL', zds12: { action: 'updateBesluit_BslLk01', root: 'updateBesluit_BslLk01' } }),
   op({ naam: 'voegBesluitToe_Di01', endpoint: 'OntvangAsynchroon', soort: 'di01', entiteittype: 'BSL', zds12: { action: 'voegBesluitToe_Di01', root: 'voegBesluitToe_Di01' } }),
   op({ naam: 'overdragenZaak_Di01', endpoint: 'OntvangAsynchroon', soort: 'di01', entiteittype: 'ZAK', zds12: { action: 'overdragenZaak_Di01', root: 'overdragenZaak_Di01' } }),
+  op({ naam: 'overdragenZaak_Du01', endpoint: 'OntvangAsynchroon', soort: 'du01', entiteittype: 'ZAK', zds12: { action: 'overdragenZaak_Du01', root: 'overdragenZaak_Du01' } }),
+  // What a zaaksysteem sends back asynchronously about a bericht it received (ZDS 1.2's mutatie
+  // port has Bv01, its overdragen port Bv03; ZDS 1.1 has Bv03; both have Fo01 and Fo03).
+  op({ naam: 'Bv01', endpoint: 'OntvangAsynchroon', soort: 'ontvangstbericht', stuf: true, zds12: { action: 'Bv01', root: 'Bv01Bericht' } }),
+  op({ naam: 'Bv03', endpoint: 'OntvangAsynchroon', soort: 'ontvangstbericht', stuf: true, zds11: { action: 'Bv03', root: 'Bv03Bericht' }, zds12: { action: 'Bv03', root: 'Bv03Bericht' } }),
+  op({ naam: 'Fo01', endpoint: 'OntvangAsynchroon', soort: 'ontvangstbericht', stuf: true, zds11: { action: 'Fo01', root: 'Fo01Bericht' }, zds12: { action: 'Fo01', root: 'Fo01Bericht' } }),
+  op({ naam: 'Fo03', endpoint: 'OntvangAsynchroon', soort: 'ontvangstbericht', stuf: true, zds11: { action: 'Fo03', root: 'Fo03Bericht' }, zds12: { action: 'Fo03', root: 'Fo03Bericht' } }),
   // --- BeantwoordVraag --------------------------------------------------------------------------
   op({ naam: 'geefZaakdetails_ZakLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'ZAK', zds11: { action: 'geefZaakdetails_Lv01', root: 'zakLv01' }, zds12: { action: 'geefZaakdetails_ZakLv01', root: 'geefZaakdetails_ZakLv01' }, antwoord: { zds11: 'zakLa01', zds12: 'geefZaakdetails_ZakLa01' } }),
   op({ naam: 'geefLijstZaakdocumenten_ZakLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'ZAK', zds11: { action: 'geefLijstZaakdocumenten_Lv01', root: 'zakLv01' }, zds12: { action: 'geefLijstZaakdocumenten_ZakLv01', root: 'geefLijstZaakdocumenten_ZakLv01' }, antwoord: { zds11: 'zakLa01', zds12: 'geefLijstZaakdocumenten_ZakLa01' } }),
   op({ naam: 'geefZaakstatus_ZakLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'ZAK', zds11: { action: 'geefZaakstatus_Lv01', root: 'zakLv01' }, zds12: { action: 'geefZaakstatus_ZakLv01', root: 'geefZaakstatus_ZakLv01' }, antwoord: { zds11: 'zakLa01', zds12: 'geefZaakstatus_ZakLa01' } }),
   op({ naam: 'geefZaakdocumentLezen_EdcLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'EDC', zds11: { action: 'geefZaakdocumentLezen_Lv01', root: 'edcLv01' }, zds12: { action: 'geefZaakdocumentLezen_EdcLv01', root: 'geefZaakdocumentLezen_EdcLv01' }, antwoord: { zds11: 'edcLa01', zds12: 'geefZaakdocumentLezen_EdcLa01' } }),
+  op({ naam: 'geefLijstBesluiten_ZakLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'ZAK', zds12: { action: 'geefLijstBesluiten_ZakLv01', root: 'geefLijstBesluiten_ZakLv01' }, antwoord: { zds11: 'geefLijstBesluiten_ZakLa01', zds12: 'geefLijstBesluiten_ZakLa01' } }),
   op({ naam: 'geefBesluitdetails_BslLv01', endpoint: 'BeantwoordVraag', soort: 'vraag', entiteittype: 'BSL', zds12: { action: 'geefBesluitdetails_BslLv01', root: 'geefBesluitdetails_BslLv01' }, antwoord: { zds11: 'bslLa01', zds12: 'geefBesluitdetails_BslLa01' } }),
   // The StUF-ZKN 03.10 sectormodel's own question (zkn0310_beantwoordVraag.wsdl, operation zakLv01),
   // which portals send to find a citizen's zaken (gelijk/heeftAlsInitiator/gerelateerde/
@@ -87,6 +106,12 @@ export interface Aanroep {
 const BY_ACTION: ReadonlyMap<string, Aanroep> = (() => {
   const m = new Map<string, Aanroep>();
   for (const o of ZDS_OPERATIES) {
+    if (o.stuf) {
+      // One SOAPAction and root for both forms, so the form cannot be told (nor does it matter: the answer is a StUF:Bv03Bericht).
+      const action = ACTION_STUF + (o.zds11 ?? o.zds12)!.action;
+      m.set(action, { operatie: o, vorm: o.zds11 ? 'zds11' : 'zds12', soapAction: action, rootNs: STUF_NS.StUF });
+      continue;
+    }
     if (o.zds11) m.set(ACTION_ZDS11 + o.zds11.action, { operatie: o, vorm: 'zds11', soapAction: ACTION_ZDS11 + o.zds11.action, rootNs: STUF_NS.ZKN });
     if (o.zds12) m.set(ACTION_ZDS12 + o.zds12.action, { operatie: o, vorm: 'zds12', soapAction: ACTION_ZDS12 + o.zds12.action, rootNs: STUF_NS.ZDS });
   }
@@ -118,6 +143,7 @@ export function rootVan(a: Aanroep): string {
 export function actieVan(naam: string, vorm: Vorm = 'zds11'): string | undefined {
   const o = operatie(naam);
   if (!o) return undefined;
+  if (o.stuf) return vorm === 'zds11' ? (o.zds11 ? ACTION_STUF + o.zds11.action : undefined) : o.zds12 ? ACTION_STUF + o.zds12.action : undefined;
   if (vorm === 'zds11') return o.zds11 ? ACTION_ZDS11 + o.zds11.action : undefined;
   return o.zds12 ? ACTION_ZDS12 + o.zds12.action : undefined;
 }

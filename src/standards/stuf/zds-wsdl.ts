@@ -8,7 +8,7 @@
  * schemas/stuf/zds-1.2/, next to the XSDs they import; a unit test keeps the files equal to this
  * writer. The soap:address is a placeholder the endpoint replaces with its real URL when serving.
  */
-import { ACTION_ZDS11, ACTION_ZDS12, ZDS_OPERATIES, type Vorm, type ZdsEndpoint, type ZdsOperatie } from './operaties.js';
+import { ACTION_STUF, ACTION_ZDS11, ACTION_ZDS12, ZDS_OPERATIES, type Vorm, type ZdsEndpoint, type ZdsOperatie } from './operaties.js';
 import { STUF_NS } from './namespaces.js';
 
 /** The folder (under schemas/stuf) and the file of each WSDL; the names follow the official files. */
@@ -31,7 +31,7 @@ export const ZDS_WSDL_FILES: Readonly<Record<Vorm, { dir: string; files: Record<
   },
 };
 
-/** The StUF messages (Bv02, Bv03, Fo02, Fo03) the WSDLs refer to, as the official stuf0301_types.wsdl has them. */
+/** The StUF messages (Bv01, Bv02, Bv03, Fo01, Fo02, Fo03) the WSDLs refer to, as the official stuf0301_types.wsdl has them. */
 export const STUF_TYPES_WSDL = 'stuf0301_types.wsdl';
 
 /** The message schema each form's WSDLs import (one file per namespace, under schemas/stuf/<dir>/). */
@@ -62,11 +62,13 @@ interface WsdlOperatie {
 function beschrijf(vorm: Vorm, o: ZdsOperatie): WsdlOperatie {
   const p = vorm === 'zds11' ? 'ZKN' : 'ZDS';
   const f = vorm === 'zds11' ? o.zds11! : o.zds12!;
+  // A StUF 03.01 bericht received (Bv01, Bv03, Fo01, Fo03): its messages are those of stuf0301_types.wsdl.
+  if (o.stuf) return { naam: f.action, soapAction: ACTION_STUF + f.action, input: { message: `StUF:${f.action}`, element: `StUF:${f.root}` }, output: { message: 'StUF:Bv03', element: 'StUF:Bv03Bericht' }, fault: 'StUF:Fo03' };
   const actie = (vorm === 'zds11' ? ACTION_ZDS11 : ACTION_ZDS12) + f.action;
   // ZDS 1.1 names a message after its element; ZDS 1.2 after the operation.
   const inputMessage = vorm === 'zds11' ? f.root : f.action;
   let output: WsdlOperatie['output'];
-  if (o.soort === 'kennisgeving' || o.soort === 'di01') output = { message: 'StUF:Bv03', element: 'StUF:Bv03Bericht' };
+  if (o.soort === 'kennisgeving' || o.soort === 'di01' || o.soort === 'du01') output = { message: 'StUF:Bv03', element: 'StUF:Bv03Bericht' };
   else if (o.soort === 'bv02') output = { message: 'StUF:Bv02', element: 'StUF:Bv02Bericht' };
   else {
     const root = vorm === 'zds11' ? o.antwoord!.zds11 : o.antwoord!.zds12;
@@ -146,7 +148,7 @@ export function zdsWsdl(vorm: Vorm, endpoint: ZdsEndpoint): string {
 
 /** Our stuf0301_types.wsdl: the StUF messages the ZDS WSDLs answer and fault with. */
 export function stufTypesWsdl(): string {
-  const berichten = ['Bv02', 'Bv03', 'Fo02', 'Fo03'];
+  const berichten = ['Bv01', 'Bv02', 'Bv03', 'Fo01', 'Fo02', 'Fo03'];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<!-- knooppunt: the StUF 03.01 messages of the ZDS WSDLs (answers and foutberichten). Written by src/standards/stuf/zds-wsdl.ts. -->',

@@ -11,7 +11,7 @@ const ZKN = 'http://www.egem.nl/StUF/sector/zkn/0310';
 const ZDS = 'http://www.stufstandaarden.nl/koppelvlak/zds0120';
 
 /** The answers and faults of both versions. */
-const STUF_BERICHTEN = ['Bv02Bericht', 'Bv03Bericht', 'Fo02Bericht', 'Fo03Bericht'];
+const STUF_BERICHTEN = ['Bv01Bericht', 'Bv02Bericht', 'Bv03Bericht', 'Fo01Bericht', 'Fo02Bericht', 'Fo03Bericht'];
 
 /** ZKN kennisgevingen and vragen (both versions). */
 const ZKN_ENTITEITBERICHTEN = ['zakLk01', 'zakLv01', 'zakLa01', 'edcLk01', 'edcLv01', 'edcLa01'];
