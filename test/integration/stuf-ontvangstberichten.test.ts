@@ -13,11 +13,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
+import { hashPassword } from '../../src/console/auth/passwords.js';
 import { hashApiKey } from '../../src/parties/api-keys.js';
 import { loadStufValidator, type StufValidator } from '../../src/standards/stuf/validator.js';
 import { serializeXml } from '../../src/xml/build.js';
 import type { XmlElement } from '../../src/xml/parse.js';
 import { startGateway, testEnv, writeConfig } from '../helpers/gateway.js';
+import { ConsoleClient } from '../helpers/console.js';
 import { FakeZaaksysteem } from '../helpers/stuf.js';
 import { bericht, bodyChild, corpusPresent, find, foutcode, OFFICIAL, referentie } from '../helpers/stuf-corpus.js';
 import { waitFor } from '../helpers/webhook.js';
@@ -29,7 +31,7 @@ const ZDS11 = 'http://www.egem.nl/StUF/sector/zkn/0310/';
 const STUFACTION = 'http://www.egem.nl/StUF/StUF0301/';
 const NS = 'xmlns:StUF="http://www.egem.nl/StUF/StUF0301" xmlns:ZKN="http://www.egem.nl/StUF/sector/zkn/0310" xmlns:ZDS="http://www.stufstandaarden.nl/koppelvlak/zds0120" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
 
-function config(zdsUrl: string): GatewayConfig {
+function config(zdsUrl: string, beheerHash: string): GatewayConfig {
   const key = (k: string) => [{ id: 'k1', sha256: hashApiKey(k) }];
   const delivery = { maxAttempts: 3, backoffMs: 40, maxBackoffMs: 200 };
   return {
@@ -47,6 +49,7 @@ function config(zdsUrl: string): GatewayConfig {
       // The zaaksysteem's answer to an overdracht goes back to the party that sent it (its mailbox, as JSON).
       { id: 'overdracht-antwoord', match: { standard: 'stuf-zkn', messageType: 'overdragenZaak_Du01' }, mapping: 'stuf-naar-json', destinations: ['$receiver'], delivery },
     ],
+    console: { users: [{ id: 'beheer', name: 'Beheer', role: 'beheerder', passwordHash: beheerHash }] },
   } as GatewayConfig;
 }
 
@@ -91,7 +94,7 @@ if (!corpusPresent) {
     beforeAll(async () => {
       official = await loadStufValidator({ officialDir: OFFICIAL });
       const url = await zaaksysteem.start();
-      ({ gateway, baseUrl } = await startGateway(await testEnv('pglite', 'in-process', writeConfig(config(url)), { KNOOPPUNT_STUF_XSD_DIR: OFFICIAL })));
+      ({ gateway, baseUrl } = await startGateway(await testEnv('pglite', 'in-process', writeConfig(config(url, await hashPassword('beheer-wachtwoord'))), { KNOOPPUNT_STUF_XSD_DIR: OFFICIAL })));
     }, 300_000);
     afterAll(async () => {
       await gateway.close();
@@ -187,6 +190,10 @@ if (!corpusPresent) {
       const op = (await events(d.message_id)).filter((e) => e.event_type === 'receiver_answered');
       expect(op.map((e) => e.detail.bericht)).toEqual(['Bv01', 'Bv03', 'Fo03', 'Fo01', 'Bv03']);
       expect(JSON.stringify(op)).not.toMatch(/Proces voor afhandelen|JeugdBO/);
+      // The console's message view shows it: the event in the timeline, the outcome on the delivery.
+      const view = (await (await new ConsoleClient(baseUrl).signIn('beheer', 'beheer-wachtwoord')).call('GET', `/exchanges/${d.message_id}`)).json;
+      expect(view.events.filter((e: { type: string }) => e.type === 'receiver_answered')).toHaveLength(5);
+      expect(view.deliveries.map((x: Record<string, unknown>) => [x.status, x.receiverOutcome, x.receiverReason])).toEqual([['delivered', 'refused', { foutcode: 'StUF058', plek: 'server' }]]);
       // The payload the zaaksysteem got is still there.
       const payload = await gateway.db.query('SELECT ciphertext IS NOT NULL AS bewaard FROM payloads p JOIN deliveries d ON d.payload_id = p.id WHERE d.id = $1', [d.id]);
       expect(payload.rows).toEqual([{ bewaard: true }]);

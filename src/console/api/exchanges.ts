@@ -159,8 +159,10 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
     const validation = rejected
       ? { outcome: 'rejected', code: rejected.detail.code ?? null, problems: Array.isArray(rejected.detail.problems) ? rejected.detail.problems : [] }
       : { outcome: validated ? 'valid' : 'not-validated', problems: [] };
-    const deliveries = await db.query<{ id: string; destination: string; route: string; status: string; attempts: number; lastError: string | null }>(
-      `SELECT id, destination_id AS destination, route_id AS route, status, attempts, last_error AS "lastError"
+    // receiverOutcome: what the receiver answered about the delivery afterwards (a StUF Bv or Fo), with its reason (codes).
+    const deliveries = await db.query<{ id: string; destination: string; route: string; status: string; attempts: number; lastError: string | null; receiverOutcome: string | null; receiverReason: unknown }>(
+      `SELECT id, destination_id AS destination, route_id AS route, status, attempts, last_error AS "lastError",
+              receiver_outcome AS "receiverOutcome", receiver_reason AS "receiverReason"
          FROM deliveries WHERE message_id = $1 ORDER BY seq`,
       [id],
     );

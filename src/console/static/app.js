@@ -422,6 +422,11 @@ function deliveryBlock(del, messageId) {
   const canRedeliver = can('beheerder') && (del.status === 'dead_letter' || del.status === 'failed' || waitingRetry);
   return h('div', { className: 'card delivery' },
     h('h3', null, `Naar ${del.destination ?? '—'}: `, h('span', { className: `badge s-${String(del.status).replace(/[^a-z_]/g, '')}` }, nl(del.status))),
+    del.receiverOutcome
+      ? h('p', { className: 'receiver-outcome' }, del.receiverOutcome === 'refused'
+        ? `Achteraf geweigerd door de ontvanger${del.receiverReason ? ` (${Object.values(del.receiverReason).join(', ')})` : ''}.`
+        : 'Achteraf bevestigd door de ontvanger.')
+      : null,
     table(`Pogingen voor ${del.destination ?? 'bestemming'}`, ['Poging', 'Tijd', 'Duur', 'Uitkomst', 'HTTP-status', 'Fout'],
       (del.attempts ?? []).map((a) => h('tr', null,
         h('td', null, a.attempt ?? ''),
