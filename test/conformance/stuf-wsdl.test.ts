@@ -260,6 +260,28 @@ if (!corpusPresent) {
       const onbekend = await method(vragen, 'BeantwoordVraag', vorm === 'zds11' ? 'geefZaakdetails_Lv01' : 'geefZaakdetails_ZakLv01')(bericht('stp-geefzaakdetails-zaklv01-01.xml', { '01531043321819': `${zaakId}X` }, '0153', vorm));
       expect(onbekend.ok).toBe(false);
       expect(foutcode(bodyChild(onbekend.raw))).toBe('StUF064');
+
+      // The StUF berichten a zaaksysteem sends back, by their StUF SOAPAction: a Fo03 (and in ZDS 1.2
+      // a Bv01) whose crossRefnummer names no delivered bericht is a Fault with StUF064.
+      const ns = 'xmlns:StUF="http://www.egem.nl/StUF/StUF0301" xmlns:ZKN="http://www.egem.nl/StUF/sector/zkn/0310" xmlns:ZDS="http://www.stufstandaarden.nl/koppelvlak/zds0120" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"';
+      const sg = (code: string) => `<StUF:berichtcode>${code}</StUF:berichtcode><StUF:zender><StUF:organisatie>0153</StUF:organisatie><StUF:applicatie>JeugdBO</StUF:applicatie></StUF:zender>` +
+        `<StUF:ontvanger><StUF:organisatie>0153</StUF:organisatie><StUF:applicatie>knooppunt</StUF:applicatie></StUF:ontvanger><StUF:referentienummer>W${Date.now()}${code}${soap12 ? 'b' : 'a'}</StUF:referentienummer>` +
+        '<StUF:tijdstipBericht>20261202120000000</StUF:tijdstipBericht><StUF:crossRefnummer>NIETBEZORGD-1</StUF:crossRefnummer>';
+      const fo03 = await method(asynchroon, 'OntvangAsynchroon', 'Fo03')(`<StUF:Fo03Bericht ${ns}><StUF:stuurgegevens>${sg('Fo03')}</StUF:stuurgegevens><StUF:body><StUF:code>StUF058</StUF:code><StUF:plek>server</StUF:plek><StUF:omschrijving>fout</StUF:omschrijving></StUF:body></StUF:Fo03Bericht>`);
+      expect([fo03.ok, foutcode(bodyChild(fo03.raw))]).toEqual([false, 'StUF064']);
+      if (vorm === 'zds12') {
+        const bv01 = await method(asynchroon, 'OntvangAsynchroon', 'Bv01')(`<StUF:Bv01Bericht ${ns}><StUF:stuurgegevens>${sg('Bv01')}</StUF:stuurgegevens></StUF:Bv01Bericht>`);
+        expect([bv01.ok, foutcode(bodyChild(bv01.raw))]).toEqual([false, 'StUF064']);
+        // geefLijstBesluiten of the zaak just made: no besluiten yet, the zaak named.
+        const lijst = await method(vragen, 'BeantwoordVraag', 'geefLijstBesluiten_ZakLv01')(
+          `<ZDS:geefLijstBesluiten_ZakLv01 ${ns}><ZKN:stuurgegevens><StUF:berichtcode>Lv01</StUF:berichtcode><StUF:entiteittype>ZAK</StUF:entiteittype></ZKN:stuurgegevens>` +
+          '<ZKN:parameters><StUF:sortering>0</StUF:sortering><StUF:indicatorVervolgvraag>false</StUF:indicatorVervolgvraag></ZKN:parameters>' +
+          `<ZKN:gelijk StUF:entiteittype="ZAK"><ZKN:identificatie>${zaakId}</ZKN:identificatie></ZKN:gelijk>` +
+          '<ZKN:scope><ZKN:object StUF:entiteittype="ZAK"><ZKN:identificatie xsi:nil="true"/><ZKN:leidtTot StUF:entiteittype="ZAKBSL" xsi:nil="true"/></ZKN:object></ZKN:scope></ZDS:geefLijstBesluiten_ZakLv01>');
+        expect(lijst.ok).toBe(true);
+        expect(bodyChild(lijst.raw).name).toBe('geefLijstBesluiten_ZakLa01');
+        expect(lijst.raw).toContain(zaakId);
+      }
     }, 60_000);
   });
 }

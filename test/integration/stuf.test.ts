@@ -199,6 +199,27 @@ describe.each(CASES)('StUF-ZKN channel on $store + $queue', ({ store, queue }) =
     });
     expect(events.filter((e) => e === 'delivery_attempted')).toHaveLength(3);
     zaaksysteem.respond = () => ({ status: 200, body: soapEnvelopeOf(stufFixture('xsd', 'Bv03Bericht.xml')) });
+
+    // Afterwards the zaaksysteem refuses it in a Fo03 of its own (through the served WSDL's Fo03
+    // operation): its crossRefnummer is the Lk01's referentienummer, knooppunt's message id.
+    const sg = bodyChild(delivered.body).children.find((c) => c.name === 'stuurgegevens')!;
+    const ref = sg.children.find((c) => c.name === 'referentienummer')!.text!;
+    expect(ref).toBe(id);
+    const fo03 = (org: string) =>
+      `<StUF:Fo03Bericht xmlns:StUF="http://www.egem.nl/StUF/StUF0301"><StUF:stuurgegevens><StUF:berichtcode>Fo03</StUF:berichtcode>` +
+      `<StUF:zender><StUF:organisatie>${org}</StUF:organisatie><StUF:applicatie>ZSH</StUF:applicatie></StUF:zender><StUF:ontvanger><StUF:organisatie>0153</StUF:organisatie><StUF:applicatie>ZakenBO</StUF:applicatie></StUF:ontvanger>` +
+      `<StUF:referentienummer>ZSH-${randomUUID().slice(0, 8)}</StUF:referentienummer><StUF:tijdstipBericht>20261202120000000</StUF:tijdstipBericht><StUF:crossRefnummer>${ref}</StUF:crossRefnummer></StUF:stuurgegevens>` +
+      '<StUF:body><StUF:code>StUF064</StUF:code><StUF:plek>client</StUF:plek><StUF:omschrijving>Object niet gevonden</StUF:omschrijving></StUF:body></StUF:Fo03Bericht>';
+    // Hengelo's zaaksysteem did not get it: StUF052, and nothing changes.
+    const vreemd = await call('OntvangAsynchroon', 'Fo03', fo03('0164'), KEY.hengelo);
+    expect(vreemd.ok).toBe(false);
+    expect(vreemd.raw).toContain('StUF052');
+    const fo = await call('OntvangAsynchroon', 'Fo03', fo03('0153'), KEY.zaaksysteem);
+    expect([fo.ok, fo.body.name]).toEqual([true, 'Bv03Bericht']);
+    validAnswer(fo.body);
+    const d = await gateway.db.query<{ status: string; receiver_outcome: string; receiver_reason: unknown }>('SELECT status, receiver_outcome, receiver_reason FROM deliveries WHERE message_id = $1', [id]);
+    expect(d.rows).toEqual([{ status: 'delivered', receiver_outcome: 'refused', receiver_reason: { foutcode: 'StUF064', plek: 'client' } }]);
+    expect((await gateway.log.eventsForMessage(id)).filter((e) => e.eventType === 'receiver_answered').map((e) => [e.detail.bericht, e.detail.outcome, e.receiver])).toEqual([['Fo03', 'refused', 'zaaksysteem-0153']]);
   });
 
   it('a JW315 verzoek om toewijzing creates a zaak in the zaaksysteem, and the zaak stays with the exchange', async () => {
