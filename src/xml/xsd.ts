@@ -24,6 +24,13 @@
  * - When a required element is missing, libxml2 names only the first element it expected. The
  *   content model read from the XSDs (sequences, choices, groups, extensions; see
  *   {@link XsdSchemaSet.childrenOf}) lets an issue name every required element that is missing.
+ * - Compiling is the costly part of a gateway start (seconds for the StUF and iStandaarden sets), so
+ *   a compiled set is kept per process under a key of its content (entry name plus every file's
+ *   name and bytes): the second gateway of a process with the same schemas reuses it, one with
+ *   other code lists or other official XSDs has other text and so compiles its own. Each
+ *   {@link XsdSchemaSet} is a handle with its own hooks; dispose() releases the handle, and only a
+ *   compiled set no handle uses can be freed, when the cache holds more than {@link XSD_CACHE_SIZE}.
+ *   A worker thread has its own libxml2 instance and so its own cache.
  * - libxml2 ignores `fixed` on an attribute use that refers to a global attribute
  *   (`<xs:attribute ref="StUF:entiteittype" fixed="ZAK"/>`, the StUF idiom). Those constraints are
  *   read from the XSDs and checked after libxml2, with one XPath query per document.
@@ -39,6 +46,7 @@ import {
   type ErrorDetail,
   type XmlInputProvider,
 } from 'libxml2-wasm';
+import { createHash } from 'node:crypto';
 import { validateBounded } from './xsd-bounded.js';
 
 /** One reason a document does not match its XSD. Never contains a value from the document. */
@@ -549,22 +557,110 @@ function missingRequired(sequence: readonly ChildDecl[], expected: readonly stri
 }
 
 /** The compiled schema of one entry XSD (and everything it imports or includes). */
+/** One compiled schema with what was read from its files, shared by the handles of a process. */
+interface CompiledXsd {
+  readonly schema: XmlDocument;
+  readonly validator: XsdValidator;
+  readonly model: Model;
+  readonly vocabulary: XsdVocabulary;
+  /** Handles not yet disposed. */
+  users: number;
+}
+
+/** Compiled sets kept without users before the oldest unused one is freed (a gateway uses ~30). */
+export const XSD_CACHE_SIZE = 64;
+
+/** Compiled sets of this process by content key, least recently used first. */
+const compiledSets = new Map<string, CompiledXsd>();
+
+/** How often a set was compiled and how often a compiled one was reused (for tests and the start-up benchmark). */
+export const xsdCompileCounts = { compiled: 0, reused: 0 };
+
+function contentKey(bytes: Readonly<Record<string, Uint8Array>>, entry: string): string {
+  const h = createHash('sha256');
+  // Lengths first, so that no two different file lists hash the same byte stream.
+  const part = (data: Uint8Array): void => {
+    h.update(`${data.byteLength}:`);
+    h.update(data);
+  };
+  part(Buffer.from(entry));
+  for (const name of Object.keys(bytes).sort()) {
+    part(Buffer.from(name));
+    part(bytes[name]!);
+  }
+  return h.digest('hex');
+}
+
+/** Frees compiled sets no handle uses, oldest first, until the cache is back at its size. */
+function trimCache(): void {
+  for (const [key, c] of compiledSets) {
+    if (compiledSets.size <= XSD_CACHE_SIZE) return;
+    if (c.users > 0) continue;
+    compiledSets.delete(key);
+    c.validator.dispose();
+    c.schema.dispose();
+  }
+}
+
+function compileXsd(bytes: Readonly<Record<string, Uint8Array>>, entry: string): Omit<CompiledXsd, 'users'> {
+  const g = schemaGeheugen();
+  const base = `mem:/knooppunt/${++loads}/`;
+  const url = (name: string): string => base + name.split(/[\\/]+/).map(encodeURIComponent).join('/');
+
+  const model: Model = { elements: new Map(), types: new Map(), groups: new Map(), attributeGroups: new Map(), hasFixedRefs: false };
+  const vocab = { names: new Set<string>(), types: new Set<string>(BUILT_IN_TYPES), values: new Set<string>(), namespaces: new Set<string>() };
+
+  for (const [name, data] of Object.entries(bytes)) g.add(url(name), data);
+  try {
+    return g.sealed(() => {
+      for (const [name, data] of Object.entries(bytes)) {
+        let doc: XmlDocument;
+        try {
+          doc = XmlDocument.fromBuffer(data, { url: url(name), option: PARSE_OPTIONS });
+        } catch (err) {
+          throw new Error(`cannot read ${name}: ${details(err)}`);
+        }
+        try {
+          readSchema(doc, model, vocab);
+        } finally {
+          doc.dispose();
+        }
+      }
+      const schema = XmlDocument.fromBuffer(bytes[entry]!, { url: url(entry), option: PARSE_OPTIONS });
+      try {
+        xsdCompileCounts.compiled++;
+        return { schema, validator: XsdValidator.fromDoc(schema), model, vocabulary: vocab };
+      } catch (err) {
+        schema.dispose();
+        throw new Error(`cannot compile ${entry}: ${details(err)}`);
+      }
+    });
+  } finally {
+    for (const name of Object.keys(bytes)) g.remove(url(name));
+  }
+}
+
 export class XsdSchemaSet {
   private disposed = false;
+  private readonly validator: XsdValidator;
+  private readonly model: Model;
+  /** What the schema files contain. */
+  readonly vocabulary: XsdVocabulary;
 
   private constructor(
-    private readonly schema: XmlDocument,
-    private readonly validator: XsdValidator,
-    private readonly model: Model,
-    /** What the schema files contain. */
-    readonly vocabulary: XsdVocabulary,
+    private readonly compiled: CompiledXsd,
     private readonly hooks: XsdIssueHooks,
-  ) {}
+  ) {
+    this.validator = compiled.validator;
+    this.model = compiled.model;
+    this.vocabulary = compiled.vocabulary;
+  }
 
   /**
    * Compiles `entry`, one of the keys of `files` (name → XSD text or bytes). Names are paths
    * relative to a common folder (`zds0120/zds0120_msg.xsd`); `schemaLocation`s are resolved among
-   * them. Nothing is read from disk or network.
+   * them. Nothing is read from disk or network. The same files compiled before in this process
+   * give a handle on that compilation.
    * @throws Error naming the file that does not compile, with libxml2's compile messages.
    */
   static async load(files: Readonly<Record<string, string | Uint8Array>>, entry: string, options: XsdLoadOptions = {}): Promise<XsdSchemaSet> {
@@ -575,40 +671,19 @@ export class XsdSchemaSet {
   static loadSync(files: Readonly<Record<string, string | Uint8Array>>, entry: string, options: XsdLoadOptions = {}): XsdSchemaSet {
     if (!(entry in files)) throw new Error(`XsdSchemaSet: entry ${entry} is not among the files`);
     const bytes = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, typeof text === 'string' ? new TextEncoder().encode(text) : text]));
-    const g = schemaGeheugen();
-    const base = `mem:/knooppunt/${++loads}/`;
-    const url = (name: string): string => base + name.split(/[\\/]+/).map(encodeURIComponent).join('/');
-
-    const model: Model = { elements: new Map(), types: new Map(), groups: new Map(), attributeGroups: new Map(), hasFixedRefs: false };
-    const vocab = { names: new Set<string>(), types: new Set<string>(BUILT_IN_TYPES), values: new Set<string>(), namespaces: new Set<string>() };
-
-    for (const [name, data] of Object.entries(bytes)) g.add(url(name), data);
-    try {
-      return g.sealed(() => {
-        for (const [name, data] of Object.entries(bytes)) {
-          let doc: XmlDocument;
-          try {
-            doc = XmlDocument.fromBuffer(data, { url: url(name), option: PARSE_OPTIONS });
-          } catch (err) {
-            throw new Error(`cannot read ${name}: ${details(err)}`);
-          }
-          try {
-            readSchema(doc, model, vocab);
-          } finally {
-            doc.dispose();
-          }
-        }
-        const schema = XmlDocument.fromBuffer(bytes[entry]!, { url: url(entry), option: PARSE_OPTIONS });
-        try {
-          return new XsdSchemaSet(schema, XsdValidator.fromDoc(schema), model, vocab, options.hooks ?? {});
-        } catch (err) {
-          schema.dispose();
-          throw new Error(`cannot compile ${entry}: ${details(err)}`);
-        }
-      });
-    } finally {
-      for (const name of Object.keys(bytes)) g.remove(url(name));
+    const key = contentKey(bytes, entry);
+    let compiled = compiledSets.get(key);
+    if (compiled) {
+      xsdCompileCounts.reused++;
+      compiledSets.delete(key); // most recently used goes last
+    } else {
+      // A set that does not compile is not kept: the next load tries (and reports) again.
+      compiled = { ...compileXsd(bytes, entry), users: 0 };
     }
+    compiledSets.set(key, compiled);
+    compiled.users++;
+    trimCache();
+    return new XsdSchemaSet(compiled, options.hooks ?? {});
   }
 
   /**
@@ -672,12 +747,15 @@ export class XsdSchemaSet {
     return flatten(this.model, type);
   }
 
-  /** Frees the compiled schema. The instance cannot validate afterwards. */
+  /**
+   * Releases this handle; it cannot validate afterwards. The compiled schema stays for other
+   * handles and later loads, and is freed only once unused and pushed out of the cache.
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.validator.dispose();
-    this.schema.dispose();
+    this.compiled.users--;
+    trimCache();
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileBounded, createAjv, type BoundedValidate } from '../../util/ajv.js';
@@ -31,9 +32,6 @@ export class JsonMessageTypes {
 
   /** From a folder of `<type>.schema.json` files, or from schemas in memory (generated ones, as for the iStandaarden). */
   constructor(dirOrSchemas: string | ReadonlyArray<{ name: string; schema: Record<string, unknown> }>) {
-    const ajv = createAjv();
-    ajv.addFormat('bsn', { type: 'string', validate: isValidBsn });
-    ajv.addKeyword({ keyword: 'x-knooppunt-subjects', schemaType: 'array' });
     const schemas =
       typeof dirOrSchemas === 'string'
         ? readdirSync(dirOrSchemas)
@@ -41,12 +39,13 @@ export class JsonMessageTypes {
             .sort()
             .map((file) => ({ name: file.slice(0, -'.schema.json'.length), schema: JSON.parse(readFileSync(join(dirOrSchemas, file), 'utf8')) as Record<string, unknown> }))
         : dirOrSchemas;
+    const validators = compiledSet(schemas);
     for (const { name, schema } of schemas) {
       const subjects = schema['x-knooppunt-subjects'];
       this.types.set(name, {
         name,
         schema,
-        ...boundedPair(compileBounded(ajv, schema)),
+        ...boundedPair(validators.get(name)!),
         subjectPointers: Array.isArray(subjects) ? subjects.map(String) : [],
       });
     }
@@ -81,6 +80,38 @@ export class JsonMessageTypes {
     }
     return [...found];
   }
+}
+
+/**
+ * Compiled validators of this process by the content of the whole set (names and schemas):
+ * compiling is most of what a set costs, and every gateway of a process with the same schema files
+ * (or the same code lists, for the generated ones) would compile the same code. A set is compiled
+ * with one ajv of its own, so schemas of different sets never meet (their `$id`s may be equal).
+ * The validators hold no state between calls, so gateways can share them. A few sets per
+ * configuration; at most {@link JSON_CACHE_SIZE} are kept, oldest dropped first.
+ */
+const compiledSets = new Map<string, Map<string, BoundedValidate>>();
+const JSON_CACHE_SIZE = 32;
+
+/** How often a set was compiled and how often a compiled one was reused (for tests and the start-up benchmark). */
+export const jsonCompileCounts = { compiled: 0, reused: 0 };
+
+function compiledSet(schemas: ReadonlyArray<{ name: string; schema: Record<string, unknown> }>): Map<string, BoundedValidate> {
+  const key = createHash('sha256').update(JSON.stringify(schemas.map((s) => [s.name, s.schema]))).digest('hex');
+  let set = compiledSets.get(key);
+  if (set) {
+    jsonCompileCounts.reused++;
+    compiledSets.delete(key);
+  } else {
+    const ajv = createAjv();
+    ajv.addFormat('bsn', { type: 'string', validate: isValidBsn });
+    ajv.addKeyword({ keyword: 'x-knooppunt-subjects', schemaType: 'array' });
+    set = new Map(schemas.map(({ name, schema }) => [name, compileBounded(ajv, schema)]));
+    jsonCompileCounts.compiled++;
+  }
+  compiledSets.set(key, set);
+  if (compiledSets.size > JSON_CACHE_SIZE) compiledSets.delete(compiledSets.keys().next().value!);
+  return set;
 }
 
 function resolvePointer(doc: unknown, steps: string[]): unknown[] {
