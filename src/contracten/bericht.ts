@@ -90,32 +90,51 @@ export function prestaties323(l: Leesbaar): readonly GelezenPrestatie[] {
   return uit;
 }
 
-function leesPrestaties323(l: Leesbaar): GelezenPrestatie[] {
+/**
+ * Reads a 323's prestaties ahead of {@link prestaties323}, for a large bericht: `pauze` is awaited
+ * every 500 prestaties, so the reading of 10,000 of them does not hold the event loop.
+ */
+export async function leesPrestaties323Vooraf(l: Leesbaar, pauze: () => Promise<void>): Promise<void> {
+  if (gelezen.has(l.root)) return;
   const uit: GelezenPrestatie[] = [];
   for (const client of alle(l.root, l.eigen, 'Declaratie', 'Clienten', 'Client')) {
     const bsn = tekst(client, l.eigen, 'Bsn') ?? '';
     for (const p of alle(client, l.eigen, 'Prestaties', 'Prestatie')) {
-      const tariefTekst = tekst(p, l.eigen, 'ProductTarief');
-      const tariefElement = kind(p, l.eigen, 'ProductTarief');
-      const bedrag = geheel(tekst(p, l.eigen, 'IngediendBedrag', 'Bedrag'));
-      const product = productVan(l, p);
-      uit.push({
-        element: p,
-        bsn,
-        referentie: tekst(p, l.eigen, 'ProductReferentie', 'ReferentieNummer') ?? '',
-        toewijzingNummer: tekst(p, l.eigen, 'ToewijzingNummer') ?? '',
-        ...(product ? { product } : {}),
-        begindatum: tekst(p, l.eigen, 'ProductPeriode', 'Begindatum') ?? '',
-        einddatum: tekst(p, l.eigen, 'ProductPeriode', 'Einddatum') ?? '',
-        volume: geheel(tekst(p, l.eigen, 'GeleverdVolume')),
-        eenheid: tekst(p, l.eigen, 'Eenheid') ?? '',
-        ...(tariefTekst !== undefined ? { tarief: geheel(tariefTekst) } : {}),
-        ...(tariefElement ? { tariefElement } : {}),
-        bedrag: tekst(p, l.eigen, 'IngediendBedrag', 'DebetCredit') === 'C' ? -bedrag : bedrag,
-      });
+      if (uit.length % 500 === 499) await pauze();
+      uit.push(leesPrestatie(l, bsn, p));
     }
   }
+  gelezen.set(l.root, uit);
+}
+
+function leesPrestaties323(l: Leesbaar): GelezenPrestatie[] {
+  const uit: GelezenPrestatie[] = [];
+  for (const client of alle(l.root, l.eigen, 'Declaratie', 'Clienten', 'Client')) {
+    const bsn = tekst(client, l.eigen, 'Bsn') ?? '';
+    for (const p of alle(client, l.eigen, 'Prestaties', 'Prestatie')) uit.push(leesPrestatie(l, bsn, p));
+  }
   return uit;
+}
+
+function leesPrestatie(l: Leesbaar, bsn: string, p: XmlElement): GelezenPrestatie {
+  const tariefTekst = tekst(p, l.eigen, 'ProductTarief');
+  const tariefElement = kind(p, l.eigen, 'ProductTarief');
+  const bedrag = geheel(tekst(p, l.eigen, 'IngediendBedrag', 'Bedrag'));
+  const product = productVan(l, p);
+  return {
+    element: p,
+    bsn,
+    referentie: tekst(p, l.eigen, 'ProductReferentie', 'ReferentieNummer') ?? '',
+    toewijzingNummer: tekst(p, l.eigen, 'ToewijzingNummer') ?? '',
+    ...(product ? { product } : {}),
+    begindatum: tekst(p, l.eigen, 'ProductPeriode', 'Begindatum') ?? '',
+    einddatum: tekst(p, l.eigen, 'ProductPeriode', 'Einddatum') ?? '',
+    volume: geheel(tekst(p, l.eigen, 'GeleverdVolume')),
+    eenheid: tekst(p, l.eigen, 'Eenheid') ?? '',
+    ...(tariefTekst !== undefined ? { tarief: geheel(tariefTekst) } : {}),
+    ...(tariefElement ? { tariefElement } : {}),
+    bedrag: tekst(p, l.eigen, 'IngediendBedrag', 'DebetCredit') === 'C' ? -bedrag : bedrag,
+  };
 }
 
 export interface ToewijzingProduct {

@@ -15,7 +15,7 @@
 import type { XmlElement } from '../xml/parse.js';
 import type { Bericht } from '../standards/istandaarden/rules/bericht.js';
 import type { Regel } from '../standards/istandaarden/rules/types.js';
-import { leesbaar, prestaties323, toewijzingProducten, type Leesbaar, type ProductVerwijzing } from './bericht.js';
+import { leesbaar, leesPrestaties323Vooraf, prestaties323, toewijzingProducten, type Leesbaar, type ProductVerwijzing } from './bericht.js';
 import type { ContractIndex, Dekking } from './register.js';
 import type { Wet } from './model.js';
 
@@ -77,6 +77,8 @@ export function contractRegels(opts: { register: () => Promise<ContractIndex>; a
     const index = await staat.index;
     staat.notities.registerVersie = index.versie;
     const l = leesbaar(b.root, b.standaard, b.nummer);
+    // A large declaratie's prestaties are read once, here, giving the event loop back as they are.
+    if (b.nummer === '323' && b.ctx.pauze) await leesPrestaties323Vooraf(l, b.ctx.pauze);
     const wet = b.standaard;
     if (!index.gemeenteInRegister(wet, l.gemeente)) return undefined;
     const s = staat;

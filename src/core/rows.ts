@@ -21,8 +21,10 @@ export async function insertRows<R = Record<string, unknown>>(
   const constants = Object.entries(opts.constants ?? {});
   const names = [...columns, ...constants.map(([c]) => c)].join(', ');
   const perStatement = Math.max(1, Math.floor(Math.min(MAX_PARAMS, tx.maxParams ?? MAX_PARAMS) / Math.max(1, columns.length)));
-  for (let start = 0; start < rows.length; start += perStatement) {
-    const chunk = rows.slice(start, start + perStatement);
+  for (let start = 0; start < rows.length; ) {
+    const end = statementEnd(rows, start, perStatement, tx.maxBytes);
+    const chunk = rows.slice(start, end);
+    start = end;
     const params: unknown[] = [];
     const tuples = chunk.map((row) => {
       if (row.length !== columns.length) throw new Error(`insertRows ${table}: row has ${row.length} values for ${columns.length} columns`);
@@ -38,4 +40,16 @@ export async function insertRows<R = Record<string, unknown>>(
     out.rowCount += res.rowCount;
   }
   return out;
+}
+
+/** Where the statement that starts at row `start` ends: at most `perStatement` rows, and at most `maxBytes` of byte values (at least one row). */
+function statementEnd(rows: ReadonlyArray<readonly unknown[]>, start: number, perStatement: number, maxBytes: number | undefined): number {
+  const last = Math.min(rows.length, start + perStatement);
+  if (maxBytes === undefined) return last;
+  let bytes = 0;
+  for (let i = start; i < last; i++) {
+    for (const v of rows[i]!) if (v instanceof Uint8Array) bytes += v.byteLength;
+    if (bytes > maxBytes && i > start) return i;
+  }
+  return last;
 }

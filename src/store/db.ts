@@ -15,6 +15,8 @@ export interface Queryable {
    * statements are kept short enough to let other requests in between.
    */
   readonly maxParams?: number;
+  /** Bytes of bytea values a multi-row statement should stay under (one row may exceed it), for the same reason. */
+  readonly maxBytes?: number;
 }
 
 export interface Db extends Queryable {

@@ -10,6 +10,8 @@ const STATEMENT_RUN_MS = 20;
  * the event loop for 0.5 s in one statement; at this size one takes some tens of milliseconds.
  */
 const PGLITE_MAX_PARAMS = 4000;
+/** Payload bytes per statement on PGlite, which writes about 50 ms per MiB: a big bericht's payloads one by one. */
+const PGLITE_MAX_BYTES = 1024 * 1024;
 
 /** PostgreSQL's type oid of bytea. */
 const BYTEA_OID = 17;
@@ -48,6 +50,7 @@ export class PgliteDb implements Db {
   }
 
   readonly maxParams = PGLITE_MAX_PARAMS;
+  readonly maxBytes = PGLITE_MAX_BYTES;
 
   /** When the current run of back-to-back statements began (reset once the event loop gets round). */
   private runSince: number | undefined;
@@ -83,6 +86,7 @@ export class PgliteDb implements Db {
     return this.pg.transaction(async (tx) =>
       fn({
         maxParams: PGLITE_MAX_PARAMS,
+        maxBytes: PGLITE_MAX_BYTES,
         query: async <R>(sql: string, params: unknown[] = []): Promise<QueryResult<R>> => {
           await this.breathe();
           const res = await tx.query<R>(sql, params);

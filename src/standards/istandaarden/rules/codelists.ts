@@ -46,8 +46,9 @@ const kp002: Regel = {
   berichten: ['301', '305', '307', '315', '317', '319', '323', '325'],
   retourcode: '0001',
   niveau: 'record',
-  toets(b, fout) {
+  async toets(b, fout) {
     for (const [el, ouder] of body(b)) {
+      if (b.tijdVoorPauze()) await b.ctx.pauze!();
       if (el.ns !== b.berichtNs && el.ns !== b.basisNs) continue;
       const lijst = codelijstElement(el.name, ouder.name);
       if (lijst === undefined) continue;
@@ -68,8 +69,9 @@ const tr381: Regel = {
   berichten: ['301', '305', '307', '315', '317', '323'],
   retourcode: 'S329',
   niveau: 'record',
-  toets(b, fout) {
+  async toets(b, fout) {
     for (const [p] of body(b)) {
+      if (b.tijdVoorPauze()) await b.ctx.pauze!();
       // CDT_Product (301 … 317), or the flat ProductCategorie/ProductCode of a 3.2 prestatie.
       const flat = p.name === 'Prestatie';
       if ((p.name !== 'Product' && !flat) || p.ns !== b.berichtNs) continue;
