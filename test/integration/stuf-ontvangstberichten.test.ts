@@ -44,6 +44,8 @@ function config(zdsUrl: string, beheerHash: string): GatewayConfig {
     destinations: [{ id: 'zds', type: 'stuf', url: zdsUrl, party: 'zaaksysteem', timeoutMs: 2000 }],
     routes: [
       { id: 'zaak-json', match: { standard: 'stuf-zkn', messageType: 'creeerZaak_ZakLk01' }, mapping: 'stuf-naar-json', destinations: ['mailbox-zaken-bo'], delivery },
+      // Hengelo's zaken go to the same zaaksysteem: its referentienummers may equal Enschede's.
+      { id: 'zaak-stuf-0164', match: { standard: 'stuf-zkn', messageType: 'creeerZaak_ZakLk01', sender: 'bo-0164' }, mapping: 'stuf-xml', destinations: ['zds'], delivery },
       { id: 'besluit-stuf', match: { standard: 'stuf-zkn', messageType: 'voegBesluitToe_Di01' }, mapping: 'stuf-xml', destinations: ['zds'], delivery },
       { id: 'overdracht-stuf', match: { standard: 'stuf-zkn', messageType: 'overdragenZaak_Di01' }, mapping: 'stuf-xml', destinations: ['zds'], delivery },
       // The zaaksysteem's answer to an overdracht goes back to the party that sent it (its mailbox, as JSON).
@@ -54,16 +56,16 @@ function config(zdsUrl: string, beheerHash: string): GatewayConfig {
 }
 
 /** The stuurgegevens a zaaksysteem writes in its own answer about a bericht: zender ZSH, ontvanger the bericht's zender. */
-function sg(code: string, crossRef: string, zender = '0153/ZSH', extra = ''): string {
+function sg(code: string, crossRef: string, zender = '0153/ZSH', extra = '', ontvanger = '0153'): string {
   const [org, app] = zender.split('/');
   return `<StUF:berichtcode>${code}</StUF:berichtcode><StUF:zender><StUF:organisatie>${org}</StUF:organisatie><StUF:applicatie>${app}</StUF:applicatie></StUF:zender>` +
-    '<StUF:ontvanger><StUF:organisatie>0153</StUF:organisatie><StUF:applicatie>JeugdBO</StUF:applicatie></StUF:ontvanger>' +
+    `<StUF:ontvanger><StUF:organisatie>${ontvanger}</StUF:organisatie><StUF:applicatie>JeugdBO</StUF:applicatie></StUF:ontvanger>` +
     `<StUF:referentienummer>${referentie()}</StUF:referentienummer><StUF:tijdstipBericht>20261202120000000</StUF:tijdstipBericht><StUF:crossRefnummer>${crossRef}</StUF:crossRefnummer>${extra}`;
 }
 
 const bv = (code: 'Bv01' | 'Bv03', crossRef: string, zender?: string) => `<StUF:${code}Bericht ${NS}><StUF:stuurgegevens>${sg(code, crossRef, zender)}</StUF:stuurgegevens></StUF:${code}Bericht>`;
-const fo = (code: 'Fo01' | 'Fo03', crossRef: string, zender?: string) =>
-  `<StUF:${code}Bericht ${NS}><StUF:stuurgegevens>${sg(code, crossRef, zender)}</StUF:stuurgegevens>` +
+const fo = (code: 'Fo01' | 'Fo03', crossRef: string, zender?: string, ontvanger?: string) =>
+  `<StUF:${code}Bericht ${NS}><StUF:stuurgegevens>${sg(code, crossRef, zender, '', ontvanger)}</StUF:stuurgegevens>` +
   `<StUF:body><StUF:code>StUF058</StUF:code><StUF:plek>server</StUF:plek><StUF:omschrijving>Proces voor afhandelen bericht geeft fout</StUF:omschrijving></StUF:body></StUF:${code}Bericht>`;
 const du01 = (crossRef: string, zaak: string, antwoord: string) =>
   `<ZDS:overdragenZaak_Du01 ${NS}><ZKN:stuurgegevens>${sg('Du01', crossRef, '0153/ZSH', '<StUF:functie>overdragenZaak</StUF:functie>')}</ZKN:stuurgegevens>` +
@@ -123,10 +125,10 @@ if (!corpusPresent) {
 
     const events = async (messageId: string) =>
       (await gateway.db.query<{ event_type: string; detail: Record<string, unknown> }>('SELECT event_type, detail FROM exchange_events WHERE message_id = $1 ORDER BY occurred_at, seq', [messageId])).rows;
-    const bezorging = async (ref: string) =>
+    const bezorging = async (ref: string, sender = 'bo-0153') =>
       (await gateway.db.query<{ id: string; message_id: string; status: string; receiver_outcome: string | null; receiver_reason: Record<string, unknown> | null }>(
-        `SELECT d.id, d.message_id, d.status, d.receiver_outcome, d.receiver_reason FROM deliveries d
-          WHERE d.message_id IN (SELECT message_id FROM message_references WHERE kind = 'referentienummer' AND value = $1)`, [ref])).rows[0]!;
+        `SELECT d.id, d.message_id, d.status, d.receiver_outcome, d.receiver_reason FROM deliveries d JOIN messages m ON m.id = d.message_id
+          WHERE m.sender = $2 AND d.destination_id = 'zds' AND d.message_id IN (SELECT message_id FROM message_references WHERE kind = 'referentienummer' AND value = $1)`, [ref, sender])).rows[0]!;
 
     it('knooppunt delivers the besluiten and the overdracht to the zaaksysteem (the berichten answered about below)', async () => {
       expect((await post('OntvangAsynchroon', `${ZDS12}creeerZaak_ZakLk01`, bericht('stp-creeerzaak-zaklk01-01.xml', { '01531043321819': Z }, '0153', 'zds12'), KEY.bo0153)).answer.name).toBe('Bv03Bericht');
@@ -213,6 +215,26 @@ if (!corpusPresent) {
       expect(foutcode(onbekend.answer)).toBe('StUF064');
       expect(onbekend.raw).toContain(`ONBEKEND-${n}`);
       geldig(onbekend.answer);
+    }, 60_000);
+
+    it('two senders\' berichten with one referentienummer: the answer\'s ontvanger tells which delivery it is about', async () => {
+      const Z164 = `0164-OB-${n}`;
+      const creeer = await post('OntvangAsynchroon', `${ZDS12}creeerZaak_ZakLk01`, bericht('stp-creeerzaak-zaklk01-01.xml', { '01531043321819': Z164 }, '0164', 'zds12', REF_B1), KEY.bo0164);
+      expect(creeer.answer.name).toBe('Bv03Bericht');
+      await waitFor(async () => ((await bezorging(REF_B1, 'bo-0164'))?.status === 'delivered' ? true : undefined));
+      // About Enschede's (ontvanger 0153), though Hengelo's is the newer delivery with that referentienummer.
+      expect((await post('OntvangAsynchroon', `${STUFACTION}Bv03`, bv('Bv03', REF_B1), KEY.zaaksysteem)).answer.name).toBe('Bv03Bericht');
+      const enschede = await bezorging(REF_B1);
+      expect((await events(enschede.message_id)).filter((e) => e.event_type === 'receiver_answered')).toHaveLength(6);
+      const hengelo = await bezorging(REF_B1, 'bo-0164');
+      expect((await events(hengelo.message_id)).filter((e) => e.event_type === 'receiver_answered')).toHaveLength(0);
+      // About Hengelo's (ontvanger 0164).
+      const r = await post('OntvangAsynchroon', `${STUFACTION}Fo01`, fo('Fo01', REF_B1, '0153/ZSH', '0164'), KEY.zaaksysteem);
+      expect(r.answer.name).toBe('Bv03Bericht');
+      const na = await bezorging(REF_B1, 'bo-0164');
+      expect([na.receiver_outcome, na.receiver_reason]).toEqual(['refused', { foutcode: 'StUF058', plek: 'server' }]);
+      expect((await events(hengelo.message_id)).filter((e) => e.event_type === 'receiver_answered').map((e) => e.detail.bericht)).toEqual(['Fo01']);
+      expect((await events(enschede.message_id)).filter((e) => e.event_type === 'receiver_answered')).toHaveLength(6);
     }, 60_000);
 
     it('overdragenZaak_Du01: recorded on the overdracht, routed back to the party that sent it, answered Bv03 (valid); not from another party', async () => {

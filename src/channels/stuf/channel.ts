@@ -402,7 +402,13 @@ export function stufChannel(deps: {
     if (kandidaten.length === 0) throw new Weigering('StUF064', 'stuurgegevens/crossRefnummer', `crossRefnummer${genoemd} verwijst niet naar een bericht dat knooppunt bezorgde`);
     const eigen = kandidaten.filter((d) => (deps.partijVanBestemming?.(d.destinationId) ?? d.receiver) === caller.id);
     if (eigen.length === 0) throw new Weigering('StUF052', 'stuurgegevens/crossRefnummer', 'het bericht is niet aan deze partij bezorgd');
-    return eigen.at(-1)!;
+    // A referentienummer is unique per zender only: where two senders' berichten share it, the
+    // answer's ontvanger (the bericht's zender) tells which one it is about; else the latest.
+    const vanOntvanger = eigen.filter((d) => {
+      const s = deps.parties.get(d.sender)?.stuf;
+      return s?.organisatie === sg.ontvanger.organisatie && s.applicatie === sg.ontvanger.applicatie;
+    });
+    return (vanOntvanger.length > 0 ? vanOntvanger : eigen).at(-1)!;
   };
 
   /** The event on the delivered message and the delivery's receiver outcome, written with the answer's own message. */
