@@ -91,11 +91,18 @@ export interface ParseStats {
   tokens: number;
 }
 
-/** Parse and harden; throws {@link XmlRejectedError}. */
-export function parseXml(input: string | Uint8Array, limits: XmlLimits = {}, stats?: ParseStats): XmlElement {
+/**
+ * The namespace declarations of a document, by the element that makes them (prefix → URI, `''` for
+ * the default namespace). Only for readers that must resolve QNames in attribute values, as XSD
+ * `type="p:T"` (src/xml/xsd-reader.ts); the tree itself never carries declarations.
+ */
+export type NamespaceDeclarations = Map<XmlElement, ReadonlyMap<string, string>>;
+
+/** Parse and harden; throws {@link XmlRejectedError}. With `declarations`, fills it (see {@link NamespaceDeclarations}). */
+export function parseXml(input: string | Uint8Array, limits: XmlLimits = {}, stats?: ParseStats, declarations?: NamespaceDeclarations): XmlElement {
   const lim = { ...DEFAULT_XML_LIMITS, ...limits };
   const text = decode(input, lim.maxBytes);
-  const pass = new SinglePass(text, lim, stats);
+  const pass = new SinglePass(text, lim, stats, declarations);
   let root: XmlElement | undefined;
   while ((root = pass.step(Number.POSITIVE_INFINITY)) === undefined);
   return root;
@@ -199,6 +206,7 @@ class SinglePass {
     private readonly s: string,
     private readonly lim: Required<XmlLimits>,
     private readonly stats: ParseStats | undefined,
+    private readonly declarations?: NamespaceDeclarations,
   ) {}
 
   private started = false;
@@ -343,6 +351,7 @@ class SinglePass {
       else attrs[key] = values[a]!;
     }
     const element: XmlElement = { ns, name: local, prefix, attrs, children: [] };
+    if (this.declarations && hidden) this.declarations.set(element, new Map(hidden.map(([p]) => [p, this.scope.get(p)!])));
     this.open.at(-1)?.element.children.push(element);
     if (selfClosing) {
       element.text = '';

@@ -47,7 +47,9 @@ import {
   type XmlInputProvider,
 } from 'libxml2-wasm';
 import { createHash } from 'node:crypto';
+import { XmlRejectedError, type XmlElement as SchemaElement } from './parse.js';
 import { validateBounded } from './xsd-bounded.js';
+import { readXsdTree, resolveQName, XSD_NS, xsdChildren, type XsdTree } from './xsd-reader.js';
 
 /** One reason a document does not match its XSD. Never contains a value from the document. */
 export interface XsdIssue {
@@ -62,7 +64,7 @@ export interface XsdIssue {
 /** At most this many issues per document: enough to repair a message, bounded work for a hostile one. */
 export const MAX_ISSUES = 100;
 
-export const XSD_NS = 'http://www.w3.org/2001/XMLSchema';
+export { XSD_NS };
 
 /** A child element as a content model declares it: local name, namespace URI, minOccurs (0 when optional). */
 export interface ChildDecl {
@@ -203,37 +205,61 @@ interface Model {
 
 const clarkName = (ns: string, name: string): string => `{${ns}}${name}`;
 
-function xsdChildren(el: XmlElement): XmlElement[] {
-  const out: XmlElement[] = [];
-  for (let c = el.firstChild; c; c = c.next) if (c instanceof XmlElement && c.namespaceUri === XSD_NS) out.push(c);
-  return out;
+function attrOf(el: SchemaElement, name: string): string | undefined {
+  return Object.hasOwn(el.attrs, name) ? el.attrs[name] : undefined;
 }
 
-function attrOf(el: XmlElement, name: string): string | undefined {
-  return el.attr(name)?.value;
-}
-
-/** A QName attribute value (`StUF:Systeem`) as a Clark name, resolved in the scope of `el`. */
-function qname(el: XmlElement, value: string): string {
-  const colon = value.indexOf(':');
-  const prefix = colon === -1 ? '' : value.slice(0, colon);
-  const local = colon === -1 ? value : value.slice(colon + 1);
-  return clarkName(el.namespaceForPrefix(prefix) ?? '', local);
-}
-
-function occurs(el: XmlElement): number {
+function occurs(el: SchemaElement): number {
   const min = attrOf(el, 'minOccurs');
   return min === undefined ? 1 : Number(min);
 }
 
+/**
+ * A schema file as knooppunt's own parser reads it (much cheaper than walking libxml2's DOM from
+ * JavaScript). A file that parser refuses, such as a schema with a DOCTYPE (as some W3C schemas
+ * have), is read through libxml2 and converted: any file libxml2 reads is read, and one it cannot
+ * read fails with libxml2's message, as before.
+ */
+function schemaTree(data: Uint8Array, url: string): XsdTree {
+  try {
+    return readXsdTree(data);
+  } catch (err) {
+    if (!(err instanceof XmlRejectedError)) throw err;
+  }
+  const doc = XmlDocument.fromBuffer(data, { url, option: PARSE_OPTIONS });
+  try {
+    const origin = new Map<SchemaElement, Record<string, string>>();
+    const convert = (el: XmlElement, outer: Record<string, string>): SchemaElement => {
+      const attrs: Record<string, string> = {};
+      for (const a of el.attrs) attrs[a.namespaceUri ? `{${a.namespaceUri}}${a.name}` : a.name] = a.value;
+      const scope: Record<string, string> = { ...outer };
+      for (const [prefix, uri] of Object.entries(el.nsDeclarations)) scope[prefix] = uri;
+      const children: SchemaElement[] = [];
+      const out: SchemaElement = { ns: el.namespaceUri ?? '', name: el.name, prefix: el.prefix ?? '', attrs, children };
+      origin.set(out, scope);
+      for (let c = el.firstChild; c; c = c.next) if (c instanceof XmlElement) children.push(convert(c, scope));
+      return out;
+    };
+    const root = convert(doc.root, {});
+    return { root, namespaceFor: (el, prefix) => origin.get(el)?.[prefix] };
+  } finally {
+    doc.dispose();
+  }
+}
+
 /** Reads one schema document into the vocabulary and the model. */
-function readSchema(doc: XmlDocument, model: Model, vocab: { names: Set<string>; types: Set<string>; values: Set<string>; namespaces: Set<string> }): void {
-  const schema = doc.root;
+function readSchema(tree: XsdTree, model: Model, vocab: { names: Set<string>; types: Set<string>; values: Set<string>; namespaces: Set<string> }): void {
+  const schema = tree.root;
+  /** A QName attribute value (`StUF:Systeem`) as a Clark name, resolved in the scope of `el`. */
+  const qname = (el: SchemaElement, value: string): string => {
+    const q = resolveQName(tree, el, value);
+    return clarkName(q.ns, q.name);
+  };
   const tns = attrOf(schema, 'targetNamespace') ?? '';
   const qualified = attrOf(schema, 'elementFormDefault') === 'qualified';
   vocab.namespaces.add(tns);
 
-  const collect = (el: XmlElement): void => {
+  const collect = (el: SchemaElement): void => {
     const local = el.name;
     const name = attrOf(el, 'name');
     if (name !== undefined && ['element', 'attribute', 'simpleType', 'complexType', 'group', 'attributeGroup'].includes(local)) {
@@ -254,7 +280,7 @@ function readSchema(doc: XmlDocument, model: Model, vocab: { names: Set<string>;
   };
   collect(schema);
 
-  const particle = (el: XmlElement, top: boolean): Particle | undefined => {
+  const particle = (el: SchemaElement, top: boolean): Particle | undefined => {
     switch (el.name) {
       case 'element': {
         const ref = attrOf(el, 'ref');
@@ -291,7 +317,7 @@ function readSchema(doc: XmlDocument, model: Model, vocab: { names: Set<string>;
     }
   };
 
-  const contentOf = (el: XmlElement): Particle | undefined => {
+  const contentOf = (el: SchemaElement): Particle | undefined => {
     for (const c of xsdChildren(el)) {
       if (['sequence', 'choice', 'group', 'all'].includes(c.name)) return particle(c, false);
     }
@@ -299,7 +325,7 @@ function readSchema(doc: XmlDocument, model: Model, vocab: { names: Set<string>;
   };
 
   /** The attribute uses declared directly in `el` (a complexType, derivation or attributeGroup). */
-  const attrUses = (el: XmlElement): AttrUses | undefined => {
+  const attrUses = (el: SchemaElement): AttrUses | undefined => {
     const uses: AttrUses = { fixed: [], groups: [] };
     for (const c of xsdChildren(el)) {
       const ref = attrOf(c, 'ref');
@@ -316,7 +342,7 @@ function readSchema(doc: XmlDocument, model: Model, vocab: { names: Set<string>;
     return uses.fixed.length > 0 || uses.groups.length > 0 ? uses : undefined;
   };
 
-  function typeDef(el: XmlElement): TypeDef {
+  function typeDef(el: SchemaElement): TypeDef {
     if (el.name === 'simpleType') return {};
     for (const c of xsdChildren(el)) {
       if (c.name === 'complexContent' || c.name === 'simpleContent') {
@@ -614,17 +640,13 @@ function compileXsd(bytes: Readonly<Record<string, Uint8Array>>, entry: string):
   try {
     return g.sealed(() => {
       for (const [name, data] of Object.entries(bytes)) {
-        let doc: XmlDocument;
+        let tree: XsdTree;
         try {
-          doc = XmlDocument.fromBuffer(data, { url: url(name), option: PARSE_OPTIONS });
+          tree = schemaTree(data, url(name));
         } catch (err) {
           throw new Error(`cannot read ${name}: ${details(err)}`);
         }
-        try {
-          readSchema(doc, model, vocab);
-        } finally {
-          doc.dispose();
-        }
+        readSchema(tree, model, vocab);
       }
       const schema = XmlDocument.fromBuffer(bytes[entry]!, { url: url(entry), option: PARSE_OPTIONS });
       try {
