@@ -27,6 +27,9 @@ export interface MessageDetail extends MessageSummary {
     lastError: string | null;
     nextAttemptAt: string | null;
     deliveredAt: string | null;
+    /** What the receiver answered about the delivery afterwards (a StUF Bv01/Bv03 or Fo01/Fo03), with its reason (codes); null when it did not. */
+    receiverOutcome: 'accepted' | 'refused' | null;
+    receiverReason: Record<string, unknown> | null;
     history: Array<{ attempt: number; startedAt: string; durationMs: number; outcome: string; statusCode: number | null; error: string | null }>;
   }>;
 }
@@ -58,10 +61,11 @@ export class MessageView {
     const events = await this.log.eventsForMessage(id);
     const deliveries = await this.db.query<{
       id: string; destination: string; route: string; status: string; attempts: number; lastError: string | null;
-      nextAttemptAt: Date; deliveredAt: Date | null;
+      nextAttemptAt: Date; deliveredAt: Date | null; receiverOutcome: 'accepted' | 'refused' | null; receiverReason: Record<string, unknown> | null;
     }>(
       `SELECT id, destination_id AS destination, route_id AS route, status, attempts, last_error AS "lastError",
-              next_attempt_at AS "nextAttemptAt", delivered_at AS "deliveredAt"
+              next_attempt_at AS "nextAttemptAt", delivered_at AS "deliveredAt",
+              receiver_outcome AS "receiverOutcome", receiver_reason AS "receiverReason"
          FROM deliveries WHERE message_id = $1 ORDER BY seq`,
       [id],
     );
@@ -85,6 +89,8 @@ export class MessageView {
         lastError: d.lastError,
         nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt.toISOString() : null,
         deliveredAt: d.deliveredAt ? d.deliveredAt.toISOString() : null,
+        receiverOutcome: d.receiverOutcome ?? null,
+        receiverReason: d.receiverReason ?? null,
         history: attempts.rows
           .filter((a) => a.deliveryId === d.id)
           .map((a) => ({ attempt: a.attempt, startedAt: a.startedAt.toISOString(), durationMs: a.durationMs, outcome: a.outcome, statusCode: a.statusCode, error: a.error })),

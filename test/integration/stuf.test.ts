@@ -220,6 +220,9 @@ describe.each(CASES)('StUF-ZKN channel on $store + $queue', ({ store, queue }) =
     const d = await gateway.db.query<{ status: string; receiver_outcome: string; receiver_reason: unknown }>('SELECT status, receiver_outcome, receiver_reason FROM deliveries WHERE message_id = $1', [id]);
     expect(d.rows).toEqual([{ status: 'delivered', receiver_outcome: 'refused', receiver_reason: { foutcode: 'StUF064', plek: 'client' } }]);
     expect((await gateway.log.eventsForMessage(id)).filter((e) => e.eventType === 'receiver_answered').map((e) => [e.detail.bericht, e.detail.outcome, e.receiver])).toEqual([['Fo03', 'refused', 'zaaksysteem-0153']]);
+    // The back office that sent it reads the refusal in its message view.
+    const view = (await (await fetch(`${baseUrl}/api/v1/messages/${id}`, { headers: { authorization: `Bearer ${KEY.zakenBo}` } })).json()) as { deliveries: Array<Record<string, unknown>> };
+    expect(view.deliveries.map((x) => [x.status, x.receiverOutcome, x.receiverReason])).toEqual([['delivered', 'refused', { foutcode: 'StUF064', plek: 'client' }]]);
   });
 
   it('a JW315 verzoek om toewijzing creates a zaak in the zaaksysteem, and the zaak stays with the exchange', async () => {

@@ -343,6 +343,8 @@ export function openApiDocument(
             id: { type: 'string', format: 'uuid' }, destination: { type: 'string' }, route: { type: 'string' }, status: { type: 'string' },
             attempts: { type: 'integer' }, lastError: { type: ['string', 'null'] },
             nextAttemptAt: { type: ['string', 'null'], format: 'date-time' }, deliveredAt: { type: ['string', 'null'], format: 'date-time' },
+            receiverOutcome: { type: ['string', 'null'], enum: ['accepted', 'refused', null], description: 'What the receiver answered about the delivery afterwards (a StUF Bv01/Bv03: accepted; a Fo01/Fo03 or a refused overdracht: refused, and it stays so); null when it did not' },
+            receiverReason: { oneOf: [{ type: 'null' }, { type: 'object', additionalProperties: true }], description: 'The reason of a refusal: the foutcode and plek of the Fo01/Fo03, or the overdracht\'s antwoord; codes, never the receiver\'s text' },
             history: { type: 'array', items: ref('DeliveryAttempt') },
           },
         },
