@@ -54,7 +54,8 @@ const MAX_ROUNDS = 3;
 const JSON_TYPE = /^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i;
 
 /** The unique index on (sender, sender_message_id) refused a second accepted message. */
-function isSenderIdConflict(err: unknown): boolean {
+/** The unique sender id was taken by a concurrent commit (the loser of a race on one sender id). */
+export function isSenderIdConflict(err: unknown): boolean {
   const e = err as { code?: string; constraint?: string; message?: string };
   return e?.code === '23505' && (e.constraint === 'messages_sender_message_uq' || /messages_sender_message_uq/.test(e.message ?? ''));
 }

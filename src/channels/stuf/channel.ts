@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { RequestHandler } from 'express';
 import type { ExchangeEventInput, InboundMessage, Problem } from '../../core/message.js';
-import { recordReceiverOutcome, type Pipeline } from '../../core/pipeline.js';
+import { isSenderIdConflict, recordReceiverOutcome, type Pipeline } from '../../core/pipeline.js';
 import type { CompiledMapping } from '../../mapping/index.js';
 import { MappingRunError } from '../../mapping/index.js';
 import type { Party, PartyRegistry } from '../../parties/registry.js';
@@ -191,7 +191,16 @@ export function stufChannel(deps: {
     opts: { subjects?: string[]; onCommit?: (tx: Queryable, messageId: string) => Promise<void>; relatedEvents?: (messageId: string) => ExchangeEventInput[]; bericht?: InboundMessage } = {},
   ): Promise<SoapAnswer> => {
     const { bericht, ...rest } = opts;
-    await deps.pipeline.answerExchange(bericht ?? inbound(call, a, p.zender, p.ontvanger, sg, body), { contentType: XML, content: Buffer.from(xml, 'utf8'), detail }, rest);
+    try {
+      await deps.pipeline.answerExchange(bericht ?? inbound(call, a, p.zender, p.ontvanger, sg, body), { contentType: XML, content: Buffer.from(xml, 'utf8'), detail }, rest);
+    } catch (err) {
+      if (!isSenderIdConflict(err)) throw err;
+      // A concurrent request under the same referentienummer committed first (its changes stand,
+      // ours were rolled back): answered as a later resend would be, the first answer or StUF016.
+      const eerder = await deps.pipeline.previous(p.zender.id, `${sg.zender.organisatie}/${sg.zender.applicatie}/${sg.referentienummer}`, Buffer.from(body, 'utf8'));
+      if (eerder?.sameContent && eerder.answer) return { xml: eerder.answer.content.toString('utf8') };
+      throw new Weigering('StUF016', 'stuurgegevens/referentienummer', 'dit referentienummer is al gebruikt voor een ander bericht');
+    }
     return { xml };
   };
 
@@ -482,6 +491,9 @@ export function stufChannel(deps: {
       const f = FOUTCODES[code] ?? FOUTCODES.StUF058;
       return { fault: { code: soapFaultcode(f.plek), string: f.omschrijving, detailXml: result.answer.content.toString('utf8') } };
     }
+    // A concurrent submission under the same referentienummer that lost the race is answered as a
+    // later resend would be: other content is StUF016 (the check before the pipeline missed it).
+    if (result.code === 'reused-id') return weigering(endpoint, 'StUF016', 'stuurgegevens/referentienummer: dit referentienummer is al gebruikt voor een ander bericht', sg);
     return weigering(endpoint, result.code === 'no-route' || result.code === 'not-allowed' ? 'StUF052' : 'StUF058', meldingen(result.problems), sg);
   };
 
