@@ -191,13 +191,14 @@ export function stufChannel(deps: {
     opts: { subjects?: string[]; onCommit?: (tx: Queryable, messageId: string) => Promise<void>; relatedEvents?: (messageId: string) => ExchangeEventInput[]; bericht?: InboundMessage } = {},
   ): Promise<SoapAnswer> => {
     const { bericht, ...rest } = opts;
+    const msg = bericht ?? inbound(call, a, p.zender, p.ontvanger, sg, body);
     try {
-      await deps.pipeline.answerExchange(bericht ?? inbound(call, a, p.zender, p.ontvanger, sg, body), { contentType: XML, content: Buffer.from(xml, 'utf8'), detail }, rest);
+      await deps.pipeline.answerExchange(msg, { contentType: XML, content: Buffer.from(xml, 'utf8'), detail }, rest);
     } catch (err) {
       if (!isSenderIdConflict(err)) throw err;
       // A concurrent request under the same referentienummer committed first (its changes stand,
       // ours were rolled back): answered as a later resend would be, the first answer or StUF016.
-      const eerder = await deps.pipeline.previous(p.zender.id, `${sg.zender.organisatie}/${sg.zender.applicatie}/${sg.referentienummer}`, Buffer.from(body, 'utf8'));
+      const eerder = await deps.pipeline.previous(msg.sender, msg.senderMessageId, msg.raw);
       if (eerder?.sameContent && eerder.answer) return { xml: eerder.answer.content.toString('utf8') };
       throw new Weigering('StUF016', 'stuurgegevens/referentienummer', 'dit referentienummer is al gebruikt voor een ander bericht');
     }
