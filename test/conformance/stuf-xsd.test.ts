@@ -16,7 +16,7 @@ import { generateStufXsd, STUF_XSD_ENTRY } from '../../src/standards/stuf/schema
 import { loadStufModel } from '../../src/standards/stuf/schema/model-files.js';
 import { STUF_SETS, type StufSet } from '../../src/standards/stuf/schema/model.js';
 import { stufRoots } from '../../src/standards/stuf/schema/roots.js';
-import { closure, readSchemaStructure, structureDiff, type ComponentKey, type SchemaNode } from '../../src/standards/stuf/schema/xsd-structure.js';
+import { closure, readSchemaStructure, structureDiff, type ComponentKey, type SchemaNode } from '../../src/xml/xsd-structure.js';
 import { OfficialStufSchemas } from '../../src/standards/stuf/official-schemas.js';
 import { defaultStufSchemasDir, StufSchemas } from '../../src/standards/stuf/validator.js';
 import { serializeXml } from '../../src/xml/build.js';

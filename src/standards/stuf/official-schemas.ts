@@ -105,7 +105,7 @@ function compile(versionDir: string, versie: Versie): XsdSchemaSet {
 /**
  * The files that make up one official set, as the wrappers see them: every file the wrapper lists
  * include, and what those include or import outside the four StUF namespaces (xmlmime, gml, xlink),
- * by path relative to the version folder. For the structure reader (src/standards/stuf/schema).
+ * by path relative to the version folder. For the structure reader (src/xml/xsd-structure.ts).
  */
 export function officialSetFiles(dir: string, versie: Versie): Record<string, string> {
   const versionDir = join(dir, versie);

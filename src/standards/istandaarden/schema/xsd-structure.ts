@@ -6,11 +6,12 @@
  *
  * Two XSD sets describe the same messages exactly when their trees are equal, so the conformance
  * test compares knooppunt's generated XSDs with the official ones through this, element by element.
- * The reader knows the subset of XSD 1.0 the iStandaarden use (sequence, element, named and
- * anonymous complex and simple types, restriction with facets) and refuses anything else, so a
- * construct it does not understand can never compare equal by accident.
+ * The XSD constructs are read by the shared structure reader (src/xml/xsd-structure.ts, also used
+ * for StUF); this builds the iStandaarden view on its components and refuses what the iStandaarden
+ * do not use (only sequence, element, named and anonymous complex and simple types, restriction
+ * with facets), so a construct it does not understand can never compare equal by accident.
  */
-import { parseXml, type XmlElement } from '../../../xml/parse.js';
+import { readSchemaStructure, type SchemaNode, type SchemaStructure } from '../../../xml/xsd-structure.js';
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
 
@@ -55,176 +56,107 @@ export interface ElementStructure {
 /** An XSD document by its schemaLocation (file name): the bericht XSD and the basisschema. */
 export type XsdFiles = Readonly<Record<string, string | Uint8Array>>;
 
-interface Schema {
-  targetNamespace: string;
-  root: XmlElement;
-  /** prefix → namespace, from the schema element's declarations. */
-  prefixes: Map<string, string>;
-  simpleTypes: Map<string, XmlElement>;
-  complexTypes: Map<string, XmlElement>;
-  elements: Map<string, XmlElement>;
+/** `{ns}local` into its parts. */
+function split(clark: string): { ns: string; local: string } {
+  const close = clark.indexOf('}');
+  return { ns: clark.slice(1, close), local: clark.slice(close + 1) };
 }
 
-const KNOWN = new Set(['annotation', 'appinfo', 'documentation']);
-
-function xsChildren(el: XmlElement): XmlElement[] {
-  return el.children.filter((c) => c.ns === XS && !KNOWN.has(c.name));
-}
-
-function attr(el: XmlElement, name: string): string | undefined {
-  return el.attrs[name];
-}
-
-/** Prefix declarations are not kept by the parser, so they are read from the raw text of the schema element. */
-function readPrefixes(text: string): Map<string, string> {
-  const open = /<(?:[A-Za-z_][\w.-]*:)?schema\b[^>]*>/.exec(text);
-  const map = new Map<string, string>();
-  if (!open) return map;
-  for (const m of open[0].matchAll(/xmlns(?::([\w.-]+))?\s*=\s*"([^"]*)"/g)) map.set(m[1] ?? '', m[2]!);
-  return map;
-}
-
-function loadSchema(text: string): Schema {
-  const root = parseXml(text, { maxBytes: 16 * 1024 * 1024, maxDepth: 64, maxElements: 1_000_000 });
-  if (root.ns !== XS || root.name !== 'schema') throw new Error('not an XML Schema document');
-  if ((attr(root, 'elementFormDefault') ?? 'unqualified') !== 'qualified') throw new Error('schema: elementFormDefault must be qualified');
-  const s: Schema = {
-    targetNamespace: attr(root, 'targetNamespace') ?? '',
-    root,
-    prefixes: readPrefixes(text),
-    simpleTypes: new Map(),
-    complexTypes: new Map(),
-    elements: new Map(),
-  };
-  for (const c of xsChildren(root)) {
-    const name = attr(c, 'name');
-    if (c.name === 'import' || c.name === 'include') continue;
-    if (!name) throw new Error(`schema: top-level xs:${c.name} without a name`);
-    if (c.name === 'simpleType') s.simpleTypes.set(name, c);
-    else if (c.name === 'complexType') s.complexTypes.set(name, c);
-    else if (c.name === 'element') s.elements.set(name, c);
-    else throw new Error(`schema: unsupported top-level xs:${c.name}`);
-  }
-  return s;
-}
-
-function text(x: string | Uint8Array): string {
-  return typeof x === 'string' ? x : new TextDecoder('utf-8').decode(x);
-}
-
-/** A QName resolved against the schema that uses it. */
-interface QName {
-  ns: string;
-  local: string;
-}
-
-function qname(s: Schema, value: string): QName {
-  const i = value.indexOf(':');
-  const prefix = i < 0 ? '' : value.slice(0, i);
-  const local = i < 0 ? value : value.slice(i + 1);
-  const ns = s.prefixes.get(prefix);
-  if (ns === undefined) throw new Error(`schema: undeclared prefix in ${value}`);
-  return { ns, local };
+/** The schema nodes under `n` (annotations are already left out by the structure reader). */
+function parts(n: SchemaNode): SchemaNode[] {
+  return n.c;
 }
 
 class Reader {
-  private readonly byNs = new Map<string, Schema>();
+  private readonly s: SchemaStructure;
+  /** Namespaces that declare a global Bericht: the bericht XSDs (their own type names do not count). */
+  private readonly berichtNs = new Set<string>();
 
   constructor(files: XsdFiles) {
-    for (const t of Object.values(files)) {
-      const s = loadSchema(text(t));
-      this.byNs.set(s.targetNamespace, s);
+    this.s = readSchemaStructure(files);
+    for (const [k, n] of this.s.components) {
+      if (n.k === 'attribute' || n.k === 'attributeGroup' || n.k === 'group') throw new Error(`schema: unsupported top-level xs:${n.k}`);
+      if (k.startsWith('element ') && split(k.slice(8)).local === 'Bericht') this.berichtNs.add(split(k.slice(8)).ns);
     }
   }
 
   root(mainNs: string, elementName = 'Bericht'): ElementStructure {
-    const s = this.schema(mainNs);
-    const el = s.elements.get(elementName);
+    const el = this.s.components.get(`element {${mainNs}}${elementName}`);
     if (!el) throw new Error(`schema ${mainNs}: no global element ${elementName}`);
-    return this.element(s, el, []);
+    return this.element(mainNs, el, [], true);
   }
 
-  private schema(ns: string): Schema {
-    const s = this.byNs.get(ns);
-    if (!s) throw new Error(`no schema for namespace ${ns}`);
-    return s;
-  }
-
-  private element(s: Schema, el: XmlElement, path: readonly string[]): ElementStructure {
-    if (attr(el, 'ref')) throw new Error('schema: element references are not supported');
-    const name = attr(el, 'name');
+  private element(ns: string, el: SchemaNode, path: readonly string[], top = false): ElementStructure {
+    if (el.a.ref) throw new Error('schema: element references are not supported');
+    const name = el.a.name;
     if (!name) throw new Error('schema: element without a name');
     const here = [...path, name];
     if (here.length > 40) throw new Error('schema: nesting too deep');
-    const maxRaw = attr(el, 'maxOccurs') ?? '1';
-    const out: ElementStructure = {
+    if (!top && el.a.form !== 'qualified') throw new Error('schema: elementFormDefault must be qualified');
+    const maxRaw = el.a.maxOccurs ?? '1';
+    return {
       name,
-      ns: s.targetNamespace,
-      min: Number(attr(el, 'minOccurs') ?? '1'),
+      ns,
+      min: Number(el.a.minOccurs ?? '1'),
       max: maxRaw === 'unbounded' ? 'unbounded' : Number(maxRaw),
-      type: this.elementType(s, el, here),
+      type: this.elementType(ns, el, here),
     };
-    return out;
   }
 
-  private elementType(s: Schema, el: XmlElement, path: readonly string[]): SimpleStructure | ComplexStructure {
-    const typeAttr = attr(el, 'type');
-    const inline = xsChildren(el);
-    if (typeAttr) {
+  private elementType(ns: string, el: SchemaNode, path: readonly string[]): SimpleStructure | ComplexStructure {
+    const inline = parts(el);
+    if (el.a.type) {
       if (inline.length) throw new Error(`${path.join('/')}: both a type attribute and an inline type`);
-      return this.namedType(s, qname(s, typeAttr), path);
+      return this.namedType(ns, el.a.type, path);
     }
     if (inline.length !== 1) throw new Error(`${path.join('/')}: expected one inline type`);
     const t = inline[0]!;
-    if (t.name === 'simpleType') return this.simple(s, t, '', path);
-    if (t.name === 'complexType') return this.complex(s, t, '', path);
-    throw new Error(`${path.join('/')}: unsupported xs:${t.name}`);
+    if (t.k === 'simpleType') return this.simple(ns, t, '', path);
+    if (t.k === 'complexType') return this.complex(ns, t, '', path);
+    throw new Error(`${path.join('/')}: unsupported xs:${t.k}`);
   }
 
-  private namedType(from: Schema, q: QName, path: readonly string[]): SimpleStructure | ComplexStructure {
+  /** A type by its `{ns}local` name, used in namespace `from`. */
+  private namedType(from: string, clark: string, path: readonly string[]): SimpleStructure | ComplexStructure {
+    const q = split(clark);
     if (q.ns === XS) return { kind: 'simple', builtin: `xs:${q.local}`, steps: [] };
-    const s = this.schema(q.ns);
-    const simple = s.simpleTypes.get(q.local);
-    if (simple) return this.simple(s, simple, q.local, path);
-    const complex = s.complexTypes.get(q.local);
+    const simple = this.s.components.get(`simpleType ${clark}`);
+    if (simple) return this.simple(q.ns, simple, q.local, path);
+    const complex = this.s.components.get(`complexType ${clark}`);
     // A bericht's own complex types (Root, Header, Client …) are named after nothing that matters
     // to a document; only a shared basisschema type keeps its name in the tree.
-    if (complex) return this.complex(s, complex, s === from && this.isBericht(s) ? '' : q.local, path);
+    if (complex) return this.complex(q.ns, complex, q.ns === from && this.berichtNs.has(q.ns) ? '' : q.local, path);
     throw new Error(`${path.join('/')}: unknown type ${q.local}`);
   }
 
-  private isBericht(s: Schema): boolean {
-    return s.elements.has('Bericht');
-  }
-
-  private complex(s: Schema, t: XmlElement, name: string, path: readonly string[]): ComplexStructure {
-    const parts = xsChildren(t);
-    if (parts.length === 0) return { kind: 'complex', type: name, children: [] };
-    if (parts.length !== 1 || parts[0]!.name !== 'sequence') throw new Error(`${path.join('/')}: only a plain xs:sequence is supported`);
-    const seq = parts[0]!;
-    if (attr(seq, 'minOccurs') !== undefined || attr(seq, 'maxOccurs') !== undefined) throw new Error(`${path.join('/')}: occurrence on a sequence is not supported`);
-    const children = xsChildren(seq).map((c) => {
-      if (c.name !== 'element') throw new Error(`${path.join('/')}: unsupported xs:${c.name} in a sequence`);
-      return this.element(s, c, path);
+  private complex(ns: string, t: SchemaNode, name: string, path: readonly string[]): ComplexStructure {
+    const content = parts(t);
+    if (content.length === 0) return { kind: 'complex', type: name, children: [] };
+    if (content.length !== 1 || content[0]!.k !== 'sequence') throw new Error(`${path.join('/')}: only a plain xs:sequence is supported`);
+    const seq = content[0]!;
+    // The structure reader makes occurrences explicit: a plain sequence is 1..1.
+    if (seq.a.minOccurs !== '1' || seq.a.maxOccurs !== '1') throw new Error(`${path.join('/')}: occurrence on a sequence is not supported`);
+    const children = parts(seq).map((c) => {
+      if (c.k !== 'element') throw new Error(`${path.join('/')}: unsupported xs:${c.k} in a sequence`);
+      return this.element(ns, c, path);
     });
     return { kind: 'complex', type: name, children };
   }
 
-  private simple(s: Schema, t: XmlElement, name: string, path: readonly string[]): SimpleStructure {
-    const parts = xsChildren(t);
-    if (parts.length !== 1 || parts[0]!.name !== 'restriction') throw new Error(`${path.join('/')}: only xs:restriction is supported in a simple type`);
-    const r = parts[0]!;
-    const baseAttr = attr(r, 'base');
-    if (!baseAttr) throw new Error(`${path.join('/')}: restriction without a base`);
-    const base = this.namedType(s, qname(s, baseAttr), path);
+  private simple(ns: string, t: SchemaNode, name: string, path: readonly string[]): SimpleStructure {
+    const content = parts(t);
+    if (content.length !== 1 || content[0]!.k !== 'restriction') throw new Error(`${path.join('/')}: only xs:restriction is supported in a simple type`);
+    const r = content[0]!;
+    if (!r.a.base) throw new Error(`${path.join('/')}: restriction without a base`);
+    const base = this.namedType(ns, r.a.base, path);
     if (base.kind !== 'simple') throw new Error(`${path.join('/')}: simple type restricts a complex type`);
     const step: FacetStep = { type: name };
     const patterns: string[] = [];
     const enumeration: string[] = [];
-    for (const f of xsChildren(r)) {
-      const v = attr(f, 'value');
-      if (v === undefined) throw new Error(`${path.join('/')}: facet xs:${f.name} without a value`);
-      switch (f.name) {
+    for (const f of parts(r)) {
+      const v = f.a.value;
+      if (v === undefined) throw new Error(`${path.join('/')}: facet xs:${f.k} without a value`);
+      switch (f.k) {
         case 'pattern':
           patterns.push(v);
           break;
@@ -236,14 +168,14 @@ class Reader {
         case 'length':
         case 'totalDigits':
         case 'fractionDigits':
-          step[f.name] = Number(v);
+          step[f.k] = Number(v);
           break;
         case 'minInclusive':
         case 'maxInclusive':
-          step[f.name] = v;
+          step[f.k] = v;
           break;
         default:
-          throw new Error(`${path.join('/')}: unsupported facet xs:${f.name}`);
+          throw new Error(`${path.join('/')}: unsupported facet xs:${f.k}`);
       }
     }
     if (patterns.length) step.patterns = patterns.sort();

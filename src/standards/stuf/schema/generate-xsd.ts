@@ -4,7 +4,7 @@
  * The files compile as they are (one schemaLocation per namespace), unlike the official sets.
  */
 import { STUF_SETS, type StufModel, type StufSet } from './model.js';
-import type { SchemaNode } from './xsd-structure.js';
+import type { SchemaNode } from '../../../xml/xsd-structure.js';
 
 const XS = 'http://www.w3.org/2001/XMLSchema';
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';

@@ -18,7 +18,7 @@
  * occurrence 1..1, use=optional, nillable/mixed false, a local element qualified and a local
  * attribute unqualified, any/anyAttribute namespace=##any processContents=strict.
  */
-import { stable, type SchemaNode } from './xsd-structure.js';
+import { stable, type SchemaNode } from '../../../xml/xsd-structure.js';
 
 export const STUF_SETS = ['zds-1.1', 'zds-1.2'] as const;
 export type StufSet = (typeof STUF_SETS)[number];

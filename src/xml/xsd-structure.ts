@@ -1,20 +1,21 @@
 /**
- * Reads a StUF XSD set (every file of every namespace, as a map of path → text) into canonical
- * components: each global element, complexType, simpleType, group, attributeGroup and attribute
+ * The one reader of XSD constructs for the conformance tests: reads an XSD set (every file of
+ * every namespace, as a map of path → text) into canonical components: each global element, complexType, simpleType, group, attributeGroup and attribute
  * by its qualified name, as a tree of schema nodes with every reference resolved to `{namespace}name`,
  * defaults made explicit where they matter (minOccurs/maxOccurs, use, the form of local
  * declarations), annotations dropped, and the order kept except among attribute uses (where XSD
  * gives it no meaning).
  *
  * Two sets describe the same messages exactly when the components reachable from the message
- * roots are equal, so the conformance test compares knooppunt's generated StUF schemas with the
- * official ones through this, type by type. The reader knows the XSD 1.0 constructs the StUF
- * schemas use and refuses anything else, so a construct it does not understand can never compare
- * equal by accident.
+ * roots are equal, so the StUF conformance test compares knooppunt's generated schemas with the
+ * official ones through this, type by type; the iStandaarden one reads its element trees from the
+ * same components (src/standards/istandaarden/schema/xsd-structure.ts). The reader knows the XSD
+ * 1.0 constructs these schemas use and refuses anything else, so a construct it does not understand
+ * can never compare equal by accident. QNames resolve in the scope where they are written
+ * (src/xml/xsd-reader.ts).
  */
-import { parseXml, type XmlElement } from '../../../xml/parse.js';
-
-const XS = 'http://www.w3.org/2001/XMLSchema';
+import type { XmlElement } from './parse.js';
+import { readXsdTree, XSD_NS as XS, type XsdTree } from './xsd-reader.js';
 
 /** One schema node: its kind (the XSD element's local name), significant attributes, children. */
 export interface SchemaNode {
@@ -75,45 +76,34 @@ export function key(kind: ComponentKind, ns: string, name: string): ComponentKey
   return `${kind} {${ns}}${name}`;
 }
 
-/** Prefix declarations are not kept by the parser: read them from the raw text of the schema element. */
-function readPrefixes(text: string): Map<string, string> {
-  const open = /<(?:[A-Za-z_][\w.-]*:)?schema\b[^>]*>/.exec(text);
-  const out = new Map<string, string>();
-  if (!open) return out;
-  for (const m of open[0].matchAll(/\sxmlns(?::([A-Za-z_][\w.-]*))?\s*=\s*("([^"]*)"|'([^']*)')/g)) out.set(m[1] ?? '', m[3] ?? m[4] ?? '');
-  return out;
-}
-
 interface Ctx {
   file: string;
   tns: string;
-  prefixes: Map<string, string>;
+  tree: XsdTree;
   elementForm: string;
   attributeForm: string;
 }
 
-function resolve(ctx: Ctx, qname: string): string {
+/** A QName written on `el` as `{ns}local`; a prefix not bound there is an error (the set would not compile). */
+function resolve(ctx: Ctx, el: XmlElement, qname: string): string {
   const i = qname.indexOf(':');
   const prefix = i < 0 ? '' : qname.slice(0, i);
   const local = i < 0 ? qname : qname.slice(i + 1);
-  const ns = ctx.prefixes.get(prefix);
-  if (ns === undefined) {
-    if (prefix === 'xml') return `{http://www.w3.org/XML/1998/namespace}${local}`;
-    throw new Error(`${ctx.file}: prefix '${prefix}' of ${qname} is not declared on the schema element`);
-  }
+  const ns = ctx.tree.namespaceFor(el, prefix);
+  if (ns === undefined) throw new Error(`${ctx.file}: prefix '${prefix}' of ${qname} is not declared`);
   return `{${ns}}${local}`;
 }
 
 /** One schema node in canonical form; `top` for a global component (no occurrence or form). */
 function canon(el: XmlElement, ctx: Ctx, top: boolean): SchemaNode {
   if (el.ns !== XS) throw new Error(`${ctx.file}: element ${el.name} outside the XSD namespace inside a schema component`);
-  if (!STRUCTURE.has(el.name)) throw new Error(`${ctx.file}: XSD construct ${el.name} is not understood by the StUF structure reader`);
+  if (!STRUCTURE.has(el.name)) throw new Error(`${ctx.file}: XSD construct ${el.name} is not understood by the XSD structure reader`);
   const a: Record<string, string> = {};
   for (const [n, v] of Object.entries(el.attrs)) {
     if (n === 'id' || n.startsWith('{') || n.startsWith('xmlns')) continue;
-    if (!KNOWN_ATTRS.has(n)) throw new Error(`${ctx.file}: attribute ${n} on ${el.name} is not understood by the StUF structure reader`);
-    if (QNAME_ATTRS.has(n)) a[n] = resolve(ctx, v.trim());
-    else if (n === 'memberTypes') a[n] = v.trim().split(/\s+/).map((q) => resolve(ctx, q)).join(' ');
+    if (!KNOWN_ATTRS.has(n)) throw new Error(`${ctx.file}: attribute ${n} on ${el.name} is not understood by the XSD structure reader`);
+    if (QNAME_ATTRS.has(n)) a[n] = resolve(ctx, el, v.trim());
+    else if (n === 'memberTypes') a[n] = v.trim().split(/\s+/).map((q) => resolve(ctx, el, q)).join(' ');
     else a[n] = v;
   }
   if (PARTICLE.has(el.name) && !top) {
@@ -159,20 +149,20 @@ export function stable(n: SchemaNode): string {
 export function readSchemaStructure(files: Readonly<Record<string, string | Uint8Array>>): SchemaStructure {
   const components = new Map<ComponentKey, SchemaNode>();
   for (const [file, raw] of Object.entries(files)) {
-    const text = typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
-    const root = parseXml(text, { maxBytes: 64 * 1024 * 1024, maxElements: 10_000_000 });
+    const tree = readXsdTree(raw);
+    const root = tree.root;
     if (root.ns !== XS || root.name !== 'schema') throw new Error(`${file}: not an XML Schema`);
     const ctx: Ctx = {
       file,
       tns: root.attrs.targetNamespace ?? '',
-      prefixes: readPrefixes(text),
+      tree,
       elementForm: root.attrs.elementFormDefault ?? 'unqualified',
       attributeForm: root.attrs.attributeFormDefault ?? 'unqualified',
     };
     for (const child of root.children) {
       if (child.ns !== XS) continue;
       if (child.name === 'annotation' || child.name === 'import' || child.name === 'include') continue;
-      if (!KINDS.has(child.name)) throw new Error(`${file}: top-level ${child.name} is not understood by the StUF structure reader`);
+      if (!KINDS.has(child.name)) throw new Error(`${file}: top-level ${child.name} is not understood by the XSD structure reader`);
       const name = child.attrs.name;
       if (!name) throw new Error(`${file}: top-level ${child.name} without a name`);
       const k = key(child.name as ComponentKind, ctx.tns, name);
