@@ -124,8 +124,11 @@ export class IstandaardenStandard implements Standard {
       return { known: true, problems: [], subjects, prepared };
     }
     const sender = this.deps.parties.get(msg.sender);
-    const register = await this.registerVoor(root, header);
     const pauze = grote?.isGroot(msg.raw.length) ? { pauze: () => new Promise<void>((resolve) => setImmediate(resolve)) } : {};
+    // A large bericht: every walk over the whole tree (its Bsns, what the register prefetches) its own turn.
+    if (pauze.pauze) await pauze.pauze();
+    const register = await this.registerVoor(root, header);
+    if (pauze.pauze) await pauze.pauze();
     const beoordeling = await beoordeel(root, this.name, nummer, { afzenderVerwacht: sender?.code ?? '', vandaag: this.vandaag(), register, ...(this.deps.extraRegels ? { extraRegels: this.deps.extraRegels } : {}), ...pauze });
     const problems = beoordeling.problems;
     const answer = this.answerFor(root, nummer, beoordeling, ctx.messageId);
