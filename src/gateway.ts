@@ -10,7 +10,7 @@ import { istandaardenChannel } from './channels/istandaarden/channel.js';
 import { apiV1 } from './channels/rest/api-v1.js';
 import { envelopesRouter } from './channels/rest/envelopes.js';
 import { createHttpApp } from './channels/rest/app.js';
-import { authenticate } from './channels/rest/auth.js';
+import { authenticate, type PasswordGate } from './channels/rest/auth.js';
 import { buildOpenApi, contactFromEnv } from './channels/rest/openapi-build.js';
 import type { GatewayEnv } from './config/env.js';
 import { loadConfig } from './config/load.js';
@@ -33,6 +33,7 @@ import { loadMappings, type RouteMapping } from './mapping/index.js';
 import { createLogger } from './ops/logger.js';
 import { Metrics } from './ops/metrics.js';
 import { LogThrottle, PartyRateLimiter, sendRateLimited } from './ops/rate-limit.js';
+import { AddressAttemptLimiter } from './ops/address-limit.js';
 import { Redis } from 'ioredis';
 import { PartyRegistry, type Party } from './parties/registry.js';
 import { loadCertificatePolicy } from './parties/certificates.js';
@@ -261,6 +262,21 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       sendRateLimited(channel, req, res, decision.retryAfterSeconds);
     }, next);
   };
+  // Before scrypt runs for a password not remembered as correct: attempts per client address, so a
+  // flood of guesses (new user names each time) cannot hold the event loop (HTTP Basic, WS-Security).
+  const passwordAttempts = new AddressAttemptLimiter('party-password', env.passwordAttemptsPerAddressPerMinute);
+  const passwordGate = (channel: string): PasswordGate => async (req, res, username, password) => {
+    if (!parties.passwordNeedsHash(username, password)) return false;
+    const wait = await passwordAttempts.take(req.socket.remoteAddress ?? '');
+    if (wait === 0) return false;
+    const t = refusalLog.take(`${channel}:password-attempts`);
+    if (t.log) {
+      logger.warn({ path: safePath(req.path), channel, retryAfterSeconds: wait, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused: too many password attempts from one address');
+      void pipeline.logRefusedRequest(channel, 'password-attempts', { path: safePath(req.path), retryAfterSeconds: wait, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
+    }
+    sendRateLimited(channel, req, res, wait);
+    return true;
+  };
   const authFor = (channel: string): RequestHandler => {
     const auth = authenticate(parties, (req, result) => {
       // No party to rate-limit: these refusals are logged through a throttle instead.
@@ -270,7 +286,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       const cert = result.certificate ? { certificate: result.certificate } : {};
       logger.info({ path: safePath(req.path), reason: result.reason, channel, ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }, 'request refused: authentication');
       void pipeline.logRefusedRequest(channel, result.reason, { path: safePath(req.path), ...cert, ...(t.suppressed ? { suppressed: t.suppressed } : {}) }).catch(() => undefined);
-    }, certificatePolicy, (party, cert) => parties.noteCertificate(party.id, cert.fingerprint, cert.notAfter, 'presented'));
+    }, certificatePolicy, (party, cert) => parties.noteCertificate(party.id, cert.fingerprint, cert.notAfter, 'presented'), passwordGate(channel));
     const limit = limitFor(channel);
     return (req, res, next) => auth(req, res, (err?: unknown) => (err !== undefined ? next(err) : limit(req, res, next)));
   };
@@ -307,6 +323,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     schemasDir: join(env.schemasDir, 'stuf'),
     authenticate: authFor('stuf'),
     rateLimit: limitFor('stuf'),
+    passwordGate: passwordGate('stuf'),
     pipeline,
     parties,
     zaken,

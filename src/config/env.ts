@@ -44,6 +44,8 @@ export interface GatewayEnv {
   purgeBatch: number;
   /** Requests per party per minute (fixed one-minute window; shared through Redis when configured); 0 = no limit. */
   rateLimitPerMinute: number;
+  /** Password checks that need scrypt, per client address per minute (HTTP Basic, WS-Security). */
+  passwordAttemptsPerAddressPerMinute: number;
   /** Mutual TLS and client certificates (docs/chain/mtls.md). */
   tls: {
     /** Server certificate and key (PEM files): when both are set the gateway listens on HTTPS. */
@@ -140,6 +142,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     retentionDays: int(env.KNOOPPUNT_RETENTION_DAYS, 2555, 'KNOOPPUNT_RETENTION_DAYS'),
     purgeBatch: Math.max(1, int(env.KNOOPPUNT_PURGE_BATCH, 500, 'KNOOPPUNT_PURGE_BATCH')),
     rateLimitPerMinute: int(env.KNOOPPUNT_RATE_LIMIT_PER_MINUTE, 600, 'KNOOPPUNT_RATE_LIMIT_PER_MINUTE'),
+    passwordAttemptsPerAddressPerMinute: int(env.KNOOPPUNT_PASSWORD_ATTEMPTS_PER_MINUTE, 30, 'KNOOPPUNT_PASSWORD_ATTEMPTS_PER_MINUTE'),
     tls: {
       certFile: env.KNOOPPUNT_TLS_CERT ? resolve(root, env.KNOOPPUNT_TLS_CERT) : undefined,
       keyFile: env.KNOOPPUNT_TLS_KEY ? resolve(root, env.KNOOPPUNT_TLS_KEY) : undefined,

@@ -27,12 +27,16 @@ export function isPasswordHash(stored: string): boolean {
   return m !== null && Number(m[1]) >= 1024 && Number(m[1]) <= 1048576 && Number(m[2]) <= 32 && Number(m[3]) <= 16;
 }
 
+/** scrypt runs of {@link verifyPassword} (what the flood test counts). */
+export const passwordHashCounts = { runs: 0 };
+
 /** Does `password` match `stored`? Constant-time in the comparison; false for a malformed hash. */
 export function verifyPassword(password: string, stored: string): boolean {
   const m = FORMAT.exec(stored);
   if (!m || !isPasswordHash(stored)) return false;
   const expected = Buffer.from(m[5]!, 'base64');
   if (expected.length < 16) return false;
+  passwordHashCounts.runs++;
   const actual = scryptSync(password.normalize('NFC'), Buffer.from(m[4]!, 'base64'), expected.length, { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]), maxmem: 256 * Number(m[1]) * Number(m[2]) + 1024 * 1024 });
   return timingSafeEqual(actual, expected);
 }
@@ -47,8 +51,18 @@ export class PasswordCheckCache {
     private readonly max = 10_000,
   ) {}
 
+  /** Would `check` answer from memory (no scrypt run)? */
+  remembered(password: string, stored: string, now = Date.now()): boolean {
+    const until = this.ok.get(this.idOf(password, stored));
+    return until !== undefined && until > now;
+  }
+
+  private idOf(password: string, stored: string): string {
+    return createHmac('sha256', this.key).update(stored).update('\u0000').update(password).digest('base64');
+  }
+
   check(password: string, stored: string, now = Date.now()): boolean {
-    const id = createHmac('sha256', this.key).update(stored).update('\u0000').update(password).digest('base64');
+    const id = this.idOf(password, stored);
     const until = this.ok.get(id);
     if (until !== undefined && until > now) return true;
     if (!verifyPassword(password, stored)) return false;

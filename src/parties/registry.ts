@@ -153,6 +153,12 @@ export class PartyRegistry {
    * unknown username costs a hash check all the same, so timing does not tell which usernames
    * exist. A party with registered certificates must present one of them as well.
    */
+  /** Would checking this username and password run scrypt (not a remembered success)? */
+  passwordNeedsHash(username: string, password: string): boolean {
+    const entry = this.passwords.get(username);
+    return !entry || !this.passwordChecks.remembered(password, entry.scrypt);
+  }
+
   authenticatePassword(username: string, password: string, cert?: CertificateCheck, now: number = Date.now()): AuthResult {
     if (cert && !cert.ok) return { ok: false, reason: cert.reason, ...(cert.certificate ? { certificate: cert.certificate.fingerprint } : {}) };
     const entry = this.passwords.get(username);

@@ -8,6 +8,12 @@ export interface AuthenticatedLocals {
   party: Party;
 }
 
+/**
+ * Runs before a username and password are checked with scrypt: answers (429, in the channel's
+ * form) and returns true when the client address has used up its attempts; false to go on.
+ */
+export type PasswordGate = (req: Request, res: Response, username: string, password: string) => Promise<boolean>;
+
 /** One credential header: `Authorization` (Bearer or Basic). An `X-Api-Key` header is not read. */
 function presentedKey(req: Request): string | undefined {
   const auth = req.get('authorization');
@@ -44,9 +50,9 @@ export function authenticate(
   onRefused: (req: Request, result: Extract<AuthResult, { ok: false }>) => void,
   certificates?: ClientCertificatePolicy,
   onCertificate?: (party: Party, cert: NonNullable<Extract<AuthResult, { ok: true }>['certificate']>) => void,
+  passwordGate?: PasswordGate,
 ) {
-  return (req: Request, res: Response, next: NextFunction): void => {
-    const basic = basicCredentials(req);
+  const check = (req: Request, res: Response, next: NextFunction, basic: ReturnType<typeof basicCredentials>): void => {
     const result = basic
       ? parties.authenticatePassword(basic.username, basic.password, requestCertificate(req, certificates))
       : parties.authenticate(presentedKey(req), requestCertificate(req, certificates) ?? legacyFingerprint(req, certificates));
@@ -60,6 +66,13 @@ export function authenticate(
     if (result.certificate) onCertificate?.(result.party, result.certificate);
     (res.locals as AuthenticatedLocals).party = result.party;
     next();
+  };
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const basic = basicCredentials(req);
+    if (!basic || !passwordGate) return check(req, res, next, basic);
+    passwordGate(req, res, basic.username, basic.password).then((answered) => {
+      if (!answered) check(req, res, next, basic);
+    }, next);
   };
 }
 

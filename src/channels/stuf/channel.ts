@@ -38,6 +38,7 @@ import type { Queryable } from '../../store/db.js';
 import { serializeXml } from '../../xml/build.js';
 import { parseXml, type XmlElement, type XmlLimits } from '../../xml/parse.js';
 import type { ZaakRegister } from '../../zaken/zaak-register.js';
+import type { PasswordGate } from '../rest/auth.js';
 import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter } from './soap-server.js';
 
 const ACTION = 'http://www.egem.nl/StUF/sector/zkn/0310/';
@@ -116,6 +117,8 @@ export function stufChannel(deps: {
   authenticate: RequestHandler;
   /** The per-party rate limit alone, for a party authenticated by its WS-Security UsernameToken. */
   rateLimit: RequestHandler;
+  /** Before a WS-Security password is hashed (see src/channels/rest/auth.ts PasswordGate). */
+  passwordGate?: PasswordGate;
   pipeline: Pipeline;
   parties: PartyRegistry;
   zaken: ZaakRegister;
@@ -577,6 +580,7 @@ export function stufChannel(deps: {
           return r.ok ? { ok: true, party: r.party } : { ok: false, reason: r.reason };
         },
         rateLimit: deps.rateLimit,
+        ...(deps.passwordGate ? { gate: deps.passwordGate } : {}),
       },
       maxBodyBytes: deps.maxBodyBytes,
       xmlLimits: deps.xmlLimits,

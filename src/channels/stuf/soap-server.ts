@@ -102,6 +102,8 @@ export interface SoapEndpointOptions {
     check(username: string, password: string): { ok: true; party: Party } | { ok: false; reason: string };
     /** The per-party rate limit (answers 429 itself, in the channel's form). */
     rateLimit: RequestHandler;
+    /** Before a password is hashed: true when it answered (the address used up its attempts). */
+    gate?: (req: Request, res: Response, username: string, password: string) => Promise<boolean>;
   };
   /** The detail of a Fault for a request refused before `handle` (e.g. a StUF Fo02), by refusal reason. */
   refusalDetail?(reason: string, code: SoapFaultCode, message: string): string | undefined;
@@ -222,6 +224,7 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
       locals.soapRoot = root;
       const token = usernameTokenOf(root);
       if (!token) return opts.authenticate(req, res, next);
+      if (!('unsupported' in token) && opts.usernameToken!.gate && (await opts.usernameToken!.gate(req, res, token.username, token.password))) return;
       const result = 'unsupported' in token ? { ok: false as const, reason: 'unsupported-password-type' } : opts.usernameToken!.check(token.username, token.password);
       if (!result.ok) {
         try {

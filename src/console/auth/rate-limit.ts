@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { AddressAttemptLimiter } from '../../ops/address-limit.js';
 import type { Queryable } from '../../store/db.js';
 
 export const MAX_FAILURES = 5;
@@ -9,26 +9,10 @@ export const MAX_FAILURE_ROWS = 10_000;
 /** Sign-in attempts per client address per minute, counted before any password is hashed. */
 export const SIGNIN_PER_ADDRESS_PER_MINUTE = 20;
 
-/**
- * The first gate of a sign-in, before scrypt runs: attempts per client address (rate-limiter-flexible,
- * in memory per process). A flood of attempts with ever new user ids then costs a few hashes a
- * minute per address instead of one each, and cannot grow the failure table without bound.
- */
-export class SignInAddressLimiter {
-  private readonly limiter: RateLimiterMemory;
+/** The first gate of a console sign-in, before scrypt runs: attempts per client address. */
+export class SignInAddressLimiter extends AddressAttemptLimiter {
   constructor(perMinute = SIGNIN_PER_ADDRESS_PER_MINUTE) {
-    this.limiter = new RateLimiterMemory({ keyPrefix: 'console-signin', points: Math.max(1, perMinute), duration: 60 });
-  }
-
-  /** 0 when this attempt may go on; else the seconds until the address may try again. */
-  async take(ip: string): Promise<number> {
-    try {
-      await this.limiter.consume(ip || 'unknown');
-      return 0;
-    } catch (err) {
-      if (err instanceof RateLimiterRes) return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-      throw err;
-    }
+    super('console-signin', perMinute);
   }
 }
 
