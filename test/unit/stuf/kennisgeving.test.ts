@@ -75,7 +75,7 @@ const serialiseer = (root: XmlElement): string => serializeXml(root, { namespace
 /**
  * Through text, as the channel does: build, serialise, check against the XSD, parse.
  * Mutatiesoort E is in the contract (docs/stuf/zds.md, "Kennisgevingen") but not (yet) in the
- * StUF:Mutatiesoort of schemas/stuf/stuf0301/stuf0301.xsd: for E that one issue is tolerated.
+ * StUF:Mutatiesoort of the StUF 03.01 schema (schemas/stuf/zds-1.1/stuf0301.xsd): for E that one issue is tolerated.
  */
 function naarXml(json: unknown, stuurgegevens: XmlElement): XmlElement {
   const xml = serialiseer(jsonNaarKennisgeving(json, stuurgegevens, mappings));
