@@ -2,6 +2,7 @@
  * ZDS client messages from ../shared/stuf-corpus for the channel tests: a message's SOAP Body
  * child with new identificaties and stuurgegevens, in either wire form.
  */
+import { it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { projectRoot } from '../../src/util/paths.js';
@@ -63,4 +64,21 @@ export function find(el: XmlElement | undefined, ...path: string[]): XmlElement 
 export function foutcode(fault: XmlElement): string | undefined {
   const fo = fault.children.find((c) => c.name === 'detail' || c.name === 'Detail')?.children[0];
   return find(fo, 'body', 'code')?.text;
+}
+
+/**
+ * Defines a suite that needs ../shared/stuf-corpus and stuf-official: in CI their absence fails
+ * the run; elsewhere it prints a visible skip notice (never a silent pass).
+ */
+export function withStufCorpus(what: string, define: () => void): void {
+  if (!corpusPresent && process.env.CI) {
+    it(`${what} needs ../shared/stuf-corpus and ../shared/stuf-official`, () => {
+      throw new Error(`${CORPUS} or ${OFFICIAL} is missing (set KNOOPPUNT_SHARED_DIR)`);
+    });
+  } else if (!corpusPresent) {
+    console.warn(`SKIPPED: ${what}: ${CORPUS} or ${OFFICIAL} is missing (set KNOOPPUNT_SHARED_DIR)`);
+    it.skip(`${what} (../shared missing)`, () => undefined);
+  } else {
+    define();
+  }
 }

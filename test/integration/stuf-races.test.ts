@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
 import { hashApiKey } from '../../src/parties/api-keys.js';
-import { startGateway, testEnv, writeConfig, type QueueKind, type StoreKind } from '../helpers/gateway.js';
-import { bericht, bodyChild, CORPUS, corpusPresent as present, foutcode, OFFICIAL } from '../helpers/stuf-corpus.js';
+import { DRIVER_CASES, startGateway, testEnv, writeConfig } from '../helpers/gateway.js';
+import { bericht, bodyChild, foutcode, withStufCorpus } from '../helpers/stuf-corpus.js';
 
 const KEY = 'test-bo-0153-race-key';
 const ACTION = 'http://www.stufstandaarden.nl/koppelvlak/zds0120/creeerZaak_ZakLk01';
@@ -26,20 +26,8 @@ function config(): GatewayConfig {
   };
 }
 
-const CASES: Array<{ store: StoreKind; queue: QueueKind }> = [
-  { store: 'pglite', queue: 'in-process' },
-  { store: 'postgres', queue: 'bullmq' },
-];
-
-if (!present && process.env.CI) {
-  it('StUF race tests need ../shared/stuf-corpus and ../shared/stuf-official', () => {
-    throw new Error(`${CORPUS} or ${OFFICIAL} is missing (set KNOOPPUNT_SHARED_DIR)`);
-  });
-} else if (!present) {
-  console.warn(`SKIPPED: StUF race tests: ${CORPUS} or ${OFFICIAL} is missing (set KNOOPPUNT_SHARED_DIR)`);
-  it.skip('StUF race tests (../shared missing)', () => undefined);
-} else {
-  describe.each(CASES)('StUF races on $store + $queue', ({ store, queue }) => {
+withStufCorpus('StUF race tests', () => {
+  describe.each(DRIVER_CASES.filter((c) => (c.store === 'pglite') === (c.queue === 'in-process')))('StUF races on $store + $queue', ({ store, queue }) => {
     let gateway: Gateway;
     let baseUrl: string;
 
@@ -93,4 +81,4 @@ if (!present && process.env.CI) {
       expect(codes).toEqual(Array.from({ length: 9 }, () => 'StUF016'));
     });
   });
-}
+});
