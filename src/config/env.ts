@@ -10,6 +10,8 @@ export interface GatewayEnv {
   host: string;
   production: boolean;
   dataDir: string;
+  /** KNOOPPUNT_PGLITE_TEMPLATE: tarball a new embedded database starts from instead of initdb (tests, CI); see src/store/pglite.ts. */
+  pgliteTemplate?: string;
   databaseUrl?: string;
   redisUrl?: string;
   configPath: string;
@@ -116,6 +118,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     host: env.HOST || (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     production: env.NODE_ENV === 'production',
     dataDir: resolve(root, env.KNOOPPUNT_DATA_DIR ?? '.knooppunt-data'),
+    ...(env.KNOOPPUNT_PGLITE_TEMPLATE ? { pgliteTemplate: resolve(root, env.KNOOPPUNT_PGLITE_TEMPLATE) } : {}),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     configPath: resolve(root, env.KNOOPPUNT_CONFIG ?? 'config/knooppunt.yaml'),

@@ -10,21 +10,22 @@ import { PostgresDb } from './postgres.js';
  * An embedded data directory is locked for this process until close (see lock.ts): a second
  * process on it is refused with DataDirInUseError instead of silently losing data.
  */
-export async function openStore(opts: { databaseUrl?: string; dataDir?: string }): Promise<Db> {
+export async function openStore(opts: { databaseUrl?: string; dataDir?: string; pgliteTemplate?: string }): Promise<Db> {
+  const template = opts.pgliteTemplate !== undefined ? { template: opts.pgliteTemplate } : {};
   if (opts.databaseUrl) {
     const db = new PostgresDb(opts.databaseUrl);
     await migrate(db);
     return db;
   }
   if (!opts.dataDir) {
-    const db = await PgliteDb.open(undefined);
+    const db = await PgliteDb.open(undefined, template);
     await migrate(db);
     return db;
   }
   const lock = lockDataDir(opts.dataDir);
   let db: Db;
   try {
-    db = await PgliteDb.open(join(opts.dataDir, 'pglite'));
+    db = await PgliteDb.open(join(opts.dataDir, 'pglite'), template);
     await migrate(db);
   } catch (err) {
     lock.release();

@@ -8,7 +8,7 @@ import type { GatewayConfig } from '../../src/config/types.js';
 import { createGateway, type Gateway } from '../../src/gateway.js';
 import { createLogger } from '../../src/ops/logger.js';
 import { hashApiKey } from '../../src/parties/api-keys.js';
-import { freshPostgresUrl, TEST_REDIS_URL } from './stores.js';
+import { freshPostgresUrl, TEST_PGLITE_TEMPLATE, TEST_REDIS_URL } from './stores.js';
 
 export const KEYS = {
   enschede: 'test-key-gemeente-enschede-0153',
@@ -70,6 +70,7 @@ export async function testEnv(store: StoreKind, queue: QueueKind, configPath: st
     KNOOPPUNT_LEASE_MARGIN_MS: '1000',
     KNOOPPUNT_QUEUE_PREFIX: `kp-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'silent',
+    KNOOPPUNT_PGLITE_TEMPLATE: TEST_PGLITE_TEMPLATE,
     ...(store === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : {}),
     ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}),
     ...extra,

@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/util/paths.js';
 import pg from 'pg';
 import type { Db } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
@@ -6,6 +10,15 @@ import { openStore } from '../../src/store/open.js';
 /** The real local PostgreSQL; CI starts it. Override with TEST_DATABASE_URL. */
 export const TEST_PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * New embedded test databases start from one tarball of an initialised empty database instead of
+ * running initdb each time (src/store/pglite.ts); one file per PGlite version, shared by test runs.
+ */
+export const TEST_PGLITE_TEMPLATE = join(
+  tmpdir(),
+  `knooppunt-pglite-template-${(JSON.parse(readFileSync(join(projectRoot(), 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')) as { version: string }).version}.tar`,
+);
 
 /** A connection string for a brand-new schema, so test suites never see each other's rows. */
 export async function freshPostgresUrl(): Promise<string> {
@@ -26,7 +39,7 @@ export interface StoreCase {
 
 /** Both store drivers, for `describe.each`: every suite runs against embedded PGlite and real PostgreSQL. */
 export const STORE_CASES: StoreCase[] = [
-  { name: 'pglite', open: () => openStore({}) },
+  { name: 'pglite', open: () => openStore({ pgliteTemplate: TEST_PGLITE_TEMPLATE }) },
   { name: 'postgres', open: async () => openStore({ databaseUrl: await freshPostgresUrl() }) },
 ];
 
