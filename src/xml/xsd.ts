@@ -5,7 +5,7 @@
  *
  * - Schemas come from memory only. {@link XsdSchemaSet.load} registers the files under a private
  *   `mem:` URL, compiles the entry (libxml2 resolves relative `schemaLocation`s against it, so
- *   `../stuf0301/stuf0301.xsd` works) and removes them again. While we compile or validate, the one
+ *   `../0301/stuf0301.xsd` works) and removes them again. While we compile or validate, the one
  *   input provider of this module answers every other name with "not found", so libxml2 can load
  *   nothing else (the wasm build only sees its own in-memory file system anyway).
  * - Instance documents are parsed without entity substitution (no XML_PARSE_NOENT), without DTD
@@ -680,7 +680,7 @@ export class XsdSchemaSet {
 
   /**
    * Compiles `entry`, one of the keys of `files` (name → XSD text or bytes). Names are paths
-   * relative to a common folder (`zds0120/zds0120_msg.xsd`); `schemaLocation`s are resolved among
+   * relative to a common folder (`zds0120/zds0120_msg_zs-dms.xsd`); `schemaLocation`s are resolved among
    * them. Nothing is read from disk or network. The same files compiled before in this process
    * give a handle on that compilation.
    * @throws Error naming the file that does not compile, with libxml2's compile messages.

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/util/paths.js';
+import type { PartyConfig, RouteConfig, StufDestinationConfig } from '../../src/config/types.js';
+import { hashApiKey } from '../../src/parties/api-keys.js';
 
 export function stufFixture(...path: string[]): string {
   return readFileSync(join(projectRoot(), 'fixtures', 'stuf', ...path), 'utf8');
@@ -65,3 +67,36 @@ export class FakeZaaksysteem {
 const SG = '<StUF:stuurgegevens><StUF:berichtcode>Bv03</StUF:berichtcode><StUF:zender><StUF:organisatie>0153</StUF:organisatie><StUF:applicatie>ZSH</StUF:applicatie></StUF:zender><StUF:ontvanger><StUF:organisatie>0153</StUF:organisatie><StUF:applicatie>knooppunt</StUF:applicatie></StUF:ontvanger><StUF:referentienummer>ZSH-1</StUF:referentienummer><StUF:tijdstipBericht>20261123120000000</StUF:tijdstipBericht></StUF:stuurgegevens>';
 export const BV03 = soapEnvelopeOf(`<StUF:Bv03Bericht xmlns:StUF="http://www.egem.nl/StUF/StUF0301">${SG}</StUF:Bv03Bericht>`);
 export const FO02_SERVER = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><soapenv:Fault><faultcode>soapenv:Server</faultcode><faultstring>Proces voor afhandelen bericht geeft fout</faultstring><detail><StUF:Fo02Bericht xmlns:StUF="http://www.egem.nl/StUF/StUF0301"><StUF:stuurgegevens><StUF:berichtcode>Fo02</StUF:berichtcode></StUF:stuurgegevens><StUF:body><StUF:code>StUF058</StUF:code><StUF:plek>server</StUF:plek><StUF:omschrijving>Proces voor afhandelen bericht geeft fout</StUF:omschrijving></StUF:body></StUF:Fo02Bericht></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>`;
+
+/** One API key (as the config stores it: hashed) for a test party. */
+export const apiKey = (key: string): PartyConfig['credentials'] => ({ apiKeys: [{ id: 'k1', sha256: hashApiKey(key) }] });
+
+/** The keys of the three Enschede parties of the StUF routing tests; each test file uses its own. */
+export interface EnschedeStufKeys { jeugdBo: string; zaaksysteem: string; zakenBo: string }
+
+/**
+ * The three parties the StUF routing tests share: a back office sending StUF Lk01s (`jeugd-bo-0153`),
+ * the zaaksysteem they reach (`zaaksysteem-0153`) and a JSON back office sending zaak-kennisgevingen
+ * (`zaken-bo-0153`).
+ */
+export function enschedeStufPartijen(keys: EnschedeStufKeys, lk01Ops: string[]): PartyConfig[] {
+  return [
+    { id: 'jeugd-bo-0153', kind: 'backoffice', name: 'Jeugd back office Enschede', credentials: apiKey(keys.jeugdBo), stuf: { organisatie: '0153', applicatie: 'JeugdBO' }, maySend: lk01Ops },
+    { id: 'zaaksysteem-0153', kind: 'backoffice', name: 'Zaaksysteem Enschede', credentials: apiKey(keys.zaaksysteem), stuf: { organisatie: '0153', applicatie: 'ZSH' } },
+    { id: 'zaken-bo-0153', kind: 'backoffice', name: 'Zaken back office (JSON)', credentials: apiKey(keys.zakenBo), stuf: { organisatie: '0153', applicatie: 'ZakenBO' }, maySend: ['zaak-kennisgeving'] },
+  ] as PartyConfig[];
+}
+
+/** A StUF destination (the fake zaaksysteem at `url`) for one party. */
+export function zdsBestemming(url: string, id = 'zds-0153', party = 'zaaksysteem-0153'): StufDestinationConfig {
+  return { id, type: 'stuf', url, party, timeoutMs: 2000 } as StufDestinationConfig;
+}
+
+/** The routes between the {@link enschedeStufPartijen}: Lk01s to the JSON back office and the zaaksysteem, JSON kennisgevingen to the zaaksysteem. */
+export function enschedeStufRoutes(delivery: RouteConfig['delivery']): RouteConfig[] {
+  return [
+    { id: 'stuf-naar-json-bo', match: { standard: 'stuf-zkn', messageType: '*Lk01', sender: 'jeugd-bo-0153' }, mapping: 'stuf-naar-json', destinations: ['mailbox-zaken-bo-0153'], delivery },
+    { id: 'stuf-naar-zaaksysteem', match: { standard: 'stuf-zkn', messageType: '*Lk01', sender: 'jeugd-bo-0153' }, mapping: 'stuf-xml', destinations: ['zds-0153'], delivery },
+    { id: 'json-naar-zaaksysteem', match: { standard: 'stuf-zkn', messageType: 'zaak-kennisgeving', sender: 'zaken-bo-0153' }, mapping: 'stuf-uit-json', destinations: ['zds-0153'], delivery },
+  ] as RouteConfig[];
+}

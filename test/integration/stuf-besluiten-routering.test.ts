@@ -9,9 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
-import { hashApiKey } from '../../src/parties/api-keys.js';
 import { startGateway, testEnv, writeConfig } from '../helpers/gateway.js';
-import { FakeZaaksysteem } from '../helpers/stuf.js';
+import { apiKey, FakeZaaksysteem, zdsBestemming } from '../helpers/stuf.js';
 import { bericht, bodyChild, corpusPresent, foutcode, OFFICIAL } from '../helpers/stuf-corpus.js';
 import { waitFor } from '../helpers/webhook.js';
 
@@ -20,7 +19,6 @@ const OPS = ['creeerZaak_ZakLk01', 'voegBesluitToe_Di01', 'updateBesluit_BslLk01
 const ZDS12 = 'http://www.stufstandaarden.nl/koppelvlak/zds0120/';
 
 function config(zdsUrl: string): GatewayConfig {
-  const key = (k: string) => [{ id: 'k1', sha256: hashApiKey(k) }];
   const delivery = { maxAttempts: 3, backoffMs: 40, maxBackoffMs: 200 };
   const beide = (type: string) => [
     { id: `${type.toLowerCase().replace(/_/g, '-')}-json`, match: { standard: 'stuf-zkn', messageType: type }, mapping: 'stuf-naar-json', destinations: ['mailbox-zaken-bo'], delivery },
@@ -28,12 +26,12 @@ function config(zdsUrl: string): GatewayConfig {
   ];
   return {
     parties: [
-      { id: 'bo-0153', kind: 'backoffice', name: 'Back office Enschede', credentials: { apiKeys: key(KEY.bo0153) }, stuf: { organisatie: '0153', applicatie: 'JeugdBO' }, maySend: OPS },
-      { id: 'bo-0164', kind: 'backoffice', name: 'Back office Hengelo', credentials: { apiKeys: key(KEY.bo0164) }, stuf: { organisatie: '0164', applicatie: 'JeugdBO' }, maySend: OPS },
-      { id: 'zaaksysteem', kind: 'backoffice', name: 'Zaaksysteem', credentials: { apiKeys: key(KEY.zaaksysteem) }, stuf: { organisatie: '0153', applicatie: 'ZSH' } },
-      { id: 'zaken-bo', kind: 'backoffice', name: 'Zaken back office (JSON)', credentials: { apiKeys: key(KEY.zakenBo) } },
+      { id: 'bo-0153', kind: 'backoffice', name: 'Back office Enschede', credentials: apiKey(KEY.bo0153), stuf: { organisatie: '0153', applicatie: 'JeugdBO' }, maySend: OPS },
+      { id: 'bo-0164', kind: 'backoffice', name: 'Back office Hengelo', credentials: apiKey(KEY.bo0164), stuf: { organisatie: '0164', applicatie: 'JeugdBO' }, maySend: OPS },
+      { id: 'zaaksysteem', kind: 'backoffice', name: 'Zaaksysteem', credentials: apiKey(KEY.zaaksysteem), stuf: { organisatie: '0153', applicatie: 'ZSH' } },
+      { id: 'zaken-bo', kind: 'backoffice', name: 'Zaken back office (JSON)', credentials: apiKey(KEY.zakenBo) },
     ],
-    destinations: [{ id: 'zds', type: 'stuf', url: zdsUrl, party: 'zaaksysteem', timeoutMs: 2000 }],
+    destinations: [zdsBestemming(zdsUrl, 'zds', 'zaaksysteem')],
     routes: [
       { id: 'zaak-json', match: { standard: 'stuf-zkn', messageType: 'creeerZaak_ZakLk01' }, mapping: 'stuf-naar-json', destinations: ['mailbox-zaken-bo'], delivery },
       ...beide('voegBesluitToe_Di01'),

@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import soap from 'soap';
 import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
-import { hashApiKey } from '../../src/parties/api-keys.js';
 import { StufSchemas } from '../../src/standards/stuf/validator.js';
 import { ZaakRegister } from '../../src/zaken/zaak-register.js';
 import { parseXml, type XmlElement } from '../../src/xml/parse.js';
@@ -18,7 +17,7 @@ import { startGateway, testEnv, writeConfig, type QueueKind, type StoreKind } fr
 import { fixture, postXml, setText } from '../helpers/istandaarden.js';
 import { waitFor } from '../helpers/webhook.js';
 import { operatie } from '../../src/standards/stuf/operaties.js';
-import { FakeZaaksysteem, FO02_SERVER, soapEnvelopeOf, stufFixture, stuurgegevens, zetEerste } from '../helpers/stuf.js';
+import { apiKey, enschedeStufPartijen, enschedeStufRoutes, FakeZaaksysteem, FO02_SERVER, zdsBestemming, soapEnvelopeOf, stufFixture, stuurgegevens, zetEerste } from '../helpers/stuf.js';
 
 const KEY = { hengelo: 'test-zaaksysteem-0164', jeugdBo: 'test-jeugd-bo-0153', zaaksysteem: 'test-zaaksysteem-0153', zakenBo: 'test-zaken-bo-0153', gemeente: 'test-gemeente-0153', aanbieder: 'test-aanbieder-87654321' };
 const ZENDER: [string, string] = ['0153', 'JeugdBO'];
@@ -26,22 +25,17 @@ const KNOOPPUNT: [string, string] = ['0153', 'knooppunt'];
 const LK01_OPS = ['creeerZaak_ZakLk01', 'updateZaak_ZakLk01', 'actualiseerZaakstatus_ZakLk01', 'voegZaakdocumentToe_EdcLk01'];
 
 function config(zdsUrl: string): GatewayConfig {
-  const key = (k: string) => [{ id: 'k1', sha256: hashApiKey(k) }];
   const delivery = { maxAttempts: 5, backoffMs: 40, maxBackoffMs: 200 };
   return {
     parties: [
-      { id: 'gemeente-0153', kind: 'gemeente', name: 'Gemeente Enschede', code: '0153', credentials: { apiKeys: key(KEY.gemeente) } },
-      { id: 'aanbieder-87654321', kind: 'aanbieder', name: 'Aanbieder B', code: '87654321', credentials: { apiKeys: key(KEY.aanbieder) }, maySend: ['JW315'] },
-      { id: 'jeugd-bo-0153', kind: 'backoffice', name: 'Jeugd back office Enschede', credentials: { apiKeys: key(KEY.jeugdBo) }, stuf: { organisatie: '0153', applicatie: 'JeugdBO' }, maySend: LK01_OPS },
-      { id: 'zaaksysteem-0153', kind: 'backoffice', name: 'Zaaksysteem Enschede', credentials: { apiKeys: key(KEY.zaaksysteem) }, stuf: { organisatie: '0153', applicatie: 'ZSH' } },
-      { id: 'zaaksysteem-0164', kind: 'backoffice', name: 'Zaaksysteem Hengelo', credentials: { apiKeys: key(KEY.hengelo) }, stuf: { organisatie: '0164', applicatie: 'ZSH' } },
-      { id: 'zaken-bo-0153', kind: 'backoffice', name: 'Zaken back office (JSON)', credentials: { apiKeys: key(KEY.zakenBo) }, stuf: { organisatie: '0153', applicatie: 'ZakenBO' }, maySend: ['zaak-kennisgeving'] },
+      { id: 'gemeente-0153', kind: 'gemeente', name: 'Gemeente Enschede', code: '0153', credentials: apiKey(KEY.gemeente) },
+      { id: 'aanbieder-87654321', kind: 'aanbieder', name: 'Aanbieder B', code: '87654321', credentials: apiKey(KEY.aanbieder), maySend: ['JW315'] },
+      ...enschedeStufPartijen(KEY, LK01_OPS),
+      { id: 'zaaksysteem-0164', kind: 'backoffice', name: 'Zaaksysteem Hengelo', credentials: apiKey(KEY.hengelo), stuf: { organisatie: '0164', applicatie: 'ZSH' } },
     ],
-    destinations: [{ id: 'zds-0153', type: 'stuf', url: zdsUrl, party: 'zaaksysteem-0153', timeoutMs: 2000 }],
+    destinations: [zdsBestemming(zdsUrl)],
     routes: [
-      { id: 'stuf-naar-json-bo', match: { standard: 'stuf-zkn', messageType: '*Lk01', sender: 'jeugd-bo-0153' }, mapping: 'stuf-naar-json', destinations: ['mailbox-zaken-bo-0153'], delivery },
-      { id: 'stuf-naar-zaaksysteem', match: { standard: 'stuf-zkn', messageType: '*Lk01', sender: 'jeugd-bo-0153' }, mapping: 'stuf-xml', destinations: ['zds-0153'], delivery },
-      { id: 'json-naar-zaaksysteem', match: { standard: 'stuf-zkn', messageType: 'zaak-kennisgeving', sender: 'zaken-bo-0153' }, mapping: 'stuf-uit-json', destinations: ['zds-0153'], delivery },
+      ...enschedeStufRoutes(delivery),
       { id: 'verzoek-wordt-zaak', match: { standard: 'ijw', messageType: 'JW315', receiver: 'gemeente-0153' }, mapping: 'istandaarden-315-naar-creeerzaak', destinations: ['zds-0153'], delivery },
       { id: 'verzoek-naar-gemeente', match: { standard: 'ijw', messageType: 'JW*', receiver: 'gemeente-*' }, mapping: 'istandaarden-naar-json', destinations: ['$receiver'], delivery },
     ],

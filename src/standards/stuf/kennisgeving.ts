@@ -22,7 +22,7 @@
  */
 import type { CompiledMapping } from '../../mapping/index.js';
 import { serializeXml } from '../../xml/build.js';
-import { clark, type XmlElement } from '../../xml/parse.js';
+import { clark, parseXml, type XmlElement } from '../../xml/parse.js';
 import { STUF_NS, STUF_PREFIXEN } from './namespaces.js';
 
 const NS = STUF_NS;
@@ -341,6 +341,43 @@ function metExtraElementen(object: XmlElement, json: Record<string, unknown>): X
   return { ...object, children: na < 0 ? [...children, extra] : [...children.slice(0, na), extra, ...children.slice(na)] };
 }
 
+/**
+ * The children of ZKN:ZAK-basis and ZKN:EDC-basis (ZKN 03.10) in their XSD sequence, `StUF:` for
+ * the StUF 03.01 elements. A kennisgeving's object is a restriction of these, so an element keeps
+ * its place when it is put back among the ones the uit-json mapping writes.
+ */
+const OBJECT_VOLGORDE: Readonly<Record<'ZAK' | 'EDC', readonly string[]>> = {
+  ZAK: ['identificatie', 'omschrijving', 'toelichting', 'kenmerk', 'anderZaakObject', 'resultaat', 'startdatum', 'registratiedatum', 'publicatiedatum',
+    'einddatumGepland', 'uiterlijkeEinddatum', 'einddatum', 'opschorting', 'verlenging', 'betalingsIndicatie', 'laatsteBetaaldatum', 'archiefnominatie',
+    'datumVernietigingDossier', 'zaakniveau', 'deelzakenIndicatie', 'StUF:tijdvakGeldigheid', 'StUF:tijdstipRegistratie', 'StUF:extraElementen',
+    'historieMaterieel', 'historieFormeel', 'isVan', 'heeftBetrekkingOp', 'heeftAlsBelanghebbende', 'heeftAlsGemachtigde', 'heeftAlsInitiator',
+    'heeftAlsUitvoerende', 'heeftAlsVerantwoordelijke', 'heeftAlsOverigBetrokkene', 'heeftAlsDeelzaak', 'heeftAlsHoofdzaak', 'heeftBetrekkingOpAndere',
+    'heeft', 'heeftRelevant', 'leidtTot'],
+  EDC: ['identificatie', 'dct.omschrijving', 'dct.omschrijvingGeneriek', 'dct.categorie', 'creatiedatum', 'ontvangstdatum', 'titel', 'beschrijving',
+    'formaat', 'taal', 'versie', 'status', 'verzenddatum', 'vertrouwelijkAanduiding', 'auteur', 'link', 'inhoud', 'StUF:tijdvakGeldigheid',
+    'StUF:tijdstipRegistratie', 'StUF:extraElementen', 'historieMaterieel', 'historieFormeel', 'isRelevantVoor', 'kanVastleggingZijnVan', 'maaktDeelUitVan'],
+};
+
+/**
+ * The JSON's `overig` (what a client sent that the JSON model does not carry, as received) back in
+ * the object, each element at its place in the XSD sequence, so a StUF → JSON → StUF trip loses
+ * nothing. An element the mapping wrote itself wins: the JSON may have changed it since.
+ */
+function metOverig(object: XmlElement, json: Record<string, unknown>, entiteittype: 'ZAK' | 'EDC'): XmlElement {
+  const lijst = Array.isArray(json.overig) ? json.overig.filter((x): x is string => typeof x === 'string') : [];
+  if (lijst.length === 0) return object;
+  const geschreven = new Set(object.children.map((c) => clark(c.ns, c.name)));
+  const terug = lijst.map((x) => parseXml(x)).filter((el) => !geschreven.has(clark(el.ns, el.name)));
+  const volgorde = OBJECT_VOLGORDE[entiteittype];
+  const plaats = (c: XmlElement): number => {
+    const i = volgorde.indexOf(c.ns === NS.StUF ? `StUF:${c.name}` : c.ns === NS.ZKN ? c.name : '');
+    return i < 0 ? volgorde.length : i;
+  };
+  // A stable sort: repeated elements (several heeftBetrekkingOp) keep the order they came in.
+  const children = [...object.children, ...terug].map((c, i) => ({ c, i })).sort((a, b) => plaats(a.c) - plaats(b.c) || a.i - b.i).map((x) => x.c);
+  return { ...object, children };
+}
+
 function mappingVoor(mappings: ReadonlyMap<string, CompiledMapping>, naam: string, bron: 'xml' | 'json', doel: 'xml' | 'json'): CompiledMapping {
   const mapping = mappings.get(naam);
   if (!mapping) throw new Error(`StUF: mapping '${naam}' is not loaded (mappings/stuf/${naam}.yaml)`);
@@ -445,13 +482,16 @@ function zaakObject(zaak: JsonZaak, verwerking: ZaakVerwerking | undefined, docu
   const input: Record<string, unknown> = { zaak };
   if (verwerking) input.verwerking = verwerking;
   if (documenten && documenten.length > 0) input.documenten = documenten;
-  return metExtraElementen(hernoem(mappingVoor(mappings, STUF_MAPPINGS.zaakUitJson, 'json', 'xml').run(input).output as XmlElement, '_', '.'), zaak);
+  const object = metExtraElementen(hernoem(mappingVoor(mappings, STUF_MAPPINGS.zaakUitJson, 'json', 'xml').run(input).output as XmlElement, '_', '.'), zaak);
+  // Only a kennisgeving carries what was received; an answer (La01) has its own, restricted type.
+  return verwerking ? metOverig(object, zaak, 'ZAK') : object;
 }
 
 function documentObject(document: JsonZaakdocument, verwerking: { object: string; isRelevantVoor: string; gerelateerde: string } | undefined, mappings: ReadonlyMap<string, CompiledMapping>): XmlElement {
   const input: Record<string, unknown> = { document };
   if (verwerking) input.verwerking = verwerking;
-  return metExtraElementen(hernoem(mappingVoor(mappings, STUF_MAPPINGS.documentUitJson, 'json', 'xml').run(input).output as XmlElement, '_', '.'), document);
+  const object = metExtraElementen(hernoem(mappingVoor(mappings, STUF_MAPPINGS.documentUitJson, 'json', 'xml').run(input).output as XmlElement, '_', '.'), document);
+  return verwerking ? metOverig(object, document, 'EDC') : object;
 }
 
 /**
