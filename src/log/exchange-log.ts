@@ -209,6 +209,28 @@ function payloadAad(p: { id: number; messageId: string; kind: string; destinatio
 // could still be sensitive), so refuse it here with a message that quotes nothing.
 const JSON_NUL_RE = /(?:^|[^\\])(?:\\\\)*\\u0000/;
 
+/** A chain head as this transaction holds it: locked, and moved by this transaction's appends so far. */
+interface HeldHead {
+  chain: number;
+  seq: number;
+  hash: string;
+  now: Date;
+}
+
+/**
+ * The chain head each open transaction holds, keyed by its transaction object (both drivers make
+ * a fresh one per transaction, so an entry dies with it). A second append in the same transaction
+ * continues on this head instead of locking another: a transaction holding two heads can deadlock
+ * with another doing the same once every chain is taken. Module-wide, so two logs in one
+ * transaction share it too.
+ */
+const heldHeads = new WeakMap<Queryable, HeldHead>();
+
+/** A Db passed as the queryable runs each statement on its own: no lock outlives the statement. */
+function isTransaction(q: Queryable): boolean {
+  return typeof (q as Partial<Db>).transaction !== 'function';
+}
+
 /** The exchange log: append-only, hash-chained events; encrypted payloads; keyed subject index. */
 export class ExchangeLog {
   private readonly maxChains: number;
@@ -327,7 +349,7 @@ export class ExchangeLog {
     return event;
   }
 
-  private async appendOnChain(tx: Queryable, h: { chain: number; seq: number; hash: string; now: Date }, prepared: readonly PreparedEvent[]): Promise<ExchangeEvent[]> {
+  private async appendOnChain(tx: Queryable, h: HeldHead, prepared: readonly PreparedEvent[]): Promise<ExchangeEvent[]> {
     const chain = h.chain;
     const now = h.now;
     const headSeq = h.seq;
@@ -346,6 +368,7 @@ export class ExchangeLog {
     await insertRows(tx, 'exchange_events', EVENT_COLUMN_LIST, rows, { casts: { detail: '::jsonb' } });
     const moved = await tx.query('UPDATE log_head SET seq = $1, hash = $2 WHERE id = $3 AND seq = $4', [headSeq + events.length, prevHash, chain, headSeq]);
     if (moved.rowCount !== 1) throw new Error('exchange log append did not move its chain head');
+    if (isTransaction(tx)) heldHeads.set(tx, { chain, seq: headSeq + events.length, hash: prevHash, now });
     // Extra rows for these events (LDV records), committed or rolled back with them.
     for (const hook of this.appendHooks) for (const event of events) await hook(tx, event);
     for (const hook of this.batchHooks) await hook(tx, events);
@@ -359,7 +382,15 @@ export class ExchangeLog {
    * number of chains follows the number of transactions that append at the same moment.
    * The time comes from the database's clock read under the head's lock, so it follows seq.
    */
-  private async lockChain(tx: Queryable): Promise<{ chain: number; seq: number; hash: string; now: Date }> {
+  private async lockChain(tx: Queryable): Promise<HeldHead> {
+    const held = isTransaction(tx) ? heldHeads.get(tx) : undefined;
+    if (held && (this.pinnedChain === undefined || this.pinnedChain === held.chain)) return held;
+    const head = await this.lockNewChain(tx);
+    if (isTransaction(tx)) heldHeads.set(tx, head);
+    return head;
+  }
+
+  private async lockNewChain(tx: Queryable): Promise<HeldHead> {
     type HeadRow = { id: number | string; seq: number | string; hash: string; now: Date | string };
     const cols = `id, seq, hash, ${DB_NOW_SQL} AS now`;
     const toHead = (r: HeadRow) => ({ chain: Number(r.id), seq: Number(r.seq), hash: r.hash, now: toDate(r.now) });

@@ -15,7 +15,7 @@ import { ExchangeLog } from '../../../src/log/exchange-log.js';
 import type { KeyRing } from '../../../src/log/keys.js';
 import { formatVerifyResult, verifyLog } from '../../../src/log/verify.js';
 import { createLogger } from '../../../src/ops/logger.js';
-import type { Db } from '../../../src/store/db.js';
+import type { Db, Queryable } from '../../../src/store/db.js';
 import { openStore } from '../../../src/store/open.js';
 import { STORE_CASES, freshPostgresUrl } from '../../helpers/stores.js';
 import { tamper, testRing } from './fixtures.js';
@@ -148,6 +148,78 @@ describe.each(STORE_CASES)('sharded exchange log on $name', ({ name, open }) => 
     await tamper(db, `UPDATE exchange_events SET sender = 'x' WHERE seq = 2`);
     expect((await verifyLog(db)).firstBroken).toMatchObject({ chain: '1', seq: 2, reason: 'hash-mismatch' });
   });
+
+  /** The transaction's queryable, counting the statements that lock or open a chain head. */
+  function countingHeadLocks(tx: Queryable): { tx: Queryable; locks: () => number } {
+    let n = 0;
+    return {
+      tx: {
+        query: (sql, params) => {
+          if (/FROM log_head\b[\s\S]*FOR UPDATE|INSERT INTO log_head/.test(sql)) n++;
+          return tx.query(sql, params);
+        },
+      } as Queryable,
+      locks: () => n,
+    };
+  }
+
+  it('appends and a chain_anchor in one transaction lock one chain head, once', async () => {
+    const log = new ExchangeLog(db, ring, { maxChains: 4 });
+    // A second chain exists, so the anchor has something to record.
+    await two.appendNow({ messageId: null, eventType: 'admin_action' });
+    const { evs, locks } = await db.transaction(async (raw) => {
+      const c = countingHeadLocks(raw);
+      const first = await log.append(c.tx, { messageId: null, eventType: 'admin_action', detail: { i: 1 } });
+      const more = await log.appendMany(c.tx, [{ messageId: null, eventType: 'admin_action', detail: { i: 2 } }, { messageId: null, eventType: 'admin_action', detail: { i: 3 } }]);
+      const anchorEv = await log.appendChainAnchor(c.tx);
+      return { evs: [first, ...more, anchorEv!], locks: c.locks() };
+    });
+    expect(locks).toBe(1);
+    expect(new Set(evs.map((e) => e.chain)).size).toBe(1);
+    expect(evs.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(await verifyLog(db)).toMatchObject({ ok: true, checked: 5 });
+  });
+
+  if (name === 'postgres') {
+    it('a transaction that appends twice keeps its chain even when a lower chain comes free in between', async () => {
+      const log = new ExchangeLog(db, ring, { maxChains: 4 });
+      // Transaction A holds chain 1 while B makes its first append (so B takes chain 2).
+      let releaseA!: () => void;
+      const aMayCommit = new Promise<void>((r) => (releaseA = r));
+      let aHolds!: () => void;
+      const aHolding = new Promise<void>((r) => (aHolds = r));
+      const a = db.transaction(async (tx) => {
+        const ev = await log.append(tx, { messageId: null, eventType: 'admin_action', detail: { w: 'a' } });
+        aHolds();
+        await aMayCommit;
+        return ev;
+      });
+      await aHolding;
+      let bFirstDone!: () => void;
+      const bFirst = new Promise<void>((r) => (bFirstDone = r));
+      let aCommitted!: () => void;
+      const aDone = new Promise<void>((r) => (aCommitted = r));
+      const b = db.transaction(async (raw) => {
+        const c = countingHeadLocks(raw);
+        const first = await log.append(c.tx, { messageId: null, eventType: 'admin_action', detail: { w: 'b', i: 1 } });
+        const locksForFirst = c.locks();
+        bFirstDone();
+        // Chain 1 is free again now: a fresh lock would take it, and B would hold two heads.
+        await aDone;
+        const second = await log.append(c.tx, { messageId: null, eventType: 'admin_action', detail: { w: 'b', i: 2 } });
+        return { first, second, locksForSecond: c.locks() - locksForFirst };
+      });
+      await bFirst;
+      releaseA();
+      const evA = await a;
+      aCommitted();
+      const rb = await b;
+      expect(evA.chain).toBe(1);
+      expect(rb.first.chain).toBe(2);
+      expect(rb.second).toMatchObject({ chain: 2, seq: rb.first.seq + 1, prevHash: rb.first.hash });
+      expect(rb.locksForSecond).toBe(0);
+      expect(await verifyLog(db)).toMatchObject({ ok: true, checked: 3 });
+    });
 
   if (name === 'postgres') {
     it('two gateway processes (separate pools) take separate chains, and neither waits for the other', async () => {
