@@ -221,7 +221,6 @@ describe.each(STORE_CASES)('sharded exchange log on $name', ({ name, open }) => 
       expect(await verifyLog(db)).toMatchObject({ ok: true, checked: 3 });
     });
 
-  if (name === 'postgres') {
     it('two gateway processes (separate pools) take separate chains, and neither waits for the other', async () => {
       const url = await freshPostgresUrl();
       const dbs = [await openStore({ databaseUrl: url }), await openStore({ databaseUrl: url })];
