@@ -187,6 +187,9 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const jsonTypes = new JsonMessageTypes(join(env.schemasDir, 'json'));
   const standards = new Map<string, Standard>([['json', new JsonStandard(jsonTypes)], [SEALED_STANDARD, new SealedStandard()]]);
   const zaken = new ZaakRegister(db, ring);
+  // Zaken from before the initiator index (migration 121) become findable by zakLv01.
+  const oudeInitiatoren = await zaken.indexeerOudeInitiatoren();
+  if (oudeInitiatoren.geindexeerd > 0 || oudeInitiatoren.onleesbaar > 0) logger.info(oudeInitiatoren, 'zaak initiators indexed for zaken stored before the index');
   const stufSchemas = await loadStufValidator({ schemasDir: join(env.schemasDir, 'stuf'), ...(env.stufXsdDir ? { officialDir: env.stufXsdDir } : {}) });
   const stufJson = new JsonMessageTypes(join(env.schemasDir, 'stuf', 'json'));
   standards.set(STUF_STANDARD, new StufStandard({ schemas: stufSchemas, parties, zaken, jsonTypes: stufJson, mappings: declarative, eigenApplicatie: env.stufApplicatie }));

@@ -118,6 +118,54 @@ export class ZaakRegister {
   }
 
   /**
+   * Zaken stored before migration 121 have no zaak_initiatoren row, so zakenVanBurger cannot find
+   * them. This reads them in batches of `batch` (keyset order, so a restart resumes where the
+   * scan gets to again), decrypts each and writes the keyed hash of its initiator's BSN. Idempotent:
+   * a zaak with a row is never read; a zaak without a BSN initiator is read and left without one.
+   * A row is only written while the zaak still has the state that was read (same iv), so a newer
+   * state stored meanwhile keeps its own index. Counts only, never a BSN.
+   */
+  async indexeerOudeInitiatoren(batch = 200): Promise<{ gelezen: number; geindexeerd: number; onleesbaar: number }> {
+    const telling = { gelezen: 0, geindexeerd: 0, onleesbaar: 0 };
+    let na = '';
+    for (;;) {
+      const r = await this.db.query<EncryptedRow & { identificatie: string }>(
+        `SELECT z.identificatie, z.key_id, z.iv, z.auth_tag, z.ciphertext FROM zaken z
+         WHERE z.identificatie > $1 AND NOT EXISTS (SELECT 1 FROM zaak_initiatoren i WHERE i.zaak_identificatie = z.identificatie)
+         ORDER BY z.identificatie LIMIT $2`,
+        [na, batch],
+      );
+      for (const row of r.rows) {
+        telling.gelezen++;
+        let zaak: Zaak;
+        try {
+          zaak = this.open<Zaak>(row, `zaak:${row.identificatie}`);
+        } catch {
+          telling.onleesbaar++; // a key that is not in the ring: reported by count, the rest goes on
+          continue;
+        }
+        const initiator = zaak.initiator as { bsn?: unknown } | null | undefined;
+        let hash: string | undefined;
+        try {
+          hash = initiator && typeof initiator.bsn === 'string' ? subjectHash(this.ring, initiator.bsn) : undefined;
+        } catch {
+          hash = undefined;
+        }
+        if (hash === undefined) continue;
+        const w = await this.db.query(
+          `INSERT INTO zaak_initiatoren (zaak_identificatie, subject_hash)
+           SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM zaken WHERE identificatie = $1 AND iv = $3)
+           ON CONFLICT (zaak_identificatie) DO NOTHING`,
+          [row.identificatie, hash, Buffer.from(row.iv)],
+        );
+        telling.geindexeerd += w.rowCount ?? 0;
+      }
+      if (r.rows.length < batch) return telling;
+      na = r.rows[r.rows.length - 1]!.identificatie;
+    }
+  }
+
+  /**
    * The zaken of one organisatie whose initiator is this citizen, newest first, at most `max`;
    * `meer` tells whether there are more. Matches hashes made before a key rotation too.
    * Throws on a value that is not a BSN.
