@@ -51,6 +51,7 @@ import { DbRegister } from './standards/istandaarden/register-db.js';
 import { istandaardenRouteMappings } from './standards/istandaarden/route-mappings.js';
 import { IstandaardenStandard, jsonBerichtType } from './standards/istandaarden/standard.js';
 import { GroteBerichten } from './standards/istandaarden/grote-berichten.js';
+import { GroteStufBerichten } from './standards/stuf/grote-berichten.js';
 import { XsdValidators } from './standards/istandaarden/schema/validator.js';
 import { istandaardenJsonTypes } from './standards/istandaarden/json-types.js';
 import { controleerIstandaardenCodelijsten } from './standards/istandaarden/codelijsten-check.js';
@@ -98,6 +99,8 @@ export interface Gateway {
   app: ReturnType<typeof createHttpApp>;
   /** The region's contract register, monitor, ledger and insight (src/contracten/). */
   contracten: Contracten;
+  /** The worker pool that validates large StUF messages (its task count, for tests and metrics). */
+  stufDocumenten: GroteStufBerichten;
   /** Starts the delivery workers and the HTTP server; resolves with the bound address. */
   listen(): Promise<AddressInfo>;
   /** Graceful: stop accepting, finish requests and attempts in flight, close connections. */
@@ -191,8 +194,14 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const oudeInitiatoren = await zaken.indexeerOudeInitiatoren();
   if (oudeInitiatoren.geindexeerd > 0 || oudeInitiatoren.onleesbaar > 0) logger.info(oudeInitiatoren, 'zaak initiators indexed for zaken stored before the index');
   const stufSchemas = await loadStufValidator({ schemasDir: join(env.schemasDir, 'stuf'), ...(env.stufXsdDir ? { officialDir: env.stufXsdDir } : {}) });
+  // Large StUF messages: XSD validation in a worker pool of its own, sized as the iJw/iWmo pool (workers start on the first one).
+  const stufGroot = new GroteStufBerichten(
+    { schemasDir: join(env.schemasDir, 'stuf'), ...(env.stufXsdDir ? { officialDir: env.stufXsdDir } : {}) },
+    env.documents.largeBytes,
+    { size: env.documents.workers, maxQueued: env.documents.maxQueued },
+  );
   const stufJson = new JsonMessageTypes(join(env.schemasDir, 'stuf', 'json'));
-  standards.set(STUF_STANDARD, new StufStandard({ schemas: stufSchemas, parties, zaken, jsonTypes: stufJson, mappings: declarative, eigenApplicatie: env.stufApplicatie }));
+  standards.set(STUF_STANDARD, new StufStandard({ grote: stufGroot, schemas: stufSchemas, parties, zaken, jsonTypes: stufJson, mappings: declarative, eigenApplicatie: env.stufApplicatie }));
   for (const codec of stufRouteMappings({ mappings: declarative, parties, destinations, zaken, schemas: stufSchemas, eigenApplicatie: env.stufApplicatie })) {
     mappings.set(codec.name, codec);
   }
@@ -331,6 +340,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     parties,
     zaken,
     schemas: stufSchemas,
+    grote: stufGroot,
     mappings: declarative,
     maxBodyBytes: env.maxBodyBytes,
     xmlLimits: { maxBytes: env.maxBodyBytes, maxDepth: 48, maxElements: 200_000 },
@@ -423,7 +433,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
 
   let server: Server | undefined;
   return {
-    env, config, logger, db, ring, log, queue, pipeline, mappings, app, contracten,
+    env, config, logger, db, ring, log, queue, pipeline, mappings, app, contracten, stufDocumenten: stufGroot,
     httpServer: () => server,
     async listen() {
       await queue.start();
@@ -485,6 +495,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
       await chainAnchors.stop();
       await checkpoints.stop();
       await grote.close();
+      await stufGroot.close();
       await db.close();
       // Last, so the spans of the work finished during shutdown are flushed too.
       await spanExport?.stop();

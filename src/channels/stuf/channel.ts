@@ -39,6 +39,8 @@ import { serializeXml } from '../../xml/build.js';
 import { parseXml, type XmlElement, type XmlLimits } from '../../xml/parse.js';
 import type { ZaakRegister } from '../../zaken/zaak-register.js';
 import type { PasswordGate } from '../rest/auth.js';
+import { PoolBusyError } from '../../util/worker-pool.js';
+import { valideerStufBericht, type GroteStufBerichten } from '../../standards/stuf/grote-berichten.js';
 import { soapEndpoint, type SoapAnswer, type SoapCall, type SoapEndpointRouter } from './soap-server.js';
 
 const ACTION = 'http://www.egem.nl/StUF/sector/zkn/0310/';
@@ -123,6 +125,8 @@ export function stufChannel(deps: {
   parties: PartyRegistry;
   zaken: ZaakRegister;
   schemas: StufValidator;
+  /** Large messages are validated in its worker pool (the same as the StUF standard's). */
+  grote?: GroteStufBerichten;
   mappings: ReadonlyMap<string, CompiledMapping>;
   maxBodyBytes: number;
   xmlLimits: XmlLimits;
@@ -182,8 +186,8 @@ export function stufChannel(deps: {
     if (org === undefined || (org !== '' && org !== organisatieVan(zender))) throw new Weigering('StUF064', plek, 'zaak niet gevonden');
   };
 
-  const valideer = (call: SoapCall): void => {
-    const issues = deps.schemas.validateBericht(call.body);
+  const valideer = async (call: SoapCall): Promise<void> => {
+    const issues = await valideerStufBericht(deps.schemas, deps.grote, call.body, call.raw.byteLength);
     if (issues.length > 0) throw new Weigering('StUF055', issues[0]!.element ?? '/', issues.slice(0, 10).map((i) => `${i.element ?? ''} ${i.message}`.trim()).join('; '));
   };
 
@@ -244,7 +248,7 @@ export function stufChannel(deps: {
   };
 
   const vraag = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
-    valideer(call);
+    await valideer(call);
     const zkn11 = alsZds11(call.body);
     const id = tekstVan(kind(kind(zkn11, 'gelijk'), 'identificatie'));
     const initiator = kind(kind(kind(zkn11, 'gelijk'), 'heeftAlsInitiator'), 'gerelateerde');
@@ -310,7 +314,7 @@ export function stufChannel(deps: {
     a.vorm === 'zds12' ? { rootNs: STUF_NS.ZDS, root: a.operatie.antwoord!.zds12 } : { rootNs: STUF_NS.ZKN, root: a.operatie.antwoord!.zds11 };
 
   const vrijBericht = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
-    valideer(call);
+    await valideer(call);
     const org = organisatieVan(p.zender);
     const parameters = kind(call.body, 'parameters');
     const checkedOutId = tekstVan(kind(parameters, 'checkedOutId'));
@@ -385,7 +389,7 @@ export function stufChannel(deps: {
     // Routed like the zaak kennisgevingen where a route names the message type (the StUF standard
     // checks it and changes the register); otherwise only logged with its Bv03, as before.
     if (deps.heeftRoute?.({ standard: msg.standard, messageType: msg.messageType, sender: msg.sender, ...(msg.receiver ? { receiver: msg.receiver } : {}), body: msg.body })) return viaPipeline(msg, 'OntvangAsynchroon', sg);
-    valideer(call);
+    await valideer(call);
     let verwerking;
     try {
       verwerking = await verwerkBesluit(a.operatie.naam, call.body, organisatieVan(p.zender), deps.zaken, deps.mappings);
@@ -440,7 +444,7 @@ export function stufChannel(deps: {
    * delivered message; the delivery keeps its status and payload, its receiver outcome says refused.
    */
   const ontvangstbericht = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
-    valideer(call);
+    await valideer(call);
     const b = await bezorgingVan(sg, call.party);
     const geweigerd = a.operatie.naam === 'Fo01' || a.operatie.naam === 'Fo03';
     const fb = kind(call.body, 'body');
@@ -462,7 +466,7 @@ export function stufChannel(deps: {
    * otherwise logged with its Bv03.
    */
   const overdrachtBevestiging = async (call: SoapCall, a: Aanroep, sg: Stuurgegevens, p: { zender: Party; ontvanger?: Party }, body: string): Promise<SoapAnswer> => {
-    valideer(call);
+    await valideer(call);
     const b = await bezorgingVan(sg, call.party, 'overdragenZaak_Di01');
     const object = kind(call.body, 'object');
     const antwoord = tekstVan(kind(object, 'antwoord'));
@@ -540,6 +544,12 @@ export function stufChannel(deps: {
       }
       return await viaPipeline(inbound(call, a, p.zender, p.ontvanger, sg, body), endpoint, sg);
     } catch (err) {
+      // The document workers and their queue are full: a logged "try again shortly" in the endpoint's foutbericht, nothing half-done.
+      if (err instanceof PoolBusyError) {
+        await deps.pipeline.logRefusedRequest('stuf', 'documents-busy', { operation: call.operation, foutcode: 'StUF058', size: call.raw.byteLength }, call.party.id);
+        const answer = weigering(endpoint, 'StUF058', 'documenten: knooppunt verwerkt nu te veel grote berichten; probeer het over enkele seconden opnieuw', sg);
+        return 'fault' in answer ? { fault: { ...answer.fault, status: 503, retryAfterSeconds: 5 } } : answer;
+      }
       const w = err instanceof Weigering ? err : err instanceof MappingRunError ? new Weigering('StUF055', err.field || '/', `${err.field}: ${err.message}`) : undefined;
       if (w) {
         await deps.pipeline.logRefusedRequest('stuf', 'refused', { operation: call.operation, foutcode: w.code, plek: w.plek }, call.party.id);

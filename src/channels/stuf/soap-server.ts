@@ -54,6 +54,10 @@ export interface SoapFaultAnswer {
   string: string;
   /** Goes into the Fault's `detail` unchanged, e.g. a StUF:Fo02Bericht. */
   detailXml?: string;
+  /** The HTTP status instead of SOAP's 500, e.g. 503 for "busy, try again" (with retryAfterSeconds). */
+  status?: number;
+  /** Sent as Retry-After. */
+  retryAfterSeconds?: number;
 }
 
 /** `xml`: the answer element (e.g. a StUF:Bv03Bericht), no envelope, self-contained in its namespace declarations. */
@@ -263,7 +267,8 @@ export function soapEndpoint(opts: SoapEndpointOptions): SoapEndpointRouter {
       if ('xml' in answer && typeof answer.xml === 'string') {
         send(res, 200, soapEnvelope(answer.xml, version), version);
       } else if ('fault' in answer && answer.fault) {
-        send(res, 500, soapFaultEnvelope(answer.fault.code, answer.fault.string, answer.fault.detailXml, version), version);
+        if (answer.fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(answer.fault.retryAfterSeconds));
+        send(res, answer.fault.status ?? 500, soapFaultEnvelope(answer.fault.code, answer.fault.string, answer.fault.detailXml, version), version);
       } else {
         onError(new Error('handle returned neither xml nor fault'), `handle ${call.operation}`);
         send(res, 500, fault(version, 'Server', 'The request could not be processed', 'handle-error'), version);

@@ -24,6 +24,7 @@ import { fout, type StufFoutcode } from './foutcodes.js';
 import { KennisgevingError, kennisgevingNaarJson, type JsonKennisgeving, type JsonZaak, type Operatie } from './kennisgeving.js';
 import { leesStuurgegevens, StuurgegevensFout, stufTijdstip, type Stuurgegevens } from './stuurgegevens.js';
 import type { StufValidator as StufSchemas } from './validator.js';
+import { valideerStufBericht, type GroteStufBerichten } from './grote-berichten.js';
 
 export const STUF_STANDARD = 'stuf-zkn';
 /** The REST message type of a JSON back office's kennisgeving. */
@@ -84,6 +85,8 @@ export class StufStandard implements Standard {
       mappings: ReadonlyMap<string, CompiledMapping>;
       /** The applicatie name knooppunt uses in stuurgegevens. */
       eigenApplicatie?: string;
+      /** Large messages are validated in its worker pool; a full pool rejects (PoolBusyError), which the channel answers. */
+      grote?: GroteStufBerichten;
     },
   ) {}
 
@@ -109,7 +112,7 @@ export class StufStandard implements Standard {
     }
     const fo03 = (code: StufFoutcode, details?: string) => fo03Antwoord(vraagSg, code, details, this.deps.eigenApplicatie);
     const refused = (problem: Problem): Inspection => ({ known: true, problems: [problem], subjects: [], answer: fo03(problem.code as StufFoutcode, `${problem.location}: ${problem.message}`) });
-    const issues = this.deps.schemas.validateBericht(received);
+    const issues = await valideerStufBericht(this.deps.schemas, this.deps.grote, received, msg.raw.byteLength);
     if (issues.length > 0) {
       const problems = issues.slice(0, 20).map((i) => probleem('StUF055', i.element ?? '/', i.message));
       return { known: true, problems, subjects: [], answer: fo03('StUF055', problems.map((p) => `${p.location}: ${p.message}`).join('; ')) };
@@ -184,7 +187,7 @@ export class StufStandard implements Standard {
     const refused = (code: StufFoutcode, location: string, message: string): Inspection => ({
       known: true, problems: [probleem(code, location, message)], subjects: [], answer: fo03Antwoord(stuurgegevens, code, `${location}: ${message}`, this.deps.eigenApplicatie),
     });
-    const issues = this.deps.schemas.validateBericht(received);
+    const issues = await valideerStufBericht(this.deps.schemas, this.deps.grote, received, msg.raw.byteLength);
     if (issues.length > 0) return refused('StUF055', issues[0]!.element ?? '/', issues.slice(0, 10).map((i) => i.message).join('; '));
     if (!stuurgegevens) return refused('StUF055', 'stuurgegevens', 'onleesbaar');
     let besluit: BesluitVerwerking;

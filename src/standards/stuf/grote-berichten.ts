@@ -1,0 +1,51 @@
+/**
+ * Large StUF messages off the event loop. From a size threshold (KNOOPPUNT_LARGE_DOCUMENT_BYTES,
+ * default 256 KiB, as for iJw/iWmo) the XSD validation runs in a bounded worker pool
+ * (document-worker.ts, pool sizing as the iStandaarden pool); below it, it stays on the main thread,
+ * where a small message costs less than a worker round trip. A full pool rejects with
+ * PoolBusyError, which the StUF channel answers with a StUF058 foutbericht, 503 and Retry-After.
+ */
+import { WorkerPool, workerScript, type WorkerPoolOptions } from '../../util/worker-pool.js';
+import { serializeXml } from '../../xml/build.js';
+import type { XmlElement } from '../../xml/parse.js';
+import type { StufDocumentWorkerData } from './document-worker.js';
+import type { StufValidator, XsdIssue } from './validator.js';
+
+export const DEFAULT_STUF_GROOT_VANAF = 256 * 1024;
+
+export class GroteStufBerichten {
+  readonly pool: WorkerPool;
+
+  constructor(
+    workerData: StufDocumentWorkerData,
+    /** Messages of at least this many bytes are large (not readonly: a test compares both paths on one gateway). */
+    public vanaf: number = DEFAULT_STUF_GROOT_VANAF,
+    opts: WorkerPoolOptions = {},
+  ) {
+    this.pool = new WorkerPool(workerScript(new URL('./document-worker.js', import.meta.url)), { ...opts, workerData });
+  }
+
+  isGroot(bytes: number): boolean {
+    return bytes >= this.vanaf;
+  }
+
+  /** Validates one message document in a worker (the same issues as StufValidator.validate). */
+  async valideer(document: string | Uint8Array): Promise<XsdIssue[]> {
+    const raw = typeof document === 'string' ? Buffer.from(document, 'utf8') : document;
+    return this.pool.run<XsdIssue[]>('xsd', { raw });
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+/**
+ * Validates a parsed message (the SOAP Body's child): in the worker pool when `bytes` (the size it
+ * arrived in) reaches the threshold, else synchronously with `schemas`.
+ */
+export async function valideerStufBericht(schemas: StufValidator, grote: GroteStufBerichten | undefined, el: XmlElement, bytes: number): Promise<XsdIssue[]> {
+  if (!grote || !grote.isGroot(bytes)) return schemas.validateBericht(el);
+  // The document form validateBericht validates, so both paths judge the same text.
+  return grote.valideer(serializeXml(el, { declaration: true }));
+}
