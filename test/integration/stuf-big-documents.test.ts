@@ -2,8 +2,9 @@
  * Large StUF messages are validated in the document worker pool, not on the event loop: a
  * voegZaakdocumentToe of the StUF Testplatform (../shared/stuf-corpus, fresh identificaties) with a
  * multi-MB inhoud is validated in a worker (counted in the pool's tasks) and answered exactly as the
- * same message validated on the main thread: the same Bv03 when valid, the same Fo03 when not. A
- * full pool is a SOAP Fault with a StUF058 Fo03, HTTP 503 with Retry-After, and logged.
+ * same message validated on the main thread: the same Bv03 when valid, the same Fo03 when not; the
+ * channel's own check (updateZaakdocument_Di02) likewise, with its Fo02. A full pool is a SOAP
+ * Fault with the endpoint's StUF058 foutbericht (Fo03 / Fo02), HTTP 503 with Retry-After, and logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { GatewayConfig } from '../../src/config/types.js';
@@ -14,7 +15,7 @@ import { apiKey } from '../helpers/stuf.js';
 import { bericht, bodyChild, foutcode, withStufCorpus } from '../helpers/stuf-corpus.js';
 
 const KEY = { bo0153: 'test-sbd-bo-0153', zakenBo: 'test-sbd-zaken-bo' };
-const OPS = ['creeerZaak_ZakLk01', 'voegZaakdocumentToe_EdcLk01'];
+const OPS = ['creeerZaak_ZakLk01', 'voegZaakdocumentToe_EdcLk01', 'updateZaakdocument_Di02'];
 const ZDS12 = 'http://www.stufstandaarden.nl/koppelvlak/zds0120/';
 
 function config(): GatewayConfig {
@@ -52,8 +53,8 @@ withStufCorpus('StUF messages through the document worker pool', () => {
       await gateway?.close();
     });
 
-    async function post(action: string, xml: string): Promise<{ status: number; raw: string; retryAfter: string | null }> {
-      const res = await fetch(`${baseUrl}/stuf/zds/OntvangAsynchroon`, {
+    async function post(action: string, xml: string, endpoint = 'OntvangAsynchroon'): Promise<{ status: number; raw: string; retryAfter: string | null }> {
+      const res = await fetch(`${baseUrl}/stuf/zds/${endpoint}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${KEY.bo0153}`, 'content-type': 'text/xml; charset=utf-8', soapaction: `"${ZDS12}${action}"` },
         body: `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>${xml}</soapenv:Body></soapenv:Envelope>`,
@@ -70,17 +71,27 @@ withStufCorpus('StUF messages through the document worker pool', () => {
       return xml;
     }
 
+    /** An updateZaakdocument_Di02 (VerwerkSynchroonVrijBericht, validated by the channel itself) with a multi-MB inhoud, for a document knooppunt does not know. */
+    function grootBijwerken(ongeldig = false): string {
+      let xml = bericht('stp-updatezaakdocument-di02-01.xml', {}, '0153', 'zds12');
+      // The new version's inhoud (the first); the old one stays small.
+      xml = xml.replace(/(<ZKN:inhoud[^>]*>)[^<]*(<\/ZKN:inhoud>)/, `$1${INHOUD}$2`);
+      if (ongeldig) xml = xml.replace(/(<ZKN:titel>[^<]*<\/ZKN:titel>)/, '$1<ZKN:onbekendVeld>x</ZKN:onbekendVeld>');
+      expect(Buffer.byteLength(xml)).toBeGreaterThan(2 * 1024 * 1024);
+      return xml;
+    }
+
     /** Sends `xml` once validated on the main thread (threshold out of reach) and once in the pool; the tasks the pool ran for each. */
-    async function beideWegen(xml: () => string) {
+    async function beideWegen(xml: () => string, action = 'voegZaakdocumentToe_EdcLk01', endpoint = 'OntvangAsynchroon') {
       const grote = gateway.stufDocumenten;
       const drempel = grote.vanaf;
       grote.vanaf = Number.POSITIVE_INFINITY;
       const voor = grote.pool.completed;
-      const hoofd = await post('voegZaakdocumentToe_EdcLk01', xml());
+      const hoofd = await post(action, xml(), endpoint);
       const hoofdTaken = grote.pool.completed - voor;
       grote.vanaf = drempel;
       const tussen = grote.pool.completed;
-      const worker = await post('voegZaakdocumentToe_EdcLk01', xml());
+      const worker = await post(action, xml(), endpoint);
       return { hoofd, worker, hoofdTaken, workerTaken: grote.pool.completed - tussen };
     }
 
@@ -100,6 +111,18 @@ withStufCorpus('StUF messages through the document worker pool', () => {
       expect(zonderKenmerken(r.worker.raw)).toBe(zonderKenmerken(r.hoofd.raw));
     }, 120_000);
 
+    it('the channel\'s own check (a multi-MB updateZaakdocument_Di02) runs in a worker too, with the main thread\'s Fo02', async () => {
+      for (const ongeldig of [false, true]) {
+        const r = await beideWegen(() => grootBijwerken(ongeldig), 'updateZaakdocument_Di02', 'VerwerkSynchroonVrijBericht');
+        expect([r.hoofdTaken, r.workerTaken]).toEqual([0, 1]);
+        const fault = bodyChild(r.hoofd.raw);
+        // Valid: refused after the XSD, as knooppunt knows no such document (StUF064); invalid: the XSD's StUF055.
+        expect([r.hoofd.status, fault.children.find((c) => c.name === 'detail')?.children[0]?.name, foutcode(fault)]).toEqual([500, 'Fo02Bericht', ongeldig ? 'StUF055' : 'StUF064']);
+        expect(r.worker.status).toBe(500);
+        expect(zonderKenmerken(r.worker.raw)).toBe(zonderKenmerken(r.hoofd.raw));
+      }
+    }, 120_000);
+
     it('a full pool: a SOAP Fault with a StUF058 Fo03, 503 and Retry-After, logged as documents-busy', async () => {
       const pool = gateway.stufDocumenten.pool;
       const run = pool.run.bind(pool);
@@ -107,6 +130,11 @@ withStufCorpus('StUF messages through the document worker pool', () => {
       // Forced full: every task is refused as a pool at its limit refuses (test/unit/stuf/grote-berichten.test.ts shows the real limit).
       pool.run = (() => (geweigerd++, Promise.reject(new PoolBusyError(pool.maxQueued)))) as typeof pool.run;
       try {
+        // On VerwerkSynchroonVrijBericht the refusal is that endpoint's Fo02.
+        const vrij = await post('updateZaakdocument_Di02', grootBijwerken(), 'VerwerkSynchroonVrijBericht');
+        expect([vrij.status, vrij.retryAfter, foutcode(bodyChild(vrij.raw))]).toEqual([503, '5', 'StUF058']);
+        expect(bodyChild(vrij.raw).children.find((c) => c.name === 'detail')?.children[0]?.name).toBe('Fo02Bericht');
+        geweigerd = 0;
         const res = await post('voegZaakdocumentToe_EdcLk01', grootDocument());
         expect(geweigerd).toBe(1);
         expect([res.status, res.retryAfter]).toEqual([503, '5']);
@@ -115,7 +143,7 @@ withStufCorpus('StUF messages through the document worker pool', () => {
         expect(fault.children.find((c) => c.name === 'detail')?.children[0]?.name).toBe('Fo03Bericht');
         expect(foutcode(fault)).toBe('StUF058');
         const logged = (await gateway.log.events({ limit: 2000 })).filter((e) => e.eventType === 'rejected' && e.channel === 'stuf' && (e.detail as { reason?: string }).reason === 'documents-busy');
-        expect(logged.map((e) => (e.detail as { foutcode?: string }).foutcode)).toEqual(['StUF058']);
+        expect(logged.map((e) => (e.detail as { foutcode?: string }).foutcode)).toEqual(['StUF058', 'StUF058']);
       } finally {
         pool.run = run;
       }
