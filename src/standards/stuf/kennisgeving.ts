@@ -320,7 +320,115 @@ function nietGedragen(object: XmlElement, json: Record<string, unknown>, mapping
     gedragen = new Set([clark(NS.ZKN, 'identificatie')]);
   }
   gedragen.add(clark(NS.StUF, 'extraElementen'));
-  return object.children.filter((c) => !gedragen.has(clark(c.ns, c.name))).map((c) => serializeXml(c, { namespaces: KENNISGEVING_PREFIXEN, declaration: false }));
+  const terugRelaties = terugGeschreven(json, mappings, uit);
+  return object.children
+    // A relation the model maps, but whose content it carries only in part (the initiator's
+    // verblijfsadres, the zaaktype's ingangsdatumObject), is kept whole: written back, it is merged
+    // with what the mapping writes (see metOverig).
+    .filter((c) => !gedragen.has(clark(c.ns, c.name)) || (c.attrs[ATTR_ENTITEITTYPE] !== undefined && !gedekt(c, terugRelaties.get(clark(c.ns, c.name)) ?? [])))
+    .map((c) => serializeXml(c, { namespaces: KENNISGEVING_PREFIXEN, declaration: false }));
+}
+
+/** The relations the uit-json mapping writes for this JSON, by element name (empty when it cannot write). */
+function terugGeschreven(json: Record<string, unknown>, mappings: ReadonlyMap<string, CompiledMapping>, uit: string): Map<string, XmlElement[]> {
+  const uit2: Map<string, XmlElement[]> = new Map();
+  try {
+    const verwerking = { object: 'T', isVan: 'T', heeftAlsInitiator: 'T', heeft: 'T', gerelateerde: 'I', isRelevantVoor: 'T' };
+    const terug = hernoem(mappingVoor(mappings, uit, 'json', 'xml').run({ [uit === STUF_MAPPINGS.zaakUitJson ? 'zaak' : 'document']: json, verwerking }).output as XmlElement, '_', '.');
+    for (const c of terug.children) {
+      const k = clark(c.ns, c.name);
+      uit2.set(k, [...(uit2.get(k) ?? []), c]);
+    }
+  } catch {
+    // Not writable on its own (a partial object): then no relation counts as carried.
+  }
+  return uit2;
+}
+
+/** Does one of the written relations carry everything in `ontvangen` (every element, at any depth)? */
+function gedekt(ontvangen: XmlElement, geschreven: readonly XmlElement[]): boolean {
+  return geschreven.some((w) => zelfdeGerelateerde(ontvangen, w) && bevat(w, ontvangen));
+}
+
+function bevat(w: XmlElement, r: XmlElement): boolean {
+  const gebruikt = new Map<string, number>();
+  for (const rc of r.children) {
+    const k = clark(rc.ns, rc.name);
+    const n = gebruikt.get(k) ?? 0;
+    gebruikt.set(k, n + 1);
+    const wc = w.children.filter((c) => c.ns === rc.ns && c.name === rc.name)[n];
+    if (!wc || !bevat(wc, rc)) return false;
+  }
+  return true;
+}
+
+/**
+ * The identifying elements of a gerelateerde (ZKT code, STT volgnummer, NPS inp.bsn, ...): two
+ * relations are about the same one when every such element they both carry is equal, and they
+ * share at least one. Only then is received content merged into what the mapping writes.
+ */
+const IDENTIFICEREND = new Set(['inp.bsn', 'ann.identificatie', 'inn.nnpId', 'vestigingsNummer', 'identificatie', 'code', 'volgnummer', 'zkt.code', 'sta.code', 'medewerkeridentificatie']);
+
+function identificatie(relatie: XmlElement): Map<string, string> {
+  const uit = new Map<string, string>();
+  const gerelateerde = relatie.children.find((c) => c.name === 'gerelateerde');
+  const zoek = (el: XmlElement, pad: string): void => {
+    for (const c of el.children) {
+      const p = `${pad}/${c.name}`;
+      if (IDENTIFICEREND.has(c.name) && c.children.length === 0) uit.set(p, (c.text ?? '').trim());
+      else if (c.attrs[ATTR_ENTITEITTYPE] === undefined) zoek(c, p);
+    }
+  };
+  if (gerelateerde) zoek(gerelateerde, '');
+  return uit;
+}
+
+function zelfdeGerelateerde(a: XmlElement, b: XmlElement): boolean {
+  const ia = identificatie(a);
+  const ib = identificatie(b);
+  let gedeeld = 0;
+  for (const [k, v] of ia) {
+    const w = ib.get(k);
+    if (w === undefined) continue;
+    if (w !== v) return false;
+    gedeeld++;
+  }
+  return gedeeld > 0 || (ia.size === 0 && ib.size === 0);
+}
+
+/**
+ * A written relation with the received one's content put back: the received order is kept (it was
+ * valid against the XSD), each element the mapping wrote takes the mapping's value and attributes
+ * (the JSON may have changed it), what the mapping did not write comes as received, and what only
+ * the mapping wrote follows its predecessor in the mapping's order.
+ */
+function samengevoegd(w: XmlElement, r: XmlElement): XmlElement {
+  if (r.children.length === 0 || w.children.length === 0) return w.children.length === 0 && r.children.length > 0 ? { ...w, children: r.children } : w;
+  const gebruikt = new Set<XmlElement>();
+  const teller = new Map<string, number>();
+  const uit: XmlElement[] = [];
+  for (const rc of r.children) {
+    const k = clark(rc.ns, rc.name);
+    const n = teller.get(k) ?? 0;
+    teller.set(k, n + 1);
+    const wc = w.children.filter((c) => c.ns === rc.ns && c.name === rc.name)[n];
+    if (wc) {
+      gebruikt.add(wc);
+      uit.push(samengevoegd(wc, rc));
+    } else uit.push(rc);
+  }
+  // What only the mapping wrote: after the element that precedes it in the mapping's order.
+  let vorige: XmlElement | undefined;
+  for (const wc of w.children) {
+    if (gebruikt.has(wc)) {
+      vorige = wc;
+      continue;
+    }
+    const na = vorige ? uit.findIndex((x) => x === vorige || (vorige !== undefined && x.name === vorige.name && x.ns === vorige.ns)) : -1;
+    uit.splice(na + 1, 0, wc);
+    vorige = wc;
+  }
+  return { ...w, attrs: { ...r.attrs, ...w.attrs }, children: uit };
 }
 
 /** The JSON's extraElementen as StUF:extraElementen, where StUF 03.01 has them: after tijdstipRegistratie, before historie and relations. */
@@ -367,7 +475,22 @@ function metOverig(object: XmlElement, json: Record<string, unknown>, entiteitty
   const lijst = Array.isArray(json.overig) ? json.overig.filter((x): x is string => typeof x === 'string') : [];
   if (lijst.length === 0) return object;
   const geschreven = new Set(object.children.map((c) => clark(c.ns, c.name)));
-  const terug = lijst.map((x) => parseXml(x)).filter((el) => !geschreven.has(clark(el.ns, el.name)));
+  const ontvangen = lijst.map((x) => parseXml(x));
+  // A kept relation the mapping wrote again (for the same gerelateerde): the two merged.
+  const relaties = ontvangen.filter((el) => geschreven.has(clark(el.ns, el.name)) && el.attrs[ATTR_ENTITEITTYPE] !== undefined);
+  if (relaties.length > 0) {
+    const over = [...relaties];
+    object = {
+      ...object,
+      children: object.children.map((c) => {
+        const i = over.findIndex((r) => r.ns === c.ns && r.name === c.name && zelfdeGerelateerde(r, c));
+        if (i < 0) return c;
+        const [r] = over.splice(i, 1);
+        return samengevoegd(c, r!);
+      }),
+    };
+  }
+  const terug = ontvangen.filter((el) => !geschreven.has(clark(el.ns, el.name)));
   const volgorde = OBJECT_VOLGORDE[entiteittype];
   const plaats = (c: XmlElement): number => {
     const i = volgorde.indexOf(c.ns === NS.StUF ? `StUF:${c.name}` : c.ns === NS.ZKN ? c.name : '');

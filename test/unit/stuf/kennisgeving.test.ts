@@ -548,3 +548,29 @@ describe('the JSON schemas', () => {
     expect(jsonTypes.check(kg, document).map((p) => p.pointer)).toContain('/document');
   });
 });
+
+describe('content inside a mapped relation that the JSON model does not carry', () => {
+  const metIngangsdatum = (): XmlElement =>
+    parseXml(xmlFixture('creeerZaak_ZakLk01').replace('<ZKN:code>JEUGD-TOEW</ZKN:code>', '<ZKN:code>JEUGD-TOEW</ZKN:code>\n        <ZKN:ingangsdatumObject>20200101</ZKN:ingangsdatumObject>'));
+  const ingangsdatum = (root: XmlElement): string | undefined => {
+    const isVan = kind(objecten(root)[0]!, 'isVan');
+    return kind(kind(isVan!, 'gerelateerde')!, 'ingangsdatumObject')?.text;
+  };
+
+  it('is kept with the zaak and written back inside the relation, valid against the XSD', () => {
+    const root = metIngangsdatum();
+    const json = kennisgevingNaarJson(root, 'creeerZaak', mappings) as Json;
+    const zaak = (json as { zaak: { overig?: string[] } }).zaak;
+    expect(zaak.overig?.some((x) => x.startsWith('<ZKN:isVan') && x.includes('20200101'))).toBe(true);
+    expect(ingangsdatum(naarXml(json, stuurgegevensVan(root)))).toBe('20200101');
+  });
+
+  it('is not merged into a relation with another gerelateerde (the JSON changed the zaaktype)', () => {
+    const root = metIngangsdatum();
+    const json = clone(kennisgevingNaarJson(root, 'creeerZaak', mappings)) as unknown as { zaak: { zaaktype: { code: string } } };
+    json.zaak.zaaktype.code = 'ANDER-TYPE';
+    const terug = naarXml(json, stuurgegevensVan(root));
+    expect(ingangsdatum(terug)).toBeUndefined();
+    expect(kind(kind(kind(objecten(terug)[0]!, 'isVan')!, 'gerelateerde')!, 'code')?.text).toBe('ANDER-TYPE');
+  });
+});
