@@ -14,6 +14,7 @@
  * - the big declaratie is accepted and reaches the gemeente and the region, translated once.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { performance } from 'node:perf_hooks';
 import type { Gateway } from '../../src/gateway.js';
 import { grooteDeclaratie, seedToewijzingen } from '../helpers/declaratie.js';
 import { startGateway, testEnv, type QueueKind, type StoreKind } from '../helpers/gateway.js';
