@@ -60,7 +60,7 @@ describe('a party quota shared by two gateway processes (PostgreSQL + Redis)', (
     const encryptionKey = randomBytes(32).toString('base64');
     // One after the other: the second finds the schema migrated.
     for (let i = 0; i < 2; i++) {
-      const env = await testEnv('postgres', 'bullmq', configPath, { DATABASE_URL: databaseUrl, KNOOPPUNT_QUEUE_PREFIX: prefix, KNOOPPUNT_ENCRYPTION_KEY: encryptionKey });
+      const env = await testEnv('postgres', 'bullmq', configPath, { DATABASE_URL: databaseUrl, KNOOPPUNT_QUEUE_PREFIX: prefix, KNOOPPUNT_ENCRYPTION_KEY: encryptionKey, KNOOPPUNT_PASSWORD_ATTEMPTS_PER_MINUTE: '1000' });
       const { gateway, baseUrl } = await startGateway(env);
       gateways.push(gateway);
       bases.push(baseUrl);
