@@ -260,14 +260,17 @@ export const outbox = {
     const ids = [...new Set(Array.isArray(messageId) ? messageId : [messageId])].sort();
     if (ids.length === 0) return;
     await tx.query('SELECT id FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+    // Written only where the derived status changes: the first of two deliveries completing leaves
+    // the message `routed`, and an unchanged row is not rewritten (its index entries stay put).
     await tx.query(
-      `UPDATE messages m SET updated_at = now(), status = COALESCE((
-         SELECT CASE WHEN bool_and(d.status = 'delivered') THEN 'delivered'
-                     WHEN bool_or(d.status = 'dead_letter') AND bool_or(d.status = 'delivered') THEN 'partially_delivered'
-                     WHEN bool_or(d.status = 'dead_letter') THEN 'dead_letter'
-                     ELSE 'routed' END
-           FROM deliveries d WHERE d.message_id = m.id), m.status)
-        WHERE m.id = ANY($1::uuid[])`,
+      `UPDATE messages m SET updated_at = now(), status = s.status
+         FROM (SELECT d.message_id,
+                      CASE WHEN bool_and(d.status = 'delivered') THEN 'delivered'
+                           WHEN bool_or(d.status = 'dead_letter') AND bool_or(d.status = 'delivered') THEN 'partially_delivered'
+                           WHEN bool_or(d.status = 'dead_letter') THEN 'dead_letter'
+                           ELSE 'routed' END AS status
+                 FROM deliveries d WHERE d.message_id = ANY($1::uuid[]) GROUP BY d.message_id) s
+        WHERE m.id = s.message_id AND m.status IS DISTINCT FROM s.status`,
       [ids],
     );
   },

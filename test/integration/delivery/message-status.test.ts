@@ -99,6 +99,24 @@ describe.each(STORE_CASES)('message status with two deliveries completing togeth
     expect(await statusOf(messageId)).toBe('partially_delivered');
   });
 
+  it('an outcome that leaves the status as it was does not rewrite the message row', async () => {
+    const { messageId, ids } = await messageWithTwoDeliveries();
+    const before = (await db.query<{ updated_at: Date }>('SELECT updated_at FROM messages WHERE id = $1', [messageId])).rows[0]!.updated_at;
+    // The first delivery done: the message stays routed, and its row is left alone.
+    await db.transaction(async (tx) => {
+      await tx.query(`UPDATE deliveries SET status = 'delivered' WHERE id = $1`, [ids[0]]);
+      await outbox.refreshMessageStatus(tx, messageId);
+    });
+    const mid = (await db.query<{ updated_at: Date; status: string }>('SELECT updated_at, status FROM messages WHERE id = $1', [messageId])).rows[0]!;
+    expect(mid.status).toBe('routed');
+    expect(new Date(mid.updated_at).toISOString()).toBe(new Date(before).toISOString());
+    await db.transaction(async (tx) => {
+      await tx.query(`UPDATE deliveries SET status = 'delivered' WHERE id = $1`, [ids[1]]);
+      await outbox.refreshMessageStatus(tx, messageId);
+    });
+    expect(await statusOf(messageId)).toBe('delivered');
+  });
+
   it('both dead-lettered is dead_letter', async () => {
     hook.statusFor = () => 404;
     const { messageId, ids } = await messageWithTwoDeliveries();
