@@ -6,26 +6,16 @@
  * stays in-process: a worker round trip costs more than a small bericht takes.
  */
 import type { XsdIssue } from '../../xml/xsd.js';
-import { WorkerPool, workerScript, type WorkerPoolOptions } from '../../util/worker-pool.js';
+import { DocumentPool } from '../../util/document-pool.js';
+import type { WorkerPoolOptions } from '../../util/worker-pool.js';
 import type { BerichtNummer, Standaard } from './catalog.js';
 import type { DocumentWorkerData } from './document-worker.js';
 
 export const DEFAULT_GROOT_VANAF = 256 * 1024;
 
-export class GroteBerichten {
-  readonly pool: WorkerPool;
-
-  constructor(
-    workerData: DocumentWorkerData,
-    /** Berichten of at least this many bytes are large. */
-    readonly vanaf: number = DEFAULT_GROOT_VANAF,
-    opts: WorkerPoolOptions = {},
-  ) {
-    this.pool = new WorkerPool(workerScript(new URL('./document-worker.js', import.meta.url)), { ...opts, workerData });
-  }
-
-  isGroot(bytes: number): boolean {
-    return bytes >= this.vanaf;
+export class GroteBerichten extends DocumentPool<DocumentWorkerData> {
+  constructor(workerData: DocumentWorkerData, vanaf: number = DEFAULT_GROOT_VANAF, opts: WorkerPoolOptions = {}) {
+    super(new URL('./document-worker.js', import.meta.url), workerData, vanaf, opts);
   }
 
   /** The JSON a worker made beside a validation, until the route mapping takes it (once). */
@@ -48,9 +38,5 @@ export class GroteBerichten {
     this.vertaald.delete(raw);
     const out = klaar ?? (await this.pool.run<Uint8Array>('json', { raw, standaard, nummer }));
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
   }
 }

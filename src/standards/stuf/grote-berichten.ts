@@ -5,7 +5,8 @@
  * where a small message costs less than a worker round trip. A full pool rejects with
  * PoolBusyError, which the StUF channel answers with a StUF058 foutbericht, 503 and Retry-After.
  */
-import { WorkerPool, workerScript, type WorkerPoolOptions } from '../../util/worker-pool.js';
+import { DocumentPool } from '../../util/document-pool.js';
+import type { WorkerPoolOptions } from '../../util/worker-pool.js';
 import { serializeXml } from '../../xml/build.js';
 import type { XmlElement } from '../../xml/parse.js';
 import type { StufDocumentWorkerData } from './document-worker.js';
@@ -13,30 +14,15 @@ import type { StufValidator, XsdIssue } from './validator.js';
 
 export const DEFAULT_STUF_GROOT_VANAF = 256 * 1024;
 
-export class GroteStufBerichten {
-  readonly pool: WorkerPool;
-
-  constructor(
-    workerData: StufDocumentWorkerData,
-    /** Messages of at least this many bytes are large (not readonly: a test compares both paths on one gateway). */
-    public vanaf: number = DEFAULT_STUF_GROOT_VANAF,
-    opts: WorkerPoolOptions = {},
-  ) {
-    this.pool = new WorkerPool(workerScript(new URL('./document-worker.js', import.meta.url)), { ...opts, workerData });
-  }
-
-  isGroot(bytes: number): boolean {
-    return bytes >= this.vanaf;
+export class GroteStufBerichten extends DocumentPool<StufDocumentWorkerData> {
+  constructor(workerData: StufDocumentWorkerData, vanaf: number = DEFAULT_STUF_GROOT_VANAF, opts: WorkerPoolOptions = {}) {
+    super(new URL('./document-worker.js', import.meta.url), workerData, vanaf, opts);
   }
 
   /** Validates one message document in a worker (the same issues as StufValidator.validate). */
   async valideer(document: string | Uint8Array): Promise<XsdIssue[]> {
     const raw = typeof document === 'string' ? Buffer.from(document, 'utf8') : document;
     return this.pool.run<XsdIssue[]>('xsd', { raw });
-  }
-
-  close(): Promise<void> {
-    return this.pool.close();
   }
 }
 
