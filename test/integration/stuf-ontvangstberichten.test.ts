@@ -21,7 +21,7 @@ import type { XmlElement } from '../../src/xml/parse.js';
 import { startGateway, testEnv, writeConfig } from '../helpers/gateway.js';
 import { ConsoleClient } from '../helpers/console.js';
 import { FakeZaaksysteem } from '../helpers/stuf.js';
-import { bericht, bodyChild, corpusPresent, find, foutcode, OFFICIAL, referentie } from '../helpers/stuf-corpus.js';
+import { bericht, bodyChild, withStufCorpus, find, foutcode, OFFICIAL, referentie } from '../helpers/stuf-corpus.js';
 import { waitFor } from '../helpers/webhook.js';
 
 const KEY = { bo0153: 'test-ob-bo-0153', bo0164: 'test-ob-bo-0164', zakenBo: 'test-ob-zaken-bo', zaaksysteem: 'test-ob-zaaksysteem' };
@@ -78,10 +78,7 @@ const lijstBesluiten = (zaak: string, org: string, max?: number) =>
   `<ZKN:gelijk StUF:entiteittype="ZAK"><ZKN:identificatie>${zaak}</ZKN:identificatie></ZKN:gelijk>` +
   '<ZKN:scope><ZKN:object StUF:entiteittype="ZAK"><ZKN:identificatie xsi:nil="true"/><ZKN:leidtTot StUF:entiteittype="ZAKBSL" xsi:nil="true"/></ZKN:object></ZKN:scope></ZDS:geefLijstBesluiten_ZakLv01>';
 
-if (!corpusPresent) {
-  console.warn(`SKIPPED: ZDS answers of a zaaksysteem and geefLijstBesluiten: ${OFFICIAL} or the corpus is missing (set KNOOPPUNT_SHARED_DIR)`);
-  it.skip('ZDS answers of a zaaksysteem (../shared missing)', () => undefined);
-} else {
+withStufCorpus('ZDS answers of a zaaksysteem', () => {
   describe('a zaaksysteem\'s own answers about what knooppunt delivered, and geefLijstBesluiten', () => {
     let gateway: Gateway;
     let baseUrl: string;
@@ -261,4 +258,4 @@ if (!corpusPresent) {
       expect(foutcode(r.answer)).toBe('StUF040');
     });
   });
-}
+});
