@@ -311,38 +311,27 @@ function kennisgevingObject(object: XmlElement, mappings: ReadonlyMap<string, Co
 function nietGedragen(object: XmlElement, json: Record<string, unknown>, mappings: ReadonlyMap<string, CompiledMapping>, naam: string): string[] {
   const uit = naam === STUF_MAPPINGS.zaakNaarJson ? STUF_MAPPINGS.zaakUitJson : naam === STUF_MAPPINGS.documentNaarJson ? STUF_MAPPINGS.documentUitJson : undefined;
   if (!uit || !mappings.has(uit)) return [];
+  // What the uit-json mapping writes for this JSON, by element name: one run serves both checks.
+  const terugRelaties = new Map<string, XmlElement[]>();
   let gedragen: Set<string>;
   try {
-    const terug = mappingVoor(mappings, uit, 'json', 'xml').run({ [uit === STUF_MAPPINGS.zaakUitJson ? 'zaak' : 'document']: json }).output as XmlElement;
-    gedragen = new Set(terug.children.map((c) => clark(c.ns, c.name.replace(/_/g, '.'))));
+    const terug = hernoem(mappingVoor(mappings, uit, 'json', 'xml').run({ [uit === STUF_MAPPINGS.zaakUitJson ? 'zaak' : 'document']: json }).output as XmlElement, '_', '.');
+    for (const c of terug.children) {
+      const k = clark(c.ns, c.name);
+      terugRelaties.set(k, [...(terugRelaties.get(k) ?? []), c]);
+    }
+    gedragen = new Set(terugRelaties.keys());
   } catch {
     // A partial object (the nieuw of a W) may not write back on its own: then keep every element.
     gedragen = new Set([clark(NS.ZKN, 'identificatie')]);
   }
   gedragen.add(clark(NS.StUF, 'extraElementen'));
-  const terugRelaties = terugGeschreven(json, mappings, uit);
   return object.children
     // A relation the model maps, but whose content it carries only in part (the initiator's
     // verblijfsadres, the zaaktype's ingangsdatumObject), is kept whole: written back, it is merged
     // with what the mapping writes (see metOverig).
     .filter((c) => !gedragen.has(clark(c.ns, c.name)) || (c.attrs[ATTR_ENTITEITTYPE] !== undefined && !gedekt(c, terugRelaties.get(clark(c.ns, c.name)) ?? [])))
     .map((c) => serializeXml(c, { namespaces: KENNISGEVING_PREFIXEN, declaration: false }));
-}
-
-/** The relations the uit-json mapping writes for this JSON, by element name (empty when it cannot write). */
-function terugGeschreven(json: Record<string, unknown>, mappings: ReadonlyMap<string, CompiledMapping>, uit: string): Map<string, XmlElement[]> {
-  const uit2: Map<string, XmlElement[]> = new Map();
-  try {
-    const verwerking = { object: 'T', isVan: 'T', heeftAlsInitiator: 'T', heeft: 'T', gerelateerde: 'I', isRelevantVoor: 'T' };
-    const terug = hernoem(mappingVoor(mappings, uit, 'json', 'xml').run({ [uit === STUF_MAPPINGS.zaakUitJson ? 'zaak' : 'document']: json, verwerking }).output as XmlElement, '_', '.');
-    for (const c of terug.children) {
-      const k = clark(c.ns, c.name);
-      uit2.set(k, [...(uit2.get(k) ?? []), c]);
-    }
-  } catch {
-    // Not writable on its own (a partial object): then no relation counts as carried.
-  }
-  return uit2;
 }
 
 /** Does one of the written relations carry everything in `ontvangen` (every element, at any depth)? */
