@@ -126,12 +126,7 @@ export class Pipeline {
     if (!standard) return this.reject(msg, messageId, correlationId, 'unknown-standard', [{ location: 'standard', message: 'not supported' }]);
     // Other content under a used id: refused by the standard itself where it has a rule for it
     // (iStandaarden TR056, retourcode 9056), otherwise here, naming the first message.
-    if (earlier && !standard.refusesReusedId?.(msg)) {
-      const first = earlier.result.messageId;
-      return this.reject(msg, messageId, correlationId, 'reused-id', [
-        { location: 'messageId', message: `this sender id was already used for message ${first}, with other content` },
-      ], undefined, first);
-    }
+    if (earlier && !standard.refusesReusedId?.(msg)) return this.reusedId(msg, messageId, correlationId, earlier.result.messageId);
     const inspection = await standard.inspect(msg, { messageId });
     const answer = inspection.answer;
     if (!inspection.known) {
@@ -148,7 +143,15 @@ export class Pipeline {
       return this.reject(msg, messageId, correlationId, 'unknown-receiver', [{ location: 'receiver', message: 'no such party' }]);
     }
 
-    if (inspection.problems.length > 0) return this.reject(msg, messageId, correlationId, 'validation-failed', inspection.problems, answer);
+    if (inspection.problems.length > 0) {
+      // A concurrent submission under this sender id may have committed while this one was inspected,
+      // and its effects may be what the standard refuses (a zaak that now exists, StUF067): then this
+      // one is answered as a resend of it would be, not with that refusal.
+      const late = earlier ? undefined : await this.findAccepted(msg);
+      if (late?.same) return late.result;
+      if (late && !standard.refusesReusedId?.(msg)) return this.reusedId(msg, messageId, correlationId, late.result.messageId);
+      return this.reject(msg, messageId, correlationId, 'validation-failed', inspection.problems, answer);
+    }
 
     const plans = this.deps.router.plan({
       standard: msg.standard,
@@ -363,6 +366,12 @@ export class Pipeline {
     if (!first?.content || !JSON_TYPE.test(first.contentType)) return false;
     const a = canonicalOf(first.content);
     return a !== undefined && a === canonicalOf(msg.raw);
+  }
+
+  private reusedId(msg: InboundMessage, messageId: string, correlationId: string, first: string): Promise<AcceptResult> {
+    return this.reject(msg, messageId, correlationId, 'reused-id', [
+      { location: 'messageId', message: `this sender id was already used for message ${first}, with other content` },
+    ], undefined, first);
   }
 
   /** A rejected message is kept too (raw payload encrypted, reason in the log): bad input is never silently dropped. */

@@ -2,7 +2,7 @@
  * Races on the StUF channel answer as the sequential case does (issue 13's "races" class, on the
  * channel whose retries are keyed by referentienummer): ten concurrent creeerZaak kennisgevingen
  * under one referentienummer give one Bv03 and, for other content, nine Fo03s with StUF016; for
- * the same content, ten times the same Bv03; ten questions (answered and logged, not routed) one
+ * the same content, ten times the same Bv03; a resend inspected after the first committed, that Bv03 too; ten questions (answered and logged, not routed) one
  * La01 and nine StUF016. Never a StUF058 server fault. On both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -68,11 +68,42 @@ withStufCorpus('StUF race tests', () => {
       expect(bodyChild(answers[0]!.raw).name).toBe('Bv03Bericht');
     });
 
+    it('a resend that is inspected after the first one committed (the zaak it creates now exists) gets the same Bv03, not StUF067', async () => {
+      // The race made certain: the first request's inspection waits until the second request, identical,
+      // has been answered (and so committed its zaak). Its duplicate lookup ran before that, and missed.
+      const standards = (gateway.pipeline as unknown as { deps: { standards: Map<string, { inspect: (...args: unknown[]) => Promise<unknown> }> } }).deps.standards;
+      const stuf = standards.get('stuf-zkn')!;
+      const inspect = stuf.inspect;
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let calls = 0;
+      stuf.inspect = async function (this: unknown, ...args: unknown[]) {
+        if (++calls === 1) await gate;
+        return inspect.apply(this, args);
+      };
+      try {
+        const xml = bericht('stp-creeerzaak-zaklk01-01.xml', { '01531043321819': `0153-RD-${run}` }, '0153', 'zds12', `RACE-D-${run}`);
+        const first = post(xml);
+        while (calls < 1) await new Promise((resolve) => setTimeout(resolve, 5));
+        const second = await post(xml);
+        release();
+        const late = await first;
+        expect([second.status, bodyChild(second.raw).name]).toEqual([200, 'Bv03Bericht']);
+        expect([late.status, late.raw]).toEqual([200, second.raw]);
+      } finally {
+        stuf.inspect = inspect;
+        release();
+      }
+    });
+
     it('ten concurrent questions under one referentienummer with other content: one La01, the others StUF016, never StUF058', async () => {
       const [a, b] = [`0153-RC-${run}-a`, `0153-RC-${run}-b`];
       for (const zaak of [a, b]) expect(bodyChild((await post(bericht('stp-creeerzaak-zaklk01-01.xml', { '01531043321819': zaak }, '0153', 'zds12'))).raw).name).toBe('Bv03Bericht');
       const ref = `RACE-C-${run}`;
-      const vraag = (i: number) => bericht('stp-geefzaakdetails-zaklv01-01.xml', { '01531043321819': i === 0 ? a : b }, '0153', 'zds12', ref);
+      // Ten different contents (the sortering differs too): with nine identical questions the first
+      // to land could be one of those, and its eight twins would rightly get its La01 again.
+      const vraag = (i: number) =>
+        bericht('stp-geefzaakdetails-zaklv01-01.xml', { '01531043321819': i === 0 ? a : b, '<StUF:sortering>0</StUF:sortering>': `<StUF:sortering>${i}</StUF:sortering>` }, '0153', 'zds12', ref);
       const answers = await Promise.all(Array.from({ length: 10 }, (_x, i) => post(vraag(i), 'BeantwoordVraag', 'http://www.stufstandaarden.nl/koppelvlak/zds0120/geefZaakdetails_ZakLv01')));
       const ok = answers.filter((x) => x.status === 200);
       expect(ok).toHaveLength(1);
