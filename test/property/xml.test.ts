@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { serializeXml } from '../../src/xml/build.js';
+import { serializeXml, serializeXmlWithXmlbuilder2 } from '../../src/xml/build.js';
 import { parseXml, XmlRejectedError, XML_NS, type XmlElement } from '../../src/xml/parse.js';
 
 const SEED = Number(process.env.PROPERTY_SEED ?? 20261123);
@@ -311,6 +311,34 @@ describe('serializeXml → parseXml', () => {
         expect(parseXml(serializeXml(parsed))).toEqual(parseXml(serializeXml(parseXml(serializeXml(parsed)))));
       }),
       params(400),
+    );
+  });
+
+  it('writes exactly what xmlbuilder2 writes (the reference serialiser), for generated and for parsed trees', () => {
+    const namespaces = fc.dictionary(fc.constantFrom('', ...PREFIXES), fc.constantFrom(...NAMESPACES.filter((n) => n !== '')), { maxKeys: 3 });
+    fc.assert(
+      fc.property(tree, namespaces, fc.boolean(), (g, ns, declaration) => {
+        const element = toElement(g);
+        expect(serializeXml(element, { namespaces: ns, declaration })).toBe(serializeXmlWithXmlbuilder2(element, { namespaces: ns, declaration }));
+        // A parsed tree carries the sender's prefixes, which the serialiser keeps where it can.
+        const parsed = parseXml(serializeXmlWithXmlbuilder2(element, { namespaces: ns }));
+        expect(serializeXml(parsed, { declaration })).toBe(serializeXmlWithXmlbuilder2(parsed, { declaration }));
+      }),
+      params(800),
+    );
+  });
+
+  it('refuses what XML cannot carry in the same cases as xmlbuilder2', () => {
+    const bad = fc.constantFrom('\u0000', '\u0007', '\uFFFE', '\uD800', 'a\u001Fb');
+    fc.assert(
+      fc.property(tree, bad, fc.constantFrom('text', 'attr'), (g, b, where) => {
+        const element = toElement(g);
+        if (where === 'text') element.children.length === 0 ? (element.text = b) : (element.children[0]!.text = b);
+        else element.attrs = { ...element.attrs, kapot: b };
+        expect(() => serializeXml(element)).toThrow(/well-formed required/);
+        expect(() => serializeXmlWithXmlbuilder2(element)).toThrow();
+      }),
+      params(200),
     );
   });
 
