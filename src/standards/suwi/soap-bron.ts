@@ -45,12 +45,21 @@ export interface SoapBronOptions {
   schemas?: SuwiSchemas;
   /** Extra request headers (authentication). */
   headers?: Record<string, string>;
-  /** Default 10 MiB. */
+  /** Default {@link BRON_MAX_BYTES}. */
   maxResponseBytes?: number;
+  /** Default {@link BRON_XML_LIMITS}. */
   xmlLimits?: XmlLimits;
   /** A connection pool presenting knooppunt's client certificate to this source. */
   dispatcher?: SoapCallOptions['dispatcher'];
 }
+
+/**
+ * A source's answer is one person's minimised data: kilobytes. It is parsed and validated on the
+ * event loop, so a source answering megabytes would hold every other party up; past these bounds
+ * the answer is refused as unreadable (ongeldig-antwoord), having read only that much.
+ */
+export const BRON_MAX_BYTES = 1024 * 1024;
+export const BRON_XML_LIMITS: XmlLimits = { maxBytes: BRON_MAX_BYTES, maxDepth: 32, maxElements: 50_000 };
 
 let standaardSchemas: SuwiSchemas | undefined;
 
@@ -76,8 +85,8 @@ export async function vraagSoapBron(
       callSoap(bron.url, bron.soapAction, body, {
         timeoutMs: bron.timeoutMs,
         ...(opts.headers ? { headers: opts.headers } : {}),
-        ...(opts.maxResponseBytes !== undefined ? { maxResponseBytes: opts.maxResponseBytes } : {}),
-        ...(opts.xmlLimits ? { xmlLimits: opts.xmlLimits } : {}),
+        maxResponseBytes: opts.maxResponseBytes ?? BRON_MAX_BYTES,
+        xmlLimits: opts.xmlLimits ?? BRON_XML_LIMITS,
         ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
       }).catch((err: unknown) => {
         throw netwerkFout(err, bron.timeoutMs);

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { soapEnvelope, soapFaultEnvelope } from '../../../src/channels/stuf/soap-envelope.js';
 import { SuwiSchemas } from '../../../src/standards/suwi/schemas.js';
-import { BronFout, vraagSoapBron, type BronFoutSoort } from '../../../src/standards/suwi/soap-bron.js';
+import { BRON_MAX_BYTES, BronFout, vraagSoapBron, type BronFoutSoort } from '../../../src/standards/suwi/soap-bron.js';
 import { SUWI_BRON_ACTION, SUWI_BRON_NS, gegevensNaarXml } from '../../../src/standards/suwi/xml.js';
 import { serializeXml } from '../../../src/xml/build.js';
 import { parseXml } from '../../../src/xml/parse.js';
@@ -29,6 +29,7 @@ describe('vraagSoapBron', () => {
   const received: Array<{ path: string; soapAction?: string; body: string }> = [];
   /** When the slow source actually answered (undefined while it has not). */
   let traagBeantwoord: number | undefined;
+  let grootVerstuurd = 0;
   const timers = new Set<NodeJS.Timeout>();
 
   const xml = (res: ServerResponse, status: number, text: string, type = 'text/xml; charset=utf-8'): void => {
@@ -48,6 +49,23 @@ describe('vraagSoapBron', () => {
     '/onleesbaar-getal': (_req, res) => xml(res, 200, soapEnvelope(bronAntwoord(`<b:Gegevens><b:bedrag type="getal">${BSN}x</b:bedrag></b:Gegevens>`))),
     '/html-200': (_req, res) => xml(res, 200, '<html><body>Welkom</body></html>', 'text/html'),
     '/doctype': (_req, res) => xml(res, 200, `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${soapEnvelope(bronAntwoord('<b:NietGevonden/>'))}`),
+    // Valid but far bigger than one person's data: 4 MiB of Gegevens, streamed.
+    '/groot': (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/xml; charset=utf-8' });
+      res.write(`<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><b:BronAntwoord xmlns:b="${SUWI_BRON_NS}"><b:Gegevens>`);
+      const blok = '<b:regel>0123456789abcdef</b:regel>'.repeat(1024);
+      let verstuurd = 0;
+      const schrijf = (): void => {
+        while (verstuurd < 4 * 1024 * 1024 && !res.destroyed) {
+          verstuurd += blok.length;
+          if (!res.write(blok)) return void res.once('drain', schrijf);
+        }
+        grootVerstuurd = verstuurd;
+        if (!res.destroyed) res.end('</b:Gegevens></b:BronAntwoord></soapenv:Body></soapenv:Envelope>');
+      };
+      res.on('close', () => (grootVerstuurd = verstuurd));
+      schrijf();
+    },
     '/traag': (_req, res) => {
       const t = setTimeout(() => {
         timers.delete(t);
@@ -148,6 +166,14 @@ describe('vraagSoapBron', () => {
     expect(f.soort).toBe(soort);
     expect(f.message).not.toContain(BSN);
     expect(f.message).not.toMatch(/Database|passwd|Onderhoud/);
+  });
+
+  it('an answer past the bound (4 MiB of data) → ongeldig-antwoord, read only up to about the bound', async () => {
+    const f = await fout(vraagSoapBron(bron('/groot', 10_000), VRAAG, { schemas }));
+    expect(f.soort).toBe('ongeldig-antwoord');
+    // The source stopped being read near the bound: what it managed to send is the bound plus socket buffers, not 4 MiB.
+    await new Promise((ok) => setTimeout(ok, 100));
+    expect(grootVerstuurd).toBeLessThan(BRON_MAX_BYTES + 3 * 1024 * 1024);
   });
 
   it('a source that cannot be reached → niet-beschikbaar', async () => {
