@@ -54,11 +54,18 @@ export async function backendCpuMs(admin: Queryable, applicationName: string): P
  * Counts every statement a Db sends: queries, plus BEGIN and COMMIT for each transaction. Wraps the
  * instance, so every part of the gateway that holds this Db is counted.
  */
-export function countStatements(db: Db): { readonly count: number; reset(): void } {
+export function countStatements(db: Db): { readonly count: number; reset(): void; byKind(): Array<[string, number]> } {
   const counter = { count: 0 };
+  // Per statement kind (its first words), to see which ones a message costs.
+  const kinds = new Map<string, number>();
+  const kind = (sql: string) => {
+    const k = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
+    kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  };
   const wrapQ = (q: Queryable): Queryable => ({
     query: (sql, params) => {
       counter.count++;
+      kind(sql);
       return q.query(sql, params);
     },
   });
@@ -67,10 +74,12 @@ export function countStatements(db: Db): { readonly count: number; reset(): void
   const mutable = db as unknown as { query: Db['query']; transaction: Db['transaction'] };
   mutable.query = ((sql: string, params?: unknown[]) => {
     counter.count++;
+    kind(sql);
     return query(sql, params);
   }) as Db['query'];
   mutable.transaction = (<T>(fn: (tx: Queryable) => Promise<T>) => {
     counter.count += 2;
+    kind('BEGIN … COMMIT');
     return transaction((tx) => fn(wrapQ(tx)));
   }) as Db['transaction'];
   return {
@@ -79,7 +88,9 @@ export function countStatements(db: Db): { readonly count: number; reset(): void
     },
     reset() {
       counter.count = 0;
+      kinds.clear();
     },
+    byKind: () => [...kinds].sort((a, b) => b[1] - a[1]),
   };
 }
 
