@@ -9,9 +9,10 @@
  *   3. scale-out: one vs two gateway processes against one PostgreSQL;
  *   4. iStandaarden: a big JW323 declaratie and a stream of toewijzingen;
  *   5. stuf: StUF schema start-up (cold compile, cached second load) and validation per message,
- *      knooppunt's own schemas beside the official ones.
+ *      knooppunt's own schemas beside the official ones;
+ *   6. xml: a large bericht through knooppunt's parser and serialiser, beside bare libxml2.
  * Options: BENCH_MESSAGES (default 2000), BENCH_CONCURRENCY (default 32), BENCH_STEADY_SECONDS
- * (default 5), BENCH_ONLY=ceilings|spine|scale|istandaarden|stuf|contracten (comma separated) runs those parts only.
+ * (default 5), BENCH_ONLY=ceilings|spine|scale|istandaarden|stuf|xml|contracten (comma separated) runs those parts only.
  */
 import { bareExpress, bullmq, rawPostgres, type Ceiling } from './ceilings.js';
 import { benchIstandaarden } from './istandaarden.js';
@@ -87,6 +88,10 @@ if (only.has('istandaarden')) {
 if (only.has('stuf')) {
   console.log('StUF schemas: start-up and validation, knooppunt vs official');
   console.table(await (await import('./stuf-schemas.js')).benchStufSchemas());
+}
+if (only.has('xml') || !process.env.BENCH_ONLY) {
+  console.log('XML on the event loop: one large bericht parsed and serialised, beside bare libxml2');
+  console.table((await import('./xml.js')).benchXml());
 }
 if (only.has('contracten') || !process.env.BENCH_ONLY) console.table(await (await import('./contracten.js')).benchContracten());
 process.exit(0);
