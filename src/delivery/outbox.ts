@@ -116,7 +116,7 @@ export const outbox = {
           WHERE d.next_attempt_at <= now()
             AND (d.status = 'pending' OR (d.status = 'in_flight' AND d.lease_until < now()))
           ORDER BY d.seq
-            FOR UPDATE OF d SKIP LOCKED),
+            FOR NO KEY UPDATE OF d SKIP LOCKED),
        eligible AS (
          SELECT l.id, l.lease_ms, row_number() OVER (PARTITION BY COALESCE(l.ordering_key, l.id::text) ORDER BY l.seq) AS pos FROM locked l
           WHERE l.ordering_key IS NULL OR NOT EXISTS (
@@ -255,11 +255,15 @@ export const outbox = {
    * the other is still in flight, and the message would stay `routed` for ever (a lost update).
    * Behind the lock, the next statement's snapshot sees the other transaction's committed outcome.
    * Callers that lock several messages in one transaction pass them sorted (no lock-order deadlock).
+   * FOR NO KEY UPDATE, not FOR UPDATE: a mailbox deposit (or any row referencing the message) holds
+   * a KEY SHARE lock on it until commit, which FOR UPDATE conflicts with; two mailbox deliveries of
+   * one message recording together then each waited for the other (deadlock). Two refreshes still
+   * serialise, as NO KEY UPDATE conflicts with itself.
    */
   async refreshMessageStatus(tx: Queryable, messageId: string | string[]): Promise<void> {
     const ids = [...new Set(Array.isArray(messageId) ? messageId : [messageId])].sort();
     if (ids.length === 0) return;
-    await tx.query('SELECT id FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE', [ids]);
+    await tx.query('SELECT id FROM messages WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE', [ids]);
     // Written only where the derived status changes: the first of two deliveries completing leaves
     // the message `routed`, and an unchanged row is not rewritten (its index entries stay put).
     await tx.query(

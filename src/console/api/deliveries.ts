@@ -33,7 +33,7 @@ const MAX_DRAIN = 1000;
 async function requeue(tx: Queryable, log: ExchangeLog, id: string): Promise<boolean> {
   const r = await tx.query<{ message_id: string; destination_id: string; previous: string }>(
     `UPDATE deliveries d SET status = 'pending', attempts = 0, next_attempt_at = now(), lease_until = NULL, updated_at = now()
-       FROM (SELECT id, status AS previous FROM deliveries WHERE id = $1 FOR UPDATE) old
+       FROM (SELECT id, status AS previous FROM deliveries WHERE id = $1 FOR NO KEY UPDATE) old
       WHERE d.id = old.id AND (old.previous = 'dead_letter' OR (old.previous = 'pending' AND d.attempts > 0))
       RETURNING d.message_id, d.destination_id, old.previous`,
     [id],
@@ -52,7 +52,7 @@ async function requeue(tx: Queryable, log: ExchangeLog, id: string): Promise<boo
 async function hold(tx: Queryable, log: ExchangeLog, id: string): Promise<boolean> {
   const r = await tx.query<{ message_id: string; destination_id: string; previous: string }>(
     `UPDATE deliveries d SET status = 'held', lease_until = NULL, updated_at = now()
-       FROM (SELECT id, status AS previous FROM deliveries WHERE id = $1 FOR UPDATE) old
+       FROM (SELECT id, status AS previous FROM deliveries WHERE id = $1 FOR NO KEY UPDATE) old
       WHERE d.id = old.id AND old.previous IN ('dead_letter', 'pending')
       RETURNING d.message_id, d.destination_id, old.previous`,
     [id],
