@@ -112,6 +112,11 @@ export class WorkerPool {
     return this.slots.filter((s) => s.task).length + this.queue.length;
   }
 
+  /** Would a task given now be refused (PoolBusyError)? Work that only makes sense beside it can then be left undone. */
+  wouldRefuse(): boolean {
+    return !this.closed && !this.freeSlot() && this.queue.length >= this.maxQueued;
+  }
+
   /** Runs `kind` with `input` in a worker; `transfer` lists buffers handed over instead of copied. */
   run<T>(kind: string, input: unknown, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.closed) return Promise.reject(new Error('the worker pool is closed'));

@@ -109,13 +109,44 @@ export class IstandaardenStandard implements Standard {
     if (!ns || ns.standaard !== this.name || ns.release !== RELEASE.pad || !nummer || !BERICHTSOORTEN.has(nummer)) {
       return { known: false, problems: [], subjects: [], answer: fout('IB004', ctx.messageId, [{ location: '/Bericht', message: 'onbekend bericht of release' }]) };
     }
-    // A large bericht is validated in the document worker pool; a full pool rejects (PoolBusyError), which the channel answers.
+    // A large bericht is validated in the document worker pool (a full pool rejects with
+    // PoolBusyError, which the channel answers), and its rules run on the main thread meanwhile:
+    // the two are independent, and the rules' verdict counts only once the XSD has passed.
     const { grote } = this.deps;
-    const issues = grote?.isGroot(msg.raw.length) ? await grote.valideer(msg.raw, this.name, nummer, true) : this.deps.xsd.validate(msg.raw, this.name, nummer);
-    if (issues.length > 0) {
-      const problems = issues.map((i) => ({ location: i.element ?? (i.line !== undefined ? `regel ${i.line}` : '/Bericht'), message: i.message, code: 'IB001' }));
-      return { known: true, problems, subjects: [], answer: fout('IB001', ctx.messageId, problems) };
+    const groot = grote?.isGroot(msg.raw.length) ?? false;
+    // A full pool refuses at once: then the rules are not started for nothing.
+    const refused = groot && grote!.pool.wouldRefuse();
+    const xsd = groot ? grote!.valideer(msg.raw, this.name, nummer, true) : undefined;
+    if (!xsd || refused) {
+      const issues = xsd ? await xsd : this.deps.xsd.validate(msg.raw, this.name, nummer);
+      if (issues.length > 0) return xsdFout(issues, ctx.messageId);
+      return this.beoordeelXml(msg, root, nummer, ctx, groot ? {} : undefined);
     }
+    // Rules on a bericht the XSD then refuses may throw on its shape: that verdict is not used.
+    // When the XSD refuses, the rules stop at their next pause (nothing keeps running on a bericht
+    // that has its answer), and are waited for, so a sender cannot pile up work it was refused.
+    const stop = { gevraagd: false };
+    const regels = this.beoordeelXml(msg, root, nummer, ctx, stop).then(
+      (inspection) => ({ inspection }),
+      (err: unknown) => ({ err }),
+    );
+    let issues: XsdIssueLike[];
+    try {
+      issues = await xsd;
+    } catch (err) {
+      stop.gevraagd = true;
+      await regels;
+      throw err;
+    }
+    if (issues.length > 0) stop.gevraagd = true;
+    const uitkomst = await regels;
+    if (issues.length > 0) return xsdFout(issues, ctx.messageId);
+    if ('err' in uitkomst) throw uitkomst.err;
+    return uitkomst.inspection;
+  }
+
+  /** What the rules say of an XSD-valid bericht (header, Bsns, register, rules, the retour). */
+  private async beoordeelXml(msg: InboundMessage, root: XmlElement, nummer: BerichtNummer, ctx: InspectionContext, groot?: { gevraagd?: boolean }): Promise<Inspection> {
     const header = readHeader(root);
     const subjects = bsns(root);
     const prepared: IstandaardenPrepared = { standaard: this.name, nummer, header, root, xml: msg.raw.toString('utf8'), raw: msg.raw };
@@ -124,7 +155,16 @@ export class IstandaardenStandard implements Standard {
       return { known: true, problems: [], subjects, prepared };
     }
     const sender = this.deps.parties.get(msg.sender);
-    const pauze = grote?.isGroot(msg.raw.length) ? { pauze: () => new Promise<void>((resolve) => setImmediate(resolve)) } : {};
+    // A large bericht gives the event loop back between its walks and inside its rules; at a pause
+    // the work ends when it is no longer wanted (the XSD refused the bericht meanwhile).
+    const pauze = groot
+      ? {
+          pauze: async () => {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            if (groot.gevraagd) throw new RegelsGestopt();
+          },
+        }
+      : {};
     // A large bericht: every walk over the whole tree (its Bsns, what the register prefetches) its own turn.
     if (pauze.pauze) await pauze.pauze();
     const register = await this.registerVoor(root, header);
@@ -202,4 +242,17 @@ function fout(code: 'IB001' | 'IB004', messageId: string, problems: Problem[]) {
 /** Every Bsn element's text, anywhere in the bericht. */
 function bsns(root: XmlElement): string[] {
   return [...teksten(root, 'Bsn')];
+}
+
+type XsdIssueLike = { element?: string; line?: number; message: string };
+
+/** The rules of a large bericht stopped at a pause because their verdict is no longer wanted. */
+class RegelsGestopt extends Error {
+  override readonly name = 'RegelsGestopt';
+}
+
+/** The IB001 answer to a bericht its XSD refuses. */
+function xsdFout(issues: ReadonlyArray<XsdIssueLike>, messageId: string): Inspection {
+  const problems = issues.map((i) => ({ location: i.element ?? (i.line !== undefined ? `regel ${i.line}` : '/Bericht'), message: i.message, code: 'IB001' }));
+  return { known: true, problems, subjects: [], answer: fout('IB001', messageId, problems) };
 }
