@@ -54,19 +54,22 @@ export async function backendCpuMs(admin: Queryable, applicationName: string): P
  * Counts every statement a Db sends: queries, plus BEGIN and COMMIT for each transaction. Wraps the
  * instance, so every part of the gateway that holds this Db is counted.
  */
-export function countStatements(db: Db): { readonly count: number; reset(): void; byKind(): Array<[string, number]> } {
+export function countStatements(db: Db): { readonly count: number; reset(): void; byKind(): Array<[string, number, number]> } {
   const counter = { count: 0 };
-  // Per statement kind (its first words), to see which ones a message costs.
-  const kinds = new Map<string, number>();
-  const kind = (sql: string) => {
+  // Per statement kind (its first words): how many, and their wall time until the answer (ms).
+  const kinds = new Map<string, { n: number; ms: number }>();
+  const timed = <T>(sql: string, run: () => Promise<T>): Promise<T> => {
     const k = sql.replace(/\s+/g, ' ').trim().slice(0, 90);
-    kinds.set(k, (kinds.get(k) ?? 0) + 1);
+    const entry = kinds.get(k) ?? { n: 0, ms: 0 };
+    kinds.set(k, entry);
+    entry.n++;
+    const t0 = performance.now();
+    return run().finally(() => (entry.ms += performance.now() - t0));
   };
   const wrapQ = (q: Queryable): Queryable => ({
     query: (sql, params) => {
       counter.count++;
-      kind(sql);
-      return q.query(sql, params);
+      return timed(sql, () => q.query(sql, params));
     },
   });
   const query = db.query.bind(db);
@@ -74,13 +77,11 @@ export function countStatements(db: Db): { readonly count: number; reset(): void
   const mutable = db as unknown as { query: Db['query']; transaction: Db['transaction'] };
   mutable.query = ((sql: string, params?: unknown[]) => {
     counter.count++;
-    kind(sql);
-    return query(sql, params);
+    return timed(sql, () => query(sql, params));
   }) as Db['query'];
   mutable.transaction = (<T>(fn: (tx: Queryable) => Promise<T>) => {
     counter.count += 2;
-    kind('BEGIN … COMMIT');
-    return transaction((tx) => fn(wrapQ(tx)));
+    return timed('BEGIN … COMMIT', () => transaction((tx) => fn(wrapQ(tx))));
   }) as Db['transaction'];
   return {
     get count() {
@@ -90,7 +91,7 @@ export function countStatements(db: Db): { readonly count: number; reset(): void
       counter.count = 0;
       kinds.clear();
     },
-    byKind: () => [...kinds].sort((a, b) => b[1] - a[1]),
+    byKind: () => [...kinds].map(([k, e]): [string, number, number] => [k, e.n, e.ms]).sort((a, b) => b[1] - a[1]),
   };
 }
 

@@ -314,6 +314,8 @@ export class DeliveryService {
           detail: {
             deliveryId: d.id,
             destination: d.destinationId,
+            // The route it was made for: its LDV records go under that processing activity only.
+            route: d.routeId,
             attempt: attemptNo,
             durationMs,
             ok: outcome.ok,
@@ -323,12 +325,12 @@ export class DeliveryService {
           },
         });
         if (a.final === 'delivered') {
-          events.push({ ...base, eventType: 'delivered', detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo } });
+          events.push({ ...base, eventType: 'delivered', detail: { deliveryId: d.id, destination: d.destinationId, route: d.routeId, attempts: attemptNo } });
         } else if (a.final === 'dead_letter') {
           events.push({
             ...base,
             eventType: 'dead_lettered',
-            detail: { deliveryId: d.id, destination: d.destinationId, attempts: attemptNo, reason: outcome.error ?? 'failed', permanent: outcome.permanent },
+            detail: { deliveryId: d.id, destination: d.destinationId, route: d.routeId, attempts: attemptNo, reason: outcome.error ?? 'failed', permanent: outcome.permanent },
           });
         }
       }

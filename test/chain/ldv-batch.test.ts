@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ProcessingActivities } from '../../src/chain/ldv/activities.js';
 import { LdvRecorder } from '../../src/chain/ldv/records.js';
+import { outbox } from '../../src/delivery/outbox.js';
 import { ExchangeLog } from '../../src/log/exchange-log.js';
 import type { Db, Queryable } from '../../src/store/db.js';
 import { openStore } from '../../src/store/open.js';
@@ -20,7 +21,9 @@ describe('LDV records per batch', () => {
     db = await openStore({});
     log = new ExchangeLog(db, testRing());
     const activities = new ProcessingActivities(db, 'https://knooppunt.test');
-    await activities.sync(testConfig('http://127.0.0.1:9'), 30);
+    const config = testConfig('http://127.0.0.1:9');
+    // A second route for the same messages (as a declaratie goes to the gemeente and to the region).
+    await activities.sync({ ...config, routes: [...config.routes, { ...config.routes[0]!, id: 'tweede-route' }] }, 30);
     ldv = new LdvRecorder(activities);
   });
   afterAll(async () => {
@@ -55,5 +58,36 @@ describe('LDV records per batch', () => {
     // The message's trace was recorded once, and all its records share it.
     const traces = await db.query<{ n: number }>('SELECT count(DISTINCT trace_id)::int AS n FROM ldv_records WHERE message_id = $1', [large.messages[0]]);
     expect(traces.rows[0]!.n).toBe(1);
+  });
+
+  it('a mapping and a delivery are recorded under their own route only; receiving, validating and routing under every route', async () => {
+    const { messageId, delivery } = await db.transaction(async (tx) => {
+      const id = await insertMessage(tx);
+      await tx.query(`UPDATE messages SET route_id = 'toewijzing-naar-aanbieder,tweede-route' WHERE id = $1`, [id]);
+      await log.recordSubjects(tx, id, [BSN_A]);
+      const payload = await log.storePayload(tx, { messageId: id, kind: 'mapped', contentType: 'application/json', content: Buffer.from('{}') });
+      const d = await outbox.insert(tx, { messageId: id, routeId: 'tweede-route', destinationId: 'webhook-aanbieder-a', payloadId: payload.id, maxAttempts: 1, backoffMs: 10, orderingKey: null });
+      return { messageId: id, delivery: d };
+    });
+    await db.transaction(async (tx) => {
+      const events = await log.appendMany(tx, [
+        { messageId, eventType: 'accepted', detail: { routes: [{ route: 'toewijzing-naar-aanbieder', mapped: { mapping: 'm' } }, { route: 'tweede-route', mapped: { mapping: 'm' } }] } },
+        // An older event without its route: the delivery's route is looked up.
+        { messageId, eventType: 'delivered', detail: { deliveryId: delivery, destination: 'webhook-aanbieder-a', attempts: 1 } },
+        // A delivery event naming its route (as the delivery service writes them).
+        { messageId, eventType: 'delivery_attempted', detail: { deliveryId: delivery, route: 'toewijzing-naar-aanbieder', ok: true } },
+      ]);
+      await ldv.onEvents(tx, events);
+    });
+    const r = await db.query<{ name: string; activity_id: string }>('SELECT name, activity_id FROM ldv_records WHERE message_id = $1 ORDER BY id', [messageId]);
+    const per = (step: string) => r.rows.filter((x) => x.name === step).map((x) => x.activity_id).sort();
+    const both = ['route.toewijzing-naar-aanbieder', 'route.tweede-route'];
+    expect(per('received')).toEqual(both);
+    expect(per('validated')).toEqual(both);
+    expect(per('routed')).toEqual(both);
+    expect(per('mapped')).toEqual(both); // one each, not two each
+    expect(per('delivered')).toEqual(['route.tweede-route']);
+    expect(per('delivery_attempted')).toEqual(['route.toewijzing-naar-aanbieder']);
+    expect(r.rows).toHaveLength(10);
   });
 });

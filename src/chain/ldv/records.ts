@@ -36,6 +36,27 @@ export function stepsOf(ev: Pick<ExchangeEvent, 'eventType' | 'detail'>): string
 }
 
 /**
+ * Each step of an event with the processing activities it served. What concerns one route is
+ * recorded under that route only: its mapping, and a delivery (attempt, delivered, dead letter)
+ * made for it; receiving, validating and routing served every route of the message. (Before, a
+ * declaratie for the gemeente and the region recorded the gemeente's delivery under the region's
+ * route too, and every mapping under both.) `perRoute` is false where one activity covers the
+ * whole event (a bevraging, or the activity the request's context names).
+ */
+function activitiesPerStep(ev: Pick<ExchangeEvent, 'eventType' | 'detail'>, all: string[], perRoute: boolean, deliveryRoutes: ReadonlyMap<string, string>): Array<[string, string[]]> {
+  if (!perRoute) return stepsOf(ev).map((step) => [step, all]);
+  if (ev.eventType === 'accepted') {
+    const routes = Array.isArray(ev.detail.routes) ? (ev.detail.routes as Array<{ route?: unknown; mapped?: unknown }>) : [];
+    const out: Array<[string, string[]]> = [ev.detail.reprocessed ? 'reprocessed' : 'received', 'validated', 'routed'].map((step) => [step, all]);
+    for (const r of routes) if (r && r.mapped) out.push(['mapped', typeof r.route === 'string' && all.includes(`route.${r.route}`) ? [`route.${r.route}`] : all]);
+    return out;
+  }
+  const route = typeof ev.detail.route === 'string' ? ev.detail.route : typeof ev.detail.deliveryId === 'string' ? deliveryRoutes.get(ev.detail.deliveryId) : undefined;
+  const own = route !== undefined && all.includes(`route.${route}`) ? [`route.${route}`] : all;
+  return stepsOf(ev).map((step) => [step, own]);
+}
+
+/**
  * The event's steps as SDK spans (exported only when configured), children of the message's span.
  * Best effort, beside the LDV records: no subject, payload or party identifier in the attributes.
  */
@@ -107,6 +128,9 @@ export class LdvRecorder {
     const traces = await this.tracesOf(tx, ids);
     const hint = currentTrace()?.activity;
     const routes = withSubjects.some((ev) => typeof ev.detail.bevraging !== 'string') && !hint ? await this.routesOf(tx, ids) : new Map<string, string[]>();
+    // Delivery events name their route; older ones (and other writers) are looked up, in one statement.
+    const deliveryIds = hint ? [] : [...new Set(withSubjects.flatMap((ev) => (typeof ev.detail.deliveryId === 'string' && typeof ev.detail.route !== 'string' && typeof ev.detail.bevraging !== 'string' ? [ev.detail.deliveryId] : [])))];
+    const deliveryRoutes = deliveryIds.length > 0 ? await this.deliveryRoutesOf(tx, deliveryIds) : new Map<string, string>();
     const rows: unknown[][] = [];
     for (const ev of withSubjects) {
       const messageId = ev.messageId!;
@@ -114,8 +138,8 @@ export class LdvRecorder {
       const activityIds = typeof ev.detail.bevraging === 'string' ? [`bevraging.${ev.detail.bevraging}`] : hint ? [hint] : (routes.get(messageId) ?? [GENERIC_ACTIVITY]);
       const ok = !ERROR_STEPS.has(ev.eventType) && !(ev.eventType === 'delivery_attempted' && ev.detail.ok === false);
       stepSpans(ev, trace);
-      for (const step of stepsOf(ev))
-      for (const activityId of activityIds) {
+      for (const [step, stepActivities] of activitiesPerStep(ev, activityIds, hint === undefined && typeof ev.detail.bevraging !== 'string', deliveryRoutes))
+      for (const activityId of stepActivities) {
         const version = this.activities.versionOf(activityId) ?? this.activities.versionOf(GENERIC_ACTIVITY) ?? 1;
         const known = this.activities.versionOf(activityId) !== undefined ? activityId : GENERIC_ACTIVITY;
         for (const subjectHash of subjects.get(messageId)!) {
@@ -162,6 +186,12 @@ export class LdvRecorder {
     });
     await insertRows(tx, 'message_traces', ['message_id', 'trace_id', 'span_id', 'parent_span_id'], rows, { tail: 'ON CONFLICT (message_id) DO NOTHING' });
     return out;
+  }
+
+  /** The route each delivery was made for. */
+  private async deliveryRoutesOf(tx: Queryable, deliveryIds: string[]): Promise<Map<string, string>> {
+    const r = await tx.query<{ id: string; route_id: string }>('SELECT id, route_id FROM deliveries WHERE id = ANY($1::uuid[])', [deliveryIds]);
+    return new Map(r.rows.map((row) => [row.id, row.route_id]));
   }
 
   /** The routes (processing activities `route.<id>`) of each message; messages without one are left out. */
