@@ -84,6 +84,9 @@ if (only.has('istandaarden')) {
   const rows = [...(await benchIstandaarden('pglite', 'in-process')), ...(await benchIstandaarden('postgres', 'bullmq'))];
   console.log('iStandaarden iJw/iWmo 3.2');
   console.table(rows);
+  const { benchDeclaratieRss } = await import('./declaratie-rss.js');
+  console.log('The big declaratie in a gateway process of its own: peak resident set (VmHWM)');
+  console.table([await benchDeclaratieRss('pglite'), await benchDeclaratieRss('postgres')]);
 }
 if (only.has('stuf')) {
   console.log('StUF schemas: start-up and validation, knooppunt vs official');
