@@ -68,6 +68,40 @@ function summarise(profile: CpuProfile, n: number): string {
   return `busy samples: ${(total / 1000).toFixed(0)} ms main thread, ${(total / n).toFixed(0)} µs per message\n\nby file:\n${top(files, 30)}\n\nby function:\n${top(fns, 40)}`;
 }
 
+/**
+ * What the main thread did over time: per slice of `sliceMs`, the innermost knooppunt function (or
+ * library, or idle) of each sample, top three. Shows waits (idle) and phases in order.
+ */
+function timeline(profile: CpuProfile, sliceMs: number): string {
+  const byId = new Map(profile.nodes.map((x) => [x.id, x]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (id: number): string => {
+    const leaf = byId.get(id)!.callFrame;
+    if (leaf.functionName === '(idle)') return '(idle)';
+    if (leaf.functionName === '(garbage collector)') return '(gc)';
+    for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
+      const f = byId.get(cur)!.callFrame;
+      if (f.url.includes('/src/')) return `${f.functionName || '(anonymous)'} ${where(f.url)}`;
+    }
+    return where(leaf.url);
+  };
+  const slices = new Map<number, Map<string, number>>();
+  let t = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    t += profile.timeDeltas[i] ?? 0;
+    const slice = Math.floor(t / 1000 / sliceMs);
+    const m = slices.get(slice) ?? new Map<string, number>();
+    const l = label(profile.samples[i]!);
+    m.set(l, (m.get(l) ?? 0) + (profile.timeDeltas[i] ?? 0));
+    slices.set(slice, m);
+  }
+  return [...slices].sort((a, b) => a[0] - b[0]).map(([slice, m]) => {
+    const total = [...m.values()].reduce((a, b) => a + b, 0) || 1;
+    return `${String(slice * sliceMs).padStart(6)} ms  ${[...m].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, us]) => `${k} ${Math.round((100 * us) / total)} %`).join(' | ')}`;
+  }).join('\n');
+}
+
 async function profiled<T>(run: () => Promise<T>): Promise<{ result: T; profile: CpuProfile; cpuMs: number }> {
   const session = new Session();
   session.connect();
@@ -115,6 +149,7 @@ async function declaratie(): Promise<void> {
     const { profile, cpuMs } = await profiled(laatste);
     console.log(`process CPU of the profiled one ${cpuMs.toFixed(0)} ms (all threads)\n`);
     console.log(`statements: ${statements.count} (transactions count 2), by wall time until answered:\n${statements.byKind().sort((a, b) => b[2] - a[2]).slice(0, 20).map(([k, c, ms]) => `${String(c).padStart(6)} × ${ms.toFixed(0).padStart(6)} ms  ${k}`).join('\n')}\n`);
+    console.log(`main thread over time (500 ms slices):\n${timeline(profile, 500)}\n`);
     console.log(summarise(profile, 1).replace(/µs\/msg/g, 'µs'));
   } finally {
     await gateway.close();
