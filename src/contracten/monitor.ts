@@ -53,6 +53,17 @@ export interface Alarm {
   maximum: number;
 }
 
+/**
+ * The one order in which a transaction updates contract_standen rows: by contract id, then period,
+ * comparing code units (not localeCompare, which follows the locale, and not the ids and periods
+ * joined, where 'c1' + '2026' sorts after 'c10' + '2026'). A declaratie (323) and an answer (325)
+ * touching the same rows in two orders could deadlock; both take this one.
+ */
+export function standVolgorde(contractA: string, periodeA: string, contractB: string, periodeB: string): number {
+  if (contractA !== contractB) return contractA < contractB ? -1 : 1;
+  return periodeA < periodeB ? -1 : periodeA > periodeB ? 1 : 0;
+}
+
 export class CeilingMonitor {
   constructor(
     private readonly log: ExchangeLog,
@@ -84,7 +95,7 @@ export class CeilingMonitor {
     }
     await voegPrestatiesToe(tx, rijen);
     const alarmen: Alarm[] = [];
-    for (const { contract, periode, bedrag } of [...delta.values()].sort((a, b) => (a.contract.id + a.periode).localeCompare(b.contract.id + b.periode))) {
+    for (const { contract, periode, bedrag } of [...delta.values()].sort((a, b) => standVolgorde(a.contract.id, a.periode, b.contract.id, b.periode))) {
       const r = await tx.query<{ gedeclareerd: string | number }>(
         `INSERT INTO contract_standen (contract_id, periode, gedeclareerd, toegekend) VALUES ($1, $2, $3, 0)
          ON CONFLICT (contract_id, periode) DO UPDATE SET gedeclareerd = contract_standen.gedeclareerd + EXCLUDED.gedeclareerd
@@ -122,8 +133,11 @@ export class CeilingMonitor {
         delta.set(key, (delta.get(key) ?? 0) + Number(row.toegekend));
       }
     }
-    for (const [key, bedrag] of [...delta.entries()].sort()) {
-      const [contract, periode] = key.split('\u0000');
+    const standen = [...delta.entries()].map(([key, bedrag]) => {
+      const [contract, periode] = key.split('\u0000') as [string, string];
+      return { contract, periode, bedrag };
+    });
+    for (const { contract, periode, bedrag } of standen.sort((a, b) => standVolgorde(a.contract, a.periode, b.contract, b.periode))) {
       await tx.query(
         `INSERT INTO contract_standen (contract_id, periode, gedeclareerd, toegekend) VALUES ($1, $2, 0, $3)
          ON CONFLICT (contract_id, periode) DO UPDATE SET toegekend = contract_standen.toegekend + EXCLUDED.toegekend`,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '../../../src/ops/logger.js';
 import { AlarmWebhook } from '../../../src/contracten/alarm-webhook.js';
-import { CeilingMonitor, type MonitorPrestatie } from '../../../src/contracten/monitor.js';
+import { CeilingMonitor, standVolgorde, type MonitorPrestatie } from '../../../src/contracten/monitor.js';
 import { ContractIndex } from '../../../src/contracten/register.js';
 import { ExchangeLog } from '../../../src/log/exchange-log.js';
 import { generateMasterKey, keyRingFrom, parseMasterKey } from '../../../src/log/keys.js';
@@ -108,5 +108,20 @@ describe.each(STORE_CASES)('ceiling monitor on $name', (store) => {
       await w.stop();
       await hook.stop();
     }
+  });
+});
+
+describe('the order of contract_standen updates', () => {
+  // A 323 sorted its rows by contract id and period joined, with localeCompare; a 325 by code units
+  // of "contract\0periode". For these ids the two orders differ, so a 323 and a 325 on the same
+  // contracts could each hold a row the other waits for. Both now sort with standVolgorde.
+  const rows: Array<[string, string]> = [['TW-10', '2026'], ['TW-1', 'totaal'], ['tw-2', '2026'], ['TW-1', '2026'], ['TW-2', '2026'], ['TW-10', 'totaal']];
+
+  it('is by contract id, then period, in code units, whatever the locale', () => {
+    const sorted = [...rows].sort((a, b) => standVolgorde(a[0], a[1], b[0], b[1]));
+    expect(sorted).toEqual([['TW-1', '2026'], ['TW-1', 'totaal'], ['TW-10', '2026'], ['TW-10', 'totaal'], ['TW-2', '2026'], ['tw-2', '2026']]);
+    // The same as the 325's key order, which the 323's old order was not.
+    expect(sorted).toEqual([...rows].sort((a, b) => (`${a[0]}\u0000${a[1]}` < `${b[0]}\u0000${b[1]}` ? -1 : 1)));
+    expect(sorted).not.toEqual([...rows].sort((a, b) => (a[0] + a[1]).localeCompare(b[0] + b[1])));
   });
 });
