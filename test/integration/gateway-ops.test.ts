@@ -48,7 +48,11 @@ describe('gateway operations (PGlite + in-process)', () => {
     expect(await ready.json()).toEqual({ status: 'up', checks: { store: 'up', queue: 'up' } });
     const res = await post(baseUrl, KEYS.enschede, toewijzing(`ops-${Date.now()}`, { bsn: BSN }));
     await waitFor(() => webhook.accepted().some((r) => r.headers['x-knooppunt-message-id'] === res.json.id));
-    const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+    // The attempt is counted once its outcome is recorded, a moment after the webhook has the request.
+    const metrics = await waitFor(async () => {
+      const text = await (await fetch(`${baseUrl}/metrics`)).text();
+      return /knooppunt_delivery_attempts_total\{destination="webhook-aanbieder-a",result="delivered"\} [1-9]/.test(text) && text;
+    });
     expect(metrics).toMatch(/knooppunt_messages_total\{standard="json",message_type="toewijzing",outcome="accepted"\} [1-9]/);
     expect(metrics).toMatch(/knooppunt_delivery_attempts_total\{destination="webhook-aanbieder-a",result="delivered"\} [1-9]/);
     expect(metrics).toMatch(/knooppunt_outbox_deliveries\{status="pending"\} \d/);

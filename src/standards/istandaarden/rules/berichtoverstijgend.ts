@@ -11,25 +11,51 @@ import type { Fout, Regel } from './types.js';
 
 const TEGELIJK = 32;
 
-/** Runs `fn` over the items, at most {@link TEGELIJK} at a time, and returns the results in order. */
-async function gebundeld<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+/**
+ * Runs `fn` over the items, at most {@link TEGELIJK} at a time, and returns the results in order.
+ * Lookups a prefetched register answers at once resolve as microtasks, which never give the event
+ * loop back: a large bericht pauses between rounds (Bericht.tijdVoorPauze, every 500 steps).
+ */
+async function gebundeld<T, R>(b: Bericht, items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
   const uit: R[] = [];
-  for (let i = 0; i < items.length; i += TEGELIJK) uit.push(...(await Promise.all(items.slice(i, i + TEGELIJK).map(fn))));
+  for (let i = 0; i < items.length; i += TEGELIJK) {
+    uit.push(...(await Promise.all(items.slice(i, i + TEGELIJK).map(fn))));
+    for (let k = 0; k < TEGELIJK; k++) if (b.tijdVoorPauze()) await b.ctx.pauze!();
+  }
   return uit;
 }
 
-/** The toewijzing of every record (by its ToewijzingNummer), asked once per number. */
-async function toewijzingenVan(b: Bericht, records: XmlElement[]): Promise<Array<{ record: XmlElement; nummer?: string; toewijzing?: RegisterToewijzing }>> {
-  const nummers = [...new Set(records.map((r) => b.tekst(r, 'ToewijzingNummer')).filter((n): n is string => n !== undefined))];
-  await gebundeld(nummers, (n) => b.toewijzing(n));
-  return Promise.all(
-    records.map(async (record) => {
-      const nummer = b.tekst(record, 'ToewijzingNummer');
-      if (nummer === undefined) return { record };
-      const toewijzing = await b.toewijzing(nummer);
-      return { record, nummer, ...(toewijzing ? { toewijzing } : {}) };
-    }),
-  );
+type MetToewijzing = { record: XmlElement; nummer?: string; toewijzing?: RegisterToewijzing };
+
+/** Per bericht and records list (by name): every prestatie rule of a 323 asks for the same list (twelve rules, 10,000 records). */
+const gevonden = new WeakMap<Bericht, Map<string, Promise<MetToewijzing[]>>>();
+
+/**
+ * The toewijzing of every record (by its ToewijzingNummer), asked once per number, and worked out
+ * once per bericht and records list. Without a promise per record: 10,000 of them settled in one
+ * microtask run, a block of the event loop for each rule that asked.
+ */
+function toewijzingenVan(b: Bericht, lijst: string, alsNodig: () => readonly XmlElement[]): Promise<MetToewijzing[]> {
+  let perLijst = gevonden.get(b);
+  if (!perLijst) gevonden.set(b, (perLijst = new Map()));
+  let uitkomst = perLijst.get(lijst);
+  if (!uitkomst) {
+    const records = alsNodig();
+    uitkomst = (async () => {
+      const nummerVan = records.map((r) => b.tekst(r, 'ToewijzingNummer'));
+      const nummers = [...new Set(nummerVan.filter((n): n is string => n !== undefined))];
+      const toewijzingen = await gebundeld(b, nummers, (n) => b.toewijzing(n));
+      const perNummer = new Map(nummers.map((n, i) => [n, toewijzingen[i]]));
+      return records.map((record, i): MetToewijzing => {
+        const nummer = nummerVan[i];
+        if (nummer === undefined) return { record };
+        const toewijzing = perNummer.get(nummer);
+        return { record, nummer, ...(toewijzing ? { toewijzing } : {}) };
+      });
+    })();
+    perLijst.set(lijst, uitkomst);
+  }
+  return uitkomst;
 }
 
 /** Verwijderd (13), or vervallen (01) with Einddatum = Ingangsdatum: as if never sent. */
@@ -51,7 +77,7 @@ const tr019: Regel = {
   retourcode: '9019',
   niveau: 'record',
   async toets(b, fout) {
-    for (const { record, toewijzing } of await toewijzingenVan(b, startStop(b))) if (!toewijzing) fout(record, b.kind(record, 'ToewijzingNummer'));
+    for (const { record, toewijzing } of await toewijzingenVan(b, 'start-stop', () => startStop(b))) if (!toewijzing) fout(record, b.kind(record, 'ToewijzingNummer'));
   },
 };
 
@@ -75,7 +101,7 @@ function prestatieRegel(
     retourcode,
     niveau: 'record',
     async toets(b, fout) {
-      for (const { record, toewijzing } of await toewijzingenVan(b, prestaties(b))) vergelijk(b, record, toewijzing, fout);
+      for (const { record, toewijzing } of await toewijzingenVan(b, 'prestaties', () => prestaties(b))) vergelijk(b, record, toewijzing, fout);
     },
   };
 }
@@ -141,7 +167,7 @@ const tr314: Regel = {
     const alle = prestaties(b).map((p) => ({ p, ref: b.tekst(p, 'ProductReferentie', 'ReferentieNummer') }));
     const refs = [...new Set(alle.map((x) => x.ref).filter((r): r is string => r !== undefined))];
     const bekend = new Set<string>();
-    const antwoorden = await gebundeld(refs, (r) => b.ctx.register.prestatieReferentieBekend(b.standaard, b.aanbieder, r));
+    const antwoorden = await gebundeld(b, refs, (r) => b.ctx.register.prestatieReferentieBekend(b.standaard, b.aanbieder, r));
     refs.forEach((r, i) => antwoorden[i] && bekend.add(r));
     const gezien = new Set<string>();
     for (const { p, ref } of alle) {
@@ -199,7 +225,7 @@ function actueelRegel(id: string, omschrijving: string, retourcode: string, pad:
     retourcode,
     niveau: 'record',
     async toets(b, fout) {
-      for (const { record, toewijzing } of await toewijzingenVan(b, b.records(...pad))) {
+      for (const { record, toewijzing } of await toewijzingenVan(b, pad.join('/'), () => b.records(...pad))) {
         if (!actueel(toewijzing, b.dagtekening)) fout(record, b.kind(record, 'ToewijzingNummer'));
       }
     },
