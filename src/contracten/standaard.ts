@@ -9,7 +9,7 @@ import type { ExchangeLog } from '../log/exchange-log.js';
 import type { Queryable } from '../store/db.js';
 import type { IstandaardenPrepared } from '../standards/istandaarden/standard.js';
 import { antwoord325, declaratieNummer, leesbaar, prestaties323 } from './bericht.js';
-import type { CeilingMonitor } from './monitor.js';
+import { PAUZE_NA, volgendeBeurt, type CeilingMonitor, type MonitorPrestatie } from './monitor.js';
 import { notitiesVan } from './regels.js';
 import type { ContractVersies } from './versies.js';
 
@@ -46,15 +46,17 @@ export class ContractStandard implements Standard {
       const l = leesbaar(p.root, p.standaard, p.nummer);
       if (p.nummer === '323') {
         const declaratie = declaratieNummer(l, 'Declaratie');
-        const prestaties = prestaties323(l).map((x) => {
+        const prestaties: MonitorPrestatie[] = [];
+        for (const x of prestaties323(l)) {
+          if (prestaties.length % PAUZE_NA === PAUZE_NA - 1) await volgendeBeurt();
           const code = x.product?.categorie && x.product.code ? index.vertaling(p.standaard, x.product.categorie, x.product.code, x.begindatum) : undefined;
-          return {
+          prestaties.push({
             bsn: x.bsn, referentie: x.referentie,
             categorie: code ? code.regel.nieuw.categorie : (x.product?.categorie ?? ''),
             code: code ? code.regel.nieuw.code : (x.product?.code ?? ''),
             begindatum: x.begindatum, volume: Number.isFinite(x.volume) ? x.volume : null, eenheid: x.eenheid || null, bedrag: Number.isFinite(x.bedrag) ? x.bedrag : 0,
-          };
-        });
+          });
+        }
         const alarmen = await this.deps.monitor.registreer(tx, index, { bron: '323', wet: p.standaard, aanbieder: l.aanbieder, gemeente: l.gemeente, declaratie, messageId }, prestaties);
         if (alarmen.length > 0) this.deps.onAlarm?.();
       } else {
