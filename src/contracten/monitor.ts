@@ -19,6 +19,7 @@ import { DB_NOW_SQL } from '../store/clock.js';
 import { insertRows } from '../core/rows.js';
 import type { Contract, Wet } from './model.js';
 import type { ContractIndex } from './register.js';
+import { volgendeBeurt } from '../util/beurt.js';
 
 export const STANDAARD_DREMPELS: readonly number[] = [75, 90, 100];
 
@@ -66,8 +67,6 @@ export function standVolgorde(contractA: string, periodeA: string, contractB: st
 
 /** Prestaties between two turns of the event loop for a large declaratie. */
 export const PAUZE_NA = 500;
-/** One turn of the event loop: other parties' requests run meanwhile. */
-export const volgendeBeurt = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 export class CeilingMonitor {
   constructor(

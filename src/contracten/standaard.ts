@@ -9,7 +9,8 @@ import type { ExchangeLog } from '../log/exchange-log.js';
 import type { Queryable } from '../store/db.js';
 import type { IstandaardenPrepared } from '../standards/istandaarden/standard.js';
 import { antwoord325, declaratieNummer, leesbaar, prestaties323 } from './bericht.js';
-import { PAUZE_NA, volgendeBeurt, type CeilingMonitor, type MonitorPrestatie } from './monitor.js';
+import { volgendeBeurt } from '../util/beurt.js';
+import { PAUZE_NA, type CeilingMonitor, type MonitorPrestatie } from './monitor.js';
 import { notitiesVan } from './regels.js';
 import type { ContractVersies } from './versies.js';
 

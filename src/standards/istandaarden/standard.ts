@@ -20,8 +20,9 @@ import { registreerGeaccepteerd } from './register-db.js';
 import type { IstandaardenRegister } from './register.js';
 import { beoordeel, type Beoordeling, type Regel } from './rules/index.js';
 import { bouwDeclaratieAntwoord, bouwRetour } from './retour.js';
-import type { XsdValidators } from './schema/validator.js';
+import type { XsdIssue, XsdValidators } from './schema/validator.js';
 import type { GroteBerichten } from './grote-berichten.js';
+import { volgendeBeurt } from '../../util/beurt.js';
 import { vandaagInNederland } from '../../util/vandaag.js';
 
 /** A register that can prepare itself for one bericht (the database one fetches what the bericht names at once). */
@@ -130,7 +131,7 @@ export class IstandaardenStandard implements Standard {
       (inspection) => ({ inspection }),
       (err: unknown) => ({ err }),
     );
-    let issues: XsdIssueLike[];
+    let issues: XsdIssue[];
     try {
       issues = await xsd;
     } catch (err) {
@@ -160,7 +161,7 @@ export class IstandaardenStandard implements Standard {
     const pauze = groot
       ? {
           pauze: async () => {
-            await new Promise<void>((resolve) => setImmediate(resolve));
+            await volgendeBeurt();
             if (groot.gevraagd) throw new RegelsGestopt();
           },
         }
@@ -244,15 +245,13 @@ function bsns(root: XmlElement): string[] {
   return [...teksten(root, 'Bsn')];
 }
 
-type XsdIssueLike = { element?: string; line?: number; message: string };
-
 /** The rules of a large bericht stopped at a pause because their verdict is no longer wanted. */
 class RegelsGestopt extends Error {
   override readonly name = 'RegelsGestopt';
 }
 
 /** The IB001 answer to a bericht its XSD refuses. */
-function xsdFout(issues: ReadonlyArray<XsdIssueLike>, messageId: string): Inspection {
+function xsdFout(issues: readonly XsdIssue[], messageId: string): Inspection {
   const problems = issues.map((i) => ({ location: i.element ?? (i.line !== undefined ? `regel ${i.line}` : '/Bericht'), message: i.message, code: 'IB001' }));
   return { known: true, problems, subjects: [], answer: fout('IB001', messageId, problems) };
 }

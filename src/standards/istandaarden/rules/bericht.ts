@@ -64,11 +64,14 @@ export class Bericht {
   private stappen = 0;
 
   /**
-   * For a rule's loop over records: true at every 500th step of a large bericht (one with a
-   * `pauze`), when the rule should `await ctx.pauze()` so other parties' requests run meanwhile.
+   * For a rule's loop over records: true each time the steps taken (one, or `stappen` at once)
+   * pass a multiple of 500 in a large bericht (one with a `pauze`), when the rule should
+   * `await ctx.pauze()` so other parties' requests run meanwhile.
    */
-  tijdVoorPauze(): boolean {
-    return this.ctx.pauze !== undefined && ++this.stappen % 500 === 0;
+  tijdVoorPauze(stappen = 1): boolean {
+    const voor = this.stappen;
+    this.stappen += stappen;
+    return this.ctx.pauze !== undefined && Math.floor(voor / 500) !== Math.floor(this.stappen / 500);
   }
 
   /** The Dagtekening of the bericht ('' when absent, which the XSD does not allow). */

@@ -20,7 +20,7 @@ async function gebundeld<T, R>(b: Bericht, items: readonly T[], fn: (item: T) =>
   const uit: R[] = [];
   for (let i = 0; i < items.length; i += TEGELIJK) {
     uit.push(...(await Promise.all(items.slice(i, i + TEGELIJK).map(fn))));
-    for (let k = 0; k < TEGELIJK; k++) if (b.tijdVoorPauze()) await b.ctx.pauze!();
+    if (b.tijdVoorPauze(TEGELIJK)) await b.ctx.pauze!();
   }
   return uit;
 }
