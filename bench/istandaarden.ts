@@ -30,7 +30,7 @@ function vandaag(): string {
 }
 
 export async function benchIstandaarden(store: StoreKind, queue: QueueKind): Promise<Array<Record<string, string | number>>> {
-  const { gateway, baseUrl } = await startGateway(await testEnv(store, queue, CONFIG, { LOG_LEVEL: 'warn', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' }));
+  const { gateway, baseUrl } = await startGateway(await testEnv(store, queue, CONFIG, { LOG_LEVEL: 'warn', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_DOCUMENT_WORKERS_WARM: '1' }));
   const rows: Array<Record<string, string | number>> = [];
   let peak = process.memoryUsage().rss;
   const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);

@@ -137,11 +137,11 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // Declarative mapping files, plus the codecs of the standards that routes can name as well.
   const declarative = loadMappings(env.mappingsDir);
   const mappings = new Map<string, RouteMapping>(declarative);
-  // Large berichten: XSD and translation in a bounded worker pool (workers start on the first one).
+  // Large berichten: XSD and translation in a bounded worker pool (warm ones start with the gateway, the others on demand).
   const grote = new GroteBerichten(
     { schemasDir: env.istandaardenXsdDir ?? join(env.schemasDir, 'istandaarden'), official: env.istandaardenXsdDir !== undefined, codelijstenDir: env.codelijstenDir },
     env.documents.largeBytes,
-    { size: env.documents.workers, maxQueued: env.documents.maxQueued },
+    { size: env.documents.workers, maxQueued: env.documents.maxQueued, warm: env.documents.warm },
   );
   for (const codec of istandaardenRouteMappings(grote)) mappings.set(codec.name, codec);
   mappings.set(INTAKE_MAPPING, intakeMapping(ring));
@@ -198,7 +198,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   const stufGroot = new GroteStufBerichten(
     { schemasDir: join(env.schemasDir, 'stuf'), ...(env.stufXsdDir ? { officialDir: env.stufXsdDir } : {}) },
     env.documents.largeBytes,
-    { size: env.documents.workers, maxQueued: env.documents.maxQueued },
+    { size: env.documents.workers, maxQueued: env.documents.maxQueued, warm: env.documents.warm },
   );
   const stufJson = new JsonMessageTypes(join(env.schemasDir, 'stuf', 'json'));
   standards.set(STUF_STANDARD, new StufStandard({ grote: stufGroot, schemas: stufSchemas, parties, zaken, jsonTypes: stufJson, mappings: declarative, eigenApplicatie: env.stufApplicatie }));
@@ -437,6 +437,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     httpServer: () => server,
     async listen() {
       await queue.start();
+      grote.warmUp();
+      stufGroot.warmUp();
       contracten.start();
       dailyPurge = scheduleDailyPurge(() => purge('schedule'), logger);
       checkpoints.start(env.checkpointIntervalMs);

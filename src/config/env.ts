@@ -67,7 +67,7 @@ export interface GatewayEnv {
     expiryWarningDays: number;
   };
   /** Large documents off the event loop (src/util/worker-pool.ts): from which size, how many workers, how many may wait. */
-  documents: { largeBytes: number; workers: number; maxQueued: number };
+  documents: { largeBytes: number; workers: number; maxQueued: number; /** Workers kept running while idle, per pool (KNOOPPUNT_DOCUMENT_WORKERS_WARM). */ warm: number };
   /** Where the log head is anchored outside the database: a file (one HMAC'd checkpoint per line) and/or a webhook. */
   checkpointFile?: string;
   checkpointUrl?: string;
@@ -160,6 +160,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       largeBytes: int(env.KNOOPPUNT_LARGE_DOCUMENT_BYTES, 256 * 1024, 'KNOOPPUNT_LARGE_DOCUMENT_BYTES'),
       workers: Math.max(1, int(env.KNOOPPUNT_DOCUMENT_WORKERS, defaultPoolSize(), 'KNOOPPUNT_DOCUMENT_WORKERS')),
       maxQueued: int(env.KNOOPPUNT_DOCUMENT_QUEUE, 8, 'KNOOPPUNT_DOCUMENT_QUEUE'),
+      warm: int(env.KNOOPPUNT_DOCUMENT_WORKERS_WARM, 1, 'KNOOPPUNT_DOCUMENT_WORKERS_WARM'),
     },
     checkpointFile: env.KNOOPPUNT_CHECKPOINT_FILE ? resolve(root, env.KNOOPPUNT_CHECKPOINT_FILE) : undefined,
     checkpointUrl: env.KNOOPPUNT_CHECKPOINT_URL || undefined,

@@ -22,6 +22,11 @@ export class DocumentPool<WorkerData> {
     return bytes >= this.vanaf;
   }
 
+  /** Starts the pool's warm workers (KNOOPPUNT_DOCUMENT_WORKERS_WARM). */
+  warmUp(): void {
+    this.pool.warmUp();
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

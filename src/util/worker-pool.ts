@@ -39,6 +39,12 @@ export interface WorkerPoolOptions {
   workerData?: unknown;
   /** A worker idle this long is stopped, giving back its memory (libxml2's wasm heap never shrinks); default 30 s. */
   idleMs?: number;
+  /**
+   * Workers kept running while idle, started by {@link WorkerPool.warmUp} (default 0, at most
+   * `size`). A cold worker first loads its modules and compiles its schemas, which is most of a
+   * second and more on a loaded machine, before it starts on the document that woke it.
+   */
+  warm?: number;
 }
 
 interface Task {
@@ -101,6 +107,14 @@ export class WorkerPool {
     this.maxQueued = Math.max(0, opts.maxQueued ?? 8);
     this.workerData = opts.workerData;
     this.idleMs = opts.idleMs ?? 30_000;
+    this.warm = Math.min(this.size, Math.max(0, opts.warm ?? 0));
+  }
+
+  private readonly warm: number;
+
+  /** Starts the warm workers (they load what they need at once, before any task). */
+  warmUp(): void {
+    while (!this.closed && this.slots.length < this.warm) this.spawn();
   }
 
   private readonly idleMs: number;
@@ -176,7 +190,8 @@ export class WorkerPool {
 
   private retireWhenIdle(slot: Slot): void {
     slot.idle = setTimeout(() => {
-      if (slot.task) return;
+      // The warm ones stay (any of them: a slot is a slot).
+      if (slot.task || this.slots.length <= this.warm) return;
       const i = this.slots.indexOf(slot);
       if (i !== -1) this.slots.splice(i, 1);
       void slot.worker.terminate();

@@ -27,6 +27,7 @@ export class ChildGateway {
       KNOOPPUNT_RECONCILE_MS: String(e.reconcileIntervalMs),
       KNOOPPUNT_LEASE_MARGIN_MS: String(e.leaseMarginMs),
       KNOOPPUNT_QUEUE_PREFIX: e.queuePrefix,
+      KNOOPPUNT_DOCUMENT_WORKERS_WARM: String(e.documents.warm),
       LOG_LEVEL: 'info',
       ...(e.databaseUrl ? { DATABASE_URL: e.databaseUrl } : {}),
       ...(e.redisUrl ? { REDIS_URL: e.redisUrl } : {}),

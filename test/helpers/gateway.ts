@@ -71,6 +71,8 @@ export async function testEnv(store: StoreKind, queue: QueueKind, configPath: st
     KNOOPPUNT_QUEUE_PREFIX: `kp-test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'silent',
     KNOOPPUNT_PGLITE_TEMPLATE: TEST_PGLITE_TEMPLATE,
+    // Dozens of test gateways: none keeps document workers running (a test that wants them sets it).
+    KNOOPPUNT_DOCUMENT_WORKERS_WARM: '0',
     ...(store === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : {}),
     ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}),
     ...extra,

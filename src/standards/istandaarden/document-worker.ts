@@ -29,7 +29,9 @@ const data = workerData as DocumentWorkerData;
 // translation reads take their values, so a large bericht is judged and translated as a small one.
 gebruikCodelijsten(leesCodelijsten(data.codelijstenDir));
 let validators: Promise<XsdValidators> | undefined;
-const xsd = () => (validators ??= data.official ? XsdValidators.loadOfficial(data.schemasDir) : Promise.resolve(XsdValidators.fromModel()));
+const xsd = () => (validators ??= data.official ? XsdValidators.loadOfficial(data.schemasDir) : Promise.resolve().then(() => XsdValidators.fromModel()));
+// Compiled at start, not when the first bericht waits for it; a failure is the first task's answer.
+xsd().catch(() => undefined);
 
 function alsJson(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Uint8Array {
   // The main thread parsed and checked this bericht already; the limits here only bound the work.

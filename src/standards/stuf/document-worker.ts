@@ -21,6 +21,8 @@ export type StufDocumentTask = { kind: 'xsd'; input: { raw: Uint8Array } };
 const data = workerData as StufDocumentWorkerData;
 let validator: Promise<StufValidator> | undefined;
 const schemas = () => (validator ??= loadStufValidator({ schemasDir: data.schemasDir, ...(data.officialDir ? { officialDir: data.officialDir } : {}) }));
+// Compiled at start, not when the first message waits for it; a failure is the first task's answer.
+schemas().catch(() => undefined);
 
 parentPort!.on('message', (msg: { id: number } & StufDocumentTask) => {
   schemas().then(

@@ -95,6 +95,28 @@ describe('idle document workers', () => {
   }, 60_000);
 });
 
+describe('warm document workers', () => {
+  it('start with warmUp, before any bericht, and stay when idle while the others stop', async () => {
+    const pool = new GroteBerichten({ schemasDir, official: false, codelijstenDir }, 1024, { size: 2, maxQueued: 0, idleMs: 50, warm: 1 });
+    try {
+      const slots = (pool.pool as unknown as { slots: unknown[] }).slots;
+      expect(slots).toHaveLength(0);
+      pool.warmUp();
+      pool.warmUp();
+      expect(slots).toHaveLength(1);
+      // Two at once: the warm worker and a second one.
+      const beide = Promise.all([pool.valideer(raw, 'ijw', '323'), pool.valideer(raw, 'ijw', '323')]);
+      expect(slots).toHaveLength(2);
+      expect(await beide).toEqual([[], []]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(slots).toHaveLength(1);
+      expect(await pool.valideer(raw, 'ijw', '323')).toEqual([]);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+});
+
 describe('the code lists in a worker', () => {
   it('are the folder the gateway uses: a value only another folder knows is accepted there, refused by default', async () => {
     // A new Eenheid, as a yearly release could add (the same change the code-list suite makes in-process).

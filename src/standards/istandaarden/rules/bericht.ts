@@ -5,7 +5,7 @@
  * lookups so a rule set asks the register once per toewijzing.
  */
 import type { XmlElement } from '../../../xml/parse.js';
-import { alle, eigenVan, kind, tekst, type Eigen } from '../pad.js';
+import { alle, eigenVan, kindLangs, tekstLangs, type Eigen } from '../pad.js';
 import { basisschemaNamespace, BERICHTSOORTEN, berichtNamespace, type BerichtNummer, type Standaard } from '../catalog.js';
 import { isRecordPath, RECORDS } from '../records.js';
 
@@ -46,7 +46,6 @@ export class Bericht {
     this.berichtNs = berichtNamespace(standaard, nummer);
     this.basisNs = basisschemaNamespace(standaard);
     this.eigen = eigenVan(this.berichtNs, this.basisNs);
-    this.indexeer(root, []);
     const h = this.kind(root, 'Header');
     this.header = {
       ...(h ? { element: h } : {}),
@@ -81,12 +80,12 @@ export class Bericht {
 
   /** The first child with this local name (bericht or basisschema namespace), following a path of names. */
   kind(el: XmlElement | undefined, ...pad: string[]): XmlElement | undefined {
-    return kind(el, this.eigen, ...pad);
+    return kindLangs(el, this.eigen, pad);
   }
 
   /** The trimmed text at a path below `el`, undefined when absent or empty. */
   tekst(el: XmlElement | undefined, ...pad: string[]): string | undefined {
-    return tekst(el, this.eigen, ...pad);
+    return tekstLangs(el, this.eigen, pad);
   }
 
   /** Every element reached by following the path of local names from `el` (all matches at every step). */
@@ -117,6 +116,7 @@ export class Bericht {
    * front: a 10,000-line declaratie has 300,000 elements and a handful of findings at most.
    */
   pad(el: XmlElement): string {
+    this.geindexeerd();
     const bekend = this.paden.get(el);
     if (bekend !== undefined) return bekend;
     const ouder = this.ouders.get(el);
@@ -137,6 +137,7 @@ export class Bericht {
 
   /** The nearest record element at or above `el`; undefined for the Header and the root. */
   recordVan(el: XmlElement): XmlElement | undefined {
+    this.geindexeerd();
     for (let cur: XmlElement | undefined = el; cur; cur = this.ouders.get(cur)) {
       if (this.recordElementen.has(cur)) return cur;
     }
@@ -152,6 +153,38 @@ export class Bericht {
     }
     return p;
   }
+
+  private index = false;
+
+  /**
+   * Parents and records are indexed when first asked, for a finding: a valid bericht never needs
+   * them, and on a big declaratie the index of 300,000 elements was the longest single step.
+   */
+  private geindexeerd(): void {
+    if (this.index) return;
+    this.index = true;
+    this.indexeer(this.root, []);
+  }
+
+  /** Every element of the body (not the Header) and its parent, in document order, walked once per bericht. */
+  lichaam(): { elementen: readonly XmlElement[]; ouders: readonly XmlElement[] } {
+    if (this.lichaamLijst) return this.lichaamLijst;
+    const elementen: XmlElement[] = [];
+    const ouders: XmlElement[] = [];
+    const stapel: Array<[XmlElement, XmlElement]> = [];
+    const top = this.root.children;
+    for (let i = top.length - 1; i >= 0; i--) if (top[i] !== this.header.element) stapel.push([top[i]!, this.root]);
+    while (stapel.length > 0) {
+      const [el, ouder] = stapel.pop()!;
+      elementen.push(el);
+      ouders.push(ouder);
+      for (let i = el.children.length - 1; i >= 0; i--) stapel.push([el.children[i]!, el]);
+    }
+    this.lichaamLijst = { elementen, ouders };
+    return this.lichaamLijst;
+  }
+
+  private lichaamLijst?: { elementen: readonly XmlElement[]; ouders: readonly XmlElement[] };
 
   /** Parents of every element, and which elements are records (a path of names in RECORDS). */
   private indexeer(el: XmlElement, namen: string[]): void {

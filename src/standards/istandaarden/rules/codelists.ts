@@ -29,17 +29,6 @@ function codelijstElement(naam: string, ouder: string): CodelijstElement | undef
   }
 }
 
-/** Every element of the body (not the Header) with its parent, in document order. */
-function body(b: Bericht): Array<[XmlElement, XmlElement]> {
-  const uit: Array<[XmlElement, XmlElement]> = [];
-  const loop = (el: XmlElement, ouder: XmlElement): void => {
-    uit.push([el, ouder]);
-    for (const c of el.children) loop(c, el);
-  };
-  for (const c of b.root.children) if (c !== b.header.element) loop(c, b.root);
-  return uit;
-}
-
 const kp002: Regel = {
   id: 'KP-002',
   omschrijving: 'Waarde moet voorkomen in de codelijst van het element (WJ756, WJ757/WMO757, JZ020/WMO020, JZ002/WMO002, JZ588/WMO588, WJ758, WJ759, COD327).',
@@ -47,13 +36,16 @@ const kp002: Regel = {
   retourcode: '0001',
   niveau: 'record',
   async toets(b, fout) {
-    for (const [el, ouder] of body(b)) {
+    const { elementen, ouders } = b.lichaam();
+    for (let i = 0; i < elementen.length; i++) {
       if (b.tijdVoorPauze()) await b.ctx.pauze!();
+      const el = elementen[i]!;
       if (el.ns !== b.berichtNs && el.ns !== b.basisNs) continue;
-      const lijst = codelijstElement(el.name, ouder.name);
-      if (lijst === undefined) continue;
+      const lijst = codelijstElement(el.name, ouders[i]!.name);
+      if (lijst === undefined || codelijstVoor(b.standaard, lijst).codes.has(el.text?.trim() ?? '')) continue;
+      // The record only for a finding: finding it walks up an index of the whole bericht.
       const record = b.recordVan(el);
-      if (record && !codelijstVoor(b.standaard, lijst).codes.has(el.text?.trim() ?? '')) fout(record, el);
+      if (record) fout(record, el);
     }
   },
 };
@@ -70,15 +62,16 @@ const tr381: Regel = {
   retourcode: 'S329',
   niveau: 'record',
   async toets(b, fout) {
-    for (const [p] of body(b)) {
+    for (const p of b.lichaam().elementen) {
       if (b.tijdVoorPauze()) await b.ctx.pauze!();
       // CDT_Product (301 … 317), or the flat ProductCategorie/ProductCode of a 3.2 prestatie.
       const flat = p.name === 'Prestatie';
       if ((p.name !== 'Product' && !flat) || p.ns !== b.berichtNs) continue;
       const categorie = b.tekst(p, flat ? 'ProductCategorie' : 'Categorie');
       const code = b.tekst(p, flat ? 'ProductCode' : 'Code');
+      if (categorie === undefined || code === undefined || code.slice(0, 2) === categorie) continue;
       const record = flat ? p : b.recordVan(p);
-      if (record && categorie !== undefined && code !== undefined && code.slice(0, 2) !== categorie) fout(record, b.kind(p, flat ? 'ProductCode' : 'Code'));
+      if (record) fout(record, b.kind(p, flat ? 'ProductCode' : 'Code'));
     }
   },
 };
