@@ -100,34 +100,24 @@ export class LdvRecorder {
 
   /**
    * The batch append hook: runs inside the events' transaction, once per append call. Subjects,
-   * traces and routes of all the batch's messages are read with one statement each and the records
-   * written with one multi-row insert, so a batch of any size costs a handful of statements, not
-   * four per event.
+   * traces and routes of all the batch's messages are read with one statement and the records
+   * written with one multi-row insert, so a batch of any size costs a few statements, not four
+   * per event.
    */
   async onEvents(tx: Queryable, events: readonly ExchangeEvent[]): Promise<void> {
     const recorded = events.filter((ev) => ev.messageId && !NO_RECORD.has(ev.eventType));
     if (recorded.length === 0) return;
     const messageIds = [...new Set(recorded.map((ev) => ev.messageId!))];
-    const subjects = new Map<string, string[]>();
-    const s = await tx.query<{ message_id: string; subject_hash: string }>(
-      'SELECT message_id, subject_hash FROM message_subjects WHERE message_id = ANY($1::uuid[]) ORDER BY message_id, subject_hash',
-      [messageIds],
-    );
-    // Appended in place: copying the list per row was quadratic in a big declaratie's clients.
-    for (const r of s.rows) {
-      const list = subjects.get(r.message_id);
-      if (list) list.push(r.subject_hash);
-      else subjects.set(r.message_id, [r.subject_hash]);
-    }
+    const { subjects, traces: known, routes: allRoutes } = await this.messagesOf(tx, messageIds);
     const withSubjects = recorded.filter((ev) => subjects.has(ev.messageId!));
     // Messages without a data subject have no LDV record; their steps still show as spans of the request.
     const cur = currentTrace();
     if (cur && spanExportActive()) for (const ev of recorded) if (!subjects.has(ev.messageId!)) stepSpans(ev, { traceId: cur.traceId, rootSpanId: cur.spanId });
     if (withSubjects.length === 0) return;
     const ids = [...new Set(withSubjects.map((ev) => ev.messageId!))];
-    const traces = await this.tracesOf(tx, ids);
+    const traces = await this.tracesOf(tx, ids, known);
     const hint = currentTrace()?.activity;
-    const routes = withSubjects.some((ev) => typeof ev.detail.bevraging !== 'string') && !hint ? await this.routesOf(tx, ids) : new Map<string, string[]>();
+    const routes = withSubjects.some((ev) => typeof ev.detail.bevraging !== 'string') && !hint ? allRoutes : new Map<string, string[]>();
     // Delivery events name their route; older ones (and other writers) are looked up, in one statement.
     const deliveryIds = hint ? [] : [...new Set(withSubjects.flatMap((ev) => (typeof ev.detail.deliveryId === 'string' && typeof ev.detail.route !== 'string' && typeof ev.detail.bevraging !== 'string' ? [ev.detail.deliveryId] : [])))];
     const deliveryRoutes = deliveryIds.length > 0 ? await this.deliveryRoutesOf(tx, deliveryIds) : new Map<string, string>();
@@ -166,16 +156,40 @@ export class LdvRecorder {
   }
 
   /**
+   * The data subjects, the recorded trace and the routes of each message, in one statement (they
+   * were three round trips in every batch's transaction, accepting or delivering).
+   */
+  private async messagesOf(tx: Queryable, messageIds: string[]): Promise<{ subjects: Map<string, string[]>; traces: Map<string, Trace>; routes: Map<string, string[]> }> {
+    const r = await tx.query<{ id: string; route_id: string | null; trace_id: string | null; span_id: string | null; parent_span_id: string | null; subjects: string[] }>(
+      `SELECT m.id, m.route_id, t.trace_id, t.span_id, t.parent_span_id,
+              ARRAY(SELECT s.subject_hash FROM message_subjects s WHERE s.message_id = m.id ORDER BY s.subject_hash) AS subjects
+         FROM messages m LEFT JOIN message_traces t ON t.message_id = m.id
+        WHERE m.id = ANY($1::uuid[])`,
+      [messageIds],
+    );
+    const subjects = new Map<string, string[]>();
+    const traces = new Map<string, Trace>();
+    const routes = new Map<string, string[]>();
+    for (const row of r.rows) {
+      // message_subjects refers to messages: a message without a row has no subject either.
+      if (row.subjects.length > 0) subjects.set(row.id, row.subjects);
+      if (row.trace_id !== null && row.span_id !== null) traces.set(row.id, { traceId: row.trace_id, rootSpanId: row.span_id, ...(row.parent_span_id ? { foreignSpanId: row.parent_span_id } : {}) });
+      const ids = (row.route_id ?? '').split(',').filter(Boolean);
+      if (ids.length > 0) routes.set(row.id, ids.map((id) => `route.${id}`));
+    }
+    return { subjects, traces, routes };
+  }
+
+  /**
    * Each message's trace: recorded once (the request's context, or a new trace for work without
    * one). Missing ones are written with one statement; one that another transaction wrote first wins.
    */
-  private async tracesOf(tx: Queryable, messageIds: string[]): Promise<Map<string, Trace>> {
+  private async tracesOf(tx: Queryable, messageIds: string[], known: ReadonlyMap<string, Trace>): Promise<Map<string, Trace>> {
     const out = new Map<string, Trace>();
-    const known = await tx.query<{ message_id: string; trace_id: string; span_id: string; parent_span_id: string | null }>(
-      'SELECT message_id, trace_id, span_id, parent_span_id FROM message_traces WHERE message_id = ANY($1::uuid[])',
-      [messageIds],
-    );
-    for (const k of known.rows) out.set(k.message_id, { traceId: k.trace_id, rootSpanId: k.span_id, ...(k.parent_span_id ? { foreignSpanId: k.parent_span_id } : {}) });
+    for (const id of messageIds) {
+      const t = known.get(id);
+      if (t) out.set(id, t);
+    }
     const missing = messageIds.filter((id) => !out.has(id));
     if (missing.length === 0) return out;
     const cur = currentTrace();
@@ -192,16 +206,5 @@ export class LdvRecorder {
   private async deliveryRoutesOf(tx: Queryable, deliveryIds: string[]): Promise<Map<string, string>> {
     const r = await tx.query<{ id: string; route_id: string }>('SELECT id, route_id FROM deliveries WHERE id = ANY($1::uuid[])', [deliveryIds]);
     return new Map(r.rows.map((row) => [row.id, row.route_id]));
-  }
-
-  /** The routes (processing activities `route.<id>`) of each message; messages without one are left out. */
-  private async routesOf(tx: Queryable, messageIds: string[]): Promise<Map<string, string[]>> {
-    const r = await tx.query<{ id: string; route_id: string | null }>('SELECT id, route_id FROM messages WHERE id = ANY($1::uuid[])', [messageIds]);
-    const out = new Map<string, string[]>();
-    for (const row of r.rows) {
-      const routes = (row.route_id ?? '').split(',').filter(Boolean);
-      if (routes.length > 0) out.set(row.id, routes.map((id) => `route.${id}`));
-    }
-    return out;
   }
 }
