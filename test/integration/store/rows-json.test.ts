@@ -1,0 +1,91 @@
+/**
+ * insertRows sends rows without byte values as one JSON parameter, so its statement text is the same
+ * for any number of rows (PostgreSQL prepares it once per connection). The values must land exactly
+ * as bound parameters landed them, on both stores; rows with bytes keep a parameter per value.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { insertRows } from '../../../src/core/rows.js';
+import type { Db, Queryable, QueryResult } from '../../../src/store/db.js';
+import { PreparedNames } from '../../../src/store/postgres.js';
+import { STORE_CASES } from '../../helpers/stores.js';
+
+const COLUMNS = ['id', 'naam', 'getal', 'groot', 'moment', 'detail', 'leeg', 'sleutel'] as const;
+
+describe.each(STORE_CASES)('insertRows as JSON on $name', ({ open }) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await open();
+    await db.query(`CREATE TABLE rows_json (
+      id bigint PRIMARY KEY, naam text, getal integer, groot bigint, moment timestamptz, detail jsonb, leeg text, sleutel uuid,
+      inhoud bytea, aangemaakt timestamptz NOT NULL DEFAULT now())`);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  function counting(): Queryable & { texts: string[] } {
+    const texts: string[] = [];
+    return { texts, query: <R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> => (texts.push(sql), db.query<R>(sql, params)) };
+  }
+
+  it('one statement text whatever the number of rows, with every value as a bound parameter gave it', async () => {
+    const moment = new Date('2026-12-03T14:55:01.234Z');
+    const q = counting();
+    const rij = (id: number) => [id, `naam ${id} "met" \\ tekens, é en 😀`, id * 3, 2 ** 40 + id, moment, JSON.stringify({ a: [1, { b: 'c' }], id }), null, '5b0c6f64-3f7e-4b8e-9d43-0c5d2b9e0000'];
+    await insertRows(q, 'rows_json', COLUMNS, [rij(1)], { casts: { detail: '::jsonb' } });
+    await insertRows(q, 'rows_json', COLUMNS, [rij(2), rij(3), rij(4)], { casts: { detail: '::jsonb' } });
+    await insertRows(q, 'rows_json', COLUMNS, Array.from({ length: 50 }, (_, i) => rij(10 + i)), { casts: { detail: '::jsonb' } });
+    expect(new Set(q.texts).size).toBe(1);
+    const r = await db.query<Record<string, unknown>>('SELECT id, naam, getal, groot, moment, detail, leeg, sleutel FROM rows_json WHERE id = 3');
+    expect(r.rows[0]).toEqual({
+      id: 3, naam: 'naam 3 "met" \\ tekens, é en 😀', getal: 9, groot: 2 ** 40 + 3, moment, detail: { a: [1, { b: 'c' }], id: 3 }, leeg: null, sleutel: '5b0c6f64-3f7e-4b8e-9d43-0c5d2b9e0000',
+    });
+    // Inserted in the order given (ids in the serial order the rows came in).
+    const order = await db.query<{ id: number }>('SELECT id FROM rows_json WHERE id >= 10 ORDER BY ctid');
+    expect(order.rows.map((x) => x.id)).toEqual(Array.from({ length: 50 }, (_, i) => 10 + i));
+  });
+
+  it('constants and a tail (ON CONFLICT … RETURNING) work as with VALUES', async () => {
+    const r = await insertRows<{ id: number }>(db, 'rows_json', ['id', 'naam'], [[100, 'a'], [1, 'bestaat al'], [101, 'b']], {
+      constants: { aangemaakt: `now() - interval '1 day'` },
+      tail: 'ON CONFLICT (id) DO NOTHING RETURNING id',
+    });
+    expect(r.rows.map((x) => x.id).sort()).toEqual([100, 101]);
+    const oud = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM rows_json WHERE id IN (100, 101) AND aangemaakt < now() - interval '12 hours'`);
+    expect(oud.rows[0]!.n).toBe(2);
+  });
+
+  it('a lone surrogate becomes U+FFFD as on the UTF-8 path; NaN is refused, not stored as NULL', async () => {
+    await insertRows(db, 'rows_json', ['id', 'naam'], [[200, 'x\ud800y']]);
+    const r = await db.query<{ naam: string }>('SELECT naam FROM rows_json WHERE id = 200');
+    expect(r.rows[0]!.naam).toBe('x\ufffdy');
+    await expect(insertRows(db, 'rows_json', ['id', 'getal'], [[201, Number.NaN]])).rejects.toThrow(/not a value/);
+  });
+
+  it('rows with bytes keep a bound parameter per value', async () => {
+    const q = counting();
+    await insertRows(q, 'rows_json', ['id', 'inhoud'], [[300, Buffer.from([0, 1, 2, 255])]]);
+    expect(q.texts[0]).toMatch(/VALUES \(\$1, \$2\)/);
+    const r = await db.query<{ inhoud: Buffer }>('SELECT inhoud FROM rows_json WHERE id = 300');
+    expect([...r.rows[0]!.inhoud]).toEqual([0, 1, 2, 255]);
+  });
+});
+
+describe('prepared statement names (PostgreSQL)', () => {
+  it('a statement seen a few times gets a name; DDL, several commands and texts past the bound never do', () => {
+    const names = new PreparedNames(3, 2);
+    const sql = 'SELECT id FROM messages WHERE id = ANY($1::uuid[])';
+    expect([names.nameFor(sql), names.nameFor(sql)]).toEqual([undefined, undefined]);
+    const name = names.nameFor(sql);
+    expect(name).toBeDefined();
+    expect(names.nameFor(sql)).toBe(name);
+    for (let i = 0; i < 5; i++) {
+      expect(names.nameFor('CREATE TABLE x (id int)')).toBeUndefined();
+      expect(names.nameFor('UPDATE a SET b = 1; UPDATE c SET d = 2')).toBeUndefined();
+    }
+    for (let i = 0; i < 3; i++) names.nameFor('SELECT 2');
+    expect(names.nameFor('SELECT 2')).toBeDefined();
+    // The bound (2 here) is reached: a third text stays unnamed however often it comes.
+    for (let i = 0; i < 5; i++) expect(names.nameFor('SELECT 3')).toBeUndefined();
+  });
+});
