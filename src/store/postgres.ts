@@ -5,12 +5,17 @@ import type { Db, Queryable, QueryResult } from './db.js';
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
 /**
- * Statements that recur are prepared: PostgreSQL then parses and plans them once per connection,
- * not on every execution (parse, analysis and planning were about a third of its CPU per message
- * in the benchmark). A statement is named after its text when it has been seen a few times, so
- * one-off texts (DDL, migrations, the console's searches) stay unnamed; the number of names is
- * bounded, so varying texts cannot grow the connections' caches without limit.
+ * Multi-row inserts are prepared: PostgreSQL then parses and plans each once per connection, not
+ * on every batch (parse, analysis and planning were about a third of its CPU per message in the
+ * benchmark, perf record). Only insertRows' JSON form is named: its text is the same for any
+ * number of rows and its plan (a function scan into the table) does not depend on the data. Other
+ * statements stay unnamed and are planned for their parameters each time: a generic plan made
+ * while a new installation's tables were empty kept scanning them whole as they grew (seen as
+ * sequential scans under the benchmark when every statement was named). A text is named once seen
+ * a few times, and the number of names is bounded.
  */
+const PREPARED = /^INSERT INTO \w+ \([\w, ]+\) SELECT [^;]*? FROM json_populate_recordset\(NULL::\w+, \$1::json\)/;
+
 export class PreparedNames {
   private readonly seen = new Map<string, number>();
   private readonly names = new Map<string, string>();
@@ -24,8 +29,7 @@ export class PreparedNames {
   nameFor(sql: string): string | undefined {
     const known = this.names.get(sql);
     if (known !== undefined) return known;
-    // One statement of data only: a prepared statement holds a single command.
-    if (this.names.size >= this.max || !/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql) || /;\s*\S/.test(sql)) return undefined;
+    if (this.names.size >= this.max || !PREPARED.test(sql) || sql.includes(';')) return undefined;
     const n = (this.seen.get(sql) ?? 0) + 1;
     if (n < this.after) {
       if (this.seen.size >= this.maxSeen) this.seen.clear();
