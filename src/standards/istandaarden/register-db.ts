@@ -6,6 +6,7 @@
 import type { Db, Queryable } from '../../store/db.js';
 import { basisschemaNamespace, berichtNamespace, type Standaard } from './catalog.js';
 import { alle, eigenVan, kind, tekst, teksten } from './pad.js';
+import { insertRows } from '../../core/rows.js';
 import type { IstandaardenPrepared } from './standard.js';
 import type { IstandaardenRegister, RegisterStop, RegisterToewijzing } from './register.js';
 import type { XmlElement } from '../../xml/parse.js';
@@ -29,6 +30,10 @@ function alsToewijzing(row: ToewijzingRow): RegisterToewijzing {
 type StopRow = { toewijzing_nummer: string; begindatum: string; reden_beeindiging: string; einddatum: string };
 const STOP_COLUMNS = 'toewijzing_nummer, begindatum, reden_beeindiging, einddatum';
 const alsStop = (row: StopRow): RegisterStop => ({ begindatum: row.begindatum, einddatum: row.einddatum, redenBeeindiging: row.reden_beeindiging });
+
+const TOEWIJZING_KOLOMMEN = [
+  'standaard', 'gemeente', 'aanbieder', 'toewijzing_nummer', 'ingangsdatum', 'einddatum', 'categorie', 'code', 'volume', 'eenheid', 'frequentie', 'budget', 'reden_wijziging', 'message_id',
+] as const;
 
 const TOEWIJZING_COLUMNS = 'toewijzing_nummer, aanbieder, ingangsdatum, einddatum, categorie, code, volume, eenheid, frequentie, budget, reden_wijziging';
 
@@ -141,30 +146,26 @@ export async function registreerGeaccepteerd(tx: Queryable, p: IstandaardenPrepa
   const { standaard, header, root } = p;
   const eigen = eigenVan(berichtNamespace(standaard, p.nummer), basisschemaNamespace(standaard));
   if (p.nummer === '301') {
+    // One statement for all of the bericht's toewijzingen (it was one per toewijzing). A number
+    // twice in one bericht: the later one wins, as it did when each replaced the one before.
+    const perNummer = new Map<string, unknown[]>();
     for (const tp of alle(root, eigen, 'Client', 'ToegewezenProducten', 'ToegewezenProduct')) {
       const omvang = kind(tp, eigen, 'Omvang');
-      await tx.query(
-        `INSERT INTO istandaarden_toewijzingen (standaard, gemeente, aanbieder, toewijzing_nummer, ingangsdatum, einddatum, categorie, code,
-           volume, eenheid, frequentie, budget, reden_wijziging, message_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (standaard, gemeente, toewijzing_nummer) DO UPDATE SET aanbieder = EXCLUDED.aanbieder, ingangsdatum = EXCLUDED.ingangsdatum,
+      const nummer = tekst(tp, eigen, 'ToewijzingNummer');
+      perNummer.delete(nummer ?? '');
+      perNummer.set(nummer ?? '', [standaard, header.afzender, header.ontvanger, nummer, tekst(tp, eigen, 'Ingangsdatum'), tekst(tp, eigen, 'Einddatum') ?? null,
+        tekst(tp, eigen, 'Product', 'Categorie') ?? null, tekst(tp, eigen, 'Product', 'Code') ?? null, tekst(omvang, eigen, 'Volume') ?? null, tekst(omvang, eigen, 'Eenheid') ?? null,
+        tekst(omvang, eigen, 'Frequentie') ?? null, tekst(tp, eigen, 'Budget') ?? null, tekst(tp, eigen, 'RedenWijziging') ?? null, messageId]);
+    }
+    await insertRows(tx, 'istandaarden_toewijzingen', TOEWIJZING_KOLOMMEN, [...perNummer.values()], {
+      tail: `ON CONFLICT (standaard, gemeente, toewijzing_nummer) DO UPDATE SET aanbieder = EXCLUDED.aanbieder, ingangsdatum = EXCLUDED.ingangsdatum,
            einddatum = EXCLUDED.einddatum, categorie = EXCLUDED.categorie, code = EXCLUDED.code, volume = EXCLUDED.volume, eenheid = EXCLUDED.eenheid,
            frequentie = EXCLUDED.frequentie, budget = EXCLUDED.budget, reden_wijziging = EXCLUDED.reden_wijziging, message_id = EXCLUDED.message_id`,
-        [standaard, header.afzender, header.ontvanger, tekst(tp, eigen, 'ToewijzingNummer'), tekst(tp, eigen, 'Ingangsdatum'), tekst(tp, eigen, 'Einddatum') ?? null,
-          tekst(tp, eigen, 'Product', 'Categorie') ?? null, tekst(tp, eigen, 'Product', 'Code') ?? null, tekst(omvang, eigen, 'Volume') ?? null, tekst(omvang, eigen, 'Eenheid') ?? null,
-          tekst(omvang, eigen, 'Frequentie') ?? null, tekst(tp, eigen, 'Budget') ?? null, tekst(tp, eigen, 'RedenWijziging') ?? null, messageId],
-      );
-    }
+    });
   } else if (p.nummer === '315' || p.nummer === '317') {
     const refs = p.nummer === '315' ? alle(root, eigen, 'Client', 'AangevraagdeProducten', 'AangevraagdProduct').map((a) => tekst(a, eigen, 'ReferentieAanbieder')) : [tekst(root, eigen, 'Client', 'Verzoek', 'ReferentieAanbieder')];
-    for (const ref of refs) {
-      if (!ref) continue;
-      await tx.query(
-        `INSERT INTO istandaarden_verzoeken (standaard, gemeente, aanbieder, referentie_aanbieder, message_id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING`,
-        [standaard, header.ontvanger, header.afzender, ref, messageId],
-      );
-    }
+    const rijen = [...new Set(refs.filter((ref): ref is string => !!ref))].map((ref) => [standaard, header.ontvanger, header.afzender, ref, messageId]);
+    await insertRows(tx, 'istandaarden_verzoeken', ['standaard', 'gemeente', 'aanbieder', 'referentie_aanbieder', 'message_id'], rijen, { tail: 'ON CONFLICT DO NOTHING' });
   } else if (p.nummer === '307') {
     // StatusAanlevering 1 adds a stop, 3 withdraws the one it names (CS058 allows no 2 in a 307).
     for (const sp of alle(root, eigen, 'Client', 'StopProducten', 'StopProduct')) {
@@ -192,12 +193,14 @@ export async function registreerGeaccepteerd(tx: Queryable, p: IstandaardenPrepa
       [standaard, header.afzender, header.ontvanger, tekst(root, eigen, 'Declaratie', 'DeclaratieNummer'), messageId],
     );
     const refs = alle(root, eigen, 'Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie').map((pr) => tekst(pr, eigen, 'ProductReferentie', 'ReferentieNummer'));
-    // One statement per 1,000 prestaties: a large declaratie is committed in a few round trips.
-    for (let i = 0; i < refs.length; i += 1000) {
+    // One statement for all prestaties (the references as one array parameter); on PGlite, whose
+    // statements run on the event loop, one per 1,000.
+    const per = tx.maxParams === undefined ? Math.max(1, refs.length) : 1000;
+    for (let i = 0; i < refs.length; i += per) {
       await tx.query(
         `INSERT INTO istandaarden_prestaties (standaard, aanbieder, referentie_nummer, message_id)
          SELECT $1, $2, ref, $3 FROM unnest($4::text[]) AS ref ON CONFLICT DO NOTHING`,
-        [standaard, header.afzender, messageId, refs.slice(i, i + 1000)],
+        [standaard, header.afzender, messageId, refs.slice(i, i + per)],
       );
     }
   }
