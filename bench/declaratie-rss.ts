@@ -20,8 +20,8 @@ function procMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 export async function benchDeclaratieRss(store: StoreKind): Promise<Record<string, string | number>> {
-  // A warm document worker, as a gateway runs by default (the test helper turns them off).
-  const env = await testEnv(store, 'in-process', CONFIG, { LOG_LEVEL: 'warn', KNOOPPUNT_DOCUMENT_WORKERS_WARM: '1' });
+  // Memory as a gateway runs by default: no warm document workers.
+  const env = await testEnv(store, 'in-process', CONFIG, { LOG_LEVEL: 'warn' });
   const { xml, toewijzingen } = grooteDeclaratie({
     standaard: 'ijw', regels: REGELS, afzender: '12345678', ontvanger: '0153', identificatie: `R${Date.now().toString().slice(-10)}`, dagtekening: new Date().toISOString().slice(0, 10),
   });

@@ -30,6 +30,7 @@ function vandaag(): string {
 }
 
 export async function benchIstandaarden(store: StoreKind, queue: QueueKind): Promise<Array<Record<string, string | number>>> {
+  // A warm document worker (KNOOPPUNT_DOCUMENT_WORKERS_WARM=1, as the README advises for large berichten).
   const { gateway, baseUrl } = await startGateway(await testEnv(store, queue, CONFIG, { LOG_LEVEL: 'warn', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_DOCUMENT_WORKERS_WARM: '1' }));
   const rows: Array<Record<string, string | number>> = [];
   let peak = process.memoryUsage().rss;

@@ -118,7 +118,7 @@ async function profiled<T>(run: () => Promise<T>): Promise<{ result: T; profile:
 }
 
 async function declaratie(): Promise<void> {
-  // A warm document worker, as a gateway runs by default (the test helper turns them off).
+  // A warm document worker (KNOOPPUNT_DOCUMENT_WORKERS_WARM=1, as the README advises for large berichten).
   const extra: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', KNOOPPUNT_DOCUMENT_WORKERS_WARM: '1' };
   if (store === 'postgres') extra.DATABASE_URL = await freshPostgresUrl();
   const { gateway, baseUrl } = await startGateway(await testEnv(store, store === 'postgres' ? 'bullmq' : 'in-process', CONFIG, extra));

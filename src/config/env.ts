@@ -160,7 +160,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
       largeBytes: int(env.KNOOPPUNT_LARGE_DOCUMENT_BYTES, 256 * 1024, 'KNOOPPUNT_LARGE_DOCUMENT_BYTES'),
       workers: Math.max(1, int(env.KNOOPPUNT_DOCUMENT_WORKERS, defaultPoolSize(), 'KNOOPPUNT_DOCUMENT_WORKERS')),
       maxQueued: int(env.KNOOPPUNT_DOCUMENT_QUEUE, 8, 'KNOOPPUNT_DOCUMENT_QUEUE'),
-      warm: int(env.KNOOPPUNT_DOCUMENT_WORKERS_WARM, 1, 'KNOOPPUNT_DOCUMENT_WORKERS_WARM'),
+      warm: int(env.KNOOPPUNT_DOCUMENT_WORKERS_WARM, 0, 'KNOOPPUNT_DOCUMENT_WORKERS_WARM'),
     },
     checkpointFile: env.KNOOPPUNT_CHECKPOINT_FILE ? resolve(root, env.KNOOPPUNT_CHECKPOINT_FILE) : undefined,
     checkpointUrl: env.KNOOPPUNT_CHECKPOINT_URL || undefined,
