@@ -82,10 +82,9 @@ export class CeilingMonitor {
     // A client has many prestaties in one declaratie: one keyed hash per client, not per prestatie.
     const hashes = new Map<string, string>();
     const hashVan = (bsn: string) => hashes.get(bsn) ?? (hashes.set(bsn, subjectHash(this.ring, bsn)), hashes.get(bsn)!);
-    let stap = 0;
     for (const p of prestaties) {
       // A big declaratie (10,000 prestaties: half a second of work here) gives the event loop back as it goes.
-      if (++stap % PAUZE_NA === 0) await volgendeBeurt();
+      if (rijen.length > 0 && rijen.length % PAUZE_NA === 0) await volgendeBeurt();
       const d = index.dekkingOp(bron.wet, bron.aanbieder, bron.gemeente, p.categorie, p.code, p.begindatum);
       const contract = d?.contract;
       rijen.push([

@@ -49,7 +49,7 @@ export class ContractStandard implements Standard {
         const declaratie = declaratieNummer(l, 'Declaratie');
         const prestaties: MonitorPrestatie[] = [];
         for (const x of prestaties323(l)) {
-          if (prestaties.length % PAUZE_NA === PAUZE_NA - 1) await volgendeBeurt();
+          if (prestaties.length > 0 && prestaties.length % PAUZE_NA === 0) await volgendeBeurt();
           const code = x.product?.categorie && x.product.code ? index.vertaling(p.standaard, x.product.categorie, x.product.code, x.begindatum) : undefined;
           prestaties.push({
             bsn: x.bsn, referentie: x.referentie,

@@ -27,30 +27,16 @@ export async function insertRows<R = Record<string, unknown>>(
   const constants = Object.entries(opts.constants ?? {});
   const names = [...columns, ...constants.map(([c]) => c)].join(', ');
   const perStatement = Math.max(1, Math.floor(Math.min(MAX_PARAMS, tx.maxParams ?? MAX_PARAMS) / Math.max(1, columns.length)));
+  // Rows with bytes go as a parameter per value (and are bounded by maxBytes), the others as JSON.
   const asJson = !rows.some((row) => row.some((v) => v instanceof Uint8Array));
+  const jsonText = asJson ? jsonInsert(table, names, columns, constants, opts.tail) : undefined;
   for (let start = 0; start < rows.length; ) {
-    const end = statementEnd(rows, start, perStatement, tx.maxBytes);
-    if (asJson) {
-      const chunk = rows.slice(start, end);
-      start = end;
-      const res = await tx.query<R>(jsonInsert(table, columns, constants, opts.tail), [jsonRows(table, columns, chunk, opts.casts ?? {})]);
-      out.rows.push(...res.rows);
-      out.rowCount += res.rowCount;
-      continue;
-    }
+    const end = statementEnd(rows, start, perStatement, asJson ? undefined : tx.maxBytes);
     const chunk = rows.slice(start, end);
     start = end;
-    const params: unknown[] = [];
-    const tuples = chunk.map((row) => {
-      if (row.length !== columns.length) throw new Error(`insertRows ${table}: row has ${row.length} values for ${columns.length} columns`);
-      const cells = row.map((v, i) => {
-        params.push(v);
-        return `$${params.length}${opts.casts?.[columns[i]!] ?? ''}`;
-      });
-      for (const [, sql] of constants) cells.push(sql);
-      return `(${cells.join(', ')})`;
-    });
-    const res = await tx.query<R>(`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}${opts.tail ? ` ${opts.tail}` : ''}`, params);
+    const res = jsonText !== undefined
+      ? await tx.query<R>(jsonText, [jsonRows(table, columns, chunk, opts.casts ?? {})])
+      : await tx.query<R>(...valuesInsert(table, names, columns, constants, chunk, opts));
     out.rows.push(...res.rows);
     out.rowCount += res.rowCount;
   }
@@ -69,9 +55,34 @@ function statementEnd(rows: ReadonlyArray<readonly unknown[]>, start: number, pe
   return last;
 }
 
+/** A multi-row VALUES insert with a bound parameter per value: its text and its parameters. */
+function valuesInsert(
+  table: string,
+  names: string,
+  columns: readonly string[],
+  constants: ReadonlyArray<[string, string]>,
+  chunk: ReadonlyArray<readonly unknown[]>,
+  opts: { casts?: Readonly<Record<string, string>>; tail?: string },
+): [string, unknown[]] {
+  const params: unknown[] = [];
+  const tuples = chunk.map((row) => {
+    checkRow(table, columns, row);
+    const cells = row.map((v, i) => {
+      params.push(v);
+      return `$${params.length}${opts.casts?.[columns[i]!] ?? ''}`;
+    });
+    for (const [, sql] of constants) cells.push(sql);
+    return `(${cells.join(', ')})`;
+  });
+  return [`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}${opts.tail ? ` ${opts.tail}` : ''}`, params];
+}
+
+function checkRow(table: string, columns: readonly string[], row: readonly unknown[]): void {
+  if (row.length !== columns.length) throw new Error(`insertRows ${table}: row has ${row.length} values for ${columns.length} columns`);
+}
+
 /** The constant text of a JSON insert: the same for one table, columns, constants and tail. */
-function jsonInsert(table: string, columns: readonly string[], constants: ReadonlyArray<[string, string]>, tail: string | undefined): string {
-  const names = [...columns, ...constants.map(([c]) => c)].join(', ');
+function jsonInsert(table: string, names: string, columns: readonly string[], constants: ReadonlyArray<[string, string]>, tail: string | undefined): string {
   const values = [...columns, ...constants.map(([, sql]) => sql)].join(', ');
   return `INSERT INTO ${table} (${names}) SELECT ${values} FROM json_populate_recordset(NULL::${table}, $1::json)${tail ? ` ${tail}` : ''}`;
 }
@@ -85,7 +96,7 @@ function jsonRows(table: string, columns: readonly string[], rows: ReadonlyArray
   // formatting one took longer than the rest of its row.
   const dates = new Map<Date, string>();
   for (const row of rows) {
-    if (row.length !== columns.length) throw new Error(`insertRows ${table}: row has ${row.length} values for ${columns.length} columns`);
+    checkRow(table, columns, row);
     let o = '{';
     for (let i = 0; i < row.length; i++) {
       const v = row[i];

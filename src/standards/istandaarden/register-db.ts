@@ -31,7 +31,8 @@ type StopRow = { toewijzing_nummer: string; begindatum: string; reden_beeindigin
 const STOP_COLUMNS = 'toewijzing_nummer, begindatum, reden_beeindiging, einddatum';
 const alsStop = (row: StopRow): RegisterStop => ({ begindatum: row.begindatum, einddatum: row.einddatum, redenBeeindiging: row.reden_beeindiging });
 
-const TOEWIJZING_KOLOMMEN = [
+/** The columns a 301 writes (TOEWIJZING_COLUMNS below is what a lookup reads). */
+const TOEWIJZING_RIJ = [
   'standaard', 'gemeente', 'aanbieder', 'toewijzing_nummer', 'ingangsdatum', 'einddatum', 'categorie', 'code', 'volume', 'eenheid', 'frequentie', 'budget', 'reden_wijziging', 'message_id',
 ] as const;
 
@@ -157,7 +158,7 @@ export async function registreerGeaccepteerd(tx: Queryable, p: IstandaardenPrepa
         tekst(tp, eigen, 'Product', 'Categorie') ?? null, tekst(tp, eigen, 'Product', 'Code') ?? null, tekst(omvang, eigen, 'Volume') ?? null, tekst(omvang, eigen, 'Eenheid') ?? null,
         tekst(omvang, eigen, 'Frequentie') ?? null, tekst(tp, eigen, 'Budget') ?? null, tekst(tp, eigen, 'RedenWijziging') ?? null, messageId]);
     }
-    await insertRows(tx, 'istandaarden_toewijzingen', TOEWIJZING_KOLOMMEN, [...perNummer.values()], {
+    await insertRows(tx, 'istandaarden_toewijzingen', TOEWIJZING_RIJ, [...perNummer.values()], {
       tail: `ON CONFLICT (standaard, gemeente, toewijzing_nummer) DO UPDATE SET aanbieder = EXCLUDED.aanbieder, ingangsdatum = EXCLUDED.ingangsdatum,
            einddatum = EXCLUDED.einddatum, categorie = EXCLUDED.categorie, code = EXCLUDED.code, volume = EXCLUDED.volume, eenheid = EXCLUDED.eenheid,
            frequentie = EXCLUDED.frequentie, budget = EXCLUDED.budget, reden_wijziging = EXCLUDED.reden_wijziging, message_id = EXCLUDED.message_id`,

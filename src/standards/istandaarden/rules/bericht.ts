@@ -171,14 +171,23 @@ export class Bericht {
     if (this.lichaamLijst) return this.lichaamLijst;
     const elementen: XmlElement[] = [];
     const ouders: XmlElement[] = [];
-    const stapel: Array<[XmlElement, XmlElement]> = [];
+    // Two stacks side by side (element, its parent): no pair allocated per element.
+    const stapel: XmlElement[] = [];
+    const stapelOuders: XmlElement[] = [];
     const top = this.root.children;
-    for (let i = top.length - 1; i >= 0; i--) if (top[i] !== this.header.element) stapel.push([top[i]!, this.root]);
+    for (let i = top.length - 1; i >= 0; i--) {
+      if (top[i] === this.header.element) continue;
+      stapel.push(top[i]!);
+      stapelOuders.push(this.root);
+    }
     while (stapel.length > 0) {
-      const [el, ouder] = stapel.pop()!;
+      const el = stapel.pop()!;
       elementen.push(el);
-      ouders.push(ouder);
-      for (let i = el.children.length - 1; i >= 0; i--) stapel.push([el.children[i]!, el]);
+      ouders.push(stapelOuders.pop()!);
+      for (let i = el.children.length - 1; i >= 0; i--) {
+        stapel.push(el.children[i]!);
+        stapelOuders.push(el);
+      }
     }
     this.lichaamLijst = { elementen, ouders };
     return this.lichaamLijst;
