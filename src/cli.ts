@@ -100,7 +100,7 @@ async function verify(args: string[]): Promise<number> {
     return 2;
   }
   const anchorFile = i >= 0 ? args[i + 1] : env.checkpointFile && existsSync(env.checkpointFile) ? env.checkpointFile : undefined;
-  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir });
+  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, pgliteThread: env.pgliteThread });
   try {
     const result = await verifyLog(db);
     process.stdout.write(formatVerifyResult(result) + '\n');

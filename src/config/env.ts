@@ -12,6 +12,8 @@ export interface GatewayEnv {
   dataDir: string;
   /** KNOOPPUNT_PGLITE_TEMPLATE: tarball a new embedded database starts from instead of initdb (tests, CI); see src/store/pglite.ts. */
   pgliteTemplate?: string;
+  /** KNOOPPUNT_PGLITE_THREAD: `worker` (default) runs the embedded database on a thread of its own, `main` on the event loop; see src/store/pglite-remote.ts. */
+  pgliteThread: 'worker' | 'main';
   databaseUrl?: string;
   redisUrl?: string;
   configPath: string;
@@ -109,6 +111,12 @@ function int(value: string | undefined, fallback: number, name: string): number 
   return n;
 }
 
+function pgliteThread(value: string | undefined): 'worker' | 'main' {
+  if (value === undefined || value === '' || value === 'worker') return 'worker';
+  if (value === 'main') return 'main';
+  throw new Error('KNOOPPUNT_PGLITE_THREAD must be worker or main');
+}
+
 export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
   const root = process.cwd();
   return {
@@ -119,6 +127,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     production: env.NODE_ENV === 'production',
     dataDir: resolve(root, env.KNOOPPUNT_DATA_DIR ?? '.knooppunt-data'),
     ...(env.KNOOPPUNT_PGLITE_TEMPLATE ? { pgliteTemplate: resolve(root, env.KNOOPPUNT_PGLITE_TEMPLATE) } : {}),
+    pgliteThread: pgliteThread(env.KNOOPPUNT_PGLITE_THREAD),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     configPath: resolve(root, env.KNOOPPUNT_CONFIG ?? 'config/knooppunt.yaml'),

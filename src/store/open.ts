@@ -3,6 +3,7 @@ import type { Db } from './db.js';
 import { lockDataDir } from './lock.js';
 import { migrate } from './migrations.js';
 import { PgliteDb } from './pglite.js';
+import { PgliteThreadDb } from './pglite-remote.js';
 import { PostgresDb } from './postgres.js';
 
 /**
@@ -10,22 +11,24 @@ import { PostgresDb } from './postgres.js';
  * An embedded data directory is locked for this process until close (see lock.ts): a second
  * process on it is refused with DataDirInUseError instead of silently losing data.
  */
-export async function openStore(opts: { databaseUrl?: string; dataDir?: string; pgliteTemplate?: string }): Promise<Db> {
+export async function openStore(opts: { databaseUrl?: string; dataDir?: string; pgliteTemplate?: string; pgliteThread?: 'worker' | 'main' }): Promise<Db> {
   const template = opts.pgliteTemplate !== undefined ? { template: opts.pgliteTemplate } : {};
+  // The embedded database on a thread of its own unless asked otherwise (pglite-remote.ts).
+  const embedded = (dir: string | undefined): Promise<Db> => ((opts.pgliteThread ?? 'worker') === 'worker' ? PgliteThreadDb.open(dir, template) : PgliteDb.open(dir, template));
   if (opts.databaseUrl) {
     const db = new PostgresDb(opts.databaseUrl);
     await migrate(db);
     return db;
   }
   if (!opts.dataDir) {
-    const db = await PgliteDb.open(undefined, template);
+    const db = await embedded(undefined);
     await migrate(db);
     return db;
   }
   const lock = lockDataDir(opts.dataDir);
   let db: Db;
   try {
-    db = await PgliteDb.open(join(opts.dataDir, 'pglite'), template);
+    db = await embedded(join(opts.dataDir, 'pglite'));
     await migrate(db);
   } catch (err) {
     lock.release();

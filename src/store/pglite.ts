@@ -9,9 +9,9 @@ const STATEMENT_RUN_MS = 20;
  * Parameters per multi-row statement on PGlite: a 2,000-row LDV insert (30,000 parameters) held
  * the event loop for 0.5 s in one statement; at this size one takes some tens of milliseconds.
  */
-const PGLITE_MAX_PARAMS = 4000;
+export const PGLITE_MAX_PARAMS = 4000;
 /** Payload bytes per statement on PGlite, which writes about 50 ms per MiB: a big bericht's payloads one by one. */
-const PGLITE_MAX_BYTES = 1024 * 1024;
+export const PGLITE_MAX_BYTES = 1024 * 1024;
 
 /** PostgreSQL's type oid of bytea. */
 const BYTEA_OID = 17;
@@ -50,7 +50,13 @@ async function writeTemplate(pg: PGlite, file: string): Promise<void> {
 export class PgliteDb implements Db {
   readonly driver = 'pglite' as const;
 
-  private constructor(private readonly pg: PGlite) {}
+  private constructor(
+    private readonly pg: PGlite,
+    /** How this database came to be: a new one by initdb or from the template, or an existing directory. */
+    readonly started: 'initdb' | 'template' | 'existing',
+    /** Let the event loop turn within long runs of statements (see breathe); not needed on a thread of its own. */
+    private readonly paced: boolean,
+  ) {}
 
   /**
    * `dataDir` undefined keeps the database in memory (tests). With `template` (a file path;
@@ -59,7 +65,7 @@ export class PgliteDb implements Db {
    * -> 0.75 s). The first new database without the file writes it, right after initdb and before
    * anything is stored. An existing data directory never uses the template.
    */
-  static async open(dataDir?: string, opts: { template?: string } = {}): Promise<PgliteDb> {
+  static async open(dataDir?: string, opts: { template?: string; paced?: boolean } = {}): Promise<PgliteDb> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const fresh = !dataDir || readdirSync(dataDir).length === 0;
     const template = fresh && opts.template !== undefined && existsSync(opts.template) ? new Blob([readFileSync(opts.template)]) : undefined;
@@ -71,7 +77,7 @@ export class PgliteDb implements Db {
       pgliteStarts.initdb++;
       if (opts.template !== undefined) await writeTemplate(pg, opts.template);
     }
-    return new PgliteDb(pg);
+    return new PgliteDb(pg, template ? 'template' : fresh ? 'initdb' : 'existing', opts.paced ?? true);
   }
 
   readonly maxParams = PGLITE_MAX_PARAMS;
@@ -87,6 +93,7 @@ export class PgliteDb implements Db {
    * waits for one turn of the event loop, so other parties' requests get in between statements.
    */
   private async breathe(): Promise<void> {
+    if (!this.paced) return;
     const now = performance.now();
     if (this.runSince === undefined) {
       this.runSince = now;
