@@ -7,6 +7,7 @@
  * per second for `seconds` (a steady load). Bodies are toewijzingen with a fresh messageId each.
  */
 import autocannon from 'autocannon';
+import { isValidBsn } from '../src/standards/common/bsn.js';
 
 export interface LoadJob {
   url: string;
@@ -20,6 +21,11 @@ export interface LoadJob {
   prefix: string;
   /** 'toewijzing' (the knooppunt envelope) or 'echo' (the same body, for bare express). */
   body: 'toewijzing';
+  /**
+   * How many citizens the toewijzingen are for (default 8). Deliveries to one receiver about one
+   * citizen go one after another, so with few citizens the delivered rate measures that order.
+   */
+  citizens?: number;
 }
 
 export interface LoadResult {
@@ -37,7 +43,14 @@ export interface LoadResult {
 const RECEIVERS = ['aanbieder-12345678', 'aanbieder-87654321'];
 const BSNS = ['999993653', '999990627', '999998456', '999996368', '999991838', '999995972', '999992296', '999994670'];
 
-export function toewijzingBody(messageId: string, i: number): string {
+/** `n` test BSNs (elfproef valid): the eight above first, then counting up from 999,900,000. */
+export function bsns(n: number): string[] {
+  const out = BSNS.slice(0, n);
+  for (let v = 999_900_000; out.length < n; v++) if (isValidBsn(String(v)) && !out.includes(String(v))) out.push(String(v));
+  return out;
+}
+
+export function toewijzingBody(messageId: string, i: number, citizens: readonly string[] = BSNS): string {
   const receiver = RECEIVERS[i % RECEIVERS.length]!;
   return JSON.stringify({
     messageType: 'toewijzing',
@@ -47,7 +60,7 @@ export function toewijzingBody(messageId: string, i: number): string {
       gemeente: '0153',
       aanbieder: receiver.slice(-8),
       toewijzingsdatum: '2026-11-20',
-      client: { bsn: BSNS[i % BSNS.length], geboortedatum: '2012-04-17', achternaam: 'Jansen', postcode: '7511AB' },
+      client: { bsn: citizens[i % citizens.length], geboortedatum: '2012-04-17', achternaam: 'Jansen', postcode: '7511AB' },
       producten: [{
         toewijzingNummer: `T-${i}`, categorie: '45', code: '45A05', ingangsdatum: '2026-12-01', einddatum: '2027-05-31',
         omvang: { volume: 4, eenheid: '04', frequentie: '2' }, budgetCent: 125000, reden: '01',
@@ -58,6 +71,7 @@ export function toewijzingBody(messageId: string, i: number): string {
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '{}') as LoadJob;
+  const citizens = bsns(job.citizens ?? BSNS.length);
   let seq = 0;
   // autocannon reports its duration in whole ticks of a second; the span from start to the last
   // answer is what a short run needs.
@@ -76,7 +90,7 @@ async function main(): Promise<void> {
           headers: { 'content-type': 'application/json', authorization: `Bearer ${job.key}` },
           setupRequest: (req) => {
             const i = seq++;
-            return { ...req, body: toewijzingBody(`${job.prefix}-${i}`, i) };
+            return { ...req, body: toewijzingBody(`${job.prefix}-${i}`, i, citizens) };
           },
         }],
       },

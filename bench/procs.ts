@@ -67,6 +67,9 @@ export function countStatements(db: Db): { readonly count: number; reset(): void
     return run().finally(() => (entry.ms += performance.now() - t0));
   };
   const wrapQ = (q: Queryable): Queryable => ({
+    // The driver's statement limits stay (PGlite keeps its statements short).
+    ...(q.maxParams !== undefined ? { maxParams: q.maxParams } : {}),
+    ...(q.maxBytes !== undefined ? { maxBytes: q.maxBytes } : {}),
     query: (sql, params) => {
       counter.count++;
       return timed(sql, () => q.query(sql, params));

@@ -12,7 +12,7 @@
  *      knooppunt's own schemas beside the official ones;
  *   6. xml: a large bericht through knooppunt's parser and serialiser, beside bare libxml2.
  * Options: BENCH_MESSAGES (default 2000), BENCH_CONCURRENCY (default 32), BENCH_STEADY_SECONDS
- * (default 5), BENCH_ONLY=ceilings|spine|scale|istandaarden|stuf|xml|contracten (comma separated) runs those parts only.
+ * (default 5), BENCH_CITIZENS (default 1000), BENCH_ONLY=ceilings|spine|scale|istandaarden|stuf|xml|contracten (comma separated) runs those parts only.
  */
 import { bareExpress, bullmq, rawPostgres, type Ceiling } from './ceilings.js';
 import { benchIstandaarden } from './istandaarden.js';
@@ -21,6 +21,12 @@ import { benchScaleOut, benchSpine, type SpineFigures } from './spine.js';
 const N = Number(process.env.BENCH_MESSAGES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const STEADY = Number(process.env.BENCH_STEADY_SECONDS ?? 5);
+/**
+ * Citizens the spine's toewijzingen are for (BENCH_CITIZENS, default 1000): one receiver's
+ * deliveries about one citizen go in order, one after another, and a municipality's 2,000
+ * toewijzingen are for about as many clients, not for eight.
+ */
+const CITIZENS = Number(process.env.BENCH_CITIZENS ?? 1000);
 const only = new Set((process.env.BENCH_ONLY ?? 'ceilings,spine,scale,istandaarden,stuf').split(',').map((s) => s.trim()));
 
 const pct = (x: number, of: number | undefined) => (of ? `${((100 * x) / of).toFixed(1)} %` : '');
@@ -39,8 +45,11 @@ if (only.has('ceilings')) {
 
 if (only.has('spine')) {
   const figures: SpineFigures[] = [];
-  figures.push(await benchSpine('pglite', 'in-process', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY }));
-  figures.push(await benchSpine('postgres', 'bullmq', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY }));
+  figures.push(await benchSpine('pglite', 'in-process', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY, citizens: CITIZENS }));
+  figures.push(await benchSpine('postgres', 'bullmq', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY, citizens: CITIZENS }));
+  // The same load about eight citizens: each receiver's deliveries about one citizen go one after
+  // another, so this row measures that order, not the gateway.
+  if (CITIZENS !== 8) figures.push(await benchSpine('postgres', 'bullmq', { messages: N, connections: CONCURRENCY, steadySeconds: 0, citizens: 8 }));
   if (process.env.BENCH_ALL) {
     figures.push(await benchSpine('postgres', 'in-process', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY }));
     figures.push(await benchSpine('pglite', 'bullmq', { messages: N, connections: CONCURRENCY, steadySeconds: STEADY }));

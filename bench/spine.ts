@@ -59,7 +59,7 @@ function failures(r: LoadResult): Record<string, number> {
   return out;
 }
 
-export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { messages: number; connections: number; steadySeconds: number }): Promise<SpineFigures> {
+export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { messages: number; connections: number; steadySeconds: number; citizens?: number }): Promise<SpineFigures> {
   const sink = await startSink();
   const app = `kp-bench-${randomBytes(4).toString('hex')}`;
   const extra: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' };
@@ -73,7 +73,7 @@ export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { mes
   const admin = new pg.Pool({ connectionString: TEST_PG_URL, max: 1 });
   const statements = countStatements(gateway.db);
   const run = `${store}-${queue}-${Date.now().toString(36)}`;
-  const job = { url: baseUrl, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, body: 'toewijzing' as const };
+  const job = { url: baseUrl, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, body: 'toewijzing' as const, ...(opts.citizens !== undefined ? { citizens: opts.citizens } : {}) };
   // Status of this run's deliveries, counted by the outbox (the truth), not by the queue.
   const outcome = async (prefix: string) => {
     const r = await gateway.db.query<{ delivered: number; dead: number; open: number }>(
@@ -131,7 +131,7 @@ export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { mes
     // Steady load at 50 % and 80 % of the sustainable maximum (the lower of accepted and delivered).
     const steady: SpineFigures['steady'] = [];
     const sustainable = Math.min(acceptedPerSecond, deliveredPerSecond);
-    for (const share of [0.5, 0.8]) {
+    for (const share of opts.steadySeconds > 0 ? [0.5, 0.8] : []) {
       const prefix = `${run}-steady${share * 100}`;
       const rate = Math.max(1, Math.round(sustainable * share));
       const s = await runLoad({ ...job, connections: Math.min(opts.connections, rate), rate, seconds: opts.steadySeconds, prefix });
@@ -140,7 +140,7 @@ export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { mes
       steady.push({ load: `${share * 100} %`, rate, ok: s.ok, requestP50: s.p50, requestP99: s.p99, deliveredP50: Math.round(percentile(lat, 50)), deliveredP99: Math.round(percentile(lat, 99)) });
     }
     return {
-      drivers: `${store} + ${queue}`,
+      drivers: `${store} + ${queue}, ${opts.citizens ?? 8} citizens`,
       messages: r.requests,
       accepted: r.ok,
       notAccepted: failures(r),

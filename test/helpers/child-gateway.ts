@@ -8,7 +8,11 @@ export class ChildGateway {
   baseUrl = '';
   output = '';
 
-  constructor(private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    private readonly env: NodeJS.ProcessEnv,
+    /** `built`: run as `npm start` does (scripts/knooppunt.mjs: dist/, built first when src/ is newer), not src/ through tsx. */
+    private readonly opts: { built?: boolean } = {},
+  ) {}
 
   /** The gateway process's pid while it runs (for CPU accounting in the bench). */
   get pid(): number | undefined {
@@ -28,6 +32,7 @@ export class ChildGateway {
       KNOOPPUNT_LEASE_MARGIN_MS: String(e.leaseMarginMs),
       KNOOPPUNT_QUEUE_PREFIX: e.queuePrefix,
       KNOOPPUNT_DOCUMENT_WORKERS_WARM: String(e.documents.warm),
+      KNOOPPUNT_PGLITE_THREAD: e.pgliteThread,
       LOG_LEVEL: 'info',
       ...(e.databaseUrl ? { DATABASE_URL: e.databaseUrl } : {}),
       ...(e.redisUrl ? { REDIS_URL: e.redisUrl } : {}),
@@ -37,7 +42,8 @@ export class ChildGateway {
 
   async start(timeoutMs = 60000): Promise<string> {
     this.output = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'serve'], { cwd: projectRoot(), env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = this.opts.built ? ['scripts/knooppunt.mjs', 'serve'] : ['--import', 'tsx', 'src/cli.ts', 'serve'];
+    const child = spawn(process.execPath, args, { cwd: projectRoot(), env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.baseUrl = await new Promise<string>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${this.output}`)), timeoutMs);
