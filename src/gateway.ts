@@ -176,7 +176,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   await activities.sync(config, env.retentionDays);
   const ldv = new LdvRecorder(activities);
   // Once per append call: a group-commit batch's records cost a handful of statements, not four per event.
-  log.onAppendBatch((tx, events) => ldv.onEvents(tx, events));
+  log.onAppendBatch((tx, events, context) => ldv.onEvents(tx, events, context));
   const parties = new PartyRegistry(config);
   // Client certificates as identity (docs/chain/mtls.md): from our own TLS listener or a trusted proxy's header.
   const certificatePolicy = await loadCertificatePolicy({

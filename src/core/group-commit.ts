@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { QueuedDelivery } from '../delivery/outbox.js';
-import type { ExchangeLog, PayloadDraft, PreparedEvent, SealedPayload } from '../log/exchange-log.js';
+import type { ExchangeLog, KnownMessage, PayloadDraft, PreparedEvent, SealedPayload } from '../log/exchange-log.js';
 import type { ExchangeEventInput, MessageReference } from './message.js';
 import type { Db, Queryable } from '../store/db.js';
-import { insertRows } from './rows.js';
+import { insertRows, insertRowsTogether } from './rows.js';
 import { currentTrace, type TraceContext } from '../chain/trace-context.js';
 
 /** The messages row of one item. */
@@ -194,11 +194,8 @@ export class GroupCommitWriter {
       const winners = batch.filter((p) => won.has(p.item.message.id));
       for (const p of batch) if (!won.has(p.item.message.id)) out.set(p, new DuplicateMessageError());
 
-      await insertRows(tx, 'message_references', ['message_id', 'kind', 'value'],
-        winners.flatMap((p) => p.item.references.map((r) => [p.item.message.id, r.kind, r.value])), { tail: 'ON CONFLICT DO NOTHING' });
       for (const p of winners) for (const hook of p.item.hooks) await hook(tx);
       await log.insertPayloads(tx, winners.flatMap((p) => p.item.payloads.flatMap((s) => sealed.get(s) ?? [])));
-      await log.recordSubjectsMany(tx, winners.map((p) => ({ messageId: p.item.message.id, hashes: p.item.subjectHashes })));
       const deliveryRows: unknown[][] = [];
       for (const p of winners) {
         const queued: QueuedDelivery[] = [];
@@ -209,15 +206,27 @@ export class GroupCommitWriter {
         }
         out.set(p, { deliveries: queued });
       }
-      await insertRows(tx, 'deliveries', DELIVERY_COLUMNS, deliveryRows, {
-        constants: { status: `'pending'`, attempts: '0', next_attempt_at: 'now()', created_at: 'now()', updated_at: 'now()' },
-      });
-      // Each message's own trace (the LDV hook would otherwise give the whole batch the context it runs in).
-      await insertRows(tx, 'message_traces', ['message_id', 'trace_id', 'span_id', 'parent_span_id'],
-        winners.flatMap((p) => (p.trace ? [[p.item.message.id, p.trace.traceId, p.trace.spanId, p.trace.parentSpanId ?? null]] : [])),
-        { tail: 'ON CONFLICT (message_id) DO NOTHING' });
+      // References, subjects, outbox rows and each message's own trace (the LDV hook would otherwise
+      // give the whole batch the context it runs in): one statement for the four tables.
+      await insertRowsTogether(tx, [
+        { table: 'message_references', columns: ['message_id', 'kind', 'value'], rows: winners.flatMap((p) => p.item.references.map((r) => [p.item.message.id, r.kind, r.value])), opts: { tail: 'ON CONFLICT DO NOTHING' } },
+        log.subjectRows(winners.map((p) => ({ messageId: p.item.message.id, hashes: p.item.subjectHashes }))),
+        { table: 'deliveries', columns: DELIVERY_COLUMNS, rows: deliveryRows, opts: { constants: { status: `'pending'`, attempts: '0', next_attempt_at: 'now()', created_at: 'now()', updated_at: 'now()' } } },
+        {
+          table: 'message_traces', columns: ['message_id', 'trace_id', 'span_id', 'parent_span_id'],
+          rows: winners.flatMap((p) => (p.trace ? [[p.item.message.id, p.trace.traceId, p.trace.spanId, p.trace.parentSpanId ?? null]] : [])),
+          opts: { tail: 'ON CONFLICT (message_id) DO NOTHING' },
+        },
+      ]);
       // Last: the chain head is held only from here to the commit.
-      await log.appendMany(tx, winners.flatMap((p) => p.item.events));
+      // What the LDV hook would read back of these messages, it is given.
+      // Only for messages this batch inserted: one written before keeps its own subjects and trace.
+      const known = new Map<string, KnownMessage>(winners.filter((p) => p.item.insertMessage !== false).map((p) => [p.item.message.id, {
+        subjects: p.item.subjectHashes,
+        ...(p.trace ? { trace: { traceId: p.trace.traceId, spanId: p.trace.spanId, ...(p.trace.parentSpanId ? { parentSpanId: p.trace.parentSpanId } : {}) } } : {}),
+        routeIds: (p.item.message.routeId ?? '').split(',').filter(Boolean),
+      }]));
+      await log.appendMany(tx, winners.flatMap((p) => p.item.events), { messages: known });
       return out;
     });
     this.stats.batches++;

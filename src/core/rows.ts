@@ -26,7 +26,7 @@ export async function insertRows<R = Record<string, unknown>>(
   if (rows.length === 0) return out;
   const constants = Object.entries(opts.constants ?? {});
   const names = [...columns, ...constants.map(([c]) => c)].join(', ');
-  const perStatement = Math.max(1, Math.floor(Math.min(MAX_PARAMS, tx.maxParams ?? MAX_PARAMS) / Math.max(1, columns.length)));
+  const perStatement = rowsPerStatement(tx, columns);
   // Rows with bytes go as a parameter per value (and are bounded by maxBytes), the others as JSON.
   const asJson = !rows.some((row) => row.some((v) => v instanceof Uint8Array));
   const jsonText = asJson ? jsonInsert(table, names, columns, constants, opts.tail) : undefined;
@@ -41,6 +41,51 @@ export async function insertRows<R = Record<string, unknown>>(
     out.rowCount += res.rowCount;
   }
   return out;
+}
+
+/** One table's rows for insertRowsTogether. */
+export interface RowsInsert {
+  table: string;
+  columns: readonly string[];
+  rows: ReadonlyArray<readonly unknown[]>;
+  opts?: { casts?: Readonly<Record<string, string>>; tail?: string; constants?: Readonly<Record<string, string>> };
+}
+
+/**
+ * Several tables' rows in one statement, one round trip instead of one per table: each insert is a
+ * data-modifying CTE reading its own JSON parameter, and `last` (an UPDATE or SELECT with its own
+ * $1.. placeholders) is the statement's main part, whose result is returned. All of them see the
+ * same snapshot; foreign keys between them are checked at the end of the statement, so a row may
+ * refer to one inserted beside it. An insert with no rows stays in the text (an empty array), so a
+ * call site's text is one constant, prepared once per connection.
+ *
+ * Rows with byte values, or more rows than one statement of the driver takes, go as insertRows does,
+ * one statement each, before `last`.
+ */
+export async function insertRowsTogether<R = Record<string, unknown>>(
+  tx: Queryable,
+  inserts: readonly RowsInsert[],
+  last: { sql: string; params: readonly unknown[] } = { sql: 'SELECT 1', params: [] },
+): Promise<QueryResult<R>> {
+  const together = inserts.every((ins) => ins.rows.length <= rowsPerStatement(tx, ins.columns) && !ins.rows.some((row) => row.some((v) => v instanceof Uint8Array)));
+  if (!together) {
+    for (const ins of inserts) await insertRows(tx, ins.table, ins.columns, ins.rows, ins.opts);
+    return tx.query<R>(last.sql, [...last.params]);
+  }
+  const ctes = inserts.map((ins, i) => {
+    const constants = Object.entries(ins.opts?.constants ?? {});
+    const names = [...ins.columns, ...constants.map(([c]) => c)].join(', ');
+    return `i${i + 1} AS (${jsonInsert(ins.table, names, ins.columns, constants, ins.opts?.tail, i + 1)})`;
+  });
+  const shift = inserts.length;
+  // The last part's own placeholders follow the inserts' ones.
+  const tail = last.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+  const params = [...inserts.map((ins) => jsonRows(ins.table, ins.columns, ins.rows, ins.opts?.casts ?? {})), ...last.params];
+  return tx.query<R>(`WITH ${ctes.join(', ')} ${tail}`, params);
+}
+
+function rowsPerStatement(tx: Queryable, columns: readonly string[]): number {
+  return Math.max(1, Math.floor(Math.min(MAX_PARAMS, tx.maxParams ?? MAX_PARAMS) / Math.max(1, columns.length)));
 }
 
 /** Where the statement that starts at row `start` ends: at most `perStatement` rows, and at most `maxBytes` of byte values (at least one row). */
@@ -82,9 +127,9 @@ function checkRow(table: string, columns: readonly string[], row: readonly unkno
 }
 
 /** The constant text of a JSON insert: the same for one table, columns, constants and tail. */
-function jsonInsert(table: string, names: string, columns: readonly string[], constants: ReadonlyArray<[string, string]>, tail: string | undefined): string {
+function jsonInsert(table: string, names: string, columns: readonly string[], constants: ReadonlyArray<[string, string]>, tail: string | undefined, param = 1): string {
   const values = [...columns, ...constants.map(([, sql]) => sql)].join(', ');
-  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM json_populate_recordset(NULL::${table}, $1::json)${tail ? ` ${tail}` : ''}`;
+  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM json_populate_recordset(NULL::${table}, $${param}::json)${tail ? ` ${tail}` : ''}`;
 }
 
 /** The rows as a JSON array of objects keyed by column; values become the column's type on the database side. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExchangeEvent, ExchangeEventInput, ExchangeEventType } from '../core/message.js';
 import type { Db, Queryable } from '../store/db.js';
 import { DB_NOW_SQL } from '../store/clock.js';
-import { insertRows } from '../core/rows.js';
+import { insertRows, insertRowsTogether, type RowsInsert } from '../core/rows.js';
 import { canonicalJson } from './canonical.js';
 import { CURRENT_HASH_FORMAT, GENESIS_HASH, eventHash, type HashFormat } from './chain.js';
 import { decryptPayload, digestMatches, encryptPayload, payloadDigest, subjectHash, subjectHashCandidates } from './crypto.js';
@@ -118,7 +118,17 @@ export interface PreparedEvent {
 }
 
 /** Runs in the appending transaction with the events just chained (see ExchangeLog.onAppendBatch). */
-export type AppendHook = (tx: Queryable, events: readonly ExchangeEvent[]) => Promise<void>;
+/**
+ * What the appending caller already knows about the events' messages, so a hook need not read it
+ * back in the same transaction: their data subjects (keyed hashes), trace and routes.
+ */
+export interface KnownMessage {
+  subjects: readonly string[];
+  trace?: { traceId: string; spanId: string; parentSpanId?: string };
+  routeIds: readonly string[];
+}
+export type AppendContext = { messages?: ReadonlyMap<string, KnownMessage> };
+export type AppendHook = (tx: Queryable, events: readonly ExchangeEvent[], context: AppendContext) => Promise<void>;
 
 /** A payload to store: what the caller knows before a row id exists. */
 export interface PayloadDraft {
@@ -324,11 +334,11 @@ export class ExchangeLog {
    * moved once. The chain is exactly what one append per event would have made, so verify-log
    * checks it the same way. Inputs may be prepared already (prepare() outside the transaction).
    */
-  async appendMany(tx: Queryable, evs: ReadonlyArray<ExchangeEventInput | PreparedEvent>): Promise<ExchangeEvent[]> {
+  async appendMany(tx: Queryable, evs: ReadonlyArray<ExchangeEventInput | PreparedEvent>, context: AppendContext = {}): Promise<ExchangeEvent[]> {
     if (evs.length === 0) return [];
     // Everything that can be prepared without the lock is prepared before taking it.
     const prepared = evs.map((ev) => ('detailJson' in ev ? ev : this.prepare(ev)));
-    return this.appendOnChain(tx, await this.lockChain(tx), prepared);
+    return this.appendOnChain(tx, await this.lockChain(tx), prepared, context);
   }
 
   /**
@@ -349,7 +359,7 @@ export class ExchangeLog {
     return event;
   }
 
-  private async appendOnChain(tx: Queryable, h: HeldHead, prepared: readonly PreparedEvent[]): Promise<ExchangeEvent[]> {
+  private async appendOnChain(tx: Queryable, h: HeldHead, prepared: readonly PreparedEvent[], context: AppendContext = {}): Promise<ExchangeEvent[]> {
     const chain = h.chain;
     const now = h.now;
     const headSeq = h.seq;
@@ -365,13 +375,16 @@ export class ExchangeLog {
       events.push({ chain, hashFormat, seq, ...f, eventType: f.eventType as ExchangeEventType, prevHash, hash });
       prevHash = hash;
     }
-    await insertRows(tx, 'exchange_events', EVENT_COLUMN_LIST, rows, { casts: { detail: '::jsonb' } });
-    const moved = await tx.query('UPDATE log_head SET seq = $1, hash = $2 WHERE id = $3 AND seq = $4', [headSeq + events.length, prevHash, chain, headSeq]);
+    // The events and the head's move in one statement.
+    const moved = await insertRowsTogether(tx, [{ table: 'exchange_events', columns: EVENT_COLUMN_LIST, rows, opts: { casts: { detail: '::jsonb' } } }], {
+      sql: 'UPDATE log_head SET seq = $1, hash = $2 WHERE id = $3 AND seq = $4',
+      params: [headSeq + events.length, prevHash, chain, headSeq],
+    });
     if (moved.rowCount !== 1) throw new Error('exchange log append did not move its chain head');
     if (isTransaction(tx)) heldHeads.set(tx, { chain, seq: headSeq + events.length, hash: prevHash, now });
     // Extra rows for these events (LDV records), committed or rolled back with them.
     for (const hook of this.appendHooks) for (const event of events) await hook(tx, event);
-    for (const hook of this.batchHooks) await hook(tx, events);
+    for (const hook of this.batchHooks) await hook(tx, events, context);
     return events;
   }
 
@@ -551,11 +564,17 @@ export class ExchangeLog {
 
   /** Subject index rows of several messages in one statement. */
   async recordSubjectsMany(tx: Queryable, items: ReadonlyArray<{ messageId: string; hashes: readonly string[] }>): Promise<void> {
+    const { table, columns, rows, opts } = this.subjectRows(items);
+    await insertRows(tx, table, columns, rows, opts);
+  }
+
+  /** The subject index rows of several messages, for a statement that writes other tables too. */
+  subjectRows(items: ReadonlyArray<{ messageId: string; hashes: readonly string[] }>): RowsInsert {
     const rows = items.flatMap((it) => {
       const id = uuidOrThrow(it.messageId, 'messageId');
       return it.hashes.map((h) => [id, h]);
     });
-    await insertRows(tx, 'message_subjects', ['message_id', 'subject_hash'], rows, { tail: 'ON CONFLICT DO NOTHING' });
+    return { table: 'message_subjects', columns: ['message_id', 'subject_hash'], rows, opts: { tail: 'ON CONFLICT DO NOTHING' } };
   }
 
   /** Ids of the messages about a citizen, oldest first. Matches hashes made before a key rotation too. */

@@ -15,6 +15,12 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
  * a few times, and the number of names is bounded.
  */
 const PREPARED = /^INSERT INTO \w+ \([\w, ]+\) SELECT [^;]*? FROM json_populate_recordset\(NULL::\w+, \$1::json\)/;
+/**
+ * insertRowsTogether's statements: JSON inserts as CTEs before a short main part (SELECT 1, or the
+ * chain head's update by its key). Not when the text looks rows up by a list (`= ANY(`), whose plan
+ * depends on the data.
+ */
+const PREPARED_TOGETHER = /^WITH i1 AS \(INSERT INTO \w+ \([\w, ]+\) SELECT [^;]*? FROM json_populate_recordset\(NULL::\w+, \$1::json\)/;
 
 export class PreparedNames {
   private readonly seen = new Map<string, number>();
@@ -29,7 +35,7 @@ export class PreparedNames {
   nameFor(sql: string): string | undefined {
     const known = this.names.get(sql);
     if (known !== undefined) return known;
-    if (this.names.size >= this.max || !PREPARED.test(sql) || sql.includes(';')) return undefined;
+    if (this.names.size >= this.max || !(PREPARED.test(sql) || (PREPARED_TOGETHER.test(sql) && !sql.includes('ANY('))) || sql.includes(';')) return undefined;
     const n = (this.seen.get(sql) ?? 0) + 1;
     if (n < this.after) {
       if (this.seen.size >= this.maxSeen) this.seen.clear();

@@ -61,6 +61,35 @@ describe('LDV records per batch', () => {
     expect(traces.rows[0]!.n).toBe(1);
   });
 
+  it('reads nothing back of messages its caller knows (the group commit\'s new ones), and writes the same records', async () => {
+    const run = async (withContext: boolean) => {
+      const sql: string[] = [];
+      const id = await db.transaction(async (tx) => {
+        const messageId = await insertMessage(tx);
+        await tx.query(`UPDATE messages SET route_id = 'toewijzing-naar-aanbieder,tweede-route' WHERE id = $1`, [messageId]);
+        await log.recordSubjects(tx, messageId, [BSN_A, BSN_B]);
+        await tx.query('INSERT INTO message_traces (message_id, trace_id, span_id) VALUES ($1, $2, $3)', [messageId, 'a'.repeat(32), 'b'.repeat(16)]);
+        const events = await log.appendMany(tx, [{ messageId, eventType: 'accepted', detail: { routes: [{ route: 'toewijzing-naar-aanbieder', mapped: { mapping: 'm' } }] } }]);
+        const counting: Queryable = { query: (text, params) => (sql.push(text), tx.query(text, params)) };
+        const context = withContext
+          ? { messages: new Map([[messageId, { subjects: log.subjectHashes([BSN_B, BSN_A]), trace: { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16) }, routeIds: ['toewijzing-naar-aanbieder', 'tweede-route'] }]]) }
+          : {};
+        await ldv.onEvents(counting, events, context);
+        return messageId;
+      });
+      const r = await db.query<{ name: string; activity_id: string; subject_hash: string; trace_id: string; parent_span_id: string }>(
+        'SELECT name, activity_id, subject_hash, trace_id, parent_span_id FROM ldv_records WHERE message_id = $1 ORDER BY id', [id]);
+      return { sql, records: r.rows };
+    };
+    const read = await run(false);
+    const given = await run(true);
+    expect(read.sql.some((q) => q.includes('FROM messages m'))).toBe(true);
+    expect(given.sql.some((q) => q.includes('FROM messages m'))).toBe(false);
+    expect(given.sql).toHaveLength(1);
+    expect(given.records).toEqual(read.records);
+    expect(given.records.length).toBe(2 * (3 * 2 + 1));
+  });
+
   it('a mapping and a delivery are recorded under their own route only; receiving, validating and routing under every route', async () => {
     const { messageId, delivery } = await db.transaction(async (tx) => {
       const id = await insertMessage(tx);

@@ -13,6 +13,7 @@
  *   write no record; they are in the separate audit log (the exchange log's admin events).
  */
 import type { ExchangeEvent } from '../../core/message.js';
+import type { AppendContext } from '../../log/exchange-log.js';
 import type { Queryable } from '../../store/db.js';
 import { insertRows } from '../../core/rows.js';
 import { currentTrace, newSpanId, newTraceId } from '../trace-context.js';
@@ -99,16 +100,36 @@ export class LdvRecorder {
   }
 
   /**
+   * Subjects, traces and routes of the batch's messages: what the appending caller knows (the
+   * messages it has just inserted), and one statement for the others.
+   */
+  private async messagesKnownOrRead(tx: Queryable, messageIds: string[], context: AppendContext): Promise<{ subjects: Map<string, string[]>; traces: Map<string, Trace>; routes: Map<string, string[]> }> {
+    const given = context.messages;
+    const unknown = given ? messageIds.filter((id) => !given.has(id)) : messageIds;
+    const read = unknown.length > 0 ? await this.messagesOf(tx, unknown) : { subjects: new Map<string, string[]>(), traces: new Map<string, Trace>(), routes: new Map<string, string[]>() };
+    if (!given) return read;
+    for (const id of messageIds) {
+      const m = given.get(id);
+      if (!m) continue;
+      // In the order messagesOf reads them (hex hashes: code units and collation agree).
+      if (m.subjects.length > 0) read.subjects.set(id, [...new Set(m.subjects)].sort());
+      if (m.trace) read.traces.set(id, { traceId: m.trace.traceId, rootSpanId: m.trace.spanId, ...(m.trace.parentSpanId ? { foreignSpanId: m.trace.parentSpanId } : {}) });
+      if (m.routeIds.length > 0) read.routes.set(id, m.routeIds.map((r) => `route.${r}`));
+    }
+    return read;
+  }
+
+  /**
    * The batch append hook: runs inside the events' transaction, once per append call. Subjects,
    * traces and routes of all the batch's messages are read with one statement and the records
    * written with one multi-row insert, so a batch of any size costs a few statements, not four
    * per event.
    */
-  async onEvents(tx: Queryable, events: readonly ExchangeEvent[]): Promise<void> {
+  async onEvents(tx: Queryable, events: readonly ExchangeEvent[], context: AppendContext = {}): Promise<void> {
     const recorded = events.filter((ev) => ev.messageId && !NO_RECORD.has(ev.eventType));
     if (recorded.length === 0) return;
     const messageIds = [...new Set(recorded.map((ev) => ev.messageId!))];
-    const { subjects, traces: known, routes: allRoutes } = await this.messagesOf(tx, messageIds);
+    const { subjects, traces: known, routes: allRoutes } = await this.messagesKnownOrRead(tx, messageIds, context);
     const withSubjects = recorded.filter((ev) => subjects.has(ev.messageId!));
     // Messages without a data subject have no LDV record; their steps still show as spans of the request.
     const cur = currentTrace();

@@ -4,7 +4,7 @@
  * as bound parameters landed them, on both stores; rows with bytes keep a parameter per value.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { insertRows } from '../../../src/core/rows.js';
+import { insertRows, insertRowsTogether } from '../../../src/core/rows.js';
 import type { Db, Queryable, QueryResult } from '../../../src/store/db.js';
 import { PreparedNames } from '../../../src/store/postgres.js';
 import { STORE_CASES } from '../../helpers/stores.js';
@@ -71,6 +71,59 @@ describe.each(STORE_CASES)('insertRows as JSON on $name', ({ open }) => {
   });
 });
 
+describe.each(STORE_CASES)('insertRowsTogether on $name', ({ open }) => {
+  let db: Db;
+  beforeAll(async () => {
+    db = await open();
+    await db.query('CREATE TABLE samen_ouder (id bigint PRIMARY KEY, naam text)');
+    await db.query('CREATE TABLE samen_kind (id bigint PRIMARY KEY, ouder bigint NOT NULL REFERENCES samen_ouder (id), inhoud bytea)');
+    await db.query('CREATE TABLE samen_kop (id int PRIMARY KEY, n int NOT NULL)');
+    await db.query('INSERT INTO samen_kop VALUES (1, 0)');
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  const inserts = (ouders: number[], kinderen: Array<[number, number, Uint8Array | null]>) => [
+    { table: 'samen_ouder', columns: ['id', 'naam'], rows: ouders.map((id) => [id, `ouder ${id}`]) },
+    { table: 'samen_kind', columns: ['id', 'ouder', 'inhoud'], rows: kinderen, opts: { tail: 'ON CONFLICT DO NOTHING' } },
+  ];
+  const kop = (van: number, naar: number) => ({ sql: 'UPDATE samen_kop SET n = $1 WHERE id = 1 AND n = $2', params: [naar, van] });
+
+  it('several tables and a last statement in one round trip, one text for any number of rows; a row may refer to one beside it', async () => {
+    const texts: string[] = [];
+    const q: Queryable = { query: <R>(sql: string, params?: unknown[]) => (texts.push(sql), db.query<R>(sql, params)) };
+    const a = await insertRowsTogether(q, inserts([1], [[10, 1, null]]), kop(0, 1));
+    const b = await insertRowsTogether(q, inserts([2, 3, 4], []), kop(1, 2));
+    expect(texts).toHaveLength(2);
+    expect(new Set(texts).size).toBe(1);
+    // The last statement's own result: the head moved once each time.
+    expect([a.rowCount, b.rowCount]).toEqual([1, 1]);
+    expect((await insertRowsTogether(q, inserts([], []), kop(0, 9))).rowCount).toBe(0);
+    const r = await db.query<{ n: number }>('SELECT (SELECT count(*) FROM samen_ouder)::int + (SELECT count(*) FROM samen_kind)::int * 100 AS n');
+    expect(r.rows[0]!.n).toBe(4 + 100);
+  });
+
+  it('fails as a whole: a broken foreign key in one table writes nothing in the others', async () => {
+    await expect(insertRowsTogether(db, inserts([20], [[21, 999, null]]), kop(2, 3))).rejects.toThrow();
+    const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM samen_ouder WHERE id = 20');
+    expect(r.rows[0]!.n).toBe(0);
+    expect((await db.query<{ n: number }>('SELECT n FROM samen_kop')).rows[0]!.n).toBe(2);
+  });
+
+  it('rows with bytes go one statement per table (as binary bytea), before the last one', async () => {
+    const texts: string[] = [];
+    const q: Queryable = { query: <R>(sql: string, params?: unknown[]) => (texts.push(sql), db.query<R>(sql, params)) };
+    const bytes = new Uint8Array([0, 1, 2, 255]);
+    const r = await insertRowsTogether(q, inserts([30], [[31, 30, bytes]]), kop(2, 3));
+    expect(r.rowCount).toBe(1);
+    expect(texts).toHaveLength(3);
+    expect(texts[1]).toMatch(/^INSERT INTO samen_kind .* VALUES/);
+    const got = await db.query<{ inhoud: Uint8Array }>('SELECT inhoud FROM samen_kind WHERE id = 31');
+    expect([...got.rows[0]!.inhoud]).toEqual([0, 1, 2, 255]);
+  });
+});
+
 describe('prepared statement names (PostgreSQL)', () => {
   const insert = (table: string) => `INSERT INTO ${table} (id, naam) SELECT id, naam FROM json_populate_recordset(NULL::${table}, $1::json) ON CONFLICT DO NOTHING`;
 
@@ -98,5 +151,17 @@ describe('prepared statement names (PostgreSQL)', () => {
     await insertRows(q, 'ldv_records', ['trace_id', 'attributes'], [['t', '{}']], { casts: { attributes: '::jsonb' }, constants: { created_at: 'now()' }, tail: `ON CONFLICT (id) WHERE status <> 'x' DO NOTHING RETURNING id` });
     const names = new PreparedNames(1, 10);
     expect(names.nameFor(texts[0]!)).toBeDefined();
+  });
+
+  it('insertRowsTogether\'s texts are named too, unless they look rows up by a list', async () => {
+    const texts: string[] = [];
+    const q: Queryable = { query: async <R>(sql: string): Promise<QueryResult<R>> => (texts.push(sql), { rows: [], rowCount: 0 }) };
+    const ins = [{ table: 'a', columns: ['id'], rows: [[1]] }, { table: 'b', columns: ['id'], rows: [] }];
+    await insertRowsTogether(q, ins, { sql: 'UPDATE log_head SET seq = $1 WHERE id = $2', params: [1, 1] });
+    await insertRowsTogether(q, ins, { sql: 'SELECT id FROM messages WHERE id = ANY($1::uuid[])', params: [[]] });
+    const names = new PreparedNames(1, 10);
+    expect(texts[0]).toMatch(/^WITH i1 AS \(INSERT INTO a .*\$1::json.*i2 AS \(INSERT INTO b .*\$2::json.* UPDATE log_head SET seq = \$3 WHERE id = \$4$/);
+    expect(names.nameFor(texts[0]!)).toBeDefined();
+    expect(names.nameFor(texts[1]!)).toBeUndefined();
   });
 });
