@@ -79,7 +79,7 @@ if (only.has('spine')) {
 }
 
 if (only.has('scale')) {
-  const scale = await benchScaleOut({ messages: N, connections: CONCURRENCY });
+  const scale = await benchScaleOut({ messages: N, connections: CONCURRENCY, citizens: CITIZENS });
   console.log('Scale-out: gateway processes against one PostgreSQL (+ BullMQ), accepted msg/s; CPU per message; lock waits sampled every 20 ms');
   console.table(scale.map((s) => ({
     'log chains': s.chains, processes: s.processes, 'accepted msg/s': s.acceptedPerSecond, 'not accepted': s.notAccepted,

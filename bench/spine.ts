@@ -62,7 +62,9 @@ function failures(r: LoadResult): Record<string, number> {
 export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { messages: number; connections: number; steadySeconds: number; citizens?: number }): Promise<SpineFigures> {
   const sink = await startSink();
   const app = `kp-bench-${randomBytes(4).toString('hex')}`;
-  const extra: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16' };
+  // The reconciler at its default interval (the test gateways sweep every 300 ms, which under this
+  // load re-read up to 1,000 open deliveries three times a second).
+  const extra: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_RECONCILE_MS: '5000' };
   if (store === 'postgres') {
     const url = new URL(await freshPostgresUrl());
     url.searchParams.set('application_name', app);
@@ -191,7 +193,7 @@ export interface ScaleFigures {
  * msg/s, CPU per message split gateway vs PostgreSQL, and lock waits sampled while it runs, so that
  * what more cores would buy can be read from where the time goes.
  */
-export async function benchScaleOut(opts: { messages: number; connections: number }): Promise<ScaleFigures[]> {
+export async function benchScaleOut(opts: { messages: number; connections: number; citizens?: number }): Promise<ScaleFigures[]> {
   const sink = await startSink();
   const admin = new pg.Pool({ connectionString: TEST_PG_URL, max: 1 });
   const out: ScaleFigures[] = [];
@@ -201,20 +203,20 @@ export async function benchScaleOut(opts: { messages: number; connections: numbe
       const url = new URL(await freshPostgresUrl());
       url.searchParams.set('application_name', app);
       const env = await testEnv('postgres', 'bullmq', writeConfig(testConfig(sink.url, { maxAttempts: 3, backoffMs: 50 })), { DATABASE_URL: url.toString() });
-      const childEnv = ChildGateway.envFrom(env, { KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_LOG_CHAINS: chains });
+      const childEnv = ChildGateway.envFrom(env, { KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_LOG_CHAINS: chains, KNOOPPUNT_RECONCILE_MS: '5000' });
       const gateways = [new ChildGateway(childEnv), new ChildGateway(childEnv)];
       try {
         const urls = [await gateways[0]!.start(180000), await gateways[1]!.start(180000)];
         const run = `scale-${chains}-${Date.now().toString(36)}`;
         for (const n of [1, 2]) {
           const each = Math.round(opts.messages / n);
-          await Promise.all(urls.slice(0, n).map((u, i) => runLoad({ url: u, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: 200, prefix: `${run}-w${n}-${i}`, body: 'toewijzing' })));
+          await Promise.all(urls.slice(0, n).map((u, i) => runLoad({ url: u, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: 200, prefix: `${run}-w${n}-${i}`, body: 'toewijzing', ...(opts.citizens !== undefined ? { citizens: opts.citizens } : {}) })));
           const headsBefore = await chainSizes(admin, url);
           const gw0 = gateways.reduce((sum, g) => sum + (g.pid ? procCpuMs(g.pid) : 0), 0);
           const db0 = await backendCpuMs(admin, app);
           const sampler = sampleLocks(admin, app);
           const t0 = performance.now();
-          const results = await Promise.all(urls.slice(0, n).map((u, i) => runLoad({ url: u, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: each, prefix: `${run}-${n}-${i}`, body: 'toewijzing' })));
+          const results = await Promise.all(urls.slice(0, n).map((u, i) => runLoad({ url: u, path: '/api/v1/messages', key: KEYS.enschede, connections: opts.connections, amount: each, prefix: `${run}-${n}-${i}`, body: 'toewijzing', ...(opts.citizens !== undefined ? { citizens: opts.citizens } : {}) })));
           const seconds = (performance.now() - t0) / 1000;
           const locks = await sampler.stop();
           const gwMs = gateways.reduce((sum, g) => sum + (g.pid ? procCpuMs(g.pid) : 0), 0) - gw0;
