@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
 import type { DestinationConfig } from '../config/types.js';
-import { PayloadUnreadableError, type ExchangeLog, type Payload } from '../log/exchange-log.js';
+import { PayloadUnreadableError, type ExchangeLog, type KnownMessage, type Payload } from '../log/exchange-log.js';
+import { insertRowsTogether } from '../core/rows.js';
 import type { ExchangeEventInput } from '../core/message.js';
 import type { Db } from '../store/db.js';
 import { backoffDelayMs } from './backoff.js';
 import { SendSlots } from './send-slots.js';
 import { MAX_DELIVERY_BATCH } from './local-workers.js';
 import { outbox, type DeliveryRow, type QueuedDelivery } from './outbox.js';
-import { depositManyInMailbox } from './transports/mailbox.js';
+import { mailboxRows } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
 import { newSpanId, outboundTraceHeaders } from '../chain/trace-context.js';
 import { outboundSpan } from '../chain/spans.js';
@@ -39,6 +40,8 @@ interface MessageMeta {
   sender: string;
   receiver: string | null;
   correlationId: string;
+  /** Its subjects, trace and routes, for the LDV records of the batch's events. */
+  known: KnownMessage;
 }
 
 type Claimed = DeliveryRow & { claimedAt: Date };
@@ -262,25 +265,8 @@ export class DeliveryService {
   private async record(attempted: Attempted[], released: Claimed[]): Promise<Map<string, Date>> {
     return this.db.transaction(async (tx) => {
       const deposits = attempted.filter((a) => a.outcome.ok && a.destination?.type === 'mailbox');
-      await depositManyInMailbox(tx, deposits.map((a) => ({
-        partyId: (a.destination as { party: string }).party,
-        messageId: a.d.messageId,
-        deliveryId: a.d.id,
-        payloadId: a.d.payloadId,
-        messageType: a.meta!.messageType,
-        sender: a.meta!.sender,
-      })));
-      await outbox.recordAttemptsMany(tx, attempted.map((a) => ({
-        deliveryId: a.d.id,
-        attempt: a.attemptNo,
-        startedAt: a.startedAt,
-        durationMs: a.durationMs,
-        outcome: a.outcome.ok ? 'delivered' : 'failed',
-        statusCode: a.outcome.statusCode,
-        error: a.outcome.error,
-      })));
-      // State first, log appends last (they hold the chain-head lock until commit).
-      const at = await outbox.recordOutcomes(tx, [
+      // Mailbox deposits, attempts and the new states: one statement (log appends last: they hold the chain-head lock until commit).
+      const outcomes = outbox.outcomesStatement([
         ...attempted.map((a) => ({
           id: a.d.id,
           status: a.final === 'retry' ? ('pending' as const) : a.final,
@@ -290,6 +276,22 @@ export class DeliveryService {
         })),
         ...released.map((d) => ({ id: d.id, status: 'pending' as const, attempts: d.attempts, delayMs: 0, error: null })),
       ]);
+      const at = outbox.retryTimes(await insertRowsTogether<{ id: string; at: Date | string }>(tx, [mailboxRows(deposits.map((a) => ({
+        partyId: (a.destination as { party: string }).party,
+        messageId: a.d.messageId,
+        deliveryId: a.d.id,
+        payloadId: a.d.payloadId,
+        messageType: a.meta!.messageType,
+        sender: a.meta!.sender,
+      }))), outbox.attemptRows(attempted.map((a) => ({
+        deliveryId: a.d.id,
+        attempt: a.attemptNo,
+        startedAt: a.startedAt,
+        durationMs: a.durationMs,
+        outcome: a.outcome.ok ? ('delivered' as const) : ('failed' as const),
+        ...(a.outcome.statusCode !== undefined ? { statusCode: a.outcome.statusCode } : {}),
+        ...(a.outcome.error !== undefined ? { error: a.outcome.error } : {}),
+      })))], outcomes));
       const retryAt = new Map<string, Date>();
       for (const a of attempted) if (a.final === 'retry') retryAt.set(a.d.id, at.get(a.d.id)!);
       if (attempted.length === 0) return retryAt;
@@ -334,18 +336,31 @@ export class DeliveryService {
           });
         }
       }
-      await this.log.appendMany(tx, events);
+      // What the LDV hook would read back of these messages, the batch has read already (messageMetas).
+      const known = new Map<string, KnownMessage>();
+      for (const a of attempted) if (a.meta) known.set(a.d.messageId, a.meta.known);
+      await this.log.appendMany(tx, events, { messages: known });
       return retryAt;
     });
   }
 
   private async messageMetas(claimed: Claimed[]): Promise<Map<string, MessageMeta>> {
-    const r = await this.db.query<MessageMeta & { id: string }>(
-      `SELECT id, channel, standard, message_type AS "messageType", sender, receiver, correlation_id AS "correlationId"
-         FROM messages WHERE id = ANY($1::uuid[])`,
+    type Row = Omit<MessageMeta, 'known'> & { id: string; route_id: string | null; trace_id: string | null; span_id: string | null; parent_span_id: string | null; subjects: string[] };
+    const r = await this.db.query<Row>(
+      `SELECT m.id, m.channel, m.standard, m.message_type AS "messageType", m.sender, m.receiver, m.correlation_id AS "correlationId",
+              m.route_id, t.trace_id, t.span_id, t.parent_span_id,
+              ARRAY(SELECT s.subject_hash FROM message_subjects s WHERE s.message_id = m.id ORDER BY s.subject_hash) AS subjects
+         FROM messages m LEFT JOIN message_traces t ON t.message_id = m.id WHERE m.id = ANY($1::uuid[])`,
       [[...new Set(claimed.map((d) => d.messageId))]],
     );
-    return new Map(r.rows.map(({ id, ...meta }) => [id, meta]));
+    return new Map(r.rows.map(({ id, route_id, trace_id, span_id, parent_span_id, subjects, ...meta }) => [id, {
+      ...meta,
+      known: {
+        subjects,
+        ...(trace_id !== null && span_id !== null ? { trace: { traceId: trace_id, spanId: span_id, ...(parent_span_id ? { parentSpanId: parent_span_id } : {}) } } : {}),
+        routeIds: (route_id ?? '').split(',').filter(Boolean),
+      },
+    }]));
   }
 
   /** The stored payloads the batch sends (mailbox deliveries refer to theirs without reading it); an Error when the read itself failed. */

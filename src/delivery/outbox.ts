@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Queryable } from '../store/db.js';
+import type { Queryable, QueryResult } from '../store/db.js';
 import { DB_NOW_SQL } from '../store/clock.js';
-import { insertRows } from '../core/rows.js';
+import { insertRows, type RowsInsert } from '../core/rows.js';
+
+export type AttemptRecord = { deliveryId: string; attempt: number; startedAt: Date; durationMs: number; outcome: 'delivered' | 'failed'; statusCode?: number; error?: string };
+export type OutcomeRecord = { id: string; status: 'delivered' | 'dead_letter' | 'pending'; attempts: number; delayMs: number; error: string | null };
 
 export type DeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'dead_letter';
 
@@ -133,12 +136,18 @@ export const outbox = {
     return r.rows.sort((a, b) => Number(a.seq) - Number(b.seq));
   },
 
-  async recordAttemptsMany(
-    tx: Queryable,
-    attempts: ReadonlyArray<{ deliveryId: string; attempt: number; startedAt: Date; durationMs: number; outcome: 'delivered' | 'failed'; statusCode?: number; error?: string }>,
-  ): Promise<void> {
-    await insertRows(tx, 'delivery_attempts', ['delivery_id', 'attempt', 'started_at', 'duration_ms', 'outcome', 'status_code', 'error'],
-      attempts.map((a) => [a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.outcome, a.statusCode ?? null, a.error ?? null]));
+  async recordAttemptsMany(tx: Queryable, attempts: ReadonlyArray<AttemptRecord>): Promise<void> {
+    const { table, columns, rows } = outbox.attemptRows(attempts);
+    await insertRows(tx, table, columns, rows);
+  },
+
+  /** The attempt rows, for a statement that writes other tables too. */
+  attemptRows(attempts: ReadonlyArray<AttemptRecord>): RowsInsert {
+    return {
+      table: 'delivery_attempts',
+      columns: ['delivery_id', 'attempt', 'started_at', 'duration_ms', 'outcome', 'status_code', 'error'],
+      rows: attempts.map((a) => [a.deliveryId, a.attempt, a.startedAt, a.durationMs, a.outcome, a.statusCode ?? null, a.error ?? null]),
+    };
   },
 
   /**
@@ -146,22 +155,29 @@ export const outbox = {
    * `delayMs` from now on the database's clock (a retry; also a delivery released unattempted,
    * with delay 0 and its attempts unchanged). Returns each retry's next attempt time.
    */
-  async recordOutcomes(
-    tx: Queryable,
-    outcomes: ReadonlyArray<{ id: string; status: 'delivered' | 'dead_letter' | 'pending'; attempts: number; delayMs: number; error: string | null }>,
-  ): Promise<Map<string, Date>> {
+  async recordOutcomes(tx: Queryable, outcomes: ReadonlyArray<OutcomeRecord>): Promise<Map<string, Date>> {
     if (outcomes.length === 0) return new Map();
-    const r = await tx.query<{ id: string; at: Date | string }>(
-      `UPDATE deliveries d SET status = u.status, attempts = u.attempts, lease_until = NULL, updated_at = now(),
+    const { sql, params } = outbox.outcomesStatement(outcomes);
+    return outbox.retryTimes(await tx.query<{ id: string; at: Date | string }>(sql, [...params]));
+  },
+
+  /** Each retry's next attempt time, from the outcomes statement's rows. */
+  retryTimes(r: QueryResult<{ id: string; at: Date | string }>): Map<string, Date> {
+    return new Map(r.rows.map((row) => [row.id, row.at instanceof Date ? row.at : new Date(String(row.at))]));
+  },
+
+  /** recordOutcomes' statement, to be sent on its own or after other rows (insertRowsTogether). */
+  outcomesStatement(outcomes: ReadonlyArray<OutcomeRecord>): { sql: string; params: readonly unknown[] } {
+    return {
+      sql: `UPDATE deliveries d SET status = u.status, attempts = u.attempts, lease_until = NULL, updated_at = now(),
               last_error = CASE WHEN u.status = 'pending' AND u.error IS NULL THEN d.last_error ELSE u.error END,
               next_attempt_at = CASE WHEN u.status = 'pending' THEN ${DB_NOW_SQL} + (u.delay_ms * interval '1 millisecond') ELSE d.next_attempt_at END,
               delivered_at = CASE WHEN u.status = 'delivered' THEN now() ELSE d.delivered_at END
          FROM unnest($1::uuid[], $2::text[], $3::int[], $4::int[], $5::text[]) AS u(id, status, attempts, delay_ms, error)
         WHERE d.id = u.id
        RETURNING d.id, d.next_attempt_at AS at`,
-      [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.attempts), outcomes.map((o) => Math.max(0, Math.round(o.delayMs))), outcomes.map((o) => o.error)],
-    );
-    return new Map(r.rows.map((row) => [row.id, row.at instanceof Date ? row.at : new Date(String(row.at))]));
+      params: [outcomes.map((o) => o.id), outcomes.map((o) => o.status), outcomes.map((o) => o.attempts), outcomes.map((o) => Math.max(0, Math.round(o.delayMs))), outcomes.map((o) => o.error)],
+    };
   },
 
   async recordAttempt(

@@ -16,11 +16,12 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
  */
 const PREPARED = /^INSERT INTO \w+ \([\w, ]+\) SELECT [^;]*? FROM json_populate_recordset\(NULL::\w+, \$1::json\)/;
 /**
- * insertRowsTogether's statements: JSON inserts as CTEs before a short main part (SELECT 1, or the
- * chain head's update by its key). Not when the text looks rows up by a list (`= ANY(`), whose plan
- * depends on the data.
+ * insertRowsTogether's statements: JSON inserts as CTEs before a main part whose plan does not
+ * depend on the data: `SELECT 1`, or the chain head's update by its key. Others (a join with a
+ * list of ids) stay unnamed, for the reason above.
  */
 const PREPARED_TOGETHER = /^WITH i1 AS \(INSERT INTO \w+ \([\w, ]+\) SELECT [^;]*? FROM json_populate_recordset\(NULL::\w+, \$1::json\)/;
+const FIXED_PLAN_TAIL = /\) (SELECT 1|UPDATE log_head SET seq = \$\d+, hash = \$\d+ WHERE id = \$\d+ AND seq = \$\d+)$/;
 
 export class PreparedNames {
   private readonly seen = new Map<string, number>();
@@ -35,7 +36,7 @@ export class PreparedNames {
   nameFor(sql: string): string | undefined {
     const known = this.names.get(sql);
     if (known !== undefined) return known;
-    if (this.names.size >= this.max || !(PREPARED.test(sql) || (PREPARED_TOGETHER.test(sql) && !sql.includes('ANY('))) || sql.includes(';')) return undefined;
+    if (this.names.size >= this.max || !(PREPARED.test(sql) || (PREPARED_TOGETHER.test(sql) && FIXED_PLAN_TAIL.test(sql))) || sql.includes(';')) return undefined;
     const n = (this.seen.get(sql) ?? 0) + 1;
     if (n < this.after) {
       if (this.seen.size >= this.maxSeen) this.seen.clear();

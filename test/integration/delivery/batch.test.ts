@@ -15,6 +15,9 @@ import { verifyLog } from '../../../src/log/verify.js';
 import { createLogger } from '../../../src/ops/logger.js';
 import type { Db, Queryable } from '../../../src/store/db.js';
 import { STORE_CASES } from '../../helpers/stores.js';
+import { ProcessingActivities } from '../../../src/chain/ldv/activities.js';
+import { LdvRecorder } from '../../../src/chain/ldv/records.js';
+import { testConfig } from '../../helpers/gateway.js';
 import { insertMessage, testRing } from '../log/fixtures.js';
 
 describe.each(STORE_CASES)('delivery in batches ($name)', ({ open }) => {
@@ -70,13 +73,14 @@ describe.each(STORE_CASES)('delivery in batches ($name)', ({ open }) => {
   }
 
   /** Counts the statements the service sends (every query, and BEGIN/COMMIT of each transaction). */
-  function counting(): { db: Db; count: () => number } {
+  function counting(): { db: Db; count: () => number; inTransactions: string[] } {
     let n = 0;
-    const wrap = (q: Queryable): Queryable => ({ query: (sql, params) => (n++, q.query(sql, params)) });
+    const inTransactions: string[] = [];
+    const wrap = (q: Queryable): Queryable => ({ query: (sql, params) => (n++, inTransactions.push(sql), q.query(sql, params)) });
     const counted = Object.create(db) as Db;
     counted.query = ((sql: string, params?: unknown[]) => (n++, db.query(sql, params))) as Db['query'];
     counted.transaction = (<T>(fn: (tx: Queryable) => Promise<T>) => ((n += 2), db.transaction((tx) => fn(wrap(tx))))) as Db['transaction'];
-    return { db: counted, count: () => n };
+    return { db: counted, count: () => n, inTransactions };
   }
 
   it('thirty-two deliveries under four ordering keys: all delivered in one batch, in outbox order per key, with a fixed number of statements', async () => {
@@ -87,7 +91,8 @@ describe.each(STORE_CASES)('delivery in batches ($name)', ({ open }) => {
     const out = await counted.attemptMany(ids);
     expect([...out.outcomes.values()].every((o) => o.kind === 'delivered')).toBe(true);
     // One batch of any size: a handful of statements (claim, reads, one transaction, next in line), not a dozen per delivery.
-    expect(c.count()).toBeLessThanOrEqual(20);
+    // The transaction: BEGIN, mailbox + attempts + new states in one, the message statuses (lock, update), the chain head, the events with the head's move, COMMIT.
+    expect(c.count()).toBeLessThanOrEqual(14);
     // Per key, arrival order is outbox order.
     const seq = new Map((await db.query<{ id: string; seq: number; ordering_key: string }>('SELECT id, seq, ordering_key FROM deliveries WHERE id = ANY($1::uuid[])', [ids])).rows.map((r) => [r.id, r]));
     const last = new Map<string, number>();
@@ -100,6 +105,30 @@ describe.each(STORE_CASES)('delivery in batches ($name)', ({ open }) => {
     const statuses = await db.query<{ status: string }>('SELECT DISTINCT m.status FROM messages m JOIN deliveries d ON d.message_id = m.id WHERE d.id = ANY($1::uuid[])', [ids]);
     expect(statuses.rows).toEqual([{ status: 'delivered' }]);
     expect((await verifyLog(db)).ok).toBe(true);
+  });
+
+  it('the LDV hook is given what the batch read: nothing about the messages is read back while the chain head is held', async () => {
+    const ids = await deliveries(4, [null]);
+    const subjects = await db.transaction(async (tx) => {
+      const rows = await tx.query<{ message_id: string }>('SELECT message_id FROM deliveries WHERE id = ANY($1::uuid[])', [ids]);
+      for (const r of rows.rows) await log.recordSubjects(tx, r.message_id, ['999993653']);
+      return rows.rows.length;
+    });
+    expect(subjects).toBe(4);
+    const c = counting();
+    const withLdv = new ExchangeLog(c.db, ring);
+    const activities = new ProcessingActivities(db, 'https://knooppunt.test');
+    await activities.sync(testConfig('http://127.0.0.1:9'), 30);
+    const ldv = new LdvRecorder(activities);
+    withLdv.onAppendBatch((tx, events, context) => ldv.onEvents(tx, events, context));
+    const counted = new DeliveryService(c.db, withLdv, destinations, createLogger('silent'));
+    const out = await counted.attemptMany(ids);
+    expect([...out.outcomes.values()].every((o) => o.kind === 'delivered')).toBe(true);
+    expect(c.inTransactions.some((q) => q.includes('INSERT INTO ldv_records'))).toBe(true);
+    expect(c.inTransactions.filter((q) => /FROM messages m|FROM message_subjects/.test(q))).toEqual([]);
+    // Two records (attempt, delivered) per delivery, each under the message's subject.
+    const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM ldv_records l JOIN deliveries d ON d.message_id = l.message_id WHERE d.id = ANY($1::uuid[])', [ids]);
+    expect(r.rows[0]!.n).toBe(4 * 2);
   });
 
   it('a retry stops its run: what follows under that key goes back in line unattempted, other keys go on', async () => {
