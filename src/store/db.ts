@@ -11,8 +11,9 @@ export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
   /**
    * Bound parameters a multi-row statement should stay under (src/core/rows.ts), when the driver
-   * wants fewer than PostgreSQL's limit: PGlite runs each statement on the event loop, so its
-   * statements are kept short enough to let other requests in between.
+   * wants fewer than PostgreSQL's limit: PGlite has one connection (and, with
+   * KNOOPPUNT_PGLITE_THREAD=main, runs on the event loop), so its statements are kept short enough
+   * to let other requests' statements in between.
    */
   readonly maxParams?: number;
   /** Bytes of bytea values a multi-row statement should stay under (one row may exceed it), for the same reason. */
