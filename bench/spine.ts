@@ -64,7 +64,7 @@ export async function benchSpine(store: StoreKind, queue: QueueKind, opts: { mes
   const app = `kp-bench-${randomBytes(4).toString('hex')}`;
   // The reconciler at its default interval (the test gateways sweep every 300 ms, which under this
   // load re-read up to 1,000 open deliveries three times a second).
-  const extra: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_RECONCILE_MS: '5000' };
+  const extra: NodeJS.ProcessEnv = { LOG_LEVEL: 'warn', KNOOPPUNT_RATE_LIMIT_PER_MINUTE: '0', KNOOPPUNT_DELIVERY_CONCURRENCY: '16', KNOOPPUNT_RECONCILE_MS: process.env.BENCH_RECONCILE_MS ?? '5000' };
   if (store === 'postgres') {
     const url = new URL(await freshPostgresUrl());
     url.searchParams.set('application_name', app);
