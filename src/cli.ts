@@ -46,6 +46,13 @@ async function serve(): Promise<number> {
   const env = readEnv();
   const logger = createLogger(env.logLevel);
   const gateway = await createGateway(env, { logger });
+  // An embedded database whose thread stopped cannot come back in this process: exit, so that a
+  // supervisor restarts the gateway (which reopens the data directory), instead of staying up and
+  // refusing every request.
+  gateway.db.onLost?.((err) => {
+    logger.fatal({ err: err.message }, 'the store is lost; exiting');
+    process.exit(70);
+  });
   const address = await gateway.listen();
   process.stdout.write(readyBanner(env, address, { store: gateway.db.driver, queue: gateway.queue.kind, config: gateway.config }));
   let stopping = false;

@@ -26,5 +26,10 @@ export interface Db extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * Called once if the store is lost for good while open (the embedded database's thread
+   * stopped): nothing this process does can bring it back, so `serve` exits for a restart.
+   */
+  onLost?(listener: (err: Error) => void): void;
   close(): Promise<void>;
 }

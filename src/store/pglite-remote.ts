@@ -78,9 +78,18 @@ export class PgliteThreadDb implements Db {
   }
 
   private stop(err: Error): void {
+    const first = this.stopped === undefined;
     this.stopped ??= err;
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
+    if (first && !this.closing) for (const l of this.lost) l(err);
+  }
+
+  private closing = false;
+  private readonly lost: Array<(err: Error) => void> = [];
+
+  onLost(listener: (err: Error) => void): void {
+    this.lost.push(listener);
   }
 
   private send(req: Request): Promise<ThreadReply & { ok: true }> {
@@ -129,6 +138,7 @@ export class PgliteThreadDb implements Db {
 
   async close(): Promise<void> {
     if (this.stopped) return;
+    this.closing = true;
     await this.send({ op: 'close' });
     await this.worker.terminate();
   }

@@ -111,13 +111,24 @@ describe('PGlite on its own thread', () => {
     expect(r.rows[0]!.at.toISOString()).toBe(at.toISOString());
   });
 
-  it('fails what waits for a thread that stopped, and what comes after', async () => {
+  it('fails what waits for a thread that stopped, and what comes after, and tells its owner', async () => {
     const lost = (await openStore({})) as PgliteThreadDb;
+    const told: Error[] = [];
+    lost.onLost((err) => told.push(err));
     const waiting = lost.query(LONG);
     await (lost as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
     await expect(waiting).rejects.toBeInstanceOf(DatabaseThreadStoppedError);
     await expect(lost.query('SELECT 1')).rejects.toBeInstanceOf(DatabaseThreadStoppedError);
     await lost.close();
+    // The owner hears of it once (serve exits on it); a store closed on purpose is not lost.
+    expect(told).toHaveLength(1);
+    expect(told[0]).toBeInstanceOf(DatabaseThreadStoppedError);
+    const closed = (await openStore({})) as PgliteThreadDb;
+    const quiet: Error[] = [];
+    closed.onLost((err) => quiet.push(err));
+    await closed.close();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(quiet).toEqual([]);
   }, 60_000);
 
   it('keeps a process alive while a statement is in flight, and not once it is idle', async () => {
