@@ -35,6 +35,9 @@ export class PgliteThreadDb implements Db {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private stopped: Error | undefined;
+  /** Set by close(): the thread's end is then expected, not a loss. */
+  private closing = false;
+  private readonly lost: Array<(err: Error) => void> = [];
 
   private constructor(
     private readonly worker: Worker,
@@ -84,9 +87,6 @@ export class PgliteThreadDb implements Db {
     this.pending.clear();
     if (first && !this.closing) for (const l of this.lost) l(err);
   }
-
-  private closing = false;
-  private readonly lost: Array<(err: Error) => void> = [];
 
   onLost(listener: (err: Error) => void): void {
     this.lost.push(listener);
