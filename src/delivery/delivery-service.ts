@@ -276,14 +276,15 @@ export class DeliveryService {
         })),
         ...released.map((d) => ({ id: d.id, status: 'pending' as const, attempts: d.attempts, delayMs: 0, error: null })),
       ]);
-      const at = outbox.retryTimes(await insertRowsTogether<{ id: string; at: Date | string }>(tx, [mailboxRows(deposits.map((a) => ({
+      const mailbox = mailboxRows(deposits.map((a) => ({
         partyId: (a.destination as { party: string }).party,
         messageId: a.d.messageId,
         deliveryId: a.d.id,
         payloadId: a.d.payloadId,
         messageType: a.meta!.messageType,
         sender: a.meta!.sender,
-      }))), outbox.attemptRows(attempted.map((a) => ({
+      })));
+      const attempts = outbox.attemptRows(attempted.map((a) => ({
         deliveryId: a.d.id,
         attempt: a.attemptNo,
         startedAt: a.startedAt,
@@ -291,7 +292,8 @@ export class DeliveryService {
         outcome: a.outcome.ok ? ('delivered' as const) : ('failed' as const),
         ...(a.outcome.statusCode !== undefined ? { statusCode: a.outcome.statusCode } : {}),
         ...(a.outcome.error !== undefined ? { error: a.outcome.error } : {}),
-      })))], outcomes));
+      })));
+      const at = outbox.retryTimes(await insertRowsTogether<{ id: string; at: Date | string }>(tx, [mailbox, attempts], outcomes));
       const retryAt = new Map<string, Date>();
       for (const a of attempted) if (a.final === 'retry') retryAt.set(a.d.id, at.get(a.d.id)!);
       if (attempted.length === 0) return retryAt;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable, QueryResult } from '../store/db.js';
 import { DB_NOW_SQL } from '../store/clock.js';
-import { insertRows, type RowsInsert } from '../core/rows.js';
+import type { RowsInsert } from '../core/rows.js';
 
 export type AttemptRecord = { deliveryId: string; attempt: number; startedAt: Date; durationMs: number; outcome: 'delivered' | 'failed'; statusCode?: number; error?: string };
 export type OutcomeRecord = { id: string; status: 'delivered' | 'dead_letter' | 'pending'; attempts: number; delayMs: number; error: string | null };
@@ -136,11 +136,6 @@ export const outbox = {
     return r.rows.sort((a, b) => Number(a.seq) - Number(b.seq));
   },
 
-  async recordAttemptsMany(tx: Queryable, attempts: ReadonlyArray<AttemptRecord>): Promise<void> {
-    const { table, columns, rows } = outbox.attemptRows(attempts);
-    await insertRows(tx, table, columns, rows);
-  },
-
   /** The attempt rows, for a statement that writes other tables too. */
   attemptRows(attempts: ReadonlyArray<AttemptRecord>): RowsInsert {
     return {
@@ -150,23 +145,17 @@ export const outbox = {
     };
   },
 
-  /**
-   * The outcomes of many attempts, with one statement: delivered, dead-lettered, or pending again
-   * `delayMs` from now on the database's clock (a retry; also a delivery released unattempted,
-   * with delay 0 and its attempts unchanged). Returns each retry's next attempt time.
-   */
-  async recordOutcomes(tx: Queryable, outcomes: ReadonlyArray<OutcomeRecord>): Promise<Map<string, Date>> {
-    if (outcomes.length === 0) return new Map();
-    const { sql, params } = outbox.outcomesStatement(outcomes);
-    return outbox.retryTimes(await tx.query<{ id: string; at: Date | string }>(sql, [...params]));
-  },
-
   /** Each retry's next attempt time, from the outcomes statement's rows. */
   retryTimes(r: QueryResult<{ id: string; at: Date | string }>): Map<string, Date> {
     return new Map(r.rows.map((row) => [row.id, row.at instanceof Date ? row.at : new Date(String(row.at))]));
   },
 
-  /** recordOutcomes' statement, to be sent on its own or after other rows (insertRowsTogether). */
+  /**
+   * The statement that records the outcomes of many attempts (sent after the batch's other rows,
+   * with insertRowsTogether): delivered, dead-lettered, or pending again `delayMs` from now on the
+   * database's clock (a retry; also a delivery released unattempted, with delay 0 and its attempts
+   * unchanged). Its rows give each retry's next attempt time (retryTimes).
+   */
   outcomesStatement(outcomes: ReadonlyArray<OutcomeRecord>): { sql: string; params: readonly unknown[] } {
     return {
       sql: `UPDATE deliveries d SET status = u.status, attempts = u.attempts, lease_until = NULL, updated_at = now(),
