@@ -21,7 +21,7 @@ function procMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
-export async function benchDeclaratieRss(store: StoreKind): Promise<Record<string, string | number>> {
+export async function benchDeclaratieRss(store: StoreKind, extra: NodeJS.ProcessEnv = {}): Promise<Record<string, string | number>> {
   // Memory as a gateway runs by default: no warm document workers.
   const env = await testEnv(store, 'in-process', CONFIG, { LOG_LEVEL: 'warn' });
   const { xml, toewijzingen } = grooteDeclaratie({
@@ -31,7 +31,7 @@ export async function benchDeclaratieRss(store: StoreKind): Promise<Record<strin
   const db = await openStore({ ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : { dataDir: env.dataDir }), ...(env.pgliteTemplate ? { pgliteTemplate: env.pgliteTemplate } : {}) });
   await seedToewijzingen(db, 'ijw', '0153', '12345678', toewijzingen);
   await db.close();
-  const child = new ChildGateway(ChildGateway.envFrom(env, { LOG_LEVEL: 'info', ...(env.pgliteTemplate ? { KNOOPPUNT_PGLITE_TEMPLATE: env.pgliteTemplate } : {}) }), { built: true });
+  const child = new ChildGateway(ChildGateway.envFrom(env, { LOG_LEVEL: 'info', ...(env.pgliteTemplate ? { KNOOPPUNT_PGLITE_TEMPLATE: env.pgliteTemplate } : {}), ...extra }), { built: true });
   // The first start may build dist/ first.
   const baseUrl = await child.start(300_000);
   try {

@@ -107,7 +107,7 @@ async function verify(args: string[]): Promise<number> {
     return 2;
   }
   const anchorFile = i >= 0 ? args[i + 1] : env.checkpointFile && existsSync(env.checkpointFile) ? env.checkpointFile : undefined;
-  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, pgliteThread: env.pgliteThread });
+  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, pgliteThread: env.pgliteThread, ...(env.pgliteSharedBuffers ? { pgliteSharedBuffers: env.pgliteSharedBuffers } : {}) });
   try {
     const result = await verifyLog(db);
     process.stdout.write(formatVerifyResult(result) + '\n');

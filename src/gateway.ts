@@ -161,7 +161,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   controleerIstandaardenCodelijsten(lijsten);
   gebruikCodelijsten(lijsten);
   const xsd = env.istandaardenXsdDir ? await XsdValidators.loadOfficial(env.istandaardenXsdDir) : XsdValidators.fromModel();
-  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, pgliteThread: env.pgliteThread, ...(env.pgliteTemplate ? { pgliteTemplate: env.pgliteTemplate } : {}) });
+  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, pgliteThread: env.pgliteThread, ...(env.pgliteSharedBuffers ? { pgliteSharedBuffers: env.pgliteSharedBuffers } : {}), ...(env.pgliteTemplate ? { pgliteTemplate: env.pgliteTemplate } : {}) });
   // Refuse to run without a key the stored data needs (naming its id), before anything is written.
   try {
     await checkStoredKeys(db, ring);

@@ -14,6 +14,8 @@ export interface GatewayEnv {
   pgliteTemplate?: string;
   /** KNOOPPUNT_PGLITE_THREAD: `worker` (default) runs the embedded database on a thread of its own, `main` on the event loop; see src/store/pglite-remote.ts. */
   pgliteThread: 'worker' | 'main';
+  /** KNOOPPUNT_PGLITE_SHARED_BUFFERS: the embedded database's buffer cache (PostgreSQL's shared_buffers, e.g. 16MB); unset, PostgreSQL's default of 128MB. */
+  pgliteSharedBuffers?: string;
   databaseUrl?: string;
   redisUrl?: string;
   configPath: string;
@@ -117,6 +119,12 @@ function pgliteThread(value: string | undefined): 'worker' | 'main' {
   throw new Error('KNOOPPUNT_PGLITE_THREAD must be worker or main');
 }
 
+/** A PostgreSQL memory size, as postgresql.conf takes it (a number with kB, MB or GB). */
+function sharedBuffers(value: string): string {
+  if (!/^[1-9]\d*(kB|MB|GB)$/.test(value)) throw new Error('KNOOPPUNT_PGLITE_SHARED_BUFFERS must be a size such as 16MB (kB, MB or GB)');
+  return value;
+}
+
 export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
   const root = process.cwd();
   return {
@@ -128,6 +136,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): GatewayEnv {
     dataDir: resolve(root, env.KNOOPPUNT_DATA_DIR ?? '.knooppunt-data'),
     ...(env.KNOOPPUNT_PGLITE_TEMPLATE ? { pgliteTemplate: resolve(root, env.KNOOPPUNT_PGLITE_TEMPLATE) } : {}),
     pgliteThread: pgliteThread(env.KNOOPPUNT_PGLITE_THREAD),
+    ...(env.KNOOPPUNT_PGLITE_SHARED_BUFFERS ? { pgliteSharedBuffers: sharedBuffers(env.KNOOPPUNT_PGLITE_SHARED_BUFFERS) } : {}),
     databaseUrl: env.DATABASE_URL || undefined,
     redisUrl: env.REDIS_URL || undefined,
     configPath: resolve(root, env.KNOOPPUNT_CONFIG ?? 'config/knooppunt.yaml'),

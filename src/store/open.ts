@@ -11,8 +11,8 @@ import { PostgresDb } from './postgres.js';
  * An embedded data directory is locked for this process until close (see lock.ts): a second
  * process on it is refused with DataDirInUseError instead of silently losing data.
  */
-export async function openStore(opts: { databaseUrl?: string; dataDir?: string; pgliteTemplate?: string; pgliteThread?: 'worker' | 'main' }): Promise<Db> {
-  const template = opts.pgliteTemplate !== undefined ? { template: opts.pgliteTemplate } : {};
+export async function openStore(opts: { databaseUrl?: string; dataDir?: string; pgliteTemplate?: string; pgliteThread?: 'worker' | 'main'; pgliteSharedBuffers?: string }): Promise<Db> {
+  const template = { ...(opts.pgliteTemplate !== undefined ? { template: opts.pgliteTemplate } : {}), ...(opts.pgliteSharedBuffers !== undefined ? { sharedBuffers: opts.pgliteSharedBuffers } : {}) };
   // The embedded database on a thread of its own unless asked otherwise (pglite-remote.ts).
   const embedded = (dir: string | undefined): Promise<Db> => ((opts.pgliteThread ?? 'worker') === 'worker' ? PgliteThreadDb.open(dir, template) : PgliteDb.open(dir, template));
   if (opts.databaseUrl) {

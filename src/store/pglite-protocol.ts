@@ -3,6 +3,7 @@
 export interface PgliteThreadData {
   dataDir?: string;
   template?: string;
+  sharedBuffers?: string;
 }
 
 export type ThreadRequest =

@@ -51,8 +51,8 @@ export class PgliteThreadDb implements Db {
     worker.unref();
   }
 
-  static async open(dataDir?: string, opts: { template?: string } = {}): Promise<PgliteThreadDb> {
-    const data: PgliteThreadData = { ...(dataDir !== undefined ? { dataDir } : {}), ...(opts.template !== undefined ? { template: opts.template } : {}) };
+  static async open(dataDir?: string, opts: { template?: string; sharedBuffers?: string } = {}): Promise<PgliteThreadDb> {
+    const data: PgliteThreadData = { ...(dataDir !== undefined ? { dataDir } : {}), ...opts };
     const script = workerScript(new URL('./pglite-thread.js', import.meta.url));
     const worker = new Worker(script.filename, { eval: script.eval, workerData: data });
     let listeners: { message: (m: ThreadStart) => void; error: (e: Error) => void; exit: (code: number) => void } | undefined;

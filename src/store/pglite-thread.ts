@@ -64,7 +64,11 @@ async function end(txId: number, commit: boolean): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const db = await PgliteDb.open(data.dataDir, { paced: false, ...(data.template !== undefined ? { template: data.template } : {}) });
+  const db = await PgliteDb.open(data.dataDir, {
+    paced: false,
+    ...(data.template !== undefined ? { template: data.template } : {}),
+    ...(data.sharedBuffers !== undefined ? { sharedBuffers: data.sharedBuffers } : {}),
+  });
   port.postMessage({ ready: true, started: db.started, sample: { object: {} } });
   port.on('message', (req: ThreadRequest) => {
     void (async () => {

@@ -65,11 +65,15 @@ export class PgliteDb implements Db {
    * -> 0.75 s). The first new database without the file writes it, right after initdb and before
    * anything is stored. An existing data directory never uses the template.
    */
-  static async open(dataDir?: string, opts: { template?: string; paced?: boolean } = {}): Promise<PgliteDb> {
+  static async open(dataDir?: string, opts: { template?: string; paced?: boolean; sharedBuffers?: string } = {}): Promise<PgliteDb> {
     if (dataDir) mkdirSync(dataDir, { recursive: true });
     const fresh = !dataDir || readdirSync(dataDir).length === 0;
     const template = fresh && opts.template !== undefined && existsSync(opts.template) ? new Blob([readFileSync(opts.template)]) : undefined;
-    const options = template ? { ...BYTEA, loadDataDir: template } : BYTEA;
+    // The buffer cache is much of an embedded database's memory (PostgreSQL's default, 128MB). Set
+    // on the command line beside PGlite's own parameters: its postgresqlconf option would replace
+    // the data directory's postgresql.conf, and the setting would outlive the variable.
+    const conf = opts.sharedBuffers !== undefined ? { startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${opts.sharedBuffers}`] } : {};
+    const options = { ...BYTEA, ...conf, ...(template ? { loadDataDir: template } : {}) };
     const pg = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
     await pg.waitReady;
     if (template) pgliteStarts.fromTemplate++;

@@ -33,6 +33,7 @@ export class ChildGateway {
       KNOOPPUNT_QUEUE_PREFIX: e.queuePrefix,
       KNOOPPUNT_DOCUMENT_WORKERS_WARM: String(e.documents.warm),
       KNOOPPUNT_PGLITE_THREAD: e.pgliteThread,
+      ...(e.pgliteSharedBuffers ? { KNOOPPUNT_PGLITE_SHARED_BUFFERS: e.pgliteSharedBuffers } : {}),
       LOG_LEVEL: 'info',
       ...(e.databaseUrl ? { DATABASE_URL: e.databaseUrl } : {}),
       ...(e.redisUrl ? { REDIS_URL: e.redisUrl } : {}),

@@ -73,8 +73,9 @@ export async function testEnv(store: StoreKind, queue: QueueKind, configPath: st
     KNOOPPUNT_PGLITE_TEMPLATE: TEST_PGLITE_TEMPLATE,
     // Dozens of test gateways: none keeps document workers running (a test that wants them sets it).
     KNOOPPUNT_DOCUMENT_WORKERS_WARM: '0',
-    // The embedded store's thread can be chosen for a whole run (the default is its own thread).
+    // The embedded store's thread and buffer cache can be chosen for a whole run.
     ...(process.env.KNOOPPUNT_PGLITE_THREAD ? { KNOOPPUNT_PGLITE_THREAD: process.env.KNOOPPUNT_PGLITE_THREAD } : {}),
+    ...(process.env.KNOOPPUNT_PGLITE_SHARED_BUFFERS ? { KNOOPPUNT_PGLITE_SHARED_BUFFERS: process.env.KNOOPPUNT_PGLITE_SHARED_BUFFERS } : {}),
     ...(store === 'postgres' ? { DATABASE_URL: await freshPostgresUrl() } : {}),
     ...(queue === 'bullmq' ? { REDIS_URL: TEST_REDIS_URL } : {}),
     ...extra,
