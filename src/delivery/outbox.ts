@@ -220,15 +220,10 @@ export const outbox = {
 
   /** Deliveries that should be in the queue now: due pending ones and in-flight ones whose lease expired. */
   async due(q: Queryable, limit: number): Promise<QueuedDelivery[]> {
-    // Only the first open delivery of each ordering key: the ones behind it cannot be claimed
-    // before it is done (and then nextInOrderMany hands them on). Handed over, they took whole
-    // batches that claimed nothing, under a backlog up to a thousand per sweep.
     const r = await q.query<QueuedDelivery>(
-      `SELECT d.id, d.attempts FROM deliveries d
-        WHERE ((d.status = 'pending' AND d.next_attempt_at <= now()) OR (d.status = 'in_flight' AND d.lease_until < now()))
-          AND (d.ordering_key IS NULL OR NOT EXISTS (
-                SELECT 1 FROM deliveries p WHERE p.ordering_key = d.ordering_key AND p.seq < d.seq AND p.status IN ('pending', 'in_flight')))
-        ORDER BY d.seq LIMIT $1`,
+      `SELECT id, attempts FROM deliveries
+        WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'in_flight' AND lease_until < now())
+        ORDER BY seq LIMIT $1`,
       [limit],
     );
     return r.rows;
