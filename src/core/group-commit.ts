@@ -219,11 +219,11 @@ export class GroupCommitWriter {
         },
       ]);
       // Last: the chain head is held only from here to the commit.
-      // What the LDV hook would read back of these messages, it is given.
-      // Only for messages this batch inserted: one written before keeps its own subjects and trace.
+      // What the LDV hook would read back of these messages, it is given: only for messages this
+      // batch inserted (one written before keeps its own subjects and trace).
       const known = new Map<string, KnownMessage>(winners.filter((p) => p.item.insertMessage !== false).map((p) => [p.item.message.id, {
         subjects: p.item.subjectHashes,
-        ...(p.trace ? { trace: { traceId: p.trace.traceId, spanId: p.trace.spanId, ...(p.trace.parentSpanId ? { parentSpanId: p.trace.parentSpanId } : {}) } } : {}),
+        ...(p.trace ? { trace: p.trace } : {}),
         routeIds: (p.item.message.routeId ?? '').split(',').filter(Boolean),
       }]));
       await log.appendMany(tx, winners.flatMap((p) => p.item.events), { messages: known });

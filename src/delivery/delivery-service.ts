@@ -12,6 +12,7 @@ import { mailboxRows } from './transports/mailbox.js';
 import { sendStuf } from './transports/stuf.js';
 import { newSpanId, outboundTraceHeaders } from '../chain/trace-context.js';
 import { outboundSpan } from '../chain/spans.js';
+import { KNOWN_MESSAGE_COLUMNS, KNOWN_MESSAGE_JOIN, knownMessageOf, type KnownMessageRow } from '../chain/ldv/records.js';
 import { sendGgk } from './transports/ggk.js';
 import { sendWebhook, type TransportOutcome } from './transports/webhook.js';
 
@@ -347,22 +348,14 @@ export class DeliveryService {
   }
 
   private async messageMetas(claimed: Claimed[]): Promise<Map<string, MessageMeta>> {
-    type Row = Omit<MessageMeta, 'known'> & { id: string; route_id: string | null; trace_id: string | null; span_id: string | null; parent_span_id: string | null; subjects: string[] };
+    type Row = Omit<MessageMeta, 'known'> & KnownMessageRow & { id: string };
     const r = await this.db.query<Row>(
       `SELECT m.id, m.channel, m.standard, m.message_type AS "messageType", m.sender, m.receiver, m.correlation_id AS "correlationId",
-              m.route_id, t.trace_id, t.span_id, t.parent_span_id,
-              ARRAY(SELECT s.subject_hash FROM message_subjects s WHERE s.message_id = m.id ORDER BY s.subject_hash) AS subjects
-         FROM messages m LEFT JOIN message_traces t ON t.message_id = m.id WHERE m.id = ANY($1::uuid[])`,
+              ${KNOWN_MESSAGE_COLUMNS}
+         FROM messages m ${KNOWN_MESSAGE_JOIN} WHERE m.id = ANY($1::uuid[])`,
       [[...new Set(claimed.map((d) => d.messageId))]],
     );
-    return new Map(r.rows.map(({ id, route_id, trace_id, span_id, parent_span_id, subjects, ...meta }) => [id, {
-      ...meta,
-      known: {
-        subjects,
-        ...(trace_id !== null && span_id !== null ? { trace: { traceId: trace_id, spanId: span_id, ...(parent_span_id ? { parentSpanId: parent_span_id } : {}) } } : {}),
-        routeIds: (route_id ?? '').split(',').filter(Boolean),
-      },
-    }]));
+    return new Map(r.rows.map(({ id, route_id, trace_id, span_id, parent_span_id, subjects, ...meta }) => [id, { ...meta, known: knownMessageOf({ route_id, trace_id, span_id, parent_span_id, subjects }) }]));
   }
 
   /** The stored payloads the batch sends (mailbox deliveries refer to theirs without reading it); an Error when the read itself failed. */

@@ -13,7 +13,7 @@
  *   write no record; they are in the separate audit log (the exchange log's admin events).
  */
 import type { ExchangeEvent } from '../../core/message.js';
-import type { AppendContext } from '../../log/exchange-log.js';
+import type { AppendContext, KnownMessage } from '../../log/exchange-log.js';
 import type { Queryable } from '../../store/db.js';
 import { insertRows } from '../../core/rows.js';
 import { currentTrace, newSpanId, newTraceId } from '../trace-context.js';
@@ -100,26 +100,6 @@ export class LdvRecorder {
   }
 
   /**
-   * Subjects, traces and routes of the batch's messages: what the appending caller knows (the
-   * messages it has just inserted), and one statement for the others.
-   */
-  private async messagesKnownOrRead(tx: Queryable, messageIds: string[], context: AppendContext): Promise<{ subjects: Map<string, string[]>; traces: Map<string, Trace>; routes: Map<string, string[]> }> {
-    const given = context.messages;
-    const unknown = given ? messageIds.filter((id) => !given.has(id)) : messageIds;
-    const read = unknown.length > 0 ? await this.messagesOf(tx, unknown) : { subjects: new Map<string, string[]>(), traces: new Map<string, Trace>(), routes: new Map<string, string[]>() };
-    if (!given) return read;
-    for (const id of messageIds) {
-      const m = given.get(id);
-      if (!m) continue;
-      // In the order messagesOf reads them (hex hashes: code units and collation agree).
-      if (m.subjects.length > 0) read.subjects.set(id, [...new Set(m.subjects)].sort());
-      if (m.trace) read.traces.set(id, { traceId: m.trace.traceId, rootSpanId: m.trace.spanId, ...(m.trace.parentSpanId ? { foreignSpanId: m.trace.parentSpanId } : {}) });
-      if (m.routeIds.length > 0) read.routes.set(id, m.routeIds.map((r) => `route.${r}`));
-    }
-    return read;
-  }
-
-  /**
    * The batch append hook: runs inside the events' transaction, once per append call. Subjects,
    * traces and routes of all the batch's messages are read with one statement and the records
    * written with one multi-row insert, so a batch of any size costs a few statements, not four
@@ -129,7 +109,7 @@ export class LdvRecorder {
     const recorded = events.filter((ev) => ev.messageId && !NO_RECORD.has(ev.eventType));
     if (recorded.length === 0) return;
     const messageIds = [...new Set(recorded.map((ev) => ev.messageId!))];
-    const { subjects, traces: known, routes: allRoutes } = await this.messagesKnownOrRead(tx, messageIds, context);
+    const { subjects, traces: known, routes: allRoutes } = await this.messagesOf(tx, messageIds, context);
     const withSubjects = recorded.filter((ev) => subjects.has(ev.messageId!));
     // Messages without a data subject have no LDV record; their steps still show as spans of the request.
     const cur = currentTrace();
@@ -177,26 +157,25 @@ export class LdvRecorder {
   }
 
   /**
-   * The data subjects, the recorded trace and the routes of each message, in one statement (they
-   * were three round trips in every batch's transaction, accepting or delivering).
+   * The data subjects, the recorded trace and the routes of each message: what the appending
+   * caller knows (the messages it has just inserted, or read beside its own work), and one
+   * statement for the others (it was three round trips in every batch's transaction).
    */
-  private async messagesOf(tx: Queryable, messageIds: string[]): Promise<{ subjects: Map<string, string[]>; traces: Map<string, Trace>; routes: Map<string, string[]> }> {
-    const r = await tx.query<{ id: string; route_id: string | null; trace_id: string | null; span_id: string | null; parent_span_id: string | null; subjects: string[] }>(
-      `SELECT m.id, m.route_id, t.trace_id, t.span_id, t.parent_span_id,
-              ARRAY(SELECT s.subject_hash FROM message_subjects s WHERE s.message_id = m.id ORDER BY s.subject_hash) AS subjects
-         FROM messages m LEFT JOIN message_traces t ON t.message_id = m.id
-        WHERE m.id = ANY($1::uuid[])`,
-      [messageIds],
-    );
+  private async messagesOf(tx: Queryable, messageIds: string[], context: AppendContext): Promise<{ subjects: Map<string, string[]>; traces: Map<string, Trace>; routes: Map<string, string[]> }> {
+    const given = context.messages;
+    const unknown = given ? messageIds.filter((id) => !given.has(id)) : messageIds;
+    const read = unknown.length > 0 ? await readKnownMessages(tx, unknown) : new Map<string, KnownMessage>();
     const subjects = new Map<string, string[]>();
     const traces = new Map<string, Trace>();
     const routes = new Map<string, string[]>();
-    for (const row of r.rows) {
+    for (const id of messageIds) {
+      const m = given?.get(id) ?? read.get(id);
+      if (!m) continue;
       // message_subjects refers to messages: a message without a row has no subject either.
-      if (row.subjects.length > 0) subjects.set(row.id, row.subjects);
-      if (row.trace_id !== null && row.span_id !== null) traces.set(row.id, { traceId: row.trace_id, rootSpanId: row.span_id, ...(row.parent_span_id ? { foreignSpanId: row.parent_span_id } : {}) });
-      const ids = (row.route_id ?? '').split(',').filter(Boolean);
-      if (ids.length > 0) routes.set(row.id, ids.map((id) => `route.${id}`));
+      // Distinct and in the order the statement reads them (hex hashes: code units and collation agree).
+      if (m.subjects.length > 0) subjects.set(id, [...new Set(m.subjects)].sort());
+      if (m.trace) traces.set(id, { traceId: m.trace.traceId, rootSpanId: m.trace.spanId, ...(m.trace.parentSpanId ? { foreignSpanId: m.trace.parentSpanId } : {}) });
+      if (m.routeIds.length > 0) routes.set(id, m.routeIds.map((r) => `route.${r}`));
     }
     return { subjects, traces, routes };
   }
@@ -228,4 +207,36 @@ export class LdvRecorder {
     const r = await tx.query<{ id: string; route_id: string }>('SELECT id, route_id FROM deliveries WHERE id = ANY($1::uuid[])', [deliveryIds]);
     return new Map(r.rows.map((row) => [row.id, row.route_id]));
   }
+}
+
+/**
+ * What the LDV records need of a message, as columns of a query over `messages m` joined with
+ * KNOWN_MESSAGE_JOIN: the delivery batch reads them beside its own metadata, so its hook need not.
+ */
+export const KNOWN_MESSAGE_COLUMNS = `m.route_id, t.trace_id, t.span_id, t.parent_span_id,
+              ARRAY(SELECT s.subject_hash FROM message_subjects s WHERE s.message_id = m.id ORDER BY s.subject_hash) AS subjects`;
+export const KNOWN_MESSAGE_JOIN = 'LEFT JOIN message_traces t ON t.message_id = m.id';
+
+export interface KnownMessageRow {
+  route_id: string | null;
+  trace_id: string | null;
+  span_id: string | null;
+  parent_span_id: string | null;
+  subjects: string[];
+}
+
+export function knownMessageOf(row: KnownMessageRow): KnownMessage {
+  return {
+    subjects: row.subjects,
+    ...(row.trace_id !== null && row.span_id !== null ? { trace: { traceId: row.trace_id, spanId: row.span_id, ...(row.parent_span_id ? { parentSpanId: row.parent_span_id } : {}) } } : {}),
+    routeIds: (row.route_id ?? '').split(',').filter(Boolean),
+  };
+}
+
+async function readKnownMessages(tx: Queryable, messageIds: string[]): Promise<Map<string, KnownMessage>> {
+  const r = await tx.query<KnownMessageRow & { id: string }>(
+    `SELECT m.id, ${KNOWN_MESSAGE_COLUMNS} FROM messages m ${KNOWN_MESSAGE_JOIN} WHERE m.id = ANY($1::uuid[])`,
+    [messageIds],
+  );
+  return new Map(r.rows.map((row) => [row.id, knownMessageOf(row)]));
 }
