@@ -20,27 +20,35 @@ export async function insertRows<R = Record<string, unknown>>(
   table: string,
   columns: readonly string[],
   rows: ReadonlyArray<readonly unknown[]>,
-  opts: { casts?: Readonly<Record<string, string>>; tail?: string; constants?: Readonly<Record<string, string>> } = {},
+  opts: InsertOpts = {},
 ): Promise<QueryResult<R>> {
   const out: QueryResult<R> = { rows: [], rowCount: 0 };
   if (rows.length === 0) return out;
-  const constants = Object.entries(opts.constants ?? {});
-  const names = [...columns, ...constants.map(([c]) => c)].join(', ');
   const perStatement = rowsPerStatement(tx, columns);
   // Rows with bytes go as a parameter per value (and are bounded by maxBytes), the others as JSON.
-  const asJson = !rows.some((row) => row.some((v) => v instanceof Uint8Array));
-  const jsonText = asJson ? jsonInsert(table, names, columns, constants, opts.tail) : undefined;
+  const asJson = !hasBytes(rows);
+  const jsonText = asJson ? jsonInsert(table, columns, opts) : undefined;
   for (let start = 0; start < rows.length; ) {
     const end = statementEnd(rows, start, perStatement, asJson ? undefined : tx.maxBytes);
     const chunk = rows.slice(start, end);
     start = end;
     const res = jsonText !== undefined
       ? await tx.query<R>(jsonText, [jsonRows(table, columns, chunk, opts.casts ?? {})])
-      : await tx.query<R>(...valuesInsert(table, names, columns, constants, chunk, opts));
+      : await tx.query<R>(...valuesInsert(table, columns, chunk, opts));
     out.rows.push(...res.rows);
     out.rowCount += res.rowCount;
   }
   return out;
+}
+
+/**
+ * `casts` gives a per-column suffix such as '::jsonb'; `tail` is appended to the statement (ON
+ * CONFLICT ..., RETURNING ...); `constants` are columns with an SQL value of their own (now()).
+ */
+export interface InsertOpts {
+  casts?: Readonly<Record<string, string>>;
+  tail?: string;
+  constants?: Readonly<Record<string, string>>;
 }
 
 /** One table's rows for insertRowsTogether. */
@@ -48,7 +56,7 @@ export interface RowsInsert {
   table: string;
   columns: readonly string[];
   rows: ReadonlyArray<readonly unknown[]>;
-  opts?: { casts?: Readonly<Record<string, string>>; tail?: string; constants?: Readonly<Record<string, string>> };
+  opts?: InsertOpts;
 }
 
 /**
@@ -67,21 +75,21 @@ export async function insertRowsTogether<R = Record<string, unknown>>(
   inserts: readonly RowsInsert[],
   last: { sql: string; params: readonly unknown[] } = { sql: 'SELECT 1', params: [] },
 ): Promise<QueryResult<R>> {
-  const together = inserts.every((ins) => ins.rows.length <= rowsPerStatement(tx, ins.columns) && !ins.rows.some((row) => row.some((v) => v instanceof Uint8Array)));
+  const together = inserts.every((ins) => ins.rows.length <= rowsPerStatement(tx, ins.columns) && !hasBytes(ins.rows));
   if (!together) {
     for (const ins of inserts) await insertRows(tx, ins.table, ins.columns, ins.rows, ins.opts);
     return tx.query<R>(last.sql, [...last.params]);
   }
-  const ctes = inserts.map((ins, i) => {
-    const constants = Object.entries(ins.opts?.constants ?? {});
-    const names = [...ins.columns, ...constants.map(([c]) => c)].join(', ');
-    return `i${i + 1} AS (${jsonInsert(ins.table, names, ins.columns, constants, ins.opts?.tail, i + 1)})`;
-  });
+  const ctes = inserts.map((ins, i) => `i${i + 1} AS (${jsonInsert(ins.table, ins.columns, ins.opts ?? {}, i + 1)})`);
   const shift = inserts.length;
   // The last part's own placeholders follow the inserts' ones.
   const tail = last.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
   const params = [...inserts.map((ins) => jsonRows(ins.table, ins.columns, ins.rows, ins.opts?.casts ?? {})), ...last.params];
   return tx.query<R>(`WITH ${ctes.join(', ')} ${tail}`, params);
+}
+
+function hasBytes(rows: ReadonlyArray<readonly unknown[]>): boolean {
+  return rows.some((row) => row.some((v) => v instanceof Uint8Array));
 }
 
 function rowsPerStatement(tx: Queryable, columns: readonly string[]): number {
@@ -101,14 +109,8 @@ function statementEnd(rows: ReadonlyArray<readonly unknown[]>, start: number, pe
 }
 
 /** A multi-row VALUES insert with a bound parameter per value: its text and its parameters. */
-function valuesInsert(
-  table: string,
-  names: string,
-  columns: readonly string[],
-  constants: ReadonlyArray<[string, string]>,
-  chunk: ReadonlyArray<readonly unknown[]>,
-  opts: { casts?: Readonly<Record<string, string>>; tail?: string },
-): [string, unknown[]] {
+function valuesInsert(table: string, columns: readonly string[], chunk: ReadonlyArray<readonly unknown[]>, opts: InsertOpts): [string, unknown[]] {
+  const { names, constants } = insertColumns(columns, opts);
   const params: unknown[] = [];
   const tuples = chunk.map((row) => {
     checkRow(table, columns, row);
@@ -122,14 +124,21 @@ function valuesInsert(
   return [`INSERT INTO ${table} (${names}) VALUES ${tuples.join(', ')}${opts.tail ? ` ${opts.tail}` : ''}`, params];
 }
 
+/** The column list of an insert: the rows' columns, then those given a constant SQL value. */
+function insertColumns(columns: readonly string[], opts: InsertOpts): { names: string; constants: Array<[string, string]> } {
+  const constants = Object.entries(opts.constants ?? {});
+  return { names: [...columns, ...constants.map(([c]) => c)].join(', '), constants };
+}
+
 function checkRow(table: string, columns: readonly string[], row: readonly unknown[]): void {
   if (row.length !== columns.length) throw new Error(`insertRows ${table}: row has ${row.length} values for ${columns.length} columns`);
 }
 
 /** The constant text of a JSON insert: the same for one table, columns, constants and tail. */
-function jsonInsert(table: string, names: string, columns: readonly string[], constants: ReadonlyArray<[string, string]>, tail: string | undefined, param = 1): string {
+function jsonInsert(table: string, columns: readonly string[], opts: InsertOpts, param = 1): string {
+  const { names, constants } = insertColumns(columns, opts);
   const values = [...columns, ...constants.map(([, sql]) => sql)].join(', ');
-  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM json_populate_recordset(NULL::${table}, $${param}::json)${tail ? ` ${tail}` : ''}`;
+  return `INSERT INTO ${table} (${names}) SELECT ${values} FROM json_populate_recordset(NULL::${table}, $${param}::json)${opts.tail ? ` ${opts.tail}` : ''}`;
 }
 
 /** The rows as a JSON array of objects keyed by column; values become the column's type on the database side. */

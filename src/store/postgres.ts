@@ -14,13 +14,14 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
  * sequential scans under the benchmark when every statement was named). A text is named once seen
  * a few times, and the number of names is bounded.
  */
-const PREPARED = /^INSERT INTO \w+ \([\w, ]+\) SELECT [^;]*? FROM json_populate_recordset\(NULL::\w+, \$1::json\)/;
+const JSON_INSERT = String.raw`INSERT INTO \w+ \([\w, ]+\) SELECT [^;]*? FROM json_populate_recordset\(NULL::\w+, \$1::json\)`;
+const PREPARED = new RegExp(`^${JSON_INSERT}`);
 /**
  * insertRowsTogether's statements: JSON inserts as CTEs before a main part whose plan does not
  * depend on the data: `SELECT 1`, or the chain head's update by its key. Others (a join with a
  * list of ids) stay unnamed, for the reason above.
  */
-const PREPARED_TOGETHER = /^WITH i1 AS \(INSERT INTO \w+ \([\w, ]+\) SELECT [^;]*? FROM json_populate_recordset\(NULL::\w+, \$1::json\)/;
+const PREPARED_TOGETHER = new RegExp(`^WITH i1 AS \\(${JSON_INSERT}`);
 const FIXED_PLAN_TAIL = /\) (SELECT 1|UPDATE log_head SET seq = \$\d+, hash = \$\d+ WHERE id = \$\d+ AND seq = \$\d+)$/;
 
 export class PreparedNames {
