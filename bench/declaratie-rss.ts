@@ -12,7 +12,7 @@ import { grooteDeclaratie, seedToewijzingen } from '../test/helpers/declaratie.j
 import { ChildGateway } from '../test/helpers/child-gateway.js';
 import { testEnv, type StoreKind } from '../test/helpers/gateway.js';
 import { CONFIG, DEMO } from '../test/helpers/istandaarden.js';
-import { openStore } from '../src/store/open.js';
+import { openStore, storeOptionsOf } from '../src/store/open.js';
 
 const REGELS = Number(process.env.BENCH_DECLARATIE_REGELS ?? 10_000);
 
@@ -28,7 +28,7 @@ export async function benchDeclaratieRss(store: StoreKind, extra: NodeJS.Process
     standaard: 'ijw', regels: REGELS, afzender: '12345678', ontvanger: '0153', identificatie: `R${Date.now().toString().slice(-10)}`, dagtekening: new Date().toISOString().slice(0, 10),
   });
   // Seeded before the child starts: an embedded data directory takes one process at a time.
-  const db = await openStore({ ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : { dataDir: env.dataDir }), ...(env.pgliteTemplate ? { pgliteTemplate: env.pgliteTemplate } : {}) });
+  const db = await openStore(storeOptionsOf(env));
   await seedToewijzingen(db, 'ijw', '0153', '12345678', toewijzingen);
   await db.close();
   const child = new ChildGateway(ChildGateway.envFrom(env, { LOG_LEVEL: 'info', ...(env.pgliteTemplate ? { KNOOPPUNT_PGLITE_TEMPLATE: env.pgliteTemplate } : {}), ...extra }), { built: true });

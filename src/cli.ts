@@ -14,7 +14,7 @@ import { generateMasterKey } from './log/keys.js';
 import { hashPassword } from './console/auth/passwords.js';
 import { formatVerifyResult, verifyLog } from './log/verify.js';
 import { runMapCommand } from './mapping/index.js';
-import { openStore } from './store/open.js';
+import { openStore, storeOptionsOf } from './store/open.js';
 import { missingStore } from './cli/existing-store.js';
 import { buildOpenApi, contactFromEnv } from './channels/rest/openapi-build.js';
 import { readyBanner } from './cli/banner.js';
@@ -107,7 +107,7 @@ async function verify(args: string[]): Promise<number> {
     return 2;
   }
   const anchorFile = i >= 0 ? args[i + 1] : env.checkpointFile && existsSync(env.checkpointFile) ? env.checkpointFile : undefined;
-  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, pgliteThread: env.pgliteThread, ...(env.pgliteSharedBuffers ? { pgliteSharedBuffers: env.pgliteSharedBuffers } : {}) });
+  const db = await openStore(storeOptionsOf(env));
   try {
     const result = await verifyLog(db);
     process.stdout.write(formatVerifyResult(result) + '\n');

@@ -41,7 +41,7 @@ import { CertificateExpiryWatch } from './parties/certificate-expiry.js';
 import { DestinationRegistry } from './routing/destinations.js';
 import { Router } from './routing/router.js';
 import type { Db } from './store/db.js';
-import { openStore } from './store/open.js';
+import { openStore, storeOptionsOf } from './store/open.js';
 import { WriteProbe } from './store/write-probe.js';
 import { JsonMessageTypes } from './standards/json/message-types.js';
 import { JsonStandard } from './standards/json/standard.js';
@@ -161,7 +161,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   controleerIstandaardenCodelijsten(lijsten);
   gebruikCodelijsten(lijsten);
   const xsd = env.istandaardenXsdDir ? await XsdValidators.loadOfficial(env.istandaardenXsdDir) : XsdValidators.fromModel();
-  const db = await openStore({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, pgliteThread: env.pgliteThread, ...(env.pgliteSharedBuffers ? { pgliteSharedBuffers: env.pgliteSharedBuffers } : {}), ...(env.pgliteTemplate ? { pgliteTemplate: env.pgliteTemplate } : {}) });
+  const db = await openStore(storeOptionsOf(env));
   // Refuse to run without a key the stored data needs (naming its id), before anything is written.
   try {
     await checkStoredKeys(db, ring);

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { GatewayEnv } from '../config/env.js';
 import type { Db } from './db.js';
 import { lockDataDir } from './lock.js';
 import { migrate } from './migrations.js';
@@ -11,10 +12,29 @@ import { PostgresDb } from './postgres.js';
  * An embedded data directory is locked for this process until close (see lock.ts): a second
  * process on it is refused with DataDirInUseError instead of silently losing data.
  */
-export async function openStore(opts: { databaseUrl?: string; dataDir?: string; pgliteTemplate?: string; pgliteThread?: 'worker' | 'main'; pgliteSharedBuffers?: string }): Promise<Db> {
-  const template = { ...(opts.pgliteTemplate !== undefined ? { template: opts.pgliteTemplate } : {}), ...(opts.pgliteSharedBuffers !== undefined ? { sharedBuffers: opts.pgliteSharedBuffers } : {}) };
+export interface StoreOptions {
+  databaseUrl?: string;
+  dataDir?: string;
+  pgliteTemplate?: string;
+  pgliteThread?: 'worker' | 'main';
+  pgliteSharedBuffers?: string;
+}
+
+/** The store the gateway's environment names (serve and the commands that open it directly). */
+export function storeOptionsOf(env: GatewayEnv): StoreOptions {
+  return {
+    ...(env.databaseUrl ? { databaseUrl: env.databaseUrl } : {}),
+    dataDir: env.dataDir,
+    pgliteThread: env.pgliteThread,
+    ...(env.pgliteTemplate ? { pgliteTemplate: env.pgliteTemplate } : {}),
+    ...(env.pgliteSharedBuffers ? { pgliteSharedBuffers: env.pgliteSharedBuffers } : {}),
+  };
+}
+
+export async function openStore(opts: StoreOptions): Promise<Db> {
+  const pglite = { ...(opts.pgliteTemplate !== undefined ? { template: opts.pgliteTemplate } : {}), ...(opts.pgliteSharedBuffers !== undefined ? { sharedBuffers: opts.pgliteSharedBuffers } : {}) };
   // The embedded database on a thread of its own unless asked otherwise (pglite-remote.ts).
-  const embedded = (dir: string | undefined): Promise<Db> => ((opts.pgliteThread ?? 'worker') === 'worker' ? PgliteThreadDb.open(dir, template) : PgliteDb.open(dir, template));
+  const embedded = (dir: string | undefined): Promise<Db> => ((opts.pgliteThread ?? 'worker') === 'worker' ? PgliteThreadDb.open(dir, pglite) : PgliteDb.open(dir, pglite));
   if (opts.databaseUrl) {
     const db = new PostgresDb(opts.databaseUrl);
     await migrate(db);
