@@ -218,8 +218,8 @@ export class Pipeline {
     const raw = await this.rawPayload(item, msg, messageId);
     item.subjectHashes = log.subjectHashes(subjects);
     const base = this.eventBase(msg, messageId, correlationId);
-    // One `accepted` event holds what received, validated, routed and mapped held before (LDV still
-    // writes a record per step from it: src/chain/ldv/records.ts stepsOf).
+    // One `accepted` event holds what received, validated, routed and mapped held before (LDV writes
+    // one `accepted` record per route and subject from it: src/chain/ldv/records.ts stepsOf).
     const routes: Array<Record<string, unknown>> = [];
     // One stored payload per mapping result: routes sharing a result (samePerMessage) share its payload.
     const stored = new Map<MappingResult, ReturnType<Pipeline['addPayload']>>();

@@ -87,10 +87,11 @@ describe('LDV records per batch', () => {
     expect(given.sql.some((q) => q.includes('FROM messages m'))).toBe(false);
     expect(given.sql).toHaveLength(1);
     expect(given.records).toEqual(read.records);
-    expect(given.records.length).toBe(2 * (3 * 2 + 1));
+    // Two subjects, each with one `accepted` record under each of the two routes.
+    expect(given.records.length).toBe(2 * 2);
   });
 
-  it('a mapping and a delivery are recorded under their own route only; receiving, validating and routing under every route', async () => {
+  it('a delivery is recorded under its own route only; accepting under every route, each naming its own mapping', async () => {
     const { messageId, delivery } = await db.transaction(async (tx) => {
       const id = await insertMessage(tx);
       await tx.query(`UPDATE messages SET route_id = 'toewijzing-naar-aanbieder,tweede-route' WHERE id = $1`, [id]);
@@ -101,7 +102,7 @@ describe('LDV records per batch', () => {
     });
     await db.transaction(async (tx) => {
       const events = await log.appendMany(tx, [
-        { messageId, eventType: 'accepted', detail: { routes: [{ route: 'toewijzing-naar-aanbieder', mapped: { mapping: 'm' } }, { route: 'tweede-route', mapped: { mapping: 'm' } }] } },
+        { messageId, eventType: 'accepted', detail: { routes: [{ route: 'toewijzing-naar-aanbieder', mapped: { mapping: 'm', mappingVersion: 3 } }, { route: 'tweede-route', mapped: { mapping: 'n' } }] } },
         // An older event without its route: the delivery's route is looked up.
         { messageId, eventType: 'delivered', detail: { deliveryId: delivery, destination: 'webhook-aanbieder-a', attempts: 1 } },
         // A delivery event naming its route (as the delivery service writes them).
@@ -109,15 +110,17 @@ describe('LDV records per batch', () => {
       ]);
       await ldv.onEvents(tx, events);
     });
-    const r = await db.query<{ name: string; activity_id: string }>('SELECT name, activity_id FROM ldv_records WHERE message_id = $1 ORDER BY id', [messageId]);
+    const r = await db.query<{ name: string; activity_id: string; attributes: Record<string, string> }>('SELECT name, activity_id, attributes FROM ldv_records WHERE message_id = $1 ORDER BY id', [messageId]);
     const per = (step: string) => r.rows.filter((x) => x.name === step).map((x) => x.activity_id).sort();
     const both = ['route.toewijzing-naar-aanbieder', 'route.tweede-route'];
-    expect(per('received')).toEqual(both);
-    expect(per('validated')).toEqual(both);
-    expect(per('routed')).toEqual(both);
-    expect(per('mapped')).toEqual(both); // one each, not two each
+    // Accepting is one record per route, naming that route's mapping.
+    expect(per('accepted')).toEqual(both);
+    expect(r.rows.filter((x) => x.name === 'accepted').map((x) => [x.activity_id, x.attributes['knooppunt.mapping'], x.attributes['knooppunt.mapping_version']]).sort()).toEqual([
+      ['route.toewijzing-naar-aanbieder', 'm', '3'],
+      ['route.tweede-route', 'n', undefined],
+    ]);
     expect(per('delivered')).toEqual(['route.tweede-route']);
     expect(per('delivery_attempted')).toEqual(['route.toewijzing-naar-aanbieder']);
-    expect(r.rows).toHaveLength(10);
+    expect(r.rows).toHaveLength(4);
   });
 });

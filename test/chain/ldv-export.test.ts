@@ -76,7 +76,8 @@ test('every LDV record reaches the OTLP receiver, also across a SIGKILL mid-expo
     await child.start();
     await waitFor(async () => Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM ldv_records WHERE exported_at IS NULL')).rows[0]!.n) === 0 && receiver.spans.size >= (await total()), 90_000, 100);
     const stored = await pool.query<{ span_id: string; trace_id: string }>('SELECT span_id, trace_id FROM ldv_records');
-    expect(stored.rows.length).toBeGreaterThan(12 * 3);
+    // Per message at least accepted, delivery_attempted and delivered.
+    expect(stored.rows.length).toBeGreaterThanOrEqual(12 * 3);
     for (const r of stored.rows) expect(receiver.spans.get(r.span_id)?.traceId).toBe(r.trace_id);
     expect(receiver.spans.size).toBe(stored.rows.length);
     for (const s of receiver.spans.values()) {

@@ -68,10 +68,10 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('L
       'SELECT trace_id, span_id, parent_span_id, name, event_seq, status_code, attributes FROM ldv_records WHERE message_id = $1 ORDER BY id',
       [messageId],
     );
-    // Exactly one per step (one subject), linked to the event it belongs to: the one `accepted`
-    // event stands for the four steps it replaced, so the records are the same as before it.
+    // Exactly one per step (one subject, one route), linked to the event it belongs to: accepting
+    // (received, validated, routed, mapped in one transaction) is one step.
     expect(events.map((e) => e.eventType)).toEqual(['accepted', 'delivery_attempted', 'delivered']);
-    expect(records.rows.map((r) => r.name)).toEqual(['received', 'validated', 'routed', 'mapped', 'delivery_attempted', 'delivered']);
+    expect(records.rows.map((r) => r.name)).toEqual(['accepted', 'delivery_attempted', 'delivered']);
     expect(records.rows.map((r) => r.name)).toEqual(events.flatMap((e) => stepsOf(e)));
     expect(records.rows.map((r) => Number(r.event_seq))).toEqual(events.flatMap((e) => stepsOf(e).map(() => e.seq)));
     expect(records.rows.map((r) => r.attributes['knooppunt.step'])).toEqual(records.rows.map((r) => r.name));

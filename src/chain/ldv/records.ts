@@ -1,6 +1,7 @@
 /**
  * Logboek Dataverwerkingen records (Logius, "Standaard Logboek Dataverwerkingen"): every processing
- * step of a message writes, per data subject, one record with trace id, span id, parent span id, name,
+ * step of a message (accepted, each delivery attempt, delivered, ...) writes, per processing
+ * activity and data subject, one record with trace id, span id, parent span id, name,
  * start and end, status and the `dpl.core.*` attributes. The records are written by a hook on the
  * exchange log's append, so they commit in the same transaction as the exchange event: none is lost,
  * none is sampled.
@@ -26,35 +27,40 @@ const ERROR_STEPS: ReadonlySet<string> = new Set(['rejected', 'dead_lettered']);
 export const GENERIC_ACTIVITY = 'knooppunt.berichtverkeer';
 
 /**
- * The processing steps an event stands for. One `accepted` event replaced received (or
- * reprocessed), validated, routed and one mapped per mapped route: the records stay one per step,
- * as before, so a data subject's log reads the same.
+ * The processing steps an event stands for. One `accepted` event (received, validated, routed and
+ * mapped, in one transaction) is one processing operation of each route it serves, so it is one
+ * step, `accepted` (or `reprocessed`), whose record names the route's mapping. The four steps it
+ * replaced were written as four records per route and subject: for a 10,000-line declaratie with
+ * two routes that was 8,000 rows inside the transaction that answers the sender. Events of
+ * messages accepted before migration 150 (received, validated, routed, mapped) stay steps each.
  */
 export function stepsOf(ev: Pick<ExchangeEvent, 'eventType' | 'detail'>): string[] {
   if (ev.eventType !== 'accepted') return [ev.eventType];
-  const routes = Array.isArray(ev.detail.routes) ? (ev.detail.routes as Array<{ mapped?: unknown }>) : [];
-  return [ev.detail.reprocessed ? 'reprocessed' : 'received', 'validated', 'routed', ...routes.filter((r) => r && r.mapped).map(() => 'mapped')];
+  return [ev.detail.reprocessed ? 'reprocessed' : 'accepted'];
 }
 
 /**
  * Each step of an event with the processing activities it served. What concerns one route is
- * recorded under that route only: its mapping, and a delivery (attempt, delivered, dead letter)
- * made for it; receiving, validating and routing served every route of the message. (Before, a
- * declaratie for the gemeente and the region recorded the gemeente's delivery under the region's
- * route too, and every mapping under both.) `perRoute` is false where one activity covers the
- * whole event (a bevraging, or the activity the request's context names).
+ * recorded under that route only: a delivery (attempt, delivered, dead letter) made for it;
+ * accepting served every route of the message. (Before, a declaratie for the gemeente and the
+ * region recorded the gemeente's delivery under the region's route too.) `perRoute` is false where
+ * one activity covers the whole event (a bevraging, or the activity the request's context names).
  */
 function activitiesPerStep(ev: Pick<ExchangeEvent, 'eventType' | 'detail'>, all: string[], perRoute: boolean, deliveryRoutes: ReadonlyMap<string, string>): Array<[string, string[]]> {
-  if (!perRoute) return stepsOf(ev).map((step) => [step, all]);
-  if (ev.eventType === 'accepted') {
-    const routes = Array.isArray(ev.detail.routes) ? (ev.detail.routes as Array<{ route?: unknown; mapped?: unknown }>) : [];
-    const out: Array<[string, string[]]> = [ev.detail.reprocessed ? 'reprocessed' : 'received', 'validated', 'routed'].map((step) => [step, all]);
-    for (const r of routes) if (r && r.mapped) out.push(['mapped', typeof r.route === 'string' && all.includes(`route.${r.route}`) ? [`route.${r.route}`] : all]);
-    return out;
-  }
+  if (!perRoute || ev.eventType === 'accepted') return stepsOf(ev).map((step) => [step, all]);
   const route = typeof ev.detail.route === 'string' ? ev.detail.route : typeof ev.detail.deliveryId === 'string' ? deliveryRoutes.get(ev.detail.deliveryId) : undefined;
   const own = route !== undefined && all.includes(`route.${route}`) ? [`route.${route}`] : all;
   return stepsOf(ev).map((step) => [step, own]);
+}
+
+/** An `accepted` record under a route's activity names the mapping that route's data went through. */
+function mappingAttributes(ev: Pick<ExchangeEvent, 'eventType' | 'detail'>, activityId: string): Record<string, string> {
+  if (ev.eventType !== 'accepted' || !Array.isArray(ev.detail.routes)) return {};
+  for (const r of ev.detail.routes as Array<{ route?: unknown; mapped?: { mapping?: unknown; mappingVersion?: unknown } }>) {
+    if (!r || `route.${String(r.route)}` !== activityId || !r.mapped || typeof r.mapped.mapping !== 'string') continue;
+    return { 'knooppunt.mapping': r.mapped.mapping, ...(r.mapped.mappingVersion !== undefined ? { 'knooppunt.mapping_version': String(r.mapped.mappingVersion) } : {}) };
+  }
+  return {};
 }
 
 /**
@@ -133,6 +139,7 @@ export class LdvRecorder {
       for (const activityId of stepActivities) {
         const version = this.activities.versionOf(activityId) ?? this.activities.versionOf(GENERIC_ACTIVITY) ?? 1;
         const known = this.activities.versionOf(activityId) !== undefined ? activityId : GENERIC_ACTIVITY;
+        const mapping = mappingAttributes(ev, activityId);
         for (const subjectHash of subjects.get(messageId)!) {
           const attributes: Record<string, string> = {
             'dpl.core.processing_activity_id': this.activities.uri(known, version),
@@ -141,6 +148,7 @@ export class LdvRecorder {
             ...(trace.foreignSpanId ? { 'dpl.core.foreign_operation.trace_id': trace.traceId, 'dpl.core.foreign_operation.span_id': trace.foreignSpanId } : {}),
             'knooppunt.message_id': messageId,
             'knooppunt.step': step,
+            ...mapping,
             ...(ev.channel ? { 'knooppunt.channel': ev.channel } : {}),
             ...(ev.messageType ? { 'knooppunt.message_type': ev.messageType } : {}),
           };
