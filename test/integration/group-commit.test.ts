@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DuplicateMessageError, GroupCommitWriter, type WriteItem } from '../../src/core/group-commit.js';
+import { DuplicateMessageError, GROOT_ITEM_BYTES, GroupCommitWriter, type WriteItem } from '../../src/core/group-commit.js';
 import type { QueuedDelivery } from '../../src/delivery/outbox.js';
 import { ExchangeLog } from '../../src/log/exchange-log.js';
 import { verifyLog } from '../../src/log/verify.js';
@@ -10,9 +10,9 @@ import { STORE_CASES } from '../helpers/stores.js';
 import { TestWebhook, waitFor } from '../helpers/webhook.js';
 import { BSN_A, testRing } from './log/fixtures.js';
 
-function item(log: ExchangeLog, opts: { sender?: string; senderMessageId?: string; hook?: WriteItem['hooks'][number] } = {}): WriteItem {
+function item(log: ExchangeLog, opts: { sender?: string; senderMessageId?: string; hook?: WriteItem['hooks'][number]; bytes?: number } = {}): WriteItem {
   const id = randomUUID();
-  const content = Buffer.from(JSON.stringify({ n: id }));
+  const content = Buffer.from(JSON.stringify({ n: id, ...(opts.bytes ? { pad: 'x'.repeat(opts.bytes) } : {}) }));
   const slot = { draft: { messageId: id, kind: 'raw' as const, contentType: 'application/json', content } };
   return {
     message: {
@@ -28,7 +28,7 @@ function item(log: ExchangeLog, opts: { sender?: string; senderMessageId?: strin
   };
 }
 
-describe.each(STORE_CASES)('group commit writer ($name)', ({ open }) => {
+describe.each(STORE_CASES)('group commit writer ($name)', ({ name, open }) => {
   let db: Db;
   let log: ExchangeLog;
   let writer: GroupCommitWriter;
@@ -96,6 +96,30 @@ describe.each(STORE_CASES)('group commit writer ($name)', ({ open }) => {
       expect(await count('SELECT count(*)::int AS n FROM exchange_events WHERE message_id = $1', [it.message.id])).toBe(0);
     }
     for (const it of [...good, original]) expect((await log.eventsForMessage(it.message.id)).length).toBe(2);
+    expect((await verifyLog(db)).ok).toBe(true);
+  });
+
+  it('a large item has a transaction of its own: on PostgreSQL small items commit while it is still open', async () => {
+    const largeBefore = writer.stats.large;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let inTransaction = false;
+    const large = item(log, { bytes: GROOT_ITEM_BYTES, hook: async () => ((inTransaction = true), await gate) });
+    const pLarge = writer.write(large);
+    await waitFor(async () => inTransaction, 10_000, 5);
+    const small = Array.from({ length: 3 }, () => item(log));
+    const pSmall = Promise.all(small.map((it) => writer.write(it)));
+    if (name === 'postgres') {
+      // Without the second lane the small ones wait behind the large one's open transaction.
+      const first = await Promise.race([pSmall.then(() => 'committed'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 5_000))]);
+      expect(first).toBe('committed');
+      expect(await count('SELECT count(*)::int AS n FROM messages WHERE id = $1', [large.message.id])).toBe(0);
+    }
+    // PGlite has one connection: there the small ones commit after the large one.
+    release();
+    await Promise.all([pLarge, pSmall]);
+    expect(writer.stats.large).toBe(largeBefore + 1);
+    for (const it of [large, ...small]) expect((await log.eventsForMessage(it.message.id)).length).toBe(2);
     expect((await verifyLog(db)).ok).toBe(true);
   });
 });
