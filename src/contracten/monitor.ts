@@ -65,6 +65,15 @@ export function standVolgorde(contractA: string, periodeA: string, contractB: st
   return periodeA < periodeB ? -1 : periodeA > periodeB ? 1 : 0;
 }
 
+/** A declaratie's monitor rows and standing changes, worked out under register version `versie`. */
+export interface MonitorBerekening {
+  versie: number;
+  bron: Declaratiebron;
+  rijen: unknown[][];
+  /** In the one lock order of {@link standVolgorde}. */
+  standen: Array<{ contract: Contract; periode: string; bedrag: number }>;
+}
+
 /** Prestaties between two turns of the event loop for a large declaratie. */
 export const PAUZE_NA = 500;
 
@@ -77,6 +86,15 @@ export class CeilingMonitor {
 
   /** Records the prestaties and moves the standings; returns the alerts this raised (each exactly once). */
   async registreer(tx: Queryable, index: ContractIndex, bron: Declaratiebron, prestaties: readonly MonitorPrestatie[]): Promise<Alarm[]> {
+    return this.schrijf(tx, await this.bereken(index, bron, prestaties));
+  }
+
+  /**
+   * The rows and standing changes of a declaratie under one register version: CPU only (the
+   * covering contract of each prestatie, one keyed hash per client), so a large declaratie can
+   * have it worked out before its transaction begins. {@link schrijf} writes it.
+   */
+  async bereken(index: ContractIndex, bron: Declaratiebron, prestaties: readonly MonitorPrestatie[]): Promise<MonitorBerekening> {
     const delta = new Map<string, { contract: Contract; periode: string; bedrag: number }>();
     const rijen: unknown[][] = [];
     // A client has many prestaties in one declaratie: one keyed hash per client, not per prestatie.
@@ -99,9 +117,15 @@ export class CeilingMonitor {
         delta.set(key, e);
       }
     }
-    await voegPrestatiesToe(tx, rijen);
+    const standen = [...delta.values()].sort((a, b) => standVolgorde(a.contract.id, a.periode, b.contract.id, b.periode));
+    return { versie: index.versie, bron, rijen, standen };
+  }
+
+  /** Writes what {@link bereken} worked out, inside the accepting transaction; returns the alerts it raised. */
+  async schrijf(tx: Queryable, b: MonitorBerekening): Promise<Alarm[]> {
+    await voegPrestatiesToe(tx, b.rijen);
     const alarmen: Alarm[] = [];
-    for (const { contract, periode, bedrag } of [...delta.values()].sort((a, b) => standVolgorde(a.contract.id, a.periode, b.contract.id, b.periode))) {
+    for (const { contract, periode, bedrag } of b.standen) {
       const r = await tx.query<{ gedeclareerd: string | number }>(
         `INSERT INTO contract_standen (contract_id, periode, gedeclareerd, toegekend) VALUES ($1, $2, $3, 0)
          ON CONFLICT (contract_id, periode) DO UPDATE SET gedeclareerd = contract_standen.gedeclareerd + EXCLUDED.gedeclareerd
@@ -116,7 +140,7 @@ export class CeilingMonitor {
         // Integer comparison: amount * 100 >= drempel * maximum, no rounding anywhere.
         if (oud * 100 < drempel * maximum && nieuw * 100 >= drempel * maximum) {
           const alarm = { contract: contract.id, periode, drempel, bedrag: nieuw, maximum };
-          if (await this.alarmeer(tx, alarm, contract, bron)) alarmen.push(alarm);
+          if (await this.alarmeer(tx, alarm, contract, b.bron)) alarmen.push(alarm);
         }
       }
     }

@@ -54,6 +54,11 @@ export function notitiesVan(root: XmlElement): ContractNotities | undefined {
   return perBericht.get(root)?.notities;
 }
 
+/** The register the contract rules checked this bericht against (undefined when they did not run on it). */
+export function registerVan(root: XmlElement): Promise<ContractIndex> | undefined {
+  return perBericht.get(root)?.index;
+}
+
 interface Context {
   b: Bericht;
   l: Leesbaar;

@@ -65,7 +65,7 @@ export function istandaardenRouteMappings(grote?: GroteBerichten): RouteMapping[
     samePerMessage: true,
     run(_input, context) {
       const p = prepared('istandaarden-xml', context);
-      return { output: p.root, serialized: p.raw ?? Buffer.from(p.xml, 'utf8'), contentType: 'application/xml' };
+      return { output: p.root, serialized: p.raw ?? Buffer.from(p.xml ?? '', 'utf8'), contentType: 'application/xml' };
     },
   };
   return [naarJson, alsXml];

@@ -36,10 +36,12 @@ export interface IstandaardenPrepared {
   nummer: BerichtNummer;
   header: BerichtHeader;
   root: XmlElement;
-  /** The bericht as XML text (the received bytes, or the XML built from a back office's JSON). */
-  xml: string;
-  /** The received bytes, when the bericht came in as XML. */
+  /**
+   * The bericht as XML: the received bytes when it came in as XML (not decoded to a string: a big
+   * declaratie is 6 MB, and nothing reads it as text), else the XML built from a back office's JSON.
+   */
   raw?: Buffer;
+  xml?: string;
 }
 
 const XML = 'application/xml';
@@ -150,7 +152,7 @@ export class IstandaardenStandard implements Standard {
   private async beoordeelXml(msg: InboundMessage, root: XmlElement, nummer: BerichtNummer, ctx: InspectionContext, groot?: { gevraagd?: boolean }): Promise<Inspection> {
     const header = readHeader(root);
     const subjects = bsns(root);
-    const prepared: IstandaardenPrepared = { standaard: this.name, nummer, header, root, xml: msg.raw.toString('utf8'), raw: msg.raw };
+    const prepared: IstandaardenPrepared = { standaard: this.name, nummer, header, root, raw: msg.raw };
     if (RETOURBERICHTEN.includes(nummer)) {
       // A retourbericht (302, 320) answers our message: checked against its XSD, passed on, not answered.
       return { known: true, problems: [], subjects, prepared };
