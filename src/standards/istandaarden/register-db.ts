@@ -49,32 +49,35 @@ export class DbRegister implements IstandaardenRegister {
     const nummers = [...teksten(root, 'ToewijzingNummer')];
     const referenties = [...teksten(root, 'ReferentieNummer')];
     const toewijzingen = new Map<string, RegisterToewijzing | undefined>(nummers.map((n) => [n, undefined]));
-    if (nummers.length > 0) {
-      const r = await this.db.query<ToewijzingRow>(
-        `SELECT ${TOEWIJZING_COLUMNS} FROM istandaarden_toewijzingen WHERE standaard = $1 AND gemeente = $2 AND toewijzing_nummer = ANY($3::text[])`,
-        [standaard, gemeente, nummers],
-      );
-      for (const row of r.rows) if (row.aanbieder === aanbieder) toewijzingen.set(row.toewijzing_nummer, alsToewijzing(row));
-    }
     const bekendeReferenties = new Set<string>();
-    if (referenties.length > 0) {
-      const r = await this.db.query<{ referentie_nummer: string }>(
-        'SELECT referentie_nummer FROM istandaarden_prestaties WHERE standaard = $1 AND aanbieder = $2 AND referentie_nummer = ANY($3::text[])',
-        [standaard, aanbieder, referenties],
-      );
-      for (const row of r.rows) bekendeReferenties.add(row.referentie_nummer);
-    }
     const prefetched = new Set(referenties);
     // A 307 names the toewijzingen it stops: their earlier stops in one query too.
     const stops = new Map<string, RegisterStop[]>();
-    if (nummers.length > 0 && teksten(root, 'RedenBeeindiging').size > 0) {
-      const r = await this.db.query<StopRow>(
-        `SELECT ${STOP_COLUMNS} FROM istandaarden_stops WHERE standaard = $1 AND gemeente = $2 AND aanbieder = $3 AND toewijzing_nummer = ANY($4::text[])`,
-        [standaard, gemeente, aanbieder, nummers],
-      );
-      for (const n of nummers) stops.set(n, []);
-      for (const row of r.rows) stops.get(row.toewijzing_nummer)?.push(alsStop(row));
-    }
+    // The lookups are independent: on PostgreSQL they run side by side, each on a connection of its own.
+    await Promise.all([
+      nummers.length > 0 &&
+        this.db.query<ToewijzingRow>(
+          `SELECT ${TOEWIJZING_COLUMNS} FROM istandaarden_toewijzingen WHERE standaard = $1 AND gemeente = $2 AND toewijzing_nummer = ANY($3::text[])`,
+          [standaard, gemeente, nummers],
+        ).then((r) => {
+          for (const row of r.rows) if (row.aanbieder === aanbieder) toewijzingen.set(row.toewijzing_nummer, alsToewijzing(row));
+        }),
+      referenties.length > 0 &&
+        this.db.query<{ referentie_nummer: string }>(
+          'SELECT referentie_nummer FROM istandaarden_prestaties WHERE standaard = $1 AND aanbieder = $2 AND referentie_nummer = ANY($3::text[])',
+          [standaard, aanbieder, referenties],
+        ).then((r) => {
+          for (const row of r.rows) bekendeReferenties.add(row.referentie_nummer);
+        }),
+      nummers.length > 0 && teksten(root, 'RedenBeeindiging').size > 0 &&
+        this.db.query<StopRow>(
+          `SELECT ${STOP_COLUMNS} FROM istandaarden_stops WHERE standaard = $1 AND gemeente = $2 AND aanbieder = $3 AND toewijzing_nummer = ANY($4::text[])`,
+          [standaard, gemeente, aanbieder, nummers],
+        ).then((r) => {
+          for (const n of nummers) stops.set(n, []);
+          for (const row of r.rows) stops.get(row.toewijzing_nummer)?.push(alsStop(row));
+        }),
+    ]);
     return {
       identificatieBekend: (...a) => this.identificatieBekend(...a),
       toewijzing: async (s, g, a, nummer) =>
