@@ -208,7 +208,8 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
   // Generated from the model with the code lists in use, like the XSDs (the committed files are the same text).
   const istandaardenJson = istandaardenJsonTypes();
 
-  const register = new DbRegister(db);
+  // A bericht's Afzender is the sending party's code (the channels check it is the caller's).
+  const register = new DbRegister(db, (code) => (['aanbieder', 'gemeente'] as const).flatMap((kind) => parties.byCode(kind, code)?.id ?? []));
   // The region's contract register: its checks join the iStandaarden rules, its monitor the accepting transaction.
   const contracten = await createContracten({ db, log, ring, config, configPath: env.configPath, logger });
   standards.set(INTAKE_STANDARD, new IntakeStandard({ versies: contracten.versies, monitor: contracten.monitor, parties, db }));

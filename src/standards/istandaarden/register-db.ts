@@ -39,7 +39,11 @@ const TOEWIJZING_RIJ = [
 const TOEWIJZING_COLUMNS = 'toewijzing_nummer, aanbieder, ingangsdatum, einddatum, categorie, code, volume, eenheid, frequentie, budget, reden_wijziging';
 
 export class DbRegister implements IstandaardenRegister {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** The ids of the parties with this AGB or gemeente code: the senders a bericht's Afzender stands for. */
+    private readonly partijenMetCode: (code: string) => readonly string[],
+  ) {}
 
   /**
    * A view for one bericht: the toewijzingen and prestatie-referenties it names are fetched in two
@@ -92,9 +96,13 @@ export class DbRegister implements IstandaardenRegister {
   }
 
   async identificatieBekend(standaard: Standaard, afzender: string, berichtCode: number | string, identificatie: string): Promise<boolean> {
+    // By sender and sender id, the unique index of accepted messages: one lookup. Without the
+    // sender this was a scan of every message (24 ms at 200,000 messages, for every heenbericht).
+    const senders = this.partijenMetCode(afzender);
+    if (senders.length === 0) return false;
     const r = await this.db.query(
-      `SELECT 1 FROM messages WHERE standard = $1 AND sender_message_id = $2 AND status <> 'rejected' LIMIT 1`,
-      [standaard, `${afzender}/${berichtCode}/${identificatie}`],
+      `SELECT 1 FROM messages WHERE sender = ANY($1::text[]) AND sender_message_id = $2 AND status <> 'rejected' AND standard = $3 LIMIT 1`,
+      [senders, `${afzender}/${berichtCode}/${identificatie}`, standaard],
     );
     return r.rows.length > 0;
   }

@@ -28,7 +28,7 @@ describe('DbRegister.voorBericht', () => {
       },
     } as unknown as Db;
     const root = parseXml(Buffer.from('<Bericht><ToewijzingNummer>T1</ToewijzingNummer><ReferentieNummer>R1</ReferentieNummer><ReferentieNummer>R2</ReferentieNummer><RedenBeeindiging>02</RedenBeeindiging></Bericht>'));
-    const view = await new DbRegister(db).voorBericht('ijw', root, 'G', 'A');
+    const view = await new DbRegister(db, () => []).voorBericht('ijw', root, 'G', 'A');
     expect(most).toBe(3);
     expect(await view.toewijzing('ijw', 'G', 'A', 'T1')).toEqual({ ingangsdatum: '2026-01-01', product: { categorie: '45' } });
     expect(await view.prestatieReferentieBekend('ijw', 'A', 'R1')).toBe(true);
