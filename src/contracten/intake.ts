@@ -71,6 +71,13 @@ function ruweRijen(body: { tekst: string; json: boolean }, fouten: FoutRegel[]):
   return lijst.map((x, i) => ({ regel: i + 1, velden: typeof x === 'object' && x !== null ? (x as Record<string, string | number>) : {} }));
 }
 
+/**
+ * The referenties of an intake this provider delivered before (at most 20 named). Served by the
+ * partial index contract_prestaties_intake_ref_idx (migration 191): without it this was a scan of
+ * every prestatie of the region, 10,000 more with each big declaratie.
+ */
+export const EERDER_AANGELEVERD = "SELECT referentie FROM contract_prestaties WHERE bron = 'intake' AND aanbieder = $1 AND referentie = ANY($2::text[]) LIMIT 20";
+
 export class IntakeStandard implements Standard {
   readonly name = INTAKE_STANDARD;
 
@@ -127,7 +134,7 @@ export class IntakeStandard implements Standard {
     }
     if (fouten.length === 0 && rijen.length > 0) {
       // A referentie is delivered once per provider (as TR314 for a 323).
-      const r = await this.deps.db.query<{ referentie: string }>("SELECT referentie FROM contract_prestaties WHERE bron = 'intake' AND aanbieder = $1 AND referentie = ANY($2::text[]) LIMIT 20", [aanbieder.code, rijen.map((x) => x.referentie)]);
+      const r = await this.deps.db.query<{ referentie: string }>(EERDER_AANGELEVERD, [aanbieder.code, rijen.map((x) => x.referentie)]);
       for (const x of r.rows) fouten.push({ regel: rijen.find((y) => y.referentie === x.referentie)!.regel, veld: 'referentie', melding: 'deze referentie is al eerder aangeleverd' });
     }
     const problems: Problem[] = fouten.slice(0, MAX_FOUTEN).map((f) => ({ location: `regel ${f.regel}/${f.veld}`, message: f.melding }));

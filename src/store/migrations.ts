@@ -600,6 +600,15 @@ ALTER TABLE zaakdocumenten ALTER COLUMN ciphertext SET STORAGE EXTERNAL;
 ALTER TABLE besluiten ALTER COLUMN ciphertext SET STORAGE EXTERNAL;
 `,
   },
+  {
+    version: 191,
+    name: 'index for the intake check on earlier referenties',
+    sql: `
+-- An intake's referenties against the ones this provider delivered before (src/contracten/intake.ts).
+-- Partial: the prestaties of 323s (10,000 per big declaratie) add nothing to it.
+CREATE INDEX contract_prestaties_intake_ref_idx ON contract_prestaties (aanbieder, referentie) WHERE bron = 'intake';
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {
