@@ -69,7 +69,7 @@ export class DuplicateLookup {
          FROM messages m
          JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS k(sender, smid)) k
            ON m.sender = k.sender AND m.sender_message_id = k.smid
-        WHERE m.status <> 'rejected'`,
+        WHERE NOT m.refused`,
       [batch.map((w) => w.sender), batch.map((w) => w.senderMessageId)],
     );
     return r.rows;

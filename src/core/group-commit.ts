@@ -208,7 +208,7 @@ export class GroupCommitWriter {
           casts: { error: '::jsonb' },
           constants: { received_at: 'now()', updated_at: 'now()' },
           // A resend racing another submission of the same sender id: the loser writes nothing.
-          tail: `ON CONFLICT (sender, sender_message_id) WHERE status <> 'rejected' DO NOTHING RETURNING id`,
+          tail: `ON CONFLICT (sender, sender_message_id) WHERE NOT refused DO NOTHING RETURNING id`,
         },
       );
       const won = new Set([...inserted.rows.map((r) => r.id), ...batch.filter((p) => p.item.insertMessage === false).map((p) => p.item.message.id)]);

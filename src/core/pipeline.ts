@@ -448,7 +448,7 @@ export class Pipeline {
     const r = await this.deps.db.query<{ raw_digest: string | null; answer_id: number | null }>(
       `SELECT (SELECT p.digest FROM payloads p WHERE p.message_id = m.id AND p.kind = 'raw' ORDER BY p.id LIMIT 1) AS raw_digest,
               (SELECT p.id FROM payloads p WHERE p.message_id = m.id AND p.kind = 'answer' ORDER BY p.id LIMIT 1) AS answer_id
-         FROM messages m WHERE m.sender = $1 AND m.sender_message_id = $2 AND m.status <> 'rejected' ORDER BY m.received_at LIMIT 1`,
+         FROM messages m WHERE m.sender = $1 AND m.sender_message_id = $2 AND NOT m.refused ORDER BY m.received_at LIMIT 1`,
       [sender, senderMessageId],
     );
     const row = r.rows[0];

@@ -609,6 +609,22 @@ ALTER TABLE besluiten ALTER COLUMN ciphertext SET STORAGE EXTERNAL;
 CREATE INDEX contract_prestaties_intake_ref_idx ON contract_prestaties (aanbieder, referentie) WHERE bron = 'intake';
 `,
   },
+  {
+    version: 192,
+    name: 'status changes of a message as HOT updates',
+    sql: `
+-- A message's status changes (routed, then delivered) were never HOT updates: status was in the
+-- predicate of messages_sender_message_uq, so each change wrote a new entry into all seven indexes
+-- of messages. The predicate reads a generated column now, which changes only when a message is
+-- rejected or reprocessed, and pages keep room for the updated versions (fillfactor 80, for pages
+-- written from now on). Adding the column rewrites the table once.
+ALTER TABLE messages ADD COLUMN refused boolean GENERATED ALWAYS AS (status = 'rejected') STORED;
+CREATE UNIQUE INDEX messages_sender_message_accepted_uq ON messages (sender, sender_message_id) WHERE NOT refused;
+DROP INDEX messages_sender_message_uq;
+ALTER INDEX messages_sender_message_accepted_uq RENAME TO messages_sender_message_uq;
+ALTER TABLE messages SET (fillfactor = 80);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

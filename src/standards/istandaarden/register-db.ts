@@ -101,7 +101,7 @@ export class DbRegister implements IstandaardenRegister {
     const senders = this.partijenMetCode(afzender);
     if (senders.length === 0) return false;
     const r = await this.db.query(
-      `SELECT 1 FROM messages WHERE sender = ANY($1::text[]) AND sender_message_id = $2 AND status <> 'rejected' AND standard = $3 LIMIT 1`,
+      `SELECT 1 FROM messages WHERE sender = ANY($1::text[]) AND sender_message_id = $2 AND NOT refused AND standard = $3 LIMIT 1`,
       [senders, `${afzender}/${berichtCode}/${identificatie}`, standaard],
     );
     return r.rows.length > 0;
