@@ -5,9 +5,12 @@
  * - TR056 (a reused Identificatie), for every iStandaarden heenbericht: by sender and sender id,
  *   through the unique index of accepted messages.
  * - An intake's referenties delivered before: through a partial index of intake prestaties.
+ * - The outbox's depth (each metrics scrape) and the reconciler's due deliveries: through the
+ *   partial indexes of open and parked deliveries, not past every delivery ever made.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EERDER_AANGELEVERD } from '../../../src/contracten/intake.js';
+import { outbox } from '../../../src/delivery/outbox.js';
 import { DbRegister } from '../../../src/standards/istandaarden/register-db.js';
 import type { Db, Queryable } from '../../../src/store/db.js';
 import { STORE_CASES } from '../../helpers/stores.js';
@@ -22,11 +25,32 @@ describe.each(STORE_CASES)('lookups per message on $name', ({ name, open }) => {
     await db.query(`INSERT INTO contract_prestaties (message_id, bron, wet, contract_id, aanbieder, gemeente, declaratie, referentie, categorie, code, maand, begindatum, volume, eenheid, bedrag, client_hash, ontvangen_op)
       SELECT gen_random_uuid(), CASE WHEN g % 100 = 0 THEN 'intake' ELSE '323' END, 'ijw', 'C1', '12345678', '0153', 'D' || (g / 1000), 'REF' || g, '45', '45A48', '2026-10', '2026-10-01', 1, '04', 100, 'h', now()
         FROM generate_series(1, 20000) g`);
+    // 20,000 deliveries of all time, a handful of them open or parked.
+    await db.query(`INSERT INTO payloads (message_id, kind, content_type, size, digest, key_id, created_at) SELECT id, 'raw', 'application/json', 0, 'd', 'k', now() FROM messages LIMIT 1`);
+    await db.query(`INSERT INTO deliveries (id, message_id, route_id, destination_id, payload_id, status, attempts, max_attempts, backoff_ms, next_attempt_at, lease_until, created_at, updated_at)
+      SELECT gen_random_uuid(), m.id, 'r', 'd', (SELECT min(id) FROM payloads), CASE WHEN m.n % 2000 = 0 THEN 'pending' WHEN m.n % 2000 = 1 THEN 'in_flight' WHEN m.n % 2000 = 2 THEN 'dead_letter' ELSE 'delivered' END,
+             0, 3, 10, now() - interval '1 minute', now() - interval '1 minute', now(), now()
+        FROM (SELECT id, row_number() OVER () AS n FROM messages) m`);
     await db.query('ANALYZE messages');
     await db.query('ANALYZE contract_prestaties');
+    await db.query('ANALYZE deliveries');
   });
 
   const plan = async (text: string, params: unknown[]) => JSON.stringify((await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${text}`, params)).rows[0]!['QUERY PLAN']);
+
+  it('the outbox depth and the due deliveries come from the open and parked rows only', async () => {
+    const sql: Array<[string, unknown[]]> = [];
+    const recording = { query: (text: string, params: unknown[] = []) => (sql.push([text, params]), db.query(text, params)) } as Queryable;
+    const depth = await outbox.depth(recording);
+    expect([depth.pending, depth.inFlight, depth.deadLetter]).toEqual([10, 10, 10]);
+    expect(await outbox.due(recording, 1000)).toHaveLength(20);
+    if (name !== 'postgres') return;
+    for (const [text, params] of sql) {
+      const p = await plan(text, params);
+      expect(p).not.toContain('Seq Scan');
+      expect(p).not.toContain('deliveries_seq_key');
+    }
+  });
 
   it('an intake finds the referenties delivered before by its partial index', async () => {
     const params = ['12345678', ['REF100', 'REF101', 'REF200', 'NEW']];
