@@ -44,6 +44,17 @@ const EXPIRED_MESSAGES = `
              WHERE e.message_id = m.id AND e.event_type = 'answered'),
            $5::int))`;
 
+/**
+ * Purges the payloads of a batch of expired messages, except those an open or held delivery still
+ * carries. A delivery carries a payload of its own message (the group commit writes them
+ * together), so only the batch's own deliveries are asked, through their message_id index: asking
+ * all open ones matched no partial index and scanned every delivery ever made, once per batch.
+ */
+export const PURGE_PAYLOADS = `UPDATE payloads SET ciphertext = NULL, iv = NULL, auth_tag = NULL, purged_at = now()
+  WHERE purged_at IS NULL AND message_id = ANY($1::uuid[])
+    AND id NOT IN (SELECT payload_id FROM deliveries WHERE message_id = ANY($1::uuid[]) AND status IN ('pending', 'in_flight', 'held'))
+  RETURNING message_id`;
+
 /** Progress of a purge run: messages with something to purge, and how many have been visited. */
 export interface PurgeProgress {
   /** Called once, before the first batch: how many expired messages still hold a payload or a subject link. */
@@ -111,13 +122,7 @@ export async function purgeExpired(
       let links: string[] = [];
       if (ids.length > 0) {
         payloads = (
-          await tx.query<{ message_id: string }>(
-            `UPDATE payloads SET ciphertext = NULL, iv = NULL, auth_tag = NULL, purged_at = now()
-              WHERE purged_at IS NULL AND message_id = ANY($1::uuid[])
-                AND id NOT IN (SELECT payload_id FROM deliveries WHERE status IN ('pending', 'in_flight', 'held'))
-              RETURNING message_id`,
-            [ids],
-          )
+          await tx.query<{ message_id: string }>(PURGE_PAYLOADS, [ids])
         ).rows.map((r) => r.message_id);
         links = (await tx.query<{ message_id: string }>('DELETE FROM message_subjects WHERE message_id = ANY($1::uuid[]) RETURNING message_id', [ids])).rows.map((r) => r.message_id);
       }
