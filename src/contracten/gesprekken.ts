@@ -44,6 +44,14 @@ export function termijnen(config: Record<string, number> = {}, normStartDagen = 
   ];
 }
 
+/** A deadline's key in contract_open_stappen (migration 193 wrote the same for the steps before it). */
+const termijnId = (t: Pick<Termijn, 'van' | 'naar'>): string => `${t.van}>${t.naar}`;
+
+/** The open steps of one deadline past its limit date, oldest first (contract_open_stappen_datum_idx). */
+export const ACHTERSTANDEN = `SELECT wet, gemeente, aanbieder, sleutel, datum FROM contract_open_stappen
+  WHERE termijn = $1 AND datum < $2 AND ($3::text[] IS NULL OR gemeente = ANY($3::text[]))
+  ORDER BY datum, wet, gemeente, aanbieder, sleutel LIMIT $4`;
+
 interface Stap {
   stap: string;
   ref?: string;
@@ -129,6 +137,50 @@ export class Gesprekken {
       });
       await tx.query(`INSERT INTO contract_stappen (wet, gemeente, aanbieder, stap, ref, toewijzing, identificatie, datum, client_hash, categorie, code, message_id, ontvangen_op) VALUES ${rows.join(', ')}`, vals);
     }
+    await this.volgOpenStappen(tx, p.standaard, gemeente, aanbieder, stappen);
+  }
+
+  /**
+   * Keeps contract_open_stappen, what the deadline check reads: a step that starts a deadline is
+   * open (per deadline and reference, from its earliest date) unless its follow-up is already
+   * there; a follow-up closes it. The check read every earlier step of the kind before, answered
+   * ones too, and looked for each one's follow-up, every minute in every process.
+   */
+  private async volgOpenStappen(tx: Queryable, wet: string, gemeente: string, aanbieder: string, stappen: readonly Stap[]): Promise<void> {
+    const open: { termijn: string[]; naar: string[]; kolom: string[]; sleutel: string[]; datum: string[] } = { termijn: [], naar: [], kolom: [], sleutel: [], datum: [] };
+    const dicht: { termijn: string[]; sleutel: string[] } = { termijn: [], sleutel: [] };
+    for (const t of this.termijnen) {
+      const id = termijnId(t);
+      for (const st of stappen) {
+        const sleutel = st[t.sleutel];
+        if (!sleutel) continue;
+        if (st.stap === t.van) {
+          open.termijn.push(id); open.naar.push(t.naar); open.kolom.push(t.sleutel); open.sleutel.push(sleutel); open.datum.push(st.datum);
+        } else if (st.stap === t.naar) {
+          dicht.termijn.push(id); dicht.sleutel.push(sleutel);
+        }
+      }
+    }
+    if (open.termijn.length > 0) {
+      // Each reference column has its own index (wet, gemeente, aanbieder, stap, column): one EXISTS each.
+      const volgt = (kolom: string) => `EXISTS (SELECT 1 FROM contract_stappen v WHERE v.wet = $1 AND v.gemeente = $2 AND v.aanbieder = $3 AND v.stap = o.naar AND v.${kolom} = o.sleutel)`;
+      await tx.query(
+        `INSERT INTO contract_open_stappen (termijn, wet, gemeente, aanbieder, sleutel, datum)
+         SELECT o.termijn, $1, $2, $3, o.sleutel, min(o.datum)
+           FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[]) AS o(termijn, naar, kolom, sleutel, datum)
+          WHERE NOT CASE o.kolom WHEN 'ref' THEN ${volgt('ref')} WHEN 'toewijzing' THEN ${volgt('toewijzing')} ELSE ${volgt('identificatie')} END
+          GROUP BY o.termijn, o.sleutel
+         ON CONFLICT (termijn, wet, gemeente, aanbieder, sleutel) DO UPDATE SET datum = LEAST(contract_open_stappen.datum, EXCLUDED.datum)`,
+        [wet, gemeente, aanbieder, open.termijn, open.naar, open.kolom, open.sleutel, open.datum],
+      );
+    }
+    if (dicht.termijn.length > 0) {
+      await tx.query(
+        `DELETE FROM contract_open_stappen c USING unnest($4::text[], $5::text[]) AS d(termijn, sleutel)
+          WHERE c.termijn = d.termijn AND c.wet = $1 AND c.gemeente = $2 AND c.aanbieder = $3 AND c.sleutel = d.sleutel`,
+        [wet, gemeente, aanbieder, dicht.termijn, dicht.sleutel],
+      );
+    }
   }
 
   /** Steps past their deadline without their follow-up, for the gemeenten in scope (all when undefined). */
@@ -136,16 +188,7 @@ export class Gesprekken {
     const uit: Achterstand[] = [];
     for (const t of this.termijnen) {
       const grens = dagenTerug(vandaag, t.dagen);
-      const r = await this.db.query<{ wet: string; gemeente: string; aanbieder: string; sleutel: string; datum: string }>(
-        `SELECT h.wet, h.gemeente, h.aanbieder, h.${t.sleutel} AS sleutel, min(h.datum) AS datum
-           FROM contract_stappen h
-          WHERE h.stap = $1 AND h.datum < $2 AND h.${t.sleutel} IS NOT NULL
-            AND ($4::text[] IS NULL OR h.gemeente = ANY($4::text[]))
-            AND NOT EXISTS (SELECT 1 FROM contract_stappen v WHERE v.stap = $3 AND v.wet = h.wet AND v.gemeente = h.gemeente AND v.aanbieder = h.aanbieder AND v.${t.sleutel === 'identificatie' ? 'identificatie' : t.sleutel} = h.${t.sleutel})
-          GROUP BY h.wet, h.gemeente, h.aanbieder, h.${t.sleutel}
-          ORDER BY min(h.datum) LIMIT $5`,
-        [t.van, grens, t.naar, gemeenten ? [...gemeenten] : null, limit],
-      );
+      const r = await this.db.query<{ wet: string; gemeente: string; aanbieder: string; sleutel: string; datum: string }>(ACHTERSTANDEN, [termijnId(t), grens, gemeenten ? [...gemeenten] : null, limit]);
       for (const x of r.rows) uit.push({ termijn: `${t.van}>${t.naar}`, omschrijving: t.omschrijving, wet: x.wet, gemeente: x.gemeente, aanbieder: x.aanbieder, sleutel: x.sleutel, sinds: x.datum, dagen: t.dagen, dagenTeLaat: dagenTussen(x.datum, vandaag) - t.dagen });
     }
     return uit;

@@ -625,6 +625,36 @@ ALTER INDEX messages_sender_message_accepted_uq RENAME TO messages_sender_messag
 ALTER TABLE messages SET (fillfactor = 80);
 `,
   },
+  {
+    version: 193,
+    name: 'steps still waiting for their follow-up',
+    sql: `
+-- What the deadline check (src/contracten/gesprekken.ts) reads every minute: per deadline and
+-- reference the unanswered steps, from their earliest date. It read every earlier step of the kind,
+-- answered ones too, and looked for each one's follow-up. Filled here from the steps so far.
+CREATE TABLE contract_open_stappen (
+  termijn    text NOT NULL,
+  wet        text NOT NULL,
+  gemeente   text NOT NULL,
+  aanbieder  text NOT NULL,
+  sleutel    text NOT NULL,
+  datum      text NOT NULL,
+  PRIMARY KEY (termijn, wet, gemeente, aanbieder, sleutel)
+);
+CREATE INDEX contract_open_stappen_datum_idx ON contract_open_stappen (termijn, datum);
+WITH t(termijn, van, naar, kolom) AS (VALUES ('315>319', '315', '319', 'ref'), ('301>302', '301', '302', 'identificatie'), ('319>320', '319', '320', 'identificatie'),
+                                            ('301>305', '301', '305', 'toewijzing'), ('323>325', '323', '325', 'ref')),
+     h AS (SELECT t.termijn, t.naar, t.kolom, s.wet, s.gemeente, s.aanbieder, s.datum,
+                  CASE t.kolom WHEN 'ref' THEN s.ref WHEN 'toewijzing' THEN s.toewijzing ELSE s.identificatie END AS sleutel
+             FROM contract_stappen s JOIN t ON s.stap = t.van)
+INSERT INTO contract_open_stappen (termijn, wet, gemeente, aanbieder, sleutel, datum)
+SELECT h.termijn, h.wet, h.gemeente, h.aanbieder, h.sleutel, min(h.datum) FROM h
+ WHERE h.sleutel IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM contract_stappen v WHERE v.stap = h.naar AND v.wet = h.wet AND v.gemeente = h.gemeente AND v.aanbieder = h.aanbieder
+                      AND (CASE h.kolom WHEN 'ref' THEN v.ref WHEN 'toewijzing' THEN v.toewijzing ELSE v.identificatie END) = h.sleutel)
+ GROUP BY h.termijn, h.wet, h.gemeente, h.aanbieder, h.sleutel;
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {
