@@ -31,6 +31,10 @@
  * - `text`: the character data (entities decoded, CDATA included). Always present (possibly `''`)
  *   on an element without child elements; on an element with children only when that text is
  *   more than whitespace (mixed content), so indentation never shows up as a value.
+ *
+ * A parsed tree is read-only: elements without attributes share one frozen empty `attrs`, and
+ * elements without children one frozen empty `children` (a fifth less memory for a declaratie's
+ * 150,000 elements). Trees that code builds itself have lists of their own.
  */
 export interface XmlElement {
   ns: string;
@@ -40,6 +44,10 @@ export interface XmlElement {
   children: XmlElement[];
   text?: string;
 }
+
+/** What parsed elements without attributes or without children share (see XmlElement). */
+const GEEN_ATTRIBUTEN: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const GEEN_KINDEREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
 export type XmlRejectReason = 'not-well-formed' | 'doctype-forbidden' | 'too-large' | 'too-deep' | 'too-many-nodes' | 'not-xml';
 
@@ -341,7 +349,7 @@ class SinglePass {
     }
     const [prefix, local] = this.split(qname);
     const ns = prefix === '' ? (this.scope.get('') ?? '') : resolvePrefix(this.scope, prefix);
-    const attrs: Record<string, string> = {};
+    const attrs: Record<string, string> = plain.length === 0 ? GEEN_ATTRIBUTEN : {};
     for (const a of plain) {
       const [p2, l2] = this.split(names[a]!);
       const key = p2 === '' ? l2 : clark(resolvePrefix(this.scope, p2), l2);
@@ -354,6 +362,7 @@ class SinglePass {
     if (this.declarations && hidden) this.declarations.set(element, new Map(hidden.map(([p]) => [p, this.scope.get(p)!])));
     this.open.at(-1)?.element.children.push(element);
     if (selfClosing) {
+      element.children = GEEN_KINDEREN;
       element.text = '';
       this.restore(hidden);
       return element;
@@ -373,6 +382,7 @@ class SinglePass {
     if (qname !== top!.qname) this.fail('XML has an end tag that does not match its start tag', lt);
     this.pos = gt + 1;
     const { element, text } = top!;
+    if (element.children.length === 0) element.children = GEEN_KINDEREN;
     if (element.children.length === 0 || hasNonSpace(text)) element.text = text;
     this.restore(top!.hidden);
     return element;

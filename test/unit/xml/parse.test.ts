@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { parseXml, XmlRejectedError, type XmlRejectReason } from '../../../src/xml/parse.js';
+import { parseXml, XmlRejectedError, type XmlElement, type XmlRejectReason } from '../../../src/xml/parse.js';
 
 function rejection(input: string | Buffer, limits?: Parameters<typeof parseXml>[1]): XmlRejectedError {
   try {
@@ -119,6 +119,23 @@ describe('parseXml: the tree', () => {
       attrs: { '{urn:x}code': '1', plain: '2' },
       children: [{ ns: 'urn:x', name: 'C', prefix: 't', attrs: {}, children: [] , text: 'v' }],
     });
+  });
+
+  it('is read-only where it shares: elements without attributes or children share one frozen empty each', () => {
+    const root = parseXml('<a><b>1</b><c x="1"/><d><e/></d></a>');
+    const [b, c, d] = root.children as [XmlElement, XmlElement, XmlElement];
+    const e = d.children[0]!;
+    expect(b.children).toBe(e.children);
+    expect(c.children).toBe(b.children);
+    expect(root.attrs).toBe(b.attrs);
+    expect(d.attrs).toBe(e.attrs);
+    expect(c.attrs).not.toBe(b.attrs);
+    expect(c.attrs).toEqual({ x: '1' });
+    expect(Object.isFrozen(b.children) && Object.isFrozen(b.attrs)).toBe(true);
+    // A change through a shared list would reach every other element: it throws instead.
+    expect(() => b.children.push(e)).toThrow(TypeError);
+    expect(() => (b.attrs.y = '2')).toThrow(TypeError);
+    expect(e.children).toHaveLength(0);
   });
 
   it('scopes namespace declarations to their element and allows undeclaring the default', () => {
