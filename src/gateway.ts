@@ -331,6 +331,7 @@ export async function createGateway(env: GatewayEnv, opts: { logger?: Logger } =
     xmlLimits: { maxBytes: env.istandaardenMaxBytes, maxDepth: 32, maxElements: 2_000_000 },
     logger,
     largeBytes: env.documents.largeBytes,
+    documenten: grote,
   });
   const soapChannels = stufChannel({
     schemasDir: join(env.schemasDir, 'stuf'),

@@ -22,6 +22,11 @@ export class DocumentPool<WorkerData> {
     return bytes >= this.vanaf;
   }
 
+  /** A document of `bytes` is arriving: when it is large, a worker starts loading now (WorkerPool.prestart). */
+  prestart(bytes: number): void {
+    if (Number.isFinite(bytes) && this.isGroot(bytes)) this.pool.prestart();
+  }
+
   /** Starts the pool's warm workers (KNOOPPUNT_DOCUMENT_WORKERS_WARM). */
   warmUp(): void {
     this.pool.warmUp();

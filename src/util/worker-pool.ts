@@ -117,6 +117,25 @@ export class WorkerPool {
     while (!this.closed && this.slots.length < this.warm) this.spawn();
   }
 
+  /**
+   * A task is on its way (a large body is arriving): a worker is started now if none is idle and
+   * there is room, so it has loaded what it needs (a document worker compiles its schemas, half a
+   * second) by the time the task comes. Like any worker it stops again after idleMs without one.
+   */
+  prestart(): void {
+    if (this.closed) return;
+    const idle = this.slots.find((s) => !s.task);
+    if (idle) {
+      // Not retired just before the task it was kept for.
+      if (idle.idle) {
+        clearTimeout(idle.idle);
+        this.retireWhenIdle(idle);
+      }
+      return;
+    }
+    if (this.slots.length < this.size) this.retireWhenIdle(this.spawn());
+  }
+
   private readonly idleMs: number;
 
   private readonly workerData: unknown;

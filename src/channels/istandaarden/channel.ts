@@ -15,6 +15,7 @@ import { bouwFoutbericht, FOUTCODES, type Fout, type Foutcode } from '../../stan
 import { readHeader, type BerichtHeader } from '../../standards/istandaarden/codec.js';
 import { parseXml, parseXmlInSlices, XmlRejectedError, type XmlLimits } from '../../xml/parse.js';
 import { DEFAULT_GROOT_VANAF } from '../../standards/istandaarden/grote-berichten.js';
+import type { DocumentPool } from '../../util/document-pool.js';
 import { PoolBusyError } from '../../util/worker-pool.js';
 import { HttpProblem } from '../rest/problem.js';
 import { readBody } from './body.js';
@@ -69,6 +70,8 @@ export function istandaardenChannel(deps: {
   logger: Logger;
   /** From this size a bericht is parsed in slices, with the event loop free in between (default 256 KiB). */
   largeBytes?: number;
+  /** The document workers of large berichten: one starts loading while a large body is still arriving. */
+  documenten?: Pick<DocumentPool<unknown>, 'prestart'>;
 }): Router {
   const r = express.Router();
   // Before authentication, as on /api/v1: a wrong method is 405 with Allow, a trailing slash or an
@@ -85,6 +88,8 @@ export function istandaardenChannel(deps: {
     if (!XML_TYPE.test(req.get('content-type') ?? '')) {
       await refuse('unsupported-media-type', { code: 'IB001', details: [{ melding: 'Stuur het bericht als application/xml.' }] });
     }
+    // The announced size, before the body: a worker's start then overlaps the upload and the parse.
+    deps.documenten?.prestart(Number(req.get('content-length')));
     const read = await readBody(req, deps.maxBodyBytes);
     if (read.tooLarge) {
       res.setHeader('Connection', 'close');

@@ -29,8 +29,10 @@ const data = workerData as DocumentWorkerData;
 // translation reads take their values, so a large bericht is judged and translated as a small one.
 gebruikCodelijsten(leesCodelijsten(data.codelijstenDir));
 let validators: Promise<XsdValidators> | undefined;
-const xsd = () => (validators ??= data.official ? XsdValidators.loadOfficial(data.schemasDir) : Promise.resolve().then(() => XsdValidators.fromModel()));
-// Compiled at start, not when the first bericht waits for it; a failure is the first task's answer.
+// Lazy: each bericht's schema is compiled when the first of its kind arrives (the gateway compiled
+// them all at its start, so none fails here that did not fail there).
+const xsd = () => (validators ??= data.official ? XsdValidators.loadOfficial(data.schemasDir) : Promise.resolve().then(() => XsdValidators.fromModel({ lazy: true })));
+// Loaded at start, not when the first bericht waits for it; a failure is the first task's answer.
 xsd().catch(() => undefined);
 
 function alsJson(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): Uint8Array {

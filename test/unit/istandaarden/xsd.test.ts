@@ -293,3 +293,25 @@ describe('strict where 3.2 is strict', () => {
     expect(messages(xsd.validate(vaste(standaard, `${p}319.xml`).replace(/(<\/(\w+:)?VerzoekAntwoord>)/, '$1<$2Commentaar>x</$2Commentaar>'), standaard, '319'))).toEqual([expect.stringMatching(/^Commentaar: element not allowed here/)]);
   });
 });
+
+describe('XsdValidators, lazy (as the document workers run them)', () => {
+  it('compiles a bericht schema when its first bericht comes, and judges as the eager ones do', () => {
+    const lazy = XsdValidators.fromModel({ lazy: true });
+    const eager = XsdValidators.fromModel();
+    try {
+      expect(lazy.compiledSets).toBe(0);
+      expect(eager.compiledSets).toBe(STANDAARDEN.length * BERICHTNUMMERS.length);
+      const goed = fixture('ijw', '301');
+      const fout = drop(setText(goed, 'Afzender', 'x'), 'Ontvanger');
+      for (const xml of [goed, fout]) expect(lazy.validate(xml, 'ijw', '301')).toEqual(eager.validate(xml, 'ijw', '301'));
+      expect(lazy.validate(fout, 'ijw', '301').length).toBeGreaterThan(0);
+      expect(lazy.compiledSets).toBe(1);
+      expect(lazy.validate(fixture('iwmo', '323'), 'iwmo', '323')).toEqual([]);
+      expect(lazy.compiledSets).toBe(2);
+      expect(() => lazy.validate(goed, 'ijw', '999' as BerichtNummer)).toThrow(/no XSD/);
+    } finally {
+      lazy.dispose();
+      eager.dispose();
+    }
+  });
+});

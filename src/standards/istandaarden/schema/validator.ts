@@ -33,12 +33,26 @@ function key(standaard: Standaard, nummer: BerichtNummer): string {
   return `${standaard}/${nummer}`;
 }
 
+export interface XsdOptions {
+  /**
+   * Compile each bericht's schema set when it is first needed, not all 30 up front: a document
+   * worker, which sees mostly one kind (the 323), starts in a fraction of the time and holds one
+   * set in its wasm heap. The gateway's own validators stay eager, so a schema that does not
+   * compile stops the start.
+   */
+  lazy?: boolean;
+}
+
 /** The compiled XSDs of iJw 3.2 and iWmo 3.2: one schema set per (standaard, bericht). */
 export class XsdValidators {
   private readonly models = new Map<string, ElementDef>();
   private disposed = false;
 
-  private constructor(private readonly compiled: ReadonlyMap<string, XsdSchemaSet>) {}
+  private constructor(
+    private readonly compiled: Map<string, XsdSchemaSet>,
+    /** Lazy: compiles one bericht's schema set when it is first needed (XsdOptions.lazy). */
+    private readonly compile?: (standaard: Standaard, nummer: BerichtNummer) => XsdSchemaSet,
+  ) {}
 
   /**
    * Reads `<schemasDir>/<ijw|iwmo>/3_2/*.xsd` and compiles every message schema. This is the only
@@ -72,19 +86,21 @@ export class XsdValidators {
    * regenerated schema files. With the default code lists the text equals the committed
    * schemas/istandaarden/ files (a unit test checks that).
    */
-  static fromModel(): XsdValidators {
+  static fromModel(opts: XsdOptions = {}): XsdValidators {
     const compiled = new Map<string, XsdSchemaSet>();
-    const validators = new XsdValidators(compiled);
+    const basisschemas = new Map<Standaard, string>();
+    const compile = (standaard: Standaard, nummer: BerichtNummer): XsdSchemaSet => {
+      const map = releaseMap(standaard);
+      const basisschema = basisschemas.get(standaard) ?? generateBasisschema(standaard);
+      basisschemas.set(standaard, basisschema);
+      const bestand = berichtXsdBestand(standaard, nummer);
+      const files = { [`${map}/${BASISSCHEMA_BESTAND}`]: basisschema, [`${map}/${bestand}`]: generateBerichtXsd(standaard, nummer) };
+      return XsdSchemaSet.loadSync(files, `${map}/${bestand}`, { hooks: validators.hooks(standaard, nummer) });
+    };
+    const validators = new XsdValidators(compiled, opts.lazy ? compile : undefined);
+    if (opts.lazy) return validators;
     try {
-      for (const standaard of STANDAARDEN) {
-        const map = releaseMap(standaard);
-        const basisschema = generateBasisschema(standaard);
-        for (const nummer of BERICHTNUMMERS) {
-          const bestand = berichtXsdBestand(standaard, nummer);
-          const files = { [`${map}/${BASISSCHEMA_BESTAND}`]: basisschema, [`${map}/${bestand}`]: generateBerichtXsd(standaard, nummer) };
-          compiled.set(key(standaard, nummer), XsdSchemaSet.loadSync(files, `${map}/${bestand}`, { hooks: validators.hooks(standaard, nummer) }));
-        }
-      }
+      for (const standaard of STANDAARDEN) for (const nummer of BERICHTNUMMERS) compiled.set(key(standaard, nummer), compile(standaard, nummer));
     } catch (err) {
       validators.dispose();
       throw err;
@@ -98,7 +114,12 @@ export class XsdValidators {
    */
   validate(xml: string | Uint8Array, standaard: Standaard, nummer: BerichtNummer): XsdIssue[] {
     if (this.disposed) throw new Error('XsdValidators: already disposed');
-    const set = this.compiled.get(key(standaard, nummer));
+    const k = key(standaard, nummer);
+    let set = this.compiled.get(k);
+    if (!set && this.compile && STANDAARDEN.includes(standaard) && BERICHTNUMMERS.includes(nummer)) {
+      set = this.compile(standaard, nummer);
+      this.compiled.set(k, set);
+    }
     if (!set) throw new Error(`no XSD for ${standaard} ${nummer}`);
     return set.validate(xml);
   }
@@ -137,6 +158,11 @@ export class XsdValidators {
       throw err;
     }
     return validators;
+  }
+
+  /** How many bericht schema sets are compiled (all of them, unless lazy). */
+  get compiledSets(): number {
+    return this.compiled.size;
   }
 
   /** Frees the compiled schemas. The instance cannot validate afterwards. */
