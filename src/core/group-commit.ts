@@ -122,7 +122,7 @@ export class GroupCommitWriter {
   private readonly klein: Lane;
   private readonly groot: Lane = { queue: [], writing: false, maxBatch: 1 };
   /** Batches written and items in them, for the benchmark and the metrics. */
-  readonly stats = { batches: 0, items: 0, fallbacks: 0, large: 0 };
+  readonly stats = { batches: 0, items: 0, fallbacks: 0, large: 0, retries: 0 };
 
   constructor(
     private readonly deps: {
@@ -162,12 +162,19 @@ export class GroupCommitWriter {
     }
   }
 
-  private async writeBatch(batch: Pending[]): Promise<void> {
+  private async writeBatch(batch: Pending[], tries = 1): Promise<void> {
     let outcome: Map<Pending, WriteResult | Error>;
     try {
       outcome = await this.commit(batch);
     } catch (err) {
       if (batch.length === 1) {
+        // The two lanes' transactions run side by side: when PostgreSQL breaks a deadlock between
+        // them (two declaraties moving the same contract standings), the loser is written again.
+        if (isTransient(err) && tries < MAX_TRIES) {
+          this.stats.retries++;
+          this.deps.logger.warn({ err: (err as Error).message, attempt: tries }, 'group commit: transaction aborted by the database, writing it again');
+          return this.writeBatch(batch, tries + 1);
+        }
         batch[0]!.reject(err);
         return;
       }
@@ -254,6 +261,14 @@ export class GroupCommitWriter {
     this.stats.items += batch.length;
     return result;
   }
+}
+
+/** Times a single item is written when the database aborts its transaction for a deadlock or a serialisation failure. */
+const MAX_TRIES = 3;
+
+function isTransient(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
 }
 
 function payloadBytes(item: WriteItem): number {

@@ -99,6 +99,25 @@ describe.each(STORE_CASES)('group commit writer ($name)', ({ name, open }) => {
     expect((await verifyLog(db)).ok).toBe(true);
   });
 
+  it('an item whose transaction the database aborts for a deadlock is written again; other errors are not', async () => {
+    const retriesBefore = writer.stats.retries;
+    let calls = 0;
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    const once = item(log, { bytes: GROOT_ITEM_BYTES, hook: async () => { if (calls++ === 0) throw deadlock; } });
+    await expect(writer.write(once)).resolves.toEqual(expect.objectContaining({ deliveries: expect.any(Array) }));
+    expect(calls).toBe(2);
+    expect(writer.stats.retries).toBe(retriesBefore + 1);
+    expect((await log.eventsForMessage(once.message.id)).length).toBe(2);
+    // Always a deadlock: given up after three tries, with the database's error.
+    const always = item(log, { bytes: GROOT_ITEM_BYTES, hook: async () => { throw deadlock; } });
+    await expect(writer.write(always)).rejects.toThrow('deadlock detected');
+    expect(writer.stats.retries).toBe(retriesBefore + 3);
+    const other = item(log, { bytes: GROOT_ITEM_BYTES, hook: async (tx) => void (await tx.query('SELECT 1 / 0')) });
+    await expect(writer.write(other)).rejects.toThrow(/division by zero/);
+    expect(writer.stats.retries).toBe(retriesBefore + 3);
+    expect(await count('SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[])', [[always.message.id, other.message.id]])).toBe(0);
+  });
+
   it('a large item has a transaction of its own: on PostgreSQL small items commit while it is still open', async () => {
     const largeBefore = writer.stats.large;
     let release!: () => void;
