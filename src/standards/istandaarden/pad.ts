@@ -18,9 +18,16 @@ export function eigenVan(...namespaces: string[]): Eigen {
   return (el) => set.has(el.ns);
 }
 
-/** The first child with this local name, following a path of names. */
-export function kind(el: XmlElement | undefined, eigen: Eigen, ...pad: string[]): XmlElement | undefined {
-  return kindLangs(el, eigen, pad);
+/**
+ * The first child with this local name, following a path of up to four names. Named parameters,
+ * not a rest list: called for every field of every record, a list per call was garbage each time.
+ */
+export function kind(el: XmlElement | undefined, eigen: Eigen, a: string, b?: string, c?: string, d?: string): XmlElement | undefined {
+  let cur = el === undefined ? undefined : eersteKind(el, eigen, a);
+  if (b !== undefined && cur !== undefined) cur = eersteKind(cur, eigen, b);
+  if (c !== undefined && cur !== undefined) cur = eersteKind(cur, eigen, c);
+  if (d !== undefined && cur !== undefined) cur = eersteKind(cur, eigen, d);
+  return cur;
 }
 
 /** kind() with the path as a list: callers that pass a path on need not spread it again. */
@@ -41,9 +48,10 @@ function eersteKind(el: XmlElement, eigen: Eigen, naam: string): XmlElement | un
   return undefined;
 }
 
-/** The trimmed text at a path below `el`; undefined when absent or empty. */
-export function tekst(el: XmlElement | undefined, eigen: Eigen, ...pad: string[]): string | undefined {
-  return tekstLangs(el, eigen, pad);
+/** The trimmed text at a path of up to four names below `el`; undefined when absent or empty. */
+export function tekst(el: XmlElement | undefined, eigen: Eigen, a: string, b?: string, c?: string, d?: string): string | undefined {
+  const t = kind(el, eigen, a, b, c, d)?.text?.trim();
+  return t === undefined || t === '' ? undefined : t;
 }
 
 /** tekst() with the path as a list. */

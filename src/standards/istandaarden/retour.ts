@@ -18,7 +18,7 @@
  * The XML is written with `serializeXml` and the conventional prefixes (`wmo306`, `iwmo`, ...).
  */
 import type { XmlElement } from '../../xml/parse.js';
-import { eigenVan, kind as padKind } from './pad.js';
+import { eigenVan, kindLangs } from './pad.js';
 import { serializeXml } from '../../xml/build.js';
 import { basisschemaNamespace, BERICHTSOORTEN, berichtNamespace, berichtPrefix, RELEASE, XSD_VERSIE, type BerichtNummer, type Standaard } from './catalog.js';
 import { isRecordPath } from './records.js';
@@ -45,7 +45,7 @@ function el(ns: string, name: string, children: XmlElement[] = [], text?: string
 
 /** A child by local name in the heenbericht's or the basisschema namespace. */
 function kind(parent: XmlElement | undefined, n: Namen, ...pad: string[]): XmlElement | undefined {
-  return padKind(parent, eigenVan(n.heenNs, n.basisNs), ...pad);
+  return kindLangs(parent, eigenVan(n.heenNs, n.basisNs), pad);
 }
 
 function tekst(parent: XmlElement | undefined, n: Namen, ...pad: string[]): string {

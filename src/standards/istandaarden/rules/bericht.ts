@@ -5,7 +5,7 @@
  * lookups so a rule set asks the register once per toewijzing.
  */
 import type { XmlElement } from '../../../xml/parse.js';
-import { alle, eigenVan, kindLangs, tekstLangs, type Eigen } from '../pad.js';
+import { alle, eigenVan, kind, kindLangs, tekst, tekstLangs, type Eigen } from '../pad.js';
 import { basisschemaNamespace, BERICHTSOORTEN, berichtNamespace, type BerichtNummer, type Standaard } from '../catalog.js';
 import { isRecordPath, RECORDS } from '../records.js';
 
@@ -78,14 +78,27 @@ export class Bericht {
     return this.header.dagtekening ?? '';
   }
 
-  /** The first child with this local name (bericht or basisschema namespace), following a path of names. */
-  kind(el: XmlElement | undefined, ...pad: string[]): XmlElement | undefined {
-    return kindLangs(el, this.eigen, pad);
+  /**
+   * The first child with this local name (bericht or basisschema namespace), following a path of
+   * up to four names (pad.ts kind: named parameters, no list per call).
+   */
+  kind(el: XmlElement | undefined, a: string, b?: string, c?: string, d?: string): XmlElement | undefined {
+    return kind(el, this.eigen, a, b, c, d);
   }
 
-  /** The trimmed text at a path below `el`, undefined when absent or empty. */
-  tekst(el: XmlElement | undefined, ...pad: string[]): string | undefined {
+  /** The trimmed text at a path of up to four names below `el`, undefined when absent or empty. */
+  tekst(el: XmlElement | undefined, a: string, b?: string, c?: string, d?: string): string | undefined {
+    return tekst(el, this.eigen, a, b, c, d);
+  }
+
+  /** tekst() with the path as a list (a path a rule composes). */
+  tekstLangs(el: XmlElement | undefined, pad: readonly string[]): string | undefined {
     return tekstLangs(el, this.eigen, pad);
+  }
+
+  /** kind() with the path as a list. */
+  kindLangs(el: XmlElement | undefined, pad: readonly string[]): XmlElement | undefined {
+    return kindLangs(el, this.eigen, pad);
   }
 
   /** Every element reached by following the path of local names from `el` (all matches at every step). */

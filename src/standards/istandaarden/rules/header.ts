@@ -51,7 +51,7 @@ const tr056: Regel = {
 
 /** The records that carry a product, each with the date its toewijzing starts (or, in a declaratie, the start of the ProductPeriode). */
 function productDatums(b: Bericht): Array<string | undefined> {
-  const datum = (pad: string[], ...velden: string[][]) => b.records(...pad).map((r) => velden.map((v) => b.tekst(r, ...v)).find((d) => d !== undefined));
+  const datum = (pad: string[], ...velden: string[][]) => b.records(...pad).map((r) => velden.map((v) => b.tekstLangs(r, v)).find((d) => d !== undefined));
   switch (b.nummer) {
     case '301':
       return datum(['Client', 'ToegewezenProducten', 'ToegewezenProduct'], ['Ingangsdatum']);

@@ -21,7 +21,7 @@ function dubbel(records: XmlElement[], sleutel: (r: XmlElement) => string | unde
 
 /** The logical keys of the records per bericht, for TR101. AangevraagdProduct (TR383), Prestatie (TR314) and NieuwProduct (TR410) have their own rules. */
 function tr101Lijsten(b: Bericht): Array<{ records: XmlElement[]; sleutel: (r: XmlElement) => string | undefined }> {
-  const t = (r: XmlElement, ...pad: string[]) => b.tekst(r, ...pad) ?? '';
+  const t = (r: XmlElement, ...pad: string[]) => b.tekstLangs(r, pad) ?? '';
   const product = (r: XmlElement) => `${t(r, 'Product', 'Categorie')}|${t(r, 'Product', 'Code')}`;
   switch (b.nummer) {
     case '301':
