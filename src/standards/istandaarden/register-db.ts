@@ -205,9 +205,9 @@ export async function registreerGeaccepteerd(tx: Queryable, p: IstandaardenPrepa
       [standaard, header.afzender, header.ontvanger, tekst(root, eigen, 'Declaratie', 'DeclaratieNummer'), messageId],
     );
     const refs = alle(root, eigen, 'Declaratie', 'Clienten', 'Client', 'Prestaties', 'Prestatie').map((pr) => tekst(pr, eigen, 'ProductReferentie', 'ReferentieNummer'));
-    // One statement for all prestaties (the references as one array parameter); on PGlite, whose
-    // statements run on the event loop, one per 1,000.
-    const per = tx.maxParams === undefined ? Math.max(1, refs.length) : 1000;
+    // One statement for all prestaties (the references as one array parameter), as many as the
+    // driver takes parameters per statement (PGlite on the event loop: 4,000).
+    const per = Math.max(1000, tx.maxParams ?? refs.length);
     for (let i = 0; i < refs.length; i += per) {
       await tx.query(
         `INSERT INTO istandaarden_prestaties (standaard, aanbieder, referentie_nummer, message_id)
