@@ -66,19 +66,56 @@ function waardeNaarJson(el: XmlElement, def: ElementDef): unknown {
     return def.type && INTEGER_TYPES.has(def.type) && /^[+-]?\d+$/.test(text.trim()) ? Number(text.trim()) : text;
   }
   const lijst = lijstKind(def);
-  if (lijst) return el.children.filter((c) => c.name === lijst.name).map((c) => waardeNaarJson(c, lijst));
+  if (lijst) {
+    const uit: unknown[] = [];
+    for (const c of el.children) if (c.name === lijst.name) uit.push(waardeNaarJson(c, lijst));
+    return uit;
+  }
   return groepNaarJson(el.children, k.children);
 }
 
+// This runs for each of a declaratie's 150,000 elements. An XSD-valid record has its children in
+// the order of the model's sequence: then one walk along both does it; otherwise (a choice, an
+// order the model does not have) each field looks through the children.
 function groepNaarJson(children: readonly XmlElement[], defs: readonly ElementDef[]): Record<string, unknown> {
+  const inVolgorde = opVolgorde(children, defs);
+  if (inVolgorde) return inVolgorde;
   const out: Record<string, unknown> = {};
   for (const def of defs) {
-    const found = children.filter((c) => c.name === def.name);
-    if (found.length === 0) continue;
-    const values = found.map((c) => waardeNaarJson(c, def));
-    out[jsonSleutel(def.name)] = herhaald(def) ? values : values[0];
+    if (herhaald(def)) {
+      let values: unknown[] | undefined;
+      for (const c of children) if (c.name === def.name) (values ??= []).push(waardeNaarJson(c, def));
+      if (values) out[jsonSleutel(def.name)] = values;
+    } else {
+      // A field that occurs once: its first occurrence, as before (the XSD allows no second).
+      for (const c of children) {
+        if (c.name !== def.name) continue;
+        out[jsonSleutel(def.name)] = waardeNaarJson(c, def);
+        break;
+      }
+    }
   }
   return out;
+}
+
+/** groepNaarJson in one walk, when the children follow the model's order; undefined when they do not. */
+function opVolgorde(children: readonly XmlElement[], defs: readonly ElementDef[]): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  let i = 0;
+  for (let d = 0; d < defs.length && i < children.length; d++) {
+    const def = defs[d]!;
+    if (children[i]!.name !== def.name) continue;
+    if (herhaald(def)) {
+      const values: unknown[] = [];
+      while (i < children.length && children[i]!.name === def.name) values.push(waardeNaarJson(children[i++]!, def));
+      out[jsonSleutel(def.name)] = values;
+    } else {
+      out[jsonSleutel(def.name)] = waardeNaarJson(children[i++]!, def);
+      // A second one of a field that occurs once: not the model's order.
+      if (i < children.length && children[i]!.name === def.name) return undefined;
+    }
+  }
+  return i === children.length ? out : undefined;
 }
 
 /**

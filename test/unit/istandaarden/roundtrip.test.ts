@@ -247,3 +247,18 @@ describe('codec', () => {
     expect(message).toBe('/client/bsn: must be a string or a number');
   });
 });
+
+describe('XML → JSON when a record is not in the model order', () => {
+  it('reads every field all the same (the one-walk reading falls back to looking each field up)', () => {
+    for (const standaard of STANDAARDEN) {
+      const xml = readFileSync(join(ROOT, 'fixtures', 'istandaarden', standaard, 'jw323.xml'.replace('jw', standaard === 'ijw' ? 'jw' : 'wmo')), 'utf8');
+      const root = parseXml(xml);
+      const inVolgorde = berichtNaarJson(root, standaard, '323');
+      // Each element's children sorted by name, backwards (a stable sort: repeated ones keep their
+      // order), so no record is in the model's order. Rebuilt, not changed: the tree is read-only.
+      const omgekeerd = (el: XmlElement): XmlElement => ({ ...el, children: el.children.map(omgekeerd).sort((a, b) => (a.name < b.name ? 1 : a.name > b.name ? -1 : 0)) });
+      expect(berichtNaarJson(omgekeerd(root), standaard, '323')).toEqual(inVolgorde);
+      expect(JSON.stringify(berichtNaarJson(omgekeerd(root), standaard, '323'))).toBe(JSON.stringify(inVolgorde));
+    }
+  });
+});
