@@ -157,7 +157,10 @@ export class DeliveryService {
         outcomes.set(a.d.id, { kind: a.final, next: [] });
       }
     }
-    const next = await outbox.nextInOrderMany(this.db, openRuns);
+    // As many per receiver and citizen as the next claim takes (MAX_RUN): more would be handed on
+    // only to be left unclaimed, and with a backlog a batch of them took one key's run at a time
+    // instead of a run of each key side by side.
+    const next = await outbox.nextInOrderMany(this.db, openRuns, MAX_RUN);
     return { outcomes, next };
   }
 

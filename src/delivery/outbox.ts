@@ -245,14 +245,18 @@ export const outbox = {
     return r.rows;
   },
 
-  /** The open deliveries next in line behind finished ones, per ordering key in seq order (at most `perKey` each). */
+  /**
+   * The open deliveries next in line behind finished ones, per ordering key in seq order (at most
+   * `perKey` each), each key's first ones through the ordering index (ordering_open_idx): numbering
+   * all of a key's open rows read its whole backlog at every hand-on.
+   */
   async nextInOrderMany(q: Queryable, orderingKeys: readonly string[], perKey = 64): Promise<QueuedDelivery[]> {
     if (orderingKeys.length === 0) return [];
     const r = await q.query<QueuedDelivery>(
-      `SELECT id, attempts FROM (
-         SELECT id, attempts, seq, row_number() OVER (PARTITION BY ordering_key ORDER BY seq) AS n
-           FROM deliveries WHERE ordering_key = ANY($1::text[]) AND status = 'pending') x
-        WHERE n <= $2 ORDER BY seq`,
+      `SELECT d.id, d.attempts FROM unnest($1::text[]) AS k(ordering_key)
+         CROSS JOIN LATERAL (SELECT id, attempts, seq FROM deliveries
+                              WHERE ordering_key = k.ordering_key AND status = 'pending' ORDER BY seq LIMIT $2) d
+        ORDER BY d.seq`,
       [[...new Set(orderingKeys)], perKey],
     );
     return r.rows;

@@ -5,8 +5,9 @@
  * - TR056 (a reused Identificatie), for every iStandaarden heenbericht: by sender and sender id,
  *   through the unique index of accepted messages.
  * - An intake's referenties delivered before: through a partial index of intake prestaties.
- * - The outbox's depth (each metrics scrape) and the reconciler's due deliveries: through the
- *   partial indexes of open and parked deliveries, not past every delivery ever made.
+ * - The outbox's depth (each metrics scrape), the reconciler's due deliveries and the hand-on to
+ *   the next in order: through the partial indexes of open and parked deliveries, not past every
+ *   delivery ever made (nor a key's whole backlog at each hand-on).
  * - Retention: a batch's payloads are kept for its own open deliveries only, found by message.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -42,12 +43,13 @@ describe.each(STORE_CASES)('lookups per message on $name', ({ name, open }) => {
   /** The tables a plan reads with a sequential scan. */
   const seqScanned = (p: string): string[] => [...p.matchAll(/"Node Type":"Seq Scan"[^{}]*?"Relation Name":"(\w+)"/g)].map((m) => m[1]!);
 
-  it('the outbox depth and the due deliveries come from the open and parked rows only', async () => {
+  it('the outbox depth, the due deliveries and the next in order come from the open and parked rows only', async () => {
     const sql: Array<[string, unknown[]]> = [];
     const recording = { query: (text: string, params: unknown[] = []) => (sql.push([text, params]), db.query(text, params)) } as Queryable;
     const depth = await outbox.depth(recording);
     expect([depth.pending, depth.inFlight, depth.deadLetter]).toEqual([10, 10, 10]);
     expect(await outbox.due(recording, 1000)).toHaveLength(20);
+    expect(await outbox.nextInOrderMany(recording, ['k1', 'k2'], 8)).toEqual([]);
     if (name !== 'postgres') return;
     for (const [text, params] of sql) {
       const p = await plan(text, params);
