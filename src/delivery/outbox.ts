@@ -220,17 +220,22 @@ export const outbox = {
 
   /**
    * Deliveries that should be in the queue now: due pending ones and in-flight ones whose lease
-   * expired. Taken from the open rows (the partial index deliveries_open_idx) first, then ordered:
-   * ordered by seq straight away, PostgreSQL could walk the whole seq index, every delivered row
-   * of all time before the open ones at its end.
+   * expired, and of those only the first open one of each ordering key. The ones behind it cannot
+   * be claimed before it is done, and then its batch hands them on (nextInOrderMany); handed over
+   * by the sweep as well, they took whole batches that claimed nothing, up to a thousand per sweep
+   * under a backlog. Taken from the open rows (the partial index deliveries_open_idx) first, then
+   * ordered: ordered by seq straight away, PostgreSQL could walk the whole seq index, every
+   * delivered row of all time before the open ones at its end.
    */
   async due(q: Queryable, limit: number): Promise<QueuedDelivery[]> {
     const r = await q.query<QueuedDelivery>(
       `WITH open AS MATERIALIZED (
-         SELECT id, attempts, seq, status, next_attempt_at, lease_until FROM deliveries WHERE status IN ('pending', 'in_flight'))
-       SELECT id, attempts FROM open
-        WHERE (status = 'pending' AND next_attempt_at <= now()) OR (status = 'in_flight' AND lease_until < now())
-        ORDER BY seq LIMIT $1`,
+         SELECT id, attempts, seq, status, ordering_key, next_attempt_at, lease_until FROM deliveries WHERE status IN ('pending', 'in_flight'))
+       SELECT o.id, o.attempts FROM open o
+        WHERE ((o.status = 'pending' AND o.next_attempt_at <= now()) OR (o.status = 'in_flight' AND o.lease_until < now()))
+          AND (o.ordering_key IS NULL OR NOT EXISTS (
+                SELECT 1 FROM deliveries p WHERE p.ordering_key = o.ordering_key AND p.seq < o.seq AND p.status IN ('pending', 'in_flight')))
+        ORDER BY o.seq LIMIT $1`,
       [limit],
     );
     return r.rows;

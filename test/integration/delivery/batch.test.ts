@@ -131,6 +131,27 @@ describe.each(STORE_CASES)('delivery in batches ($name)', ({ open }) => {
     expect(r.rows[0]!.n).toBe(4 * 2);
   });
 
+  it('the reconciler is handed only the first open delivery of each ordering key (the others cannot be claimed yet)', async () => {
+    // Earlier tests' deliveries are done; these are the only open ones.
+    await db.query(`UPDATE deliveries SET status = 'delivered' WHERE status IN ('pending', 'in_flight')`);
+    const keys = ['a', 'b', 'c'].map((k) => `${k}-${randomUUID()}`);
+    const keyed = await deliveries(15, keys);
+    const loose = await deliveries(2, [null]);
+    const due = (await outbox.due(db, 1000)).map((d) => d.id);
+    // The first three (one per key, round robin) and the two without a key.
+    expect(due.sort()).toEqual([...keyed.slice(0, 3), ...loose].sort());
+    // Once a key's first is done, its second is next.
+    await db.query(`UPDATE deliveries SET status = 'delivered' WHERE id = $1`, [keyed[0]]);
+    const after = (await outbox.due(db, 1000)).map((d) => d.id);
+    expect(after).toContain(keyed[3]);
+    expect(after).not.toContain(keyed[0]);
+    expect(after).not.toContain(keyed[6]);
+    // A first one in flight under a live lease holds back the rest of its key.
+    await db.query(`UPDATE deliveries SET status = 'in_flight', lease_until = now() + interval '1 hour' WHERE id = $1`, [keyed[1]]);
+    expect((await outbox.due(db, 1000)).map((d) => d.id)).not.toContain(keyed[4]);
+    await db.query(`UPDATE deliveries SET status = 'delivered' WHERE status IN ('pending', 'in_flight')`);
+  });
+
   it('a retry stops its run: what follows under that key goes back in line unattempted, other keys go on', async () => {
     const [a, b] = [`a-${randomUUID()}`, `b-${randomUUID()}`];
     const ids = await deliveries(6, [a, b]);
