@@ -71,20 +71,18 @@ export class ContractStandard implements Standard {
     const p = inspection.prepared as IstandaardenPrepared | undefined;
     if (!p || !('root' in p)) return;
     for (const na of this.deps.na ?? []) await na(tx, p, messageId);
-    if (p.nummer === '323' || p.nummer === '325') {
+    if (p.nummer === '323') {
+      // Worked out before the transaction; again here only if the register changed meanwhile.
       const index = await this.deps.versies.actueel(tx);
+      const vooraf = this.berekend.get(p);
+      this.berekend.delete(p);
+      const berekening = vooraf && vooraf.versie === index.versie && vooraf.bron.messageId === messageId ? vooraf : await this.bereken323(p, index, messageId);
+      const alarmen = await this.deps.monitor.schrijf(tx, berekening);
+      if (alarmen.length > 0) this.deps.onAlarm?.();
+    } else if (p.nummer === '325') {
       const l = leesbaar(p.root, p.standaard, p.nummer);
-      if (p.nummer === '323') {
-        // Worked out before the transaction; again here only if the register changed meanwhile.
-        const vooraf = this.berekend.get(p);
-        this.berekend.delete(p);
-        const berekening = vooraf && vooraf.versie === index.versie && vooraf.bron.messageId === messageId ? vooraf : await this.bereken323(p, index, messageId);
-        const alarmen = await this.deps.monitor.schrijf(tx, berekening);
-        if (alarmen.length > 0) this.deps.onAlarm?.();
-      } else {
-        const a = antwoord325(l);
-        await this.deps.monitor.registreerAntwoord(tx, { wet: p.standaard, aanbieder: l.aanbieder, gemeente: l.gemeente, declaratie: a.declaratieNummer, messageId }, a.beoordeeld, a.afgewezen);
-      }
+      const a = antwoord325(l);
+      await this.deps.monitor.registreerAntwoord(tx, { wet: p.standaard, aanbieder: l.aanbieder, gemeente: l.gemeente, declaratie: a.declaratieNummer, messageId }, a.beoordeeld, a.afgewezen);
     }
     const notities = notitiesVan(p.root);
     if (notities && (notities.waarschuwingen.length > 0 || notities.vertalingen.length > 0)) {
