@@ -189,7 +189,7 @@ export class Gesprekken {
     for (const t of this.termijnen) {
       const grens = dagenTerug(vandaag, t.dagen);
       const r = await this.db.query<{ wet: string; gemeente: string; aanbieder: string; sleutel: string; datum: string }>(ACHTERSTANDEN, [termijnId(t), grens, gemeenten ? [...gemeenten] : null, limit]);
-      for (const x of r.rows) uit.push({ termijn: `${t.van}>${t.naar}`, omschrijving: t.omschrijving, wet: x.wet, gemeente: x.gemeente, aanbieder: x.aanbieder, sleutel: x.sleutel, sinds: x.datum, dagen: t.dagen, dagenTeLaat: dagenTussen(x.datum, vandaag) - t.dagen });
+      for (const x of r.rows) uit.push({ termijn: termijnId(t), omschrijving: t.omschrijving, wet: x.wet, gemeente: x.gemeente, aanbieder: x.aanbieder, sleutel: x.sleutel, sinds: x.datum, dagen: t.dagen, dagenTeLaat: dagenTussen(x.datum, vandaag) - t.dagen });
     }
     return uit;
   }

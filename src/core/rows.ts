@@ -1,7 +1,4 @@
-import type { Queryable, QueryResult } from '../store/db.js';
-
-// PostgreSQL's limit is 65,535 bound parameters per statement; stay well below it.
-const MAX_PARAMS = 30_000;
+import { STATEMENT_MAX_PARAMS as MAX_PARAMS, type Queryable, type QueryResult } from '../store/db.js';
 
 /**
  * One multi-row INSERT (several if the rows need more parameters than one statement takes).

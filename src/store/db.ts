@@ -7,6 +7,9 @@ export interface QueryResult<R> {
   rowCount: number;
 }
 
+/** Bound parameters per multi-row statement: PostgreSQL's limit is 65,535; stay well below it. */
+export const STATEMENT_MAX_PARAMS = 30_000;
+
 export interface Queryable {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<QueryResult<R>>;
   /**

@@ -10,7 +10,7 @@
  * same fields (code, constraint, …).
  */
 import { Worker } from 'node:worker_threads';
-import type { Db, Queryable, QueryResult } from './db.js';
+import { STATEMENT_MAX_PARAMS, type Db, type Queryable, type QueryResult } from './db.js';
 import { PGLITE_MAX_BYTES, pgliteStarts } from './pglite.js';
 import { adopt, errorFrom, foreignRealm, paramsForThread, type PgliteThreadData, type ThreadReply, type ThreadRequest, type ThreadStart } from './pglite-protocol.js';
 import { workerScript } from '../util/worker-pool.js';
@@ -27,16 +27,14 @@ export class DatabaseThreadStoppedError extends Error {
   }
 }
 
-/**
- * Parameters per multi-row statement when PGlite runs on a thread of its own: its statements no
- * longer hold the event loop, so they may be as large as PostgreSQL's (the main-thread limit,
- * PGLITE_MAX_PARAMS, cut a declaratie's 10,000 monitor rows into 40 statements, each a thread hop).
- */
-export const PGLITE_THREAD_MAX_PARAMS = 30_000;
-
 export class PgliteThreadDb implements Db {
   readonly driver = 'pglite' as const;
-  readonly maxParams = PGLITE_THREAD_MAX_PARAMS;
+  /**
+   * On a thread of its own PGlite's statements no longer hold the event loop, so they may be as
+   * large as PostgreSQL's (the main-thread limit, PGLITE_MAX_PARAMS, cut a declaratie's 10,000
+   * monitor rows into 40 statements, each a thread hop).
+   */
+  readonly maxParams = STATEMENT_MAX_PARAMS;
   readonly maxBytes = PGLITE_MAX_BYTES;
 
   private readonly pending = new Map<number, Pending>();
@@ -130,7 +128,7 @@ export class PgliteThreadDb implements Db {
     const tx = (await this.send({ op: 'begin' })).tx!;
     let value: T;
     try {
-      value = await fn({ maxParams: PGLITE_THREAD_MAX_PARAMS, maxBytes: PGLITE_MAX_BYTES, query: <R>(sql: string, params: unknown[] = []) => this.run<R>(sql, params, tx) });
+      value = await fn({ maxParams: STATEMENT_MAX_PARAMS, maxBytes: PGLITE_MAX_BYTES, query: <R>(sql: string, params: unknown[] = []) => this.run<R>(sql, params, tx) });
     } catch (err) {
       await this.send({ op: 'end', tx, commit: false }).catch(() => undefined);
       throw err;

@@ -358,11 +358,10 @@ class SinglePass {
       if (key === '__proto__') Object.defineProperty(attrs, key, { value: values[a]!, enumerable: true, writable: true, configurable: true });
       else attrs[key] = values[a]!;
     }
-    const element: XmlElement = { ns, name: local, prefix, attrs, children: [] };
+    const element: XmlElement = { ns, name: local, prefix, attrs, children: selfClosing ? GEEN_KINDEREN : [] };
     if (this.declarations && hidden) this.declarations.set(element, new Map(hidden.map(([p]) => [p, this.scope.get(p)!])));
     this.open.at(-1)?.element.children.push(element);
     if (selfClosing) {
-      element.children = GEEN_KINDEREN;
       element.text = '';
       this.restore(hidden);
       return element;

@@ -50,13 +50,17 @@ function eersteKind(el: XmlElement, eigen: Eigen, naam: string): XmlElement | un
 
 /** The trimmed text at a path of up to four names below `el`; undefined when absent or empty. */
 export function tekst(el: XmlElement | undefined, eigen: Eigen, a: string, b?: string, c?: string, d?: string): string | undefined {
-  const t = kind(el, eigen, a, b, c, d)?.text?.trim();
-  return t === undefined || t === '' ? undefined : t;
+  return getrimd(kind(el, eigen, a, b, c, d));
 }
 
 /** tekst() with the path as a list. */
 export function tekstLangs(el: XmlElement | undefined, eigen: Eigen, pad: readonly string[]): string | undefined {
-  const t = kindLangs(el, eigen, pad)?.text?.trim();
+  return getrimd(kindLangs(el, eigen, pad));
+}
+
+/** An element's trimmed text; undefined when there is no element or its text is empty. */
+function getrimd(el: XmlElement | undefined): string | undefined {
+  const t = el?.text?.trim();
   return t === undefined || t === '' ? undefined : t;
 }
 
