@@ -125,8 +125,8 @@ export async function createContracten(deps: { db: Db; log: ExchangeLog; ring: K
       });
       r.get('/vertalingen', async (req, res) => {
         kijker(req, res);
-        const events = await deps.log.events({ eventType: 'contract_check', limit: 200 });
-        res.json({ items: events.reverse().map((e) => ({ messageId: e.messageId, bericht: e.messageType, afzender: e.sender, op: e.occurredAt.toISOString(), ...e.detail })) });
+        const events = await deps.log.events({ eventType: 'contract_check', limit: 200, newest: true });
+        res.json({ items: events.map((e) => ({ messageId: e.messageId, bericht: e.messageType, afzender: e.sender, op: e.occurredAt.toISOString(), ...e.detail })) });
       });
       return r;
     },

@@ -82,7 +82,7 @@ export const outbox = {
           AND (d.status = 'pending' OR (d.status = 'in_flight' AND d.lease_until < now()))
           AND (d.ordering_key IS NULL OR NOT EXISTS (
                 SELECT 1 FROM deliveries p
-                 WHERE p.ordering_key = d.ordering_key AND p.seq < d.seq AND p.status IN ('pending', 'in_flight')))
+                 WHERE p.ordering_key = d.ordering_key AND p.seq < d.seq AND p.is_open))
         RETURNING ${COLUMNS}, ${DB_NOW_SQL} AS "claimedAt"`,
       [id, leaseMs],
     );
@@ -124,7 +124,7 @@ export const outbox = {
          SELECT l.id, l.lease_ms, row_number() OVER (PARTITION BY COALESCE(l.ordering_key, l.id::text) ORDER BY l.seq) AS pos FROM locked l
           WHERE l.ordering_key IS NULL OR NOT EXISTS (
                 SELECT 1 FROM deliveries p
-                 WHERE p.ordering_key = l.ordering_key AND p.seq < l.seq AND p.status IN ('pending', 'in_flight')
+                 WHERE p.ordering_key = l.ordering_key AND p.seq < l.seq AND p.is_open
                    AND p.id NOT IN (SELECT id FROM locked))),
        taken AS (SELECT * FROM eligible WHERE pos <= $5)
        UPDATE deliveries d SET status = 'in_flight', updated_at = now(),
@@ -230,11 +230,11 @@ export const outbox = {
   async due(q: Queryable, limit: number): Promise<QueuedDelivery[]> {
     const r = await q.query<QueuedDelivery>(
       `WITH open AS MATERIALIZED (
-         SELECT id, attempts, seq, status, ordering_key, next_attempt_at, lease_until FROM deliveries WHERE status IN ('pending', 'in_flight'))
+         SELECT id, attempts, seq, status, ordering_key, next_attempt_at, lease_until FROM deliveries WHERE is_open)
        SELECT o.id, o.attempts FROM open o
         WHERE ((o.status = 'pending' AND o.next_attempt_at <= now()) OR (o.status = 'in_flight' AND o.lease_until < now()))
           AND (o.ordering_key IS NULL OR NOT EXISTS (
-                SELECT 1 FROM deliveries p WHERE p.ordering_key = o.ordering_key AND p.seq < o.seq AND p.status IN ('pending', 'in_flight')))
+                SELECT 1 FROM deliveries p WHERE p.ordering_key = o.ordering_key AND p.seq < o.seq AND p.is_open))
         ORDER BY o.seq LIMIT $1`,
       [limit],
     );
@@ -244,7 +244,7 @@ export const outbox = {
   /** The next open delivery behind a finished one with the same ordering key. */
   async nextInOrder(q: Queryable, orderingKey: string): Promise<QueuedDelivery[]> {
     const r = await q.query<QueuedDelivery>(
-      `SELECT id, attempts FROM deliveries WHERE ordering_key = $1 AND status = 'pending' ORDER BY seq LIMIT 1`,
+      `SELECT id, attempts FROM deliveries WHERE ordering_key = $1 AND is_open AND status = 'pending' ORDER BY seq LIMIT 1`,
       [orderingKey],
     );
     return r.rows;
@@ -260,7 +260,7 @@ export const outbox = {
     const r = await q.query<QueuedDelivery>(
       `SELECT d.id, d.attempts FROM unnest($1::text[]) AS k(ordering_key)
          CROSS JOIN LATERAL (SELECT id, attempts, seq FROM deliveries
-                              WHERE ordering_key = k.ordering_key AND status = 'pending' ORDER BY seq LIMIT $2) d
+                              WHERE ordering_key = k.ordering_key AND is_open AND status = 'pending' ORDER BY seq LIMIT $2) d
         ORDER BY d.seq`,
       [[...new Set(orderingKeys)], perKey],
     );
@@ -306,10 +306,10 @@ export const outbox = {
     const r = await q.query<{ pending: number; in_flight: number; dead_letter: number; oldest: Date | null; age: number | string | null }>(
       `SELECT count(*) FILTER (WHERE status = 'pending')::int AS pending,
               count(*) FILTER (WHERE status = 'in_flight')::int AS in_flight,
-              (SELECT count(*) FROM deliveries WHERE status = 'dead_letter')::int AS dead_letter,
+              (SELECT count(*) FROM deliveries WHERE is_parked AND status = 'dead_letter')::int AS dead_letter,
               min(created_at) AS oldest,
               extract(epoch FROM clock_timestamp() - min(created_at))::float8 AS age
-         FROM deliveries WHERE status IN ('pending', 'in_flight')`,
+         FROM deliveries WHERE is_open`,
     );
     const row = r.rows[0]!;
     // The age is measured on the clock that wrote created_at: the database's.

@@ -65,6 +65,8 @@ export interface EventFilter {
   limit?: number;
   /** keyset pagination within one chain (with `chain`): only events with seq > afterSeq */
   afterSeq?: number;
+  /** The newest `limit` events, newest first, instead of the oldest in time order. */
+  newest?: boolean;
   /** Only events of this chain. */
   chain?: number;
 }
@@ -78,6 +80,7 @@ export const DEFAULT_MAX_CHAINS = 16;
  * database clock is the only order there is.
  */
 const READ_ORDER = 'occurred_at, chain, seq';
+const READ_ORDER_NEWEST = 'occurred_at DESC, chain DESC, seq DESC';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 10_000;
@@ -601,7 +604,7 @@ export class ExchangeLog {
     return res.rows.map(rowToEvent);
   }
 
-  /** Filtered events in time order (READ_ORDER); all values are bound parameters, never spliced into SQL. */
+  /** Filtered events in time order (READ_ORDER, or newest first); all values are bound parameters, never spliced into SQL. */
   async events(filter: EventFilter = {}): Promise<ExchangeEvent[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -634,7 +637,7 @@ export class ExchangeLog {
     const sql =
       `SELECT ${EVENT_COLUMNS} FROM exchange_events` +
       (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY ${READ_ORDER} LIMIT $${params.length}`;
+      ` ORDER BY ${filter.newest === true ? READ_ORDER_NEWEST : READ_ORDER} LIMIT $${params.length}`;
     const res = await this.db.query<EventRow>(sql, params);
     return res.rows.map(rowToEvent);
   }

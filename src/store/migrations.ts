@@ -655,6 +655,27 @@ SELECT h.termijn, h.wet, h.gemeente, h.aanbieder, h.sleutel, min(h.datum) FROM h
  GROUP BY h.termijn, h.wet, h.gemeente, h.aanbieder, h.sleutel;
 `,
   },
+  {
+    version: 194,
+    name: 'claims of deliveries as HOT updates',
+    sql: `
+-- Taking a delivery for an attempt (pending to in_flight) was never a HOT update: status was in the
+-- predicates of the open and parked indexes, so each claim wrote a new entry into all six indexes
+-- of deliveries. The predicates read generated columns now, which a claim leaves as they are (it
+-- changes status, lease_until and updated_at only); the outcome still leaves the open rows' indexes,
+-- as it must. Pages keep room for the updated versions (fillfactor 80). Adding the columns rewrites
+-- the table once.
+ALTER TABLE deliveries ADD COLUMN is_open boolean GENERATED ALWAYS AS (status IN ('pending', 'in_flight')) STORED,
+                       ADD COLUMN is_parked boolean GENERATED ALWAYS AS (status IN ('dead_letter', 'held')) STORED;
+DROP INDEX deliveries_open_idx;
+DROP INDEX deliveries_ordering_open_idx;
+DROP INDEX deliveries_parked_idx;
+CREATE INDEX deliveries_open_idx ON deliveries (next_attempt_at) WHERE is_open;
+CREATE INDEX deliveries_ordering_open_idx ON deliveries (ordering_key, seq) WHERE is_open;
+CREATE INDEX deliveries_parked_idx ON deliveries (seq) WHERE is_parked;
+ALTER TABLE deliveries SET (fillfactor = 80);
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

@@ -76,8 +76,9 @@ export function deliveryWhere(f: DeliveryFilter, partiesMatching: (t: string) =>
   const params: unknown[] = [];
   const where: string[] = [];
   const p = (v: unknown) => `$${first - 1 + params.push(v)}`;
-  if (f.status === 'retrying') where.push(`d.status = 'pending' AND d.attempts > 0`);
-  else where.push(`d.status = ${p(f.status)}`);
+  // is_open / is_parked name the partial index (migration 194) that holds the rows asked for.
+  if (f.status === 'retrying') where.push(`d.is_open AND d.status = 'pending' AND d.attempts > 0`);
+  else where.push(`d.is_parked AND d.status = ${p(f.status)}`);
   if (f.destination) where.push(`d.destination_id = ${p(f.destination)}`);
   if (f.messageType) where.push(`m.message_type = ${p(f.messageType)}`);
   if (f.party) {

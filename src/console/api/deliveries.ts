@@ -187,7 +187,7 @@ export function deliveriesRouter(deps: DeliveriesDeps): express.Router {
     const body = (req.body ?? {}) as { ids?: unknown; all?: unknown };
     let ids: string[];
     if (body.all === true) {
-      const r = await db.query<{ id: string }>(`SELECT id FROM deliveries WHERE status = 'dead_letter' ORDER BY seq LIMIT $1`, [MAX_DRAIN]);
+      const r = await db.query<{ id: string }>(`SELECT id FROM deliveries WHERE is_parked AND status = 'dead_letter' ORDER BY seq LIMIT $1`, [MAX_DRAIN]);
       ids = r.rows.map((x) => x.id);
     } else if (Array.isArray(body.ids) && body.ids.length <= MAX_DRAIN && body.ids.every((x): x is string => typeof x === 'string' && UUID_RE.test(x))) {
       ids = [...new Set(body.ids.map((x) => x.toLowerCase()))];

@@ -31,9 +31,9 @@ export function operationsRouter(deps: OperationsDeps): express.Router {
       // Open and parked rows through their partial indexes (not a scan of every delivery ever made).
       `SELECT count(*) FILTER (WHERE status = 'in_flight' OR (status = 'pending' AND attempts = 0))::int AS pending,
               count(*) FILTER (WHERE status = 'pending' AND attempts > 0)::int AS retrying,
-              (SELECT count(*) FROM deliveries WHERE status = 'dead_letter')::int AS dead_letter,
+              (SELECT count(*) FROM deliveries WHERE is_parked AND status = 'dead_letter')::int AS dead_letter,
               floor(extract(epoch FROM now() - min(created_at))) AS oldest_age
-         FROM deliveries WHERE status IN ('pending', 'in_flight')`,
+         FROM deliveries WHERE is_open`,
     );
     const depth = q.rows[0];
     // Per sending party and message type: how many came in, how many were refused, how many ended as dead letters.

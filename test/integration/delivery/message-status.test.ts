@@ -165,4 +165,27 @@ describe.each(STORE_CASES)('message status with two deliveries completing togeth
     expect(Number(counts.upd)).toBeGreaterThanOrEqual(1);
     expect(Number(counts.hot)).toBe(Number(counts.upd));
   });
+
+  it('taking deliveries for an attempt is a HOT update: no index of deliveries gets a new entry', async () => {
+    const { ids } = await messageWithTwoDeliveries();
+    const counts = await db.transaction(async (tx) => {
+      // This backend's counts not yet merged into the shared ones: earlier work too, so a difference.
+      const read = async () => {
+        const r = await tx.query<{ upd: string; hot: string }>(
+          `SELECT n_tup_upd AS upd, n_tup_hot_upd AS hot FROM pg_stat_xact_user_tables WHERE relid = 'deliveries'::regclass`,
+        );
+        return { upd: Number(r.rows[0]!.upd), hot: Number(r.rows[0]!.hot) };
+      };
+      const before = await read();
+      const one = await outbox.claim(tx, ids[0]!, 30_000);
+      const many = await outbox.claimMany(tx, [{ id: ids[1]!, leaseMs: 30_000 }]);
+      expect([one?.status, many.map((d) => d.status)]).toEqual(['in_flight', ['in_flight']]);
+      const after = await read();
+      return { upd: after.upd - before.upd, hot: after.hot - before.hot };
+    });
+    // Before migration 194 status was in three index predicates, and no claim could be HOT.
+    expect(counts).toEqual({ upd: 2, hot: 2 });
+    // Still found as open, and the ones before them in order still hold back later ones.
+    expect((await outbox.depth(db)).inFlight).toBeGreaterThanOrEqual(2);
+  });
 });

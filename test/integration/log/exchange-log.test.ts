@@ -333,6 +333,8 @@ describe.each(STORE_CASES)('exchange log on $name', ({ name, open }) => {
       expect(await seqs({ eventType: 'received' })).toEqual([1, 3]);
       expect(await seqs({ from: at(1), to: at(3) })).toEqual([2, 3]);
       expect(await seqs({ limit: 2 })).toEqual([1, 2]);
+      expect(await seqs({ limit: 2, newest: true })).toEqual([4, 3]);
+      expect(await seqs({ eventType: 'received', limit: 1, newest: true })).toEqual([3]);
       expect(await seqs({ afterSeq: 2, limit: 1 })).toEqual([3]);
       expect(await seqs({ sender: "a' OR '1'='1" })).toEqual([]);
       expect(await seqs({ eventType: 'received; DROP TABLE exchange_events; --' })).toEqual([]);

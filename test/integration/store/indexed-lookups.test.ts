@@ -7,11 +7,13 @@
  * - An intake's referenties delivered before: through a partial index of intake prestaties.
  * - The outbox's depth (each metrics scrape), the reconciler's due deliveries and the hand-on to
  *   the next in order: through the partial indexes of open and parked deliveries, not past every
- *   delivery ever made (nor a key's whole backlog at each hand-on).
+ *   delivery ever made (nor a key's whole backlog at each hand-on); the claims, and the console's
+ *   dead-letter and retry filters, the same.
  * - Retention: a batch's payloads are kept for its own open deliveries only, found by message.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EERDER_AANGELEVERD } from '../../../src/contracten/intake.js';
+import { deliveryWhere } from '../../../src/console/api/dead-letter-filter.js';
 import { outbox } from '../../../src/delivery/outbox.js';
 import { PURGE_PAYLOADS } from '../../../src/retention/purge.js';
 import { DbRegister } from '../../../src/standards/istandaarden/register-db.js';
@@ -50,6 +52,13 @@ describe.each(STORE_CASES)('lookups per message on $name', ({ name, open }) => {
     expect([depth.pending, depth.inFlight, depth.deadLetter]).toEqual([10, 10, 10]);
     expect(await outbox.due(recording, 1000)).toHaveLength(20);
     expect(await outbox.nextInOrderMany(recording, ['k1', 'k2'], 8)).toEqual([]);
+    const delivered = (await db.query<{ id: string }>(`SELECT id FROM deliveries WHERE status = 'delivered' LIMIT 1`)).rows[0]!.id;
+    expect(await outbox.claimMany(recording, [{ id: delivered, leaseMs: 1000 }])).toEqual([]);
+    expect(await outbox.claim(recording, delivered, 1000)).toBeUndefined();
+    const dead = deliveryWhere({ status: 'dead_letter' }, () => []);
+    await recording.query(`SELECT d.id FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE ${dead.sql}`, dead.params);
+    const retrying = deliveryWhere({ status: 'retrying' }, () => []);
+    await recording.query(`SELECT d.id FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE ${retrying.sql}`, retrying.params);
     if (name !== 'postgres') return;
     for (const [text, params] of sql) {
       const p = await plan(text, params);
