@@ -1,5 +1,6 @@
 import { PayloadUnreadableError, type ExchangeLog, type Payload } from '../log/exchange-log.js';
 import type { Db } from '../store/db.js';
+import { LIST_COUNT_CAP } from './message-view.js';
 
 export interface MailboxItem {
   id: string;
@@ -29,14 +30,18 @@ export class Mailbox {
   constructor(
     private readonly db: Db,
     private readonly log: ExchangeLog,
+    /** How far a list counts its matches (a test makes it small). */
+    private readonly countCap = LIST_COUNT_CAP,
   ) {}
 
   async list(
     partyId: string,
     opts: { includeAcknowledged: boolean; limit: number; offset: number; withContent?: boolean },
-  ): Promise<{ items: MailboxItem[]; total: number }> {
+  ): Promise<{ items: MailboxItem[]; total: number; totalCapped: boolean }> {
     const ack = opts.includeAcknowledged ? '' : 'AND acknowledged_at IS NULL';
-    const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM mailbox WHERE party_id = $1 ${ack}`, [partyId]);
+    // Counted up to a cap, in the index's order so that the count stops there: with acknowledged
+    // items a count would read the party's whole history on every page.
+    const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM mailbox WHERE party_id = $1 ${ack} ORDER BY available_at, id LIMIT $2) c`, [partyId, this.countCap + 1]);
     const rows = await this.db.query<{ id: string; messageId: string; messageType: string; sender: string; availableAt: Date; acknowledgedAt: Date | null; payloadId: number }>(
       `SELECT id, message_id AS "messageId", message_type AS "messageType", sender, available_at AS "availableAt",
               acknowledged_at AS "acknowledgedAt", payload_id AS "payloadId"
@@ -58,7 +63,8 @@ export class Mailbox {
         ...(unreadable ? { unreadable } : {}),
       });
     }
-    return { items, total: total.rows[0]?.n ?? 0 };
+    const n = total.rows[0]?.n ?? 0;
+    return { items, total: Math.min(n, this.countCap), totalCapped: n > this.countCap };
   }
 
   /** One item with its content, only for the party it was delivered to. */

@@ -34,6 +34,9 @@ export interface MessageDetail extends MessageSummary {
   }>;
 }
 
+/** Lists count their matches up to this many; past it, `totalCapped` says there are more. */
+export const LIST_COUNT_CAP = 10_000;
+
 export interface MessageFilter {
   status?: string;
   messageType?: string;
@@ -52,6 +55,8 @@ export class MessageView {
   constructor(
     private readonly db: Db,
     private readonly log: ExchangeLog,
+    /** How far a list counts its matches (a test makes it small). */
+    private readonly countCap = LIST_COUNT_CAP,
   ) {}
 
   async forParty(id: string, partyId: string): Promise<MessageDetail | undefined> {
@@ -98,22 +103,37 @@ export class MessageView {
     };
   }
 
-  async listForParty(partyId: string, f: MessageFilter): Promise<{ items: MessageSummary[]; total: number }> {
-    const where: string[] = [];
+  /**
+   * One page of a party's messages, newest first, with their number counted up to
+   * {@link LIST_COUNT_CAP} (`countCap`). Work per page is bounded by the page's position, not by the party's
+   * whole history: the sent and the received side each come from their own index
+   * (messages_sender_idx, messages_receiver_idx), newest first, as far as the page reaches; a count
+   * of every message a party ever exchanged ran on each page request.
+   */
+  async listForParty(partyId: string, f: MessageFilter): Promise<{ items: MessageSummary[]; total: number; totalCapped: boolean }> {
+    const filters: string[] = [];
     const params: unknown[] = [partyId];
-    if (f.direction === 'sent') where.push('sender = $1');
-    else if (f.direction === 'received') where.push('receiver = $1');
-    else where.push('(sender = $1 OR receiver = $1)');
-    if (f.status) where.push(`status = $${params.push(f.status)}`);
-    if (f.messageType) where.push(`message_type = $${params.push(f.messageType)}`);
-    if (f.from) where.push(`received_at >= $${params.push(f.from)}`);
-    if (f.to) where.push(`received_at < $${params.push(f.to)}`);
-    const clause = where.join(' AND ');
-    const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages WHERE ${clause}`, params);
+    if (f.status) filters.push(`status = $${params.push(f.status)}`);
+    if (f.messageType) filters.push(`message_type = $${params.push(f.messageType)}`);
+    if (f.from) filters.push(`received_at >= $${params.push(f.from)}`);
+    if (f.to) filters.push(`received_at < $${params.push(f.to)}`);
+    const and = filters.map((c) => ` AND ${c}`).join('');
+    // A party that sends to itself is listed once, on the sent side.
+    const sides = [
+      ...(f.direction !== 'received' ? [`sender = $1${and}`] : []),
+      ...(f.direction !== 'sent' ? [`receiver = $1${f.direction === 'received' ? '' : ' AND sender IS DISTINCT FROM $1'}${and}`] : []),
+    ];
+    const reach = `$${params.length + 1}`;
+    const page = sides.map((w) => `(SELECT ${SUMMARY} FROM messages WHERE ${w} ORDER BY received_at DESC, id LIMIT ${reach})`).join(' UNION ALL ');
     const items = await this.db.query<MessageSummary>(
-      `SELECT ${SUMMARY} FROM messages WHERE ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, f.limit, f.offset],
+      `SELECT * FROM (${page}) m ORDER BY "receivedAt" DESC, id LIMIT $${params.length + 2} OFFSET $${params.length + 3}`,
+      [...params, f.offset + f.limit, f.limit, f.offset],
     );
-    return { items: items.rows, total: total.rows[0]?.n ?? 0 };
+    // Ordered as the index is, so that each side stops at the cap (a bitmap scan would first collect every match).
+    const counted = sides.map((w) => `(SELECT 1 FROM messages WHERE ${w} ORDER BY received_at DESC LIMIT ${reach})`).join(' UNION ALL ');
+    const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${counted}) c`, [...params, this.countCap + 1]);
+    const n = total.rows[0]?.n ?? 0;
+    return { items: items.rows, total: Math.min(n, this.countCap), totalCapped: n > this.countCap };
   }
+
 }

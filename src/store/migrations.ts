@@ -676,6 +676,18 @@ CREATE INDEX deliveries_parked_idx ON deliveries (seq) WHERE is_parked;
 ALTER TABLE deliveries SET (fillfactor = 80);
 `,
   },
+  {
+    version: 195,
+    name: 'mailbox pages in the order they are read',
+    sql: `
+-- A mailbox page is read in (available_at, id) order, the open items or (includeAcknowledged) all
+-- of them. The index on (party_id, acknowledged_at, available_at) gave neither order with
+-- acknowledged items included: each such page sorted the party's whole history.
+CREATE INDEX mailbox_party_open_idx ON mailbox (party_id, available_at, id) WHERE acknowledged_at IS NULL;
+CREATE INDEX mailbox_party_time_idx ON mailbox (party_id, available_at, id);
+DROP INDEX mailbox_party_idx;
+`,
+  },
 ];
 
 export async function migrate(db: Db): Promise<void> {

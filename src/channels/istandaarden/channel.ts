@@ -177,7 +177,7 @@ export function istandaardenChannel(deps: {
     const caller = party(res);
     const includeAcknowledged = req.query.includeAcknowledged === 'true';
     const limit = Math.min(100, Math.max(1, Number(req.query.pageSize ?? 50) || 50));
-    const { items, total } = await deps.mailbox.list(caller.id, { includeAcknowledged, limit, offset: 0, withContent: false });
+    const { items, total, totalCapped } = await deps.mailbox.list(caller.id, { includeAcknowledged, limit, offset: 0, withContent: false });
     res.json({
       items: items.map((i) => ({
         id: i.id,
@@ -189,6 +189,7 @@ export function istandaardenChannel(deps: {
         href: `${req.baseUrl}/mailbox/${i.id}`,
       })),
       total,
+      totalCapped,
     });
   });
 

@@ -117,7 +117,7 @@ export function apiV1(deps: {
     const direction = optionalString(req.query.direction, 'direction');
     if (direction !== undefined && direction !== 'sent' && direction !== 'received')
       throw new HttpProblem(400, 'invalid-query', undefined, [{ name: 'direction', reason: "must be 'sent' or 'received'" }]);
-    const { items, total } = await deps.view.listForParty(party(res).id, {
+    const { items, total, totalCapped } = await deps.view.listForParty(party(res).id, {
       status: optionalString(req.query.status, 'status'),
       messageType: optionalString(req.query.messageType, 'messageType'),
       direction,
@@ -126,7 +126,7 @@ export function apiV1(deps: {
       limit: p.limit,
       offset: p.offset,
     });
-    res.json({ items, page: p.page, pageSize: p.pageSize, total });
+    res.json({ items, page: p.page, pageSize: p.pageSize, total, totalCapped });
   });
 
   r.get('/messages/:id', async (req, res) => {
@@ -144,7 +144,7 @@ export function apiV1(deps: {
   r.get('/mailbox', async (req, res) => {
     const p = pageParams(req);
     const includeAcknowledged = req.query.includeAcknowledged === 'true';
-    const { items, total } = await deps.mailbox.list(party(res).id, { includeAcknowledged, limit: p.limit, offset: p.offset });
+    const { items, total, totalCapped } = await deps.mailbox.list(party(res).id, { includeAcknowledged, limit: p.limit, offset: p.offset });
     res.json({
       items: items.map((i) => ({
         id: i.id,
@@ -160,6 +160,7 @@ export function apiV1(deps: {
       page: p.page,
       pageSize: p.pageSize,
       total,
+      totalCapped,
     });
   });
 

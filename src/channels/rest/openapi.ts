@@ -321,7 +321,11 @@ export function openApiDocument(
         },
         MessagePage: {
           type: 'object',
-          properties: { items: { type: 'array', items: ref('MessageSummary') }, page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' } },
+          properties: {
+            items: { type: 'array', items: ref('MessageSummary') }, page: { type: 'integer' }, pageSize: { type: 'integer' },
+            total: { type: 'integer', description: 'How many match, counted up to 10,000' },
+            totalCapped: { type: 'boolean', description: 'true when more than 10,000 match: total then says 10,000' },
+          },
         },
         MessageEvent: {
           type: 'object',
@@ -378,7 +382,11 @@ export function openApiDocument(
         },
         MailboxPage: {
           type: 'object',
-          properties: { items: { type: 'array', items: ref('MailboxItem') }, page: { type: 'integer' }, pageSize: { type: 'integer' }, total: { type: 'integer' } },
+          properties: {
+            items: { type: 'array', items: ref('MailboxItem') }, page: { type: 'integer' }, pageSize: { type: 'integer' },
+            total: { type: 'integer', description: 'How many match, counted up to 10,000' },
+            totalCapped: { type: 'boolean', description: 'true when more than 10,000 match: total then says 10,000' },
+          },
         },
         Problem: {
           type: 'object',
