@@ -365,4 +365,18 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     const bad = await fetch(`${baseUrl}/console/api/session`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'user=x' });
     expect(bad.status).toBe(415);
   });
+
+  // Last: it adds 10,001 messages of a party of its own.
+  it('counts the exchanges up to 10,000 and says when there are more', async () => {
+    await gateway.db.query(
+      `INSERT INTO messages (id, sender_message_id, correlation_id, channel, standard, message_type, sender, receiver, status, received_at, updated_at)
+       SELECT gen_random_uuid(), 'bulk-' || g, 'bulk-' || g, 'rest', 'json', 'telling', 'gemeente-0153', 'aanbieder-telling', 'delivered', now(), now()
+         FROM generate_series(1, 10001) g`,
+    );
+    const many = await auditor.call('GET', '/console/api/exchanges?messageType=telling&pageSize=1');
+    expect([many.status, many.json.total, many.json.totalCapped, many.json.items.length]).toEqual([200, 10_000, true, 1]);
+    await gateway.db.query(`DELETE FROM messages WHERE sender_message_id = 'bulk-1'`);
+    const exact = await auditor.call('GET', '/console/api/exchanges?messageType=telling&pageSize=1');
+    expect([exact.json.total, exact.json.totalCapped]).toEqual([10_000, false]);
+  });
 });

@@ -3,7 +3,7 @@ import { HttpProblem } from '../../channels/rest/problem.js';
 import { PayloadUnreadableError, type ExchangeLog } from '../../log/exchange-log.js';
 import { subjectHashCandidates } from '../../log/crypto.js';
 import { isValidBsn } from '../../standards/common/bsn.js';
-import type { MessageSummary } from '../../core/message-view.js';
+import { LIST_COUNT_CAP, type MessageSummary } from '../../core/message-view.js';
 import type { KeyRing } from '../../log/keys.js';
 import type { Db } from '../../store/db.js';
 import { signedIn, type consoleGuard } from '../auth/guard.js';
@@ -125,7 +125,8 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
       await logAdminAction(log, 'subject_searched', signedIn(res).user, `subject/${subjectHashCandidates(ring, reference)[0]}`, { via: 'reference' });
     }
     const clause = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
-    const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM messages ${clause}`, params);
+    // Counted up to a cap: an unfiltered count read the whole table on every page.
+    const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM messages ${clause} LIMIT $${params.length + 1}) c`, [...params, LIST_COUNT_CAP + 1]);
     const items = await db.query<SummaryRow>(
       `SELECT ${SUMMARY},
               (SELECT count(*)::int FROM deliveries d WHERE d.message_id = messages.id) AS "deliveriesTotal",
@@ -133,7 +134,8 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
          FROM messages ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, pageSize, (page - 1) * pageSize],
     );
-    res.json({ items: items.rows.map(summaryJson), total: total.rows[0]?.n ?? 0, page, pageSize });
+    const n = total.rows[0]?.n ?? 0;
+    res.json({ items: items.rows.map(summaryJson), total: Math.min(n, LIST_COUNT_CAP), totalCapped: n > LIST_COUNT_CAP, page, pageSize });
   }
 
   router.get('/exchanges/:id', guard.requirePermission('detail'), async (req, res) => {

@@ -297,7 +297,7 @@ function renderResults(results, data) {
     h('td', null, h('a', { href: `#/bericht/${encodeURIComponent(m.id)}`, 'aria-label': `Details van bericht ${m.id}` }, String(m.id).slice(0, 8))),
   ));
   clear(results).append(
-    h('p', { id: 'totaal', className: 'total' }, total === 1 ? '1 bericht gevonden' : `${total} berichten gevonden`),
+    h('p', { id: 'totaal', className: 'total' }, data?.totalCapped ? `Meer dan ${total} berichten gevonden` : total === 1 ? '1 bericht gevonden' : `${total} berichten gevonden`),
     table('Gevonden berichten', ['Ontvangen', 'Berichtsoort', 'Standaard', 'Van', 'Aan', 'Status', 'Details'], rows),
     pager(page, pages, (p) => {
       state.page = p;
