@@ -2,7 +2,7 @@
  * The worker thread behind {@link GroteStufBerichten}: XSD validation of a large StUF message
  * (a zakLk01 or edcLk01 with megabytes of base64 inhoud) off the event loop. It compiles the same
  * schemas the main thread uses (knooppunt's own, or the official folder of KNOOPPUNT_STUF_XSD_DIR)
- * once per worker. Tasks arrive as { id, kind, input } and are answered with a {@link WorkerReply}.
+ * once per worker, knooppunt's own per set when first needed. Tasks arrive as { id, kind, input } and are answered with a {@link WorkerReply}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerReply } from '../../util/worker-pool.js';
@@ -20,8 +20,10 @@ export type StufDocumentTask = { kind: 'xsd'; input: { raw: Uint8Array } };
 
 const data = workerData as StufDocumentWorkerData;
 let validator: Promise<StufValidator> | undefined;
-const schemas = () => (validator ??= loadStufValidator({ schemasDir: data.schemasDir, ...(data.officialDir ? { officialDir: data.officialDir } : {}) }));
-// Compiled at start, not when the first message waits for it; a failure is the first task's answer.
+// Knooppunt's own sets compile when a message first needs one (most large messages need only their
+// own version's); the gateway compiled both at its start. The official folder compiles at once.
+const schemas = () => (validator ??= loadStufValidator({ schemasDir: data.schemasDir, lazy: true, ...(data.officialDir ? { officialDir: data.officialDir } : {}) }));
+// Read at start, not when the first message waits for it; a failure is the first task's answer.
 schemas().catch(() => undefined);
 
 parentPort!.on('message', (msg: { id: number } & StufDocumentTask) => {

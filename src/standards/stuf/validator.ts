@@ -110,7 +110,7 @@ class GedeeldeValidator implements StufValidator {
  * (KNOOPPUNT_STUF_XSD_DIR; a folder that does not compile fails the start), else knooppunt's own.
  * Compiled once per process and folder.
  */
-export async function loadStufValidator(opts: { schemasDir?: string; officialDir?: string }): Promise<StufValidator> {
+export async function loadStufValidator(opts: { schemasDir?: string; officialDir?: string; lazy?: boolean }): Promise<StufValidator> {
   if (opts.officialDir) {
     const dir = opts.officialDir;
     return gedeeldeValidator(`officieel:${dir}`, async () => {
@@ -122,17 +122,22 @@ export async function loadStufValidator(opts: { schemasDir?: string; officialDir
     });
   }
   const dir = opts.schemasDir ?? defaultStufSchemasDir();
-  return gedeeldeValidator(`knooppunt:${dir}`, () => StufSchemas.load(dir));
+  const lazy = opts.lazy === true;
+  return gedeeldeValidator(`knooppunt${lazy ? '-lazy' : ''}:${dir}`, () => StufSchemas.load(dir, { lazy }));
 }
 
-/** Reads one generated set (every XSD of schemas/stuf/<set>/) and compiles it. */
-async function laadSet(schemasDir: string, set: StufSet): Promise<XsdSchemaSet> {
+/** Reads one generated set (every XSD of schemas/stuf/<set>/): its files by name. */
+async function leesSet(schemasDir: string, set: StufSet): Promise<Record<string, Uint8Array>> {
   const dir = join(schemasDir, set);
   const namen = (await readdir(dir)).filter((f) => f.endsWith('.xsd')).sort();
   const teksten = await Promise.all(namen.map((f) => readFile(join(dir, f))));
-  const files = Object.fromEntries(namen.map((f, i) => [f, teksten[i]!]));
+  return Object.fromEntries(namen.map((f, i) => [f, teksten[i]!]));
+}
+
+/** Compiles one set read by {@link leesSet}. */
+function compileerSet(set: StufSet, files: Record<string, Uint8Array>): XsdSchemaSet {
   const berichten = [...new Set(stufRoots(set).map((r) => r.slice(r.indexOf('}') + 1)))].join(', ');
-  return XsdSchemaSet.load(files, STUF_XSD_ENTRY, {
+  return XsdSchemaSet.loadSync(files, STUF_XSD_ENTRY, {
     hooks: {
       rootNotDeclared: ({ name, ns, safeName }) => {
         if (name === 'Envelope' && (ns === STUF_NS.soapenv || ns === SOAP12_NS)) return `${safeName}: validate the message (the SOAP Body's child), not the envelope`;
@@ -147,20 +152,50 @@ async function laadSet(schemasDir: string, set: StufSet): Promise<XsdSchemaSet> 
 const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 const ZDS_NS_BYTES = Buffer.from(STUF_NS.ZDS, 'utf8');
 
+/** A set compiled at load, or (lazy) when it is first needed. */
+class ZdsSet {
+  private compiled: XsdSchemaSet | undefined;
+  constructor(
+    private readonly set: StufSet,
+    private files: Record<string, Uint8Array> | undefined,
+    compiled?: XsdSchemaSet,
+  ) {
+    this.compiled = compiled;
+    if (compiled) this.files = undefined;
+  }
+  get schemas(): XsdSchemaSet {
+    if (!this.compiled) {
+      this.compiled = compileerSet(this.set, this.files!);
+      this.files = undefined;
+    }
+    return this.compiled;
+  }
+  dispose(): void {
+    this.compiled?.dispose();
+  }
+}
+
 /** knooppunt's own compiled StUF schemas: the ZDS 1.1 and the ZDS 1.2 set. */
 export class StufSchemas implements StufValidator {
   readonly bron = 'knooppunt' as const;
 
   private constructor(
-    private readonly zds11: XsdSchemaSet,
-    private readonly zds12: XsdSchemaSet,
+    private readonly zds11: ZdsSet,
+    private readonly zds12: ZdsSet,
   ) {}
 
-  /** Reads the XSDs under `schemasDir`/zds-1.1 and /zds-1.2 (the only file access) and compiles them. Not cached: see {@link loadStufValidator}. */
-  static async load(schemasDir: string = defaultStufSchemasDir()): Promise<StufSchemas> {
-    const zds11 = await laadSet(schemasDir, 'zds-1.1');
+  /**
+   * Reads the XSDs under `schemasDir`/zds-1.1 and /zds-1.2 (the only file access) and compiles them.
+   * `lazy`: each set is compiled when a message first needs it (a document worker, whose gateway
+   * compiled both at its start, so that none fails here that did not fail there: most large
+   * messages need only the set of their own version). Not cached: see {@link loadStufValidator}.
+   */
+  static async load(schemasDir: string = defaultStufSchemasDir(), opts: { lazy?: boolean } = {}): Promise<StufSchemas> {
+    const [files11, files12] = await Promise.all([leesSet(schemasDir, 'zds-1.1'), leesSet(schemasDir, 'zds-1.2')]);
+    if (opts.lazy) return new StufSchemas(new ZdsSet('zds-1.1', files11), new ZdsSet('zds-1.2', files12));
+    const zds11 = compileerSet('zds-1.1', files11);
     try {
-      return new StufSchemas(zds11, await laadSet(schemasDir, 'zds-1.2'));
+      return new StufSchemas(new ZdsSet('zds-1.1', undefined, zds11), new ZdsSet('zds-1.2', undefined, compileerSet('zds-1.2', files12)));
     } catch (err) {
       zds11.dispose();
       throw err;
@@ -171,9 +206,9 @@ export class StufSchemas implements StufValidator {
   validate(xml: string | Uint8Array): XsdIssue[] {
     const zds = typeof xml === 'string' ? xml.includes(STUF_NS.ZDS) : Buffer.from(xml.buffer, xml.byteOffset, xml.byteLength).includes(ZDS_NS_BYTES);
     const [eerst, dan] = zds ? [this.zds12, this.zds11] : [this.zds11, this.zds12];
-    const issues = eerst.validate(xml);
+    const issues = eerst.schemas.validate(xml);
     if (issues.length === 0) return issues;
-    return dan.validate(xml).length === 0 ? [] : issues;
+    return dan.schemas.validate(xml).length === 0 ? [] : issues;
   }
 
   /** Validates one parsed message, in whichever wire form it came. */
