@@ -367,7 +367,7 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
   });
 
   // Last: it adds 10,001 messages of a party of its own.
-  it('counts the exchanges up to 10,000 and says when there are more', async () => {
+  it('counts the exchanges up to 10,000, says when there are more, and pages as far as that', async () => {
     await gateway.db.query(
       `INSERT INTO messages (id, sender_message_id, correlation_id, channel, standard, message_type, sender, receiver, status, received_at, updated_at)
        SELECT gen_random_uuid(), 'bulk-' || g, 'bulk-' || g, 'rest', 'json', 'telling', 'gemeente-0153', 'aanbieder-telling', 'delivered', now(), now()
@@ -378,5 +378,7 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     await gateway.db.query(`DELETE FROM messages WHERE sender_message_id = 'bulk-1'`);
     const exact = await auditor.call('GET', '/console/api/exchanges?messageType=telling&pageSize=1');
     expect([exact.json.total, exact.json.totalCapped]).toEqual([10_000, false]);
+    expect((await auditor.call('GET', '/console/api/exchanges?messageType=telling&page=400&pageSize=25')).json.items).toHaveLength(25);
+    expect((await auditor.call('GET', '/console/api/exchanges?messageType=telling&page=401&pageSize=25')).status).toBe(400);
   });
 });

@@ -95,6 +95,14 @@ describe.each(DRIVER_CASES)('spine on $store + $queue', ({ store, queue }) => {
     expect(deliveredTo(id)).toHaveLength(0);
   });
 
+  it('pages reach the first 10,000 matches: a deeper page is a 400 naming page', async () => {
+    const last = await get(baseUrl, KEYS.enschede, '/api/v1/messages?page=500&pageSize=20');
+    expect([last.status, last.json.totalCapped]).toEqual([200, false]);
+    const deeper = await get(baseUrl, KEYS.enschede, '/api/v1/messages?page=101&pageSize=100');
+    expect([deeper.status, deeper.json.code, (deeper.json.invalidParams as Array<{ name: string }>)[0]!.name]).toEqual([400, 'invalid-query', 'page']);
+    expect((await get(baseUrl, KEYS.enschede, '/api/v1/mailbox?page=10001&pageSize=1')).status).toBe(400);
+  });
+
   it('keeps per-citizen order: the second message waits for the first to be delivered', async () => {
     const first = nextId();
     webhook.respond = (_n, req) => {

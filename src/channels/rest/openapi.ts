@@ -112,7 +112,7 @@ export function openApiDocument(
   const auth = [{ apiKey: [] }];
   const uuidParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
   const pageParams = [
-    { name: 'page', in: 'query', schema: { type: 'integer', minimum: 1, default: 1 } },
+    { name: 'page', in: 'query', description: 'Pages reach the first 10,000 matches: page × pageSize is at most 10,000 (narrow the list with from and to)', schema: { type: 'integer', minimum: 1, default: 1 } },
     { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
   ];
   const location = { Location: { description: 'Where the message can be followed: /api/v1/messages/{id}', schema: { type: 'string' } } };

@@ -39,7 +39,9 @@ function alsJson(raw: Uint8Array, standaard: Standaard, nummer: BerichtNummer): 
   // The main thread parsed and checked this bericht already; the limits here only bound the work.
   const root = parseXml(raw, { maxBytes: raw.byteLength + 1, maxDepth: 64, maxElements: 10_000_000 });
   const bytes = Buffer.from(JSON.stringify(naarJsonWaarde({ standaard, nummer, header: readHeader(root), root })), 'utf8');
-  // A copy of its own, so the whole ArrayBuffer can be handed over without copying again.
+  // Handed over whole (transferred): a large text has an ArrayBuffer of its own already; a small
+  // one may sit in Buffer's shared pool, and is copied out of it first.
+  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) return bytes;
   const out = new Uint8Array(bytes.byteLength);
   out.set(bytes);
   return out;
