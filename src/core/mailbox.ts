@@ -1,6 +1,6 @@
 import { PayloadUnreadableError, type ExchangeLog, type Payload } from '../log/exchange-log.js';
 import type { Db } from '../store/db.js';
-import { LIST_COUNT_CAP } from './message-view.js';
+import { cappedTotal, LIST_COUNT_CAP } from './message-view.js';
 
 export interface MailboxItem {
   id: string;
@@ -63,8 +63,7 @@ export class Mailbox {
         ...(unreadable ? { unreadable } : {}),
       });
     }
-    const n = total.rows[0]?.n ?? 0;
-    return { items, total: Math.min(n, this.countCap), totalCapped: n > this.countCap };
+    return { items, ...cappedTotal(total.rows[0]?.n ?? 0, this.countCap) };
   }
 
   /** One item with its content, only for the party it was delivered to. */

@@ -37,6 +37,11 @@ export interface MessageDetail extends MessageSummary {
 /** Lists count their matches up to this many; past it, `totalCapped` says there are more. */
 export const LIST_COUNT_CAP = 10_000;
 
+/** A list's count as answered: `n` was counted up to `cap` + 1. */
+export function cappedTotal(n: number, cap = LIST_COUNT_CAP): { total: number; totalCapped: boolean } {
+  return { total: Math.min(n, cap), totalCapped: n > cap };
+}
+
 export interface MessageFilter {
   status?: string;
   messageType?: string;
@@ -132,8 +137,6 @@ export class MessageView {
     // Ordered as the index is, so that each side stops at the cap (a bitmap scan would first collect every match).
     const counted = sides.map((w) => `(SELECT 1 FROM messages WHERE ${w} ORDER BY received_at DESC LIMIT ${reach})`).join(' UNION ALL ');
     const total = await this.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM (${counted}) c`, [...params, this.countCap + 1]);
-    const n = total.rows[0]?.n ?? 0;
-    return { items: items.rows, total: Math.min(n, this.countCap), totalCapped: n > this.countCap };
+    return { items: items.rows, ...cappedTotal(total.rows[0]?.n ?? 0, this.countCap) };
   }
-
 }

@@ -3,7 +3,7 @@ import { HttpProblem } from '../../channels/rest/problem.js';
 import { PayloadUnreadableError, type ExchangeLog } from '../../log/exchange-log.js';
 import { subjectHashCandidates } from '../../log/crypto.js';
 import { isValidBsn } from '../../standards/common/bsn.js';
-import { LIST_COUNT_CAP, type MessageSummary } from '../../core/message-view.js';
+import { cappedTotal, LIST_COUNT_CAP, type MessageSummary } from '../../core/message-view.js';
 import type { KeyRing } from '../../log/keys.js';
 import type { Db } from '../../store/db.js';
 import { signedIn, type consoleGuard } from '../auth/guard.js';
@@ -138,8 +138,7 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
          FROM messages ${clause} ORDER BY received_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, pageSize, (page - 1) * pageSize],
     );
-    const n = total.rows[0]?.n ?? 0;
-    res.json({ items: items.rows.map(summaryJson), total: Math.min(n, LIST_COUNT_CAP), totalCapped: n > LIST_COUNT_CAP, page, pageSize });
+    res.json({ items: items.rows.map(summaryJson), ...cappedTotal(total.rows[0]?.n ?? 0), page, pageSize });
   }
 
   router.get('/exchanges/:id', guard.requirePermission('detail'), async (req, res) => {
