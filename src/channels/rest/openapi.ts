@@ -1,4 +1,8 @@
+import { LIST_COUNT_CAP } from '../../core/message-view.js';
 import type { JsonMessageType } from '../../standards/json/message-types.js';
+
+/** The count cap as the documents write it (10,000). */
+const CAP = LIST_COUNT_CAP.toLocaleString('en-US');
 
 /**
  * The version of the /api/v1 contract (semver, NL API Design Rules /core/version-header): sent as
@@ -112,7 +116,7 @@ export function openApiDocument(
   const auth = [{ apiKey: [] }];
   const uuidParam = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
   const pageParams = [
-    { name: 'page', in: 'query', description: 'Pages reach the first 10,000 matches: page × pageSize is at most 10,000 (narrow the list with from and to)', schema: { type: 'integer', minimum: 1, default: 1 } },
+    { name: 'page', in: 'query', description: `Pages reach the first ${CAP} matches: page × pageSize is at most ${CAP} (narrow the list with from and to)`, schema: { type: 'integer', minimum: 1, default: 1 } },
     { name: 'pageSize', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
   ];
   const location = { Location: { description: 'Where the message can be followed: /api/v1/messages/{id}', schema: { type: 'string' } } };
@@ -323,8 +327,8 @@ export function openApiDocument(
           type: 'object',
           properties: {
             items: { type: 'array', items: ref('MessageSummary') }, page: { type: 'integer' }, pageSize: { type: 'integer' },
-            total: { type: 'integer', description: 'How many match, counted up to 10,000' },
-            totalCapped: { type: 'boolean', description: 'true when more than 10,000 match: total then says 10,000' },
+            total: { type: 'integer', description: `How many match, counted up to ${CAP}` },
+            totalCapped: { type: 'boolean', description: `true when more than ${CAP} match: total then says ${CAP}` },
           },
         },
         MessageEvent: {
@@ -384,8 +388,8 @@ export function openApiDocument(
           type: 'object',
           properties: {
             items: { type: 'array', items: ref('MailboxItem') }, page: { type: 'integer' }, pageSize: { type: 'integer' },
-            total: { type: 'integer', description: 'How many match, counted up to 10,000' },
-            totalCapped: { type: 'boolean', description: 'true when more than 10,000 match: total then says 10,000' },
+            total: { type: 'integer', description: `How many match, counted up to ${CAP}` },
+            totalCapped: { type: 'boolean', description: `true when more than ${CAP} match: total then says ${CAP}` },
           },
         },
         Problem: {

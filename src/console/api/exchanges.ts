@@ -65,7 +65,7 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
     const { page, pageSize } = pageOf(q);
     // As far as the count goes: a deeper page would read every exchange up to it.
     if (page * pageSize > LIST_COUNT_CAP) {
-      throw new HttpProblem(400, 'bad-request', `Pages reach the first ${LIST_COUNT_CAP} exchanges; narrow the search (from, to, party)`, [{ name: 'page', reason: 'beyond the first 10,000' }]);
+      throw new HttpProblem(400, 'bad-request', `Pages reach the first ${LIST_COUNT_CAP} exchanges; narrow the search (from, to, party)`, [{ name: 'page', reason: `beyond the first ${LIST_COUNT_CAP.toLocaleString('en-US')}` }]);
     }
     const where: string[] = [];
     const params: unknown[] = [];

@@ -2,7 +2,8 @@
  * The worker thread behind {@link GroteStufBerichten}: XSD validation of a large StUF message
  * (a zakLk01 or edcLk01 with megabytes of base64 inhoud) off the event loop. It compiles the same
  * schemas the main thread uses (knooppunt's own, or the official folder of KNOOPPUNT_STUF_XSD_DIR)
- * once per worker, knooppunt's own per set when first needed. Tasks arrive as { id, kind, input } and are answered with a {@link WorkerReply}.
+ * once per worker, knooppunt's own per set when first needed. Tasks arrive as { id, kind, input }
+ * and are answered with a {@link WorkerReply}.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerReply } from '../../util/worker-pool.js';

@@ -152,17 +152,13 @@ function compileerSet(set: StufSet, files: Record<string, Uint8Array>): XsdSchem
 const SOAP12_NS = 'http://www.w3.org/2003/05/soap-envelope';
 const ZDS_NS_BYTES = Buffer.from(STUF_NS.ZDS, 'utf8');
 
-/** A set compiled at load, or (lazy) when it is first needed. */
+/** One set, compiled when it is first asked for (at load, unless lazy). */
 class ZdsSet {
   private compiled: XsdSchemaSet | undefined;
   constructor(
     private readonly set: StufSet,
     private files: Record<string, Uint8Array> | undefined,
-    compiled?: XsdSchemaSet,
-  ) {
-    this.compiled = compiled;
-    if (compiled) this.files = undefined;
-  }
+  ) {}
   get schemas(): XsdSchemaSet {
     if (!this.compiled) {
       this.compiled = compileerSet(this.set, this.files!);
@@ -192,14 +188,16 @@ export class StufSchemas implements StufValidator {
    */
   static async load(schemasDir: string = defaultStufSchemasDir(), opts: { lazy?: boolean } = {}): Promise<StufSchemas> {
     const [files11, files12] = await Promise.all([leesSet(schemasDir, 'zds-1.1'), leesSet(schemasDir, 'zds-1.2')]);
-    if (opts.lazy) return new StufSchemas(new ZdsSet('zds-1.1', files11), new ZdsSet('zds-1.2', files12));
-    const zds11 = compileerSet('zds-1.1', files11);
+    const schemas = new StufSchemas(new ZdsSet('zds-1.1', files11), new ZdsSet('zds-1.2', files12));
+    if (opts.lazy) return schemas;
     try {
-      return new StufSchemas(new ZdsSet('zds-1.1', undefined, zds11), new ZdsSet('zds-1.2', undefined, compileerSet('zds-1.2', files12)));
+      void schemas.zds11.schemas;
+      void schemas.zds12.schemas;
     } catch (err) {
-      zds11.dispose();
+      schemas.dispose();
       throw err;
     }
+    return schemas;
   }
 
   /** Validates one message. Returns the issues, empty when it is valid. */
