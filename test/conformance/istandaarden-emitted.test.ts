@@ -8,7 +8,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BERICHTSOORTEN, parseBerichtNamespace, RETOURBERICHTEN, STANDAARDEN, type BerichtNummer, type Standaard } from '../../src/standards/istandaarden/catalog.js';
-import { jsonNaarBericht, type BerichtHeader } from '../../src/standards/istandaarden/codec.js';
+import { jsonNaarBericht } from '../../src/standards/istandaarden/codec.js';
+import type { BerichtHeader } from '../../src/standards/istandaarden/header.js';
 import { bouwDeclaratieAntwoord, bouwRetour } from '../../src/standards/istandaarden/retour.js';
 import { XsdValidators } from '../../src/standards/istandaarden/schema/validator.js';
 import { projectRoot } from '../../src/util/paths.js';

@@ -12,7 +12,8 @@
  * notice when ../shared is absent.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
-import { berichtNaarJson, jsonNaarBericht } from '../../src/standards/istandaarden/codec.js';
+import { jsonNaarBericht } from '../../src/standards/istandaarden/codec.js';
+import { berichtNaarJson } from '../../src/standards/istandaarden/gemeente-json.js';
 import { XsdValidators } from '../../src/standards/istandaarden/schema/validator.js';
 import { parseXml, type XmlElement } from '../../src/xml/parse.js';
 import { describeOfficial, officialDir, officialPresent, voorbeeldberichten } from '../helpers/istandaarden-official.js';

@@ -15,7 +15,7 @@ import type { GatewayConfig } from '../../src/config/types.js';
 import type { Gateway } from '../../src/gateway.js';
 import { hashApiKey } from '../../src/parties/api-keys.js';
 import { BERICHTSOORTEN, berichtType, RETOURBERICHTEN } from '../../src/standards/istandaarden/catalog.js';
-import { readHeader } from '../../src/standards/istandaarden/codec.js';
+import { readHeader } from '../../src/standards/istandaarden/header.js';
 import { XsdValidators } from '../../src/standards/istandaarden/schema/validator.js';
 import { parseXml } from '../../src/xml/parse.js';
 import { DRIVER_CASES, startGateway, testEnv, writeConfig } from '../helpers/gateway.js';

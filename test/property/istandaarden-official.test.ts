@@ -8,7 +8,8 @@
  */
 import fc from 'fast-check';
 import { BERICHTSOORTEN, RETOURBERICHTEN, STANDAARDEN, type BerichtNummer, type Standaard } from '../../src/standards/istandaarden/catalog.js';
-import { jsonNaarBericht, type BerichtHeader } from '../../src/standards/istandaarden/codec.js';
+import { jsonNaarBericht } from '../../src/standards/istandaarden/codec.js';
+import type { BerichtHeader } from '../../src/standards/istandaarden/header.js';
 import { GEMEENSCHAPPELIJKE_HEADER, jsonSleutel, kinderenVan, lijstKind } from '../../src/standards/istandaarden/json.js';
 import { basisschemaTypes, berichtElement, type ElementDef } from '../../src/standards/istandaarden/schema/model.js';
 import { XsdValidators } from '../../src/standards/istandaarden/schema/validator.js';

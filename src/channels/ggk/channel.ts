@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import type { AcceptResult, Pipeline } from '../../core/pipeline.js';
 import type { Party, PartyRegistry } from '../../parties/registry.js';
 import { BERICHTSOORTEN, RELEASE, berichtType, parseBerichtNamespace, type BerichtNummer } from '../../standards/istandaarden/catalog.js';
-import { readHeader, type BerichtHeader } from '../../standards/istandaarden/codec.js';
+import { readHeader, type BerichtHeader } from '../../standards/istandaarden/header.js';
 import { buildBv03, buildEnvelop, buildFo01, decodeXmlBestand, DI01, DU01, GGK_NS, isUuidV4, readEnvelop, type Envelop, type Systeem } from '../../standards/ggk/envelop.js';
 import { GGK_FOUTCODES, type GgkFoutcode } from '../../standards/ggk/foutcodes.js';
 import type { GgkSchemas } from '../../standards/ggk/schema.js';

@@ -12,7 +12,7 @@ import type { AcceptResult, Pipeline, RejectCode } from '../../core/pipeline.js'
 import type { Party, PartyRegistry } from '../../parties/registry.js';
 import { BERICHTSOORTEN, RELEASE, RETOURBERICHTEN, berichtType, parseBerichtNamespace, type BerichtNummer } from '../../standards/istandaarden/catalog.js';
 import { bouwFoutbericht, FOUTCODES, type Fout, type Foutcode } from '../../standards/istandaarden/foutbericht.js';
-import { readHeader, type BerichtHeader } from '../../standards/istandaarden/codec.js';
+import { readHeader, type BerichtHeader } from '../../standards/istandaarden/header.js';
 import { parseXml, parseXmlInSlices, XmlRejectedError, type XmlLimits } from '../../xml/parse.js';
 import { DEFAULT_GROOT_VANAF } from '../../standards/istandaarden/grote-berichten.js';
 import type { DocumentPool } from '../../util/document-pool.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { GgkDestinationConfig } from '../../config/types.js';
 import { callSoap } from '../../channels/stuf/soap-client.js';
 import { BERICHTSOORTEN, berichtType, parseBerichtNamespace, type BerichtNummer } from '../../standards/istandaarden/catalog.js';
-import { readHeader } from '../../standards/istandaarden/codec.js';
+import { readHeader } from '../../standards/istandaarden/header.js';
 import { buildEnvelop, DU01, GGK_NS, SOAP_ACTION_DI01, SOAP_ACTION_DU01, STUF_NS } from '../../standards/ggk/envelop.js';
 import { GgkSchemas } from '../../standards/ggk/schema.js';
 import { projectRoot } from '../../util/paths.js';

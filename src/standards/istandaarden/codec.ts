@@ -1,89 +1,20 @@
 /**
- * iJw/iWmo bericht XML ⇄ JSON. The field work follows the structure model (json.ts), so every
- * element of the standard is carried both ways; this module adds the Header and the renaming of the
- * real namespaces to the neutral ones ({@link NEUTRAAL}) that declarative route mappings (such as
+ * iJw/iWmo JSON → bericht XML. The field work follows the structure model (json.ts), so every
+ * element of the standard is carried; this module adds the Header, and the renaming of the real
+ * namespaces to the neutral ones ({@link NEUTRAAL}) that declarative route mappings (such as
  * `istandaarden-315-naar-zaak`) are written against, so that one mapping file serves iJw and iWmo.
+ * The other way, bericht → JSON, is gemeente-json.ts; reading the Header is header.ts.
  *
  * Pure functions: no I/O, inputs are never modified.
  */
 import { serializeXml } from '../../xml/build.js';
 import type { XmlElement } from '../../xml/parse.js';
-import { berichtPayload, payloadNaarXml } from './json.js';
-import { basisschemaNamespace, berichtNamespace, berichtPrefix, berichtType, NEUTRAAL, parseBerichtNamespace, RELEASE, type BerichtNummer, type Standaard } from './catalog.js';
-
-/** The heenbericht header fields every bericht starts with (docs/istandaarden/berichten.md, "Header"). */
-export interface BerichtHeader {
-  berichtCode: number;
-  versie: number;
-  subversie: number;
-  /** CBS gemeentecode (4 digits) or AGB code (8 digits), by direction. */
-  afzender: string;
-  ontvanger: string;
-  identificatie: string;
-  /** YYYY-MM-DD */
-  dagtekening: string;
-  xsdVersie: { basisschema: string; bericht: string };
-}
+import { payloadNaarXml } from './json.js';
+import { basisschemaNamespace, berichtNamespace, berichtPrefix, NEUTRAAL, parseBerichtNamespace, RELEASE, type BerichtNummer, type Standaard } from './catalog.js';
+import type { BerichtHeader } from './header.js';
 
 /** Prefixes of the neutral namespaces, as the mapping files use them. */
 export const NEUTRALE_PREFIXEN = { bericht: 'b', basisschema: 'i' } as const;
-
-/** A bericht whose Header is absent or incomplete; the message names the element, never a value. */
-export class BerichtHeaderError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'BerichtHeaderError';
-  }
-}
-
-/**
- * Reads the Header of a bericht (heenbericht or retourbericht: the first fields are the same).
- * Works on the real and on the neutral namespaces: the Header and its fields are looked up in the
- * root's namespace, the parts of CDT_BerichtIdentificatie and CDT_XsdVersie by local name.
- * Throws {@link BerichtHeaderError} naming the first missing or malformed element.
- */
-export function readHeader(root: XmlElement): BerichtHeader {
-  const header = root.children.find((c) => c.ns === root.ns && c.name === 'Header');
-  if (!header) throw new BerichtHeaderError('iStandaarden bericht: the Header element is missing');
-  const field = (name: string): XmlElement => {
-    const el = header.children.find((c) => c.ns === root.ns && c.name === name);
-    if (!el) throw new BerichtHeaderError(`iStandaarden bericht: Header/${name} is missing`);
-    return el;
-  };
-  const text = (el: XmlElement, at: string): string => {
-    const value = el.children.length === 0 ? (el.text ?? '').trim() : '';
-    if (value === '') throw new BerichtHeaderError(`iStandaarden bericht: ${at} is empty`);
-    return value;
-  };
-  const part = (parent: XmlElement, parentName: string, name: string): string => {
-    const el = parent.children.find((c) => c.name === name);
-    if (!el) throw new BerichtHeaderError(`iStandaarden bericht: Header/${parentName}/${name} is missing`);
-    return text(el, `Header/${parentName}/${name}`);
-  };
-  const whole = (name: string): number => {
-    const value = text(field(name), `Header/${name}`);
-    if (!/^\d{1,9}$/.test(value)) throw new BerichtHeaderError(`iStandaarden bericht: Header/${name} is not a whole number`);
-    return Number(value);
-  };
-
-  const berichtCode = whole('BerichtCode');
-  const versie = whole('BerichtVersie');
-  const subversie = whole('BerichtSubversie');
-  const afzender = text(field('Afzender'), 'Header/Afzender');
-  const ontvanger = text(field('Ontvanger'), 'Header/Ontvanger');
-  const identificatie = field('BerichtIdentificatie');
-  const xsd = field('XsdVersie');
-  return {
-    berichtCode,
-    versie,
-    subversie,
-    afzender,
-    ontvanger,
-    identificatie: part(identificatie, 'BerichtIdentificatie', 'Identificatie'),
-    dagtekening: part(identificatie, 'BerichtIdentificatie', 'Dagtekening'),
-    xsdVersie: { basisschema: part(xsd, 'XsdVersie', 'BasisschemaXsdVersie'), bericht: part(xsd, 'XsdVersie', 'BerichtXsdVersie') },
-  };
-}
 
 interface Hernoeming {
   ns: string;
@@ -148,18 +79,6 @@ function el(ns: string, prefix: string, name: string, children: XmlElement[] | s
   return typeof children === 'string'
     ? { ns, name, prefix, attrs: {}, children: [], text: children }
     : { ns, name, prefix, attrs: {}, children };
-}
-
-/**
- * A parsed bericht (real namespaces) → its header and its JSON payload (json.ts: every value of
- * the body and of the Header's own extra fields). Throws when the root is not that bericht and
- * when the Header is incomplete ({@link BerichtHeaderError}).
- */
-export function berichtNaarJson(root: XmlElement, standaard: Standaard, nummer: BerichtNummer): { header: BerichtHeader; payload: Record<string, unknown> } {
-  if (root.name !== 'Bericht' || root.ns !== berichtNamespace(standaard, nummer)) {
-    throw new Error(`berichtNaarJson: expected a ${berichtType(standaard, nummer)} Bericht in ${berichtNamespace(standaard, nummer)}`);
-  }
-  return { header: readHeader(root), payload: berichtPayload(root, standaard, nummer) };
 }
 
 /** The common Header fields in the real namespaces, in the order of the standard. */

@@ -7,8 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { WorkerReply } from '../../util/worker-pool.js';
 import { parseXml } from '../../xml/parse.js';
 import type { BerichtNummer, Standaard } from './catalog.js';
-import { readHeader } from './codec.js';
-import { naarJsonWaarde } from './route-mappings.js';
+import { naarJsonWaarde } from './gemeente-json.js';
+import { readHeader } from './header.js';
 import { XsdValidators } from './schema/validator.js';
 import { gebruikCodelijsten, leesCodelijsten } from '../../codelijsten/index.js';
 

@@ -6,8 +6,7 @@
  */
 import type { MappingContext, MappingResult, RouteMapping } from '../../mapping/index.js';
 import { MappingRunError } from '../../mapping/index.js';
-import { BERICHTSOORTEN, RETOURBERICHTEN, berichtType } from './catalog.js';
-import { berichtNaarJson } from './codec.js';
+import { naarJsonWaarde } from './gemeente-json.js';
 import type { GroteBerichten } from './grote-berichten.js';
 import type { IstandaardenPrepared } from './standard.js';
 
@@ -19,25 +18,6 @@ function prepared(mapping: string, context: MappingContext | undefined): Istanda
 
 function jsonResult(output: unknown): MappingResult {
   return { output, serialized: Buffer.from(JSON.stringify(output), 'utf8'), contentType: 'application/json' };
-}
-
-/** The JSON a gemeente back office receives for a bericht: the header fields, then every value of the bericht. */
-export function naarJsonWaarde(p: Pick<IstandaardenPrepared, 'standaard' | 'nummer' | 'header' | 'root'>): Record<string, unknown> {
-  const soort = BERICHTSOORTEN.get(p.nummer)!;
-  const base = {
-    standaard: p.standaard,
-    bericht: berichtType(p.standaard, p.nummer),
-    berichtsoort: soort.slug,
-    // A retourbericht carries its heenbericht's Afzender/Ontvanger; the envelope names who sent it.
-    afzender: RETOURBERICHTEN.includes(p.nummer) ? p.header.ontvanger : p.header.afzender,
-    ontvanger: RETOURBERICHTEN.includes(p.nummer) ? p.header.afzender : p.header.ontvanger,
-    identificatie: p.header.identificatie,
-    dagtekening: p.header.dagtekening,
-  };
-  const payload = berichtNaarJson(p.root, p.standaard, p.nummer).payload;
-  // A retourbericht's own header fields are named beside the base, so a back office matches it to its heenbericht.
-  if (RETOURBERICHTEN.includes(p.nummer)) return { ...base, retourCodes: payload.retourCodes ?? [], identificatieRetour: payload.identificatieRetour, payload };
-  return { ...base, payload };
 }
 
 /** `grote`: large berichten are translated in the document worker pool instead of on the event loop. */

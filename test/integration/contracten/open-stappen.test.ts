@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { Gesprekken, termijnen } from '../../../src/contracten/gesprekken.js';
 import { ExchangeLog } from '../../../src/log/exchange-log.js';
-import { readHeader } from '../../../src/standards/istandaarden/codec.js';
+import { readHeader } from '../../../src/standards/istandaarden/header.js';
 import type { IstandaardenPrepared } from '../../../src/standards/istandaarden/standard.js';
 import type { BerichtNummer } from '../../../src/standards/istandaarden/catalog.js';
 import { MIGRATIONS } from '../../../src/store/migrations.js';

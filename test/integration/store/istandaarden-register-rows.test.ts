@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { readHeader } from '../../../src/standards/istandaarden/codec.js';
+import { readHeader } from '../../../src/standards/istandaarden/header.js';
 import { registreerGeaccepteerd } from '../../../src/standards/istandaarden/register-db.js';
 import type { Db, Queryable, QueryResult } from '../../../src/store/db.js';
 import { parseXml } from '../../../src/xml/parse.js';

@@ -12,7 +12,7 @@ import { ContractStandard } from '../../../src/contracten/standaard.js';
 import type { ContractVersies } from '../../../src/contracten/versies.js';
 import { ExchangeLog } from '../../../src/log/exchange-log.js';
 import { generateMasterKey, keyRingFrom, parseMasterKey } from '../../../src/log/keys.js';
-import { readHeader } from '../../../src/standards/istandaarden/codec.js';
+import { readHeader } from '../../../src/standards/istandaarden/header.js';
 import type { IstandaardenPrepared } from '../../../src/standards/istandaarden/standard.js';
 import type { Db, Queryable } from '../../../src/store/db.js';
 import { parseXml } from '../../../src/xml/parse.js';

@@ -10,8 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, cpSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GroteBerichten } from '../../../src/standards/istandaarden/grote-berichten.js';
-import { naarJsonWaarde } from '../../../src/standards/istandaarden/route-mappings.js';
-import { readHeader } from '../../../src/standards/istandaarden/codec.js';
+import { naarJsonWaarde } from '../../../src/standards/istandaarden/gemeente-json.js';
+import { readHeader } from '../../../src/standards/istandaarden/header.js';
 import { XsdValidators } from '../../../src/standards/istandaarden/schema/validator.js';
 import { PoolBusyError } from '../../../src/util/worker-pool.js';
 import { projectRoot } from '../../../src/util/paths.js';

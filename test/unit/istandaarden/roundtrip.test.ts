@@ -24,7 +24,9 @@ import {
   type BerichtNummer,
   type Standaard,
 } from '../../../src/standards/istandaarden/catalog.js';
-import { BerichtHeaderError, berichtNaarJson, jsonNaarBericht, jsonNaarBerichtBoom, naarNeutraal, readHeader, uitNeutraal, type BerichtHeader } from '../../../src/standards/istandaarden/codec.js';
+import { jsonNaarBericht, jsonNaarBerichtBoom, naarNeutraal, uitNeutraal } from '../../../src/standards/istandaarden/codec.js';
+import { berichtNaarJson } from '../../../src/standards/istandaarden/gemeente-json.js';
+import { BerichtHeaderError, readHeader, type BerichtHeader } from '../../../src/standards/istandaarden/header.js';
 import { XsdValidators } from '../../../src/standards/istandaarden/schema/validator.js';
 import { isValidBsn } from '../../../src/standards/common/bsn.js';
 import { JsonMessageTypes } from '../../../src/standards/json/message-types.js';
