@@ -27,11 +27,18 @@ export class GroteStufBerichten extends DocumentPool<StufDocumentWorkerData> {
 }
 
 /**
+ * A parsed message (the SOAP Body's child, in whichever wire form it came) as the document its
+ * schemas validate. Here, not in the validator: the document workers get bytes and never build XML.
+ */
+export function stufDocument(el: XmlElement): string {
+  return serializeXml(el, { declaration: true });
+}
+
+/**
  * Validates a parsed message (the SOAP Body's child): in the worker pool when `bytes` (the size it
- * arrived in) reaches the threshold, else synchronously with `schemas`.
+ * arrived in) reaches the threshold, else synchronously with `schemas`. Both judge the same text.
  */
 export async function valideerStufBericht(schemas: StufValidator, grote: GroteStufBerichten | undefined, el: XmlElement, bytes: number): Promise<XsdIssue[]> {
-  if (!grote || !grote.isGroot(bytes)) return schemas.validateBericht(el);
-  // The document form validateBericht validates, so both paths judge the same text.
-  return grote.valideer(serializeXml(el, { declaration: true }));
+  const document = stufDocument(el);
+  return !grote || !grote.isGroot(bytes) ? schemas.validate(document) : grote.valideer(document);
 }

@@ -16,8 +16,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../util/paths.js';
-import { serializeXml } from '../../xml/build.js';
-import type { XmlElement } from '../../xml/parse.js';
 import { XsdSchemaSet, type XsdIssue } from '../../xml/xsd.js';
 import { OfficialStufSchemas } from './official-schemas.js';
 import { STUF_SETS, type StufSet } from './schema/model.js';
@@ -48,15 +46,9 @@ export function defaultStufSchemasDir(): string {
 export interface StufValidator {
   /** `knooppunt` (schemas/stuf) or `officieel` (KNOOPPUNT_STUF_XSD_DIR). */
   readonly bron: 'knooppunt' | 'officieel';
-  /** Validates one message given as a document. */
+  /** Validates one message given as a document (a parsed one: stufDocument in grote-berichten.ts). */
   validate(xml: string | Uint8Array): XsdIssue[];
-  /** Validates one parsed message (the SOAP Body's child), in whichever wire form it came. */
-  validateBericht(el: XmlElement): XsdIssue[];
   dispose(): void;
-}
-
-function document(el: XmlElement): string {
-  return serializeXml(el, { declaration: true });
 }
 
 /** The official sets behind the StufValidator interface. */
@@ -65,9 +57,6 @@ class OfficieleValidator implements StufValidator {
   constructor(private readonly sets: OfficialStufSchemas) {}
   validate(xml: string | Uint8Array): XsdIssue[] {
     return this.sets.validate(xml);
-  }
-  validateBericht(el: XmlElement): XsdIssue[] {
-    return this.sets.validate(document(el));
   }
   dispose(): void {
     this.sets.dispose();
@@ -96,9 +85,6 @@ class GedeeldeValidator implements StufValidator {
   }
   validate(xml: string | Uint8Array): XsdIssue[] {
     return this.inner.validate(xml);
-  }
-  validateBericht(el: XmlElement): XsdIssue[] {
-    return this.inner.validateBericht(el);
   }
   dispose(): void {
     // Shared by the process (see gedeeldeValidator).
@@ -207,11 +193,6 @@ export class StufSchemas implements StufValidator {
     const issues = eerst.schemas.validate(xml);
     if (issues.length === 0) return issues;
     return dan.schemas.validate(xml).length === 0 ? [] : issues;
-  }
-
-  /** Validates one parsed message, in whichever wire form it came. */
-  validateBericht(el: XmlElement): XsdIssue[] {
-    return this.validate(document(el));
   }
 
   /** Frees the compiled schemas. */
