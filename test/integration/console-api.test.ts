@@ -238,6 +238,10 @@ describe.each([{ store: 'pglite' as const }, { store: 'postgres' as const }])('c
     expect(dead).toMatchObject({ messageType: 'toewijzing', destination: 'webhook-aanbieder-a', attempts: 2 });
     expect(dead.lastError).toBeTruthy();
     expect((await auditor.call('GET', '/console/api/dead-letters')).status).toBe(403);
+    // Pages reach the first 10,000 rows, as the exchanges do: a deeper OFFSET is refused, not read.
+    expect((await admin.call('GET', '/console/api/dead-letters?page=50&pageSize=200')).status).toBe(200);
+    const deep = await admin.call('GET', '/console/api/dead-letters?page=51&pageSize=200');
+    expect([deep.status, deep.json.invalidParams?.[0]?.name]).toEqual([400, 'page']);
     expect((await auditor.call('POST', `/console/api/deliveries/${dead.id}/redeliver`)).status).toBe(403);
 
     const ops = await auditor.call('GET', '/console/api/operations');

@@ -120,7 +120,7 @@ export function deliveriesRouter(deps: DeliveriesDeps): express.Router {
   });
 
   router.get('/dead-letters', guard.requirePermission('deadLetters'), async (req, res) => {
-    const { page, pageSize } = pageOf(req.query);
+    const { page, pageSize } = pageOf(req.query, 'deliveries', 'destination, since, until, error');
     const filter = parseDeliveryFilter(req.query);
     const w = deliveryWhere(filter, deps.partiesMatching);
     const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE ${w.sql}`, w.params);

@@ -1,4 +1,5 @@
 import { HttpProblem } from '../../channels/rest/problem.js';
+import { LIST_COUNT_CAP } from '../../core/message-view.js';
 
 export const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -26,7 +27,16 @@ export function int(value: unknown, name: string, min: number, max: number, fall
   return n;
 }
 
-/** page (1-based) and pageSize (default 25, at most 200). */
-export function pageOf(q: Record<string, unknown>): { page: number; pageSize: number } {
-  return { page: int(q.page, 'page', 1, 100_000, 1), pageSize: int(q.pageSize, 'pageSize', 1, 200, 25) };
+/**
+ * page (1-based) and pageSize (default 25, at most 200), reaching the first LIST_COUNT_CAP rows of
+ * a list: a deeper page would make the database read every row up to it (OFFSET), so it is a 400
+ * that tells the reader to narrow the list (`narrow`: by what).
+ */
+export function pageOf(q: Record<string, unknown>, what: string, narrow: string): { page: number; pageSize: number } {
+  const pageSize = int(q.pageSize, 'pageSize', 1, 200, 25);
+  const page = int(q.page, 'page', 1, LIST_COUNT_CAP, 1);
+  if (page * pageSize > LIST_COUNT_CAP) {
+    throw new HttpProblem(400, 'bad-request', `Pages reach the first ${LIST_COUNT_CAP} ${what}; narrow the list (${narrow})`, [{ name: 'page', reason: `beyond the first ${LIST_COUNT_CAP.toLocaleString('en-US')}` }]);
+  }
+  return { page, pageSize };
 }
