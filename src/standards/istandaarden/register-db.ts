@@ -7,13 +7,15 @@ import type { Db, Queryable } from '../../store/db.js';
 import { basisschemaNamespace, berichtNamespace, type Standaard } from './catalog.js';
 import { alle, eigenVan, kind, tekst, teksten } from './pad.js';
 import { insertRows } from '../../core/rows.js';
+import { selectMany } from '../../store/select-many.js';
 import type { IstandaardenPrepared } from './standard.js';
 import type { IstandaardenRegister, RegisterStop, RegisterToewijzing } from './register.js';
 import type { XmlElement } from '../../xml/parse.js';
 
+/** volume and budget are bigint: alsToewijzing takes Number() of whichever form the store gives. */
 type ToewijzingRow = {
   toewijzing_nummer: string; aanbieder: string; ingangsdatum: string; einddatum: string | null; categorie: string | null; code: string | null;
-  volume: string | null; eenheid: string | null; frequentie: string | null; budget: string | null; reden_wijziging: string | null;
+  volume: string | number | null; eenheid: string | null; frequentie: string | null; budget: string | number | null; reden_wijziging: string | null;
 };
 
 function alsToewijzing(row: ToewijzingRow): RegisterToewijzing {
@@ -28,7 +30,8 @@ function alsToewijzing(row: ToewijzingRow): RegisterToewijzing {
 }
 
 type StopRow = { toewijzing_nummer: string; begindatum: string; reden_beeindiging: string; einddatum: string };
-const STOP_COLUMNS = 'toewijzing_nummer, begindatum, reden_beeindiging, einddatum';
+const STOP_KOLOMMEN = ['toewijzing_nummer', 'begindatum', 'reden_beeindiging', 'einddatum'] as const;
+const STOP_COLUMNS = STOP_KOLOMMEN.join(', ');
 const alsStop = (row: StopRow): RegisterStop => ({ begindatum: row.begindatum, einddatum: row.einddatum, redenBeeindiging: row.reden_beeindiging });
 
 /** The columns a 301 writes (TOEWIJZING_COLUMNS below is what a lookup reads). */
@@ -36,7 +39,8 @@ const TOEWIJZING_RIJ = [
   'standaard', 'gemeente', 'aanbieder', 'toewijzing_nummer', 'ingangsdatum', 'einddatum', 'categorie', 'code', 'volume', 'eenheid', 'frequentie', 'budget', 'reden_wijziging', 'message_id',
 ] as const;
 
-const TOEWIJZING_COLUMNS = 'toewijzing_nummer, aanbieder, ingangsdatum, einddatum, categorie, code, volume, eenheid, frequentie, budget, reden_wijziging';
+const TOEWIJZING_KOLOMMEN = ['toewijzing_nummer', 'aanbieder', 'ingangsdatum', 'einddatum', 'categorie', 'code', 'volume', 'eenheid', 'frequentie', 'budget', 'reden_wijziging'] as const;
+const TOEWIJZING_COLUMNS = TOEWIJZING_KOLOMMEN.join(', ');
 
 export class DbRegister implements IstandaardenRegister {
   constructor(
@@ -57,29 +61,27 @@ export class DbRegister implements IstandaardenRegister {
     const prefetched = new Set(referenties);
     // A 307 names the toewijzingen it stops: their earlier stops in one query too.
     const stops = new Map<string, RegisterStop[]>();
-    // The lookups are independent: on PostgreSQL they run side by side, each on a connection of its own.
+    // The lookups are independent: on PostgreSQL they run side by side, each on a connection of its
+    // own. Thousands of rows each: selectMany reads them the way that costs least on the store.
     await Promise.all([
       nummers.length > 0 &&
-        this.db.query<ToewijzingRow>(
-          `SELECT ${TOEWIJZING_COLUMNS} FROM istandaarden_toewijzingen WHERE standaard = $1 AND gemeente = $2 AND toewijzing_nummer = ANY($3::text[])`,
-          [standaard, gemeente, nummers],
-        ).then((r) => {
-          for (const row of r.rows) if (row.aanbieder === aanbieder) toewijzingen.set(row.toewijzing_nummer, alsToewijzing(row));
+        selectMany<ToewijzingRow>(this.db, TOEWIJZING_KOLOMMEN, 'FROM istandaarden_toewijzingen WHERE standaard = $1 AND gemeente = $2 AND toewijzing_nummer = ANY($3::text[])', [
+          standaard, gemeente, nummers,
+        ]).then((rows) => {
+          for (const row of rows) if (row.aanbieder === aanbieder) toewijzingen.set(row.toewijzing_nummer, alsToewijzing(row));
         }),
       referenties.length > 0 &&
-        this.db.query<{ referentie_nummer: string }>(
-          'SELECT referentie_nummer FROM istandaarden_prestaties WHERE standaard = $1 AND aanbieder = $2 AND referentie_nummer = ANY($3::text[])',
-          [standaard, aanbieder, referenties],
-        ).then((r) => {
-          for (const row of r.rows) bekendeReferenties.add(row.referentie_nummer);
+        selectMany<{ referentie_nummer: string }>(this.db, ['referentie_nummer'], 'FROM istandaarden_prestaties WHERE standaard = $1 AND aanbieder = $2 AND referentie_nummer = ANY($3::text[])', [
+          standaard, aanbieder, referenties,
+        ]).then((rows) => {
+          for (const row of rows) bekendeReferenties.add(row.referentie_nummer);
         }),
       nummers.length > 0 && teksten(root, 'RedenBeeindiging').size > 0 &&
-        this.db.query<StopRow>(
-          `SELECT ${STOP_COLUMNS} FROM istandaarden_stops WHERE standaard = $1 AND gemeente = $2 AND aanbieder = $3 AND toewijzing_nummer = ANY($4::text[])`,
-          [standaard, gemeente, aanbieder, nummers],
-        ).then((r) => {
+        selectMany<StopRow>(this.db, STOP_KOLOMMEN, 'FROM istandaarden_stops WHERE standaard = $1 AND gemeente = $2 AND aanbieder = $3 AND toewijzing_nummer = ANY($4::text[])', [
+          standaard, gemeente, aanbieder, nummers,
+        ]).then((rows) => {
           for (const n of nummers) stops.set(n, []);
-          for (const row of r.rows) stops.get(row.toewijzing_nummer)?.push(alsStop(row));
+          for (const row of rows) stops.get(row.toewijzing_nummer)?.push(alsStop(row));
         }),
     ]);
     return {

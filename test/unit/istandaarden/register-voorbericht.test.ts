@@ -14,17 +14,19 @@ describe('DbRegister.voorBericht', () => {
     let open = 0;
     let most = 0;
     const db = {
+      // PGlite's form of the lookups (src/store/select-many.ts): the rows as one JSON text.
+      driver: 'pglite',
       query: async (sql: string) => {
         open++;
         most = Math.max(most, open);
         // Each query answers once every other one had the chance to start.
         await new Promise((resolve) => setTimeout(resolve, 20));
         open--;
-        if (sql.includes('istandaarden_toewijzingen')) {
-          return { rows: [{ toewijzing_nummer: 'T1', aanbieder: 'A', ingangsdatum: '2026-01-01', einddatum: null, categorie: '45', code: null, volume: null, eenheid: null, frequentie: null, budget: null, reden_wijziging: null }], rowCount: 1 };
-        }
-        if (sql.includes('istandaarden_prestaties')) return { rows: [{ referentie_nummer: 'R1' }], rowCount: 1 };
-        return { rows: [{ toewijzing_nummer: 'T1', begindatum: '2026-02-01', reden_beeindiging: '02', einddatum: '2026-03-01' }], rowCount: 1 };
+        // Each lookup's rows in its column order.
+        const rijen = (waarden: unknown[][]) => ({ rows: [{ rijen: JSON.stringify(waarden) }], rowCount: 1 });
+        if (sql.includes('istandaarden_toewijzingen')) return rijen([['T1', 'A', '2026-01-01', null, '45', null, null, null, null, null, null]]);
+        if (sql.includes('istandaarden_prestaties')) return rijen([['R1']]);
+        return rijen([['T1', '2026-02-01', '02', '2026-03-01']]);
       },
     } as unknown as Db;
     const root = parseXml(Buffer.from('<Bericht><ToewijzingNummer>T1</ToewijzingNummer><ReferentieNummer>R1</ReferentieNummer><ReferentieNummer>R2</ReferentieNummer><RedenBeeindiging>02</RedenBeeindiging></Bericht>'));
