@@ -63,3 +63,15 @@ export async function deleteRedisPrefix(prefix: string): Promise<number> {
   }
   return deleted;
 }
+
+/** The store as its users see it, counting the rows its answers hand over (`rows()`): what a test of a bulk read counts. */
+export function rowCounting(db: Db): { db: Db; rows: () => number } {
+  let rows = 0;
+  const counting = Object.create(db) as Db;
+  counting.query = async <R>(sql: string, params?: unknown[]) => {
+    const r = await db.query<R>(sql, params);
+    rows += r.rows.length;
+    return r;
+  };
+  return { db: counting, rows: () => rows };
+}

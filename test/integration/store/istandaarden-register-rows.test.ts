@@ -12,7 +12,7 @@ import { DbRegister, registreerGeaccepteerd } from '../../../src/standards/istan
 import type { Db, Queryable, QueryResult } from '../../../src/store/db.js';
 import { parseXml } from '../../../src/xml/parse.js';
 import { fixture } from '../../helpers/istandaarden.js';
-import { STORE_CASES } from '../../helpers/stores.js';
+import { rowCounting, STORE_CASES } from '../../helpers/stores.js';
 
 /** The example 301 with `n` more toewijzingen after its own; the last repeats the first number with another Einddatum. */
 function groot301(n: number): string {
@@ -56,14 +56,13 @@ describe.each(STORE_CASES)('iStandaarden register rows on $name', ({ open }) => 
   it('the view for a bericht naming them answers as the single lookups do (on PGlite from one row per lookup)', async () => {
     const root = parseXml(groot301(600));
     const header = readHeader(root);
-    let rows = 0;
-    const counting = { driver: db.driver, query: async <R>(sql: string, params?: unknown[]) => { const r = await db.query<R>(sql, params); rows += r.rows.length; return r; } } as unknown as Db;
+    const counting = rowCounting(db);
     const register = new DbRegister(db, () => []);
-    const view = await new DbRegister(counting, () => []).voorBericht('ijw', root, header.afzender, header.ontvanger);
+    const view = await new DbRegister(counting.db, () => []).voorBericht('ijw', root, header.afzender, header.ontvanger);
     // PGlite: the toewijzingen as one row of JSON (no prestatie-referenties named), not 602 rows.
     // PostgreSQL: the plain rows, which cost it less (src/store/select-many.ts).
     const gelezen = db.driver === 'pglite' ? 1 : 602;
-    expect(rows).toBe(gelezen);
+    expect(counting.rows()).toBe(gelezen);
     const nummers = ['31000011', '31000012', '32000000', '32000599'];
     for (const nummer of nummers) {
       const los = await register.toewijzing('ijw', header.afzender, header.ontvanger, nummer);
@@ -72,6 +71,6 @@ describe.each(STORE_CASES)('iStandaarden register rows on $name', ({ open }) => 
     }
     expect(await view.toewijzing('ijw', header.afzender, header.ontvanger, '31000011')).toMatchObject({ einddatum: '2026-11-30', omvang: { volume: 600, eenheid: '04', frequentie: '2' } });
     // Every answer came from the view: nothing more was read.
-    expect(rows).toBe(gelezen);
+    expect(counting.rows()).toBe(gelezen);
   });
 });

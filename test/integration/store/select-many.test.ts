@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Db } from '../../../src/store/db.js';
 import { selectMany } from '../../../src/store/select-many.js';
-import { STORE_CASES } from '../../helpers/stores.js';
+import { rowCounting, STORE_CASES } from '../../helpers/stores.js';
 
 describe.each(STORE_CASES)('selectMany on $name', ({ open }) => {
   let db: Db;
@@ -32,9 +32,8 @@ describe.each(STORE_CASES)('selectMany on $name', ({ open }) => {
   });
 
   it('PGlite hands over one row for 5,000 matches; PostgreSQL the 5,000 rows', async () => {
-    let rows = 0;
-    const counting = { driver: db.driver, query: async <R>(sql: string, params?: unknown[]) => { const res = await db.query<R>(sql, params); rows += res.rows.length; return res; } } as unknown as Db;
-    const out = await selectMany<{ n: number }>(counting, ['n'], 'FROM generate_series(1, $1::int) AS g(n)', [5000]);
-    expect([out.length, out[4999]!.n, rows]).toEqual([5000, 5000, db.driver === 'pglite' ? 1 : 5000]);
+    const counting = rowCounting(db);
+    const out = await selectMany<{ n: number }>(counting.db, ['n'], 'FROM generate_series(1, $1::int) AS g(n)', [5000]);
+    expect([out.length, out[4999]!.n, counting.rows()]).toEqual([5000, 5000, db.driver === 'pglite' ? 1 : 5000]);
   });
 });
