@@ -62,7 +62,7 @@ export function exchangesRouter(deps: ExchangesDeps): express.Router {
   });
 
   async function search(q: Record<string, unknown>, res: express.Response): Promise<void> {
-    // As far as the count goes.
+    // Pages reach as far as the count goes (LIST_COUNT_CAP).
     const { page, pageSize } = pageOf(q, 'exchanges', 'from, to, party');
     const where: string[] = [];
     const params: unknown[] = [];

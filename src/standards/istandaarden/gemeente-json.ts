@@ -10,7 +10,7 @@ import { berichtPayload } from './json.js';
 /**
  * A parsed bericht (real namespaces) → its header and its JSON payload (json.ts: every value of
  * the body and of the Header's own extra fields). Throws when the root is not that bericht and
- * when the Header is incomplete ({@link BerichtHeaderError}).
+ * when the Header is incomplete (BerichtHeaderError, header.ts).
  */
 export function berichtNaarJson(root: XmlElement, standaard: Standaard, nummer: BerichtNummer): { header: BerichtHeader; payload: Record<string, unknown> } {
   if (root.name !== 'Bericht' || root.ns !== berichtNamespace(standaard, nummer)) {
