@@ -37,6 +37,11 @@ export interface MessageDetail extends MessageSummary {
 /** Lists count their matches up to this many; past it, `totalCapped` says there are more. */
 export const LIST_COUNT_CAP = 10_000;
 
+/** The deepest page of `pageSize` a list reaches: as far as its count goes (a deeper OFFSET would read every row up to it). */
+export function lastPage(pageSize: number): number {
+  return Math.floor(LIST_COUNT_CAP / pageSize);
+}
+
 /** A list's count as answered: `n` was counted up to `cap` + 1. */
 export function cappedTotal(n: number, cap = LIST_COUNT_CAP): { total: number; totalCapped: boolean } {
   return { total: Math.min(n, cap), totalCapped: n > cap };

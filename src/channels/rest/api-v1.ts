@@ -1,6 +1,6 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { Mailbox } from '../../core/mailbox.js';
-import { LIST_COUNT_CAP, type MessageView } from '../../core/message-view.js';
+import { lastPage, type MessageView } from '../../core/message-view.js';
 import type { AcceptResult, Pipeline, RejectCode } from '../../core/pipeline.js';
 import type { Party } from '../../parties/registry.js';
 import type { ValidateFunction } from 'ajv';
@@ -40,7 +40,7 @@ function party(res: Response): Party {
  */
 function pageParams(req: Request): { limit: number; offset: number; page: number; pageSize: number } {
   const pageSize = clampInt(req.query.pageSize, 20, 1, 100, 'pageSize');
-  const page = clampInt(req.query.page, 1, 1, Math.floor(LIST_COUNT_CAP / pageSize), 'page');
+  const page = clampInt(req.query.page, 1, 1, lastPage(pageSize), 'page');
   return { limit: pageSize, offset: (page - 1) * pageSize, page, pageSize };
 }
 

@@ -1,5 +1,5 @@
 import { HttpProblem } from '../../channels/rest/problem.js';
-import { LIST_COUNT_CAP } from '../../core/message-view.js';
+import { lastPage, LIST_COUNT_CAP } from '../../core/message-view.js';
 
 export const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
@@ -35,7 +35,7 @@ export function int(value: unknown, name: string, min: number, max: number, fall
 export function pageOf(q: Record<string, unknown>, what: string, narrow: string): { page: number; pageSize: number } {
   const pageSize = int(q.pageSize, 'pageSize', 1, 200, 25);
   const page = int(q.page, 'page', 1, LIST_COUNT_CAP, 1);
-  if (page * pageSize > LIST_COUNT_CAP) {
+  if (page > lastPage(pageSize)) {
     throw new HttpProblem(400, 'bad-request', `Pages reach the first ${LIST_COUNT_CAP} ${what}; narrow the list (${narrow})`, [{ name: 'page', reason: `beyond the first ${LIST_COUNT_CAP.toLocaleString('en-US')}` }]);
   }
   return { page, pageSize };
